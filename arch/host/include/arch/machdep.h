@@ -1,0 +1,33 @@
+// The machine seam for host unit tests.  Physical memory is a HostArena
+// (arch/host_arena.h) with a fake physical base; phys_to_virt() checks that
+// an address lies in the current arena, so a physical address used as a
+// pointer, or one outside RAM, fails at once.
+#pragma once
+
+#include <stdint.h>
+#include <lib/addr.h>
+#include <arch/param.h>
+
+namespace arch {
+
+void* phys_to_virt(PhysAddr pa);
+PhysAddr virt_to_phys(const void* va);
+
+uint64_t intr_disable();
+void intr_restore(uint64_t saved);
+void intr_enable();
+void cpu_wait();
+uint64_t read_time();
+void early_putc(char c);
+
+void tlb_flush_page(VirtAddr va, uint16_t asid);
+void tlb_flush_asid(uint16_t asid);
+void tlb_flush_all();
+
+void panic_report();
+[[noreturn]] void halt(bool failure);
+
+// Host only: whether interrupts are "enabled", for tests of the guards.
+bool host_intr_enabled();
+
+} // namespace arch

@@ -1,0 +1,37 @@
+// The host's side of the machine seam: a console on stderr, a fake clock
+// and interrupt flag, and panics that abort the test binary.
+#include <arch/machdep.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+namespace arch {
+
+namespace {
+bool g_intr_enabled = true;
+uint64_t g_time = 0;
+} // namespace
+
+uint64_t intr_disable()
+{
+    uint64_t was = g_intr_enabled;
+    g_intr_enabled = false;
+    return was;
+}
+
+void intr_restore(uint64_t saved) { g_intr_enabled = saved != 0; }
+void intr_enable() { g_intr_enabled = true; }
+bool host_intr_enabled() { return g_intr_enabled; }
+void cpu_wait() { g_time += 1000; }
+uint64_t read_time() { return g_time += 1; }
+void early_putc(char c) { fputc(c, stderr); }
+void panic_report() {}
+
+[[noreturn]] void halt(bool failure)
+{
+    fflush(stderr);
+    if (failure) abort();
+    exit(0);
+}
+
+} // namespace arch

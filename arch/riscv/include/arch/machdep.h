@@ -1,0 +1,51 @@
+// The machine seam for machine-independent code (RISC-V kernel side).
+// arch/host/include/arch/machdep.h declares the same things for the host
+// tests.  Nothing here may be needed before paging is on.
+#pragma once
+
+#include <stdint.h>
+#include <lib/addr.h>
+#include <lib/kassert.h>
+#include <arch/param.h>
+
+namespace arch {
+
+// The direct map: every page of usable RAM at DMAP_BASE + pa.
+inline void* phys_to_virt(PhysAddr pa)
+{
+    KASSERT(pa.value() < DMAP_SIZE, "pa %#lx beyond the direct map", pa.value());
+    return reinterpret_cast<void*>(DMAP_BASE + pa.value());
+}
+inline PhysAddr virt_to_phys(const void* va)
+{
+    const uint64_t v = reinterpret_cast<uint64_t>(va);
+    KASSERT(v >= DMAP_BASE && v < DMAP_BASE + DMAP_SIZE, "%p is not a direct-map address", va);
+    return PhysAddr(v - DMAP_BASE);
+}
+
+// Interrupt enable state, for the RAII guard in kernel/intr.h.
+uint64_t intr_disable();
+void intr_restore(uint64_t saved);
+void intr_enable();
+
+// Wait for an interrupt (wfi); returns after one arrived.
+void cpu_wait();
+
+// Time since boot in timebase ticks (the `time` CSR).
+uint64_t read_time();
+
+// Output of last resort: the SBI console, which works before any driver.
+void early_putc(char c);
+
+// TLB shootdown on this hart (sfence.vma).  asid 0 with all_asids false
+// means the kernel's global mappings.
+void tlb_flush_page(VirtAddr va, uint16_t asid);
+void tlb_flush_asid(uint16_t asid);
+void tlb_flush_all();
+
+// After the panic message: registers and backtrace of the panicking context.
+void panic_report();
+// Power off (SBI system reset), or halt in wfi where that is not possible.
+[[noreturn]] void halt(bool failure);
+
+} // namespace arch

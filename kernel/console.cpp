@@ -1,0 +1,70 @@
+#include <kernel/console.h>
+
+#include <arch/machdep.h>
+#include <kernel/intr.h>
+#include <lib/format.h>
+
+namespace {
+
+void early_output(void*, char c)
+{
+    if (c == '\n') arch::early_putc('\r');
+    arch::early_putc(c);
+}
+
+const ConsoleOutput early_console = {"sbi", early_output, nullptr};
+const ConsoleOutput* g_out = &early_console;
+
+// Received characters, oldest first.  Written by the interrupt handler,
+// read with interrupts off.
+constexpr size_t RX_SIZE = 256;
+char g_rx[RX_SIZE];
+size_t g_rx_head = 0; // next to read
+size_t g_rx_tail = 0; // next to write
+size_t g_rx_count = 0;
+size_t g_rx_dropped = 0;
+
+void sink(void*, char c) { cons_putc(c); }
+
+} // namespace
+
+void console_set_output(const ConsoleOutput* out) { g_out = out ? out : &early_console; }
+const char* console_name() { return g_out->name; }
+
+void cons_putc(char c) { g_out->putc(g_out->ctx, c); }
+
+void cons_puts(const char* s)
+{
+    while (*s) cons_putc(*s++);
+}
+
+int vkprintf(const char* fmt, va_list ap) { return vformat(sink, nullptr, fmt, ap); }
+
+int kprintf(const char* fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vkprintf(fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+void console_rx(char c)
+{
+    g_rx_count++;
+    if (g_rx_tail - g_rx_head == RX_SIZE) {
+        g_rx_dropped++;
+        return;
+    }
+    g_rx[g_rx_tail++ % RX_SIZE] = c;
+}
+
+int cons_getc()
+{
+    InterruptsOff off;
+    if (g_rx_head == g_rx_tail) return -1;
+    return static_cast<unsigned char>(g_rx[g_rx_head++ % RX_SIZE]);
+}
+
+size_t console_rx_count() { return g_rx_count; }
+size_t console_rx_dropped() { return g_rx_dropped; }

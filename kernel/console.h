@@ -1,0 +1,30 @@
+// The kernel console: kprintf and friends write through the current output
+// device (the SBI console until a UART driver takes over); input characters
+// arrive from the driver's interrupt handler into a ring buffer.
+#pragma once
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct ConsoleOutput {
+    const char* name;
+    void (*putc)(void* ctx, char c); // must handle '\n' itself (CR LF on a UART)
+    void* ctx;
+};
+
+// Switches console output; nullptr goes back to arch::early_putc.
+void console_set_output(const ConsoleOutput* out);
+const char* console_name();
+
+void cons_putc(char c);
+void cons_puts(const char* s);
+int kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+int vkprintf(const char* fmt, va_list ap);
+
+// Input side.  console_rx() is called by drivers, with interrupts off.
+void console_rx(char c);
+// Next received character, or -1 when none is waiting.
+int cons_getc();
+// Counts of characters received and dropped because the buffer was full.
+size_t console_rx_count();
+size_t console_rx_dropped();

@@ -1,0 +1,18 @@
+// Invariants and the one way out when they break.
+#pragma once
+
+[[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#ifndef KASSERT_ENABLED
+#define KASSERT_ENABLED 0
+#endif
+
+// KASSERT(cond, "fmt", args...): panics naming the condition, the place and
+// the message when cond is false.  Compiled out (but still type-checked)
+// when KASSERT_ENABLED is 0.
+#define KASSERT(cond, fmt, ...)                                                  \
+    do {                                                                         \
+        if (KASSERT_ENABLED && !(cond))                                          \
+            panic("KASSERT(%s) failed at %s:%d: " fmt, #cond, __FILE__, __LINE__ \
+                  __VA_OPT__(, ) __VA_ARGS__);                                   \
+    } while (0)

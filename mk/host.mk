@@ -1,0 +1,27 @@
+# Host unit tests: doctest, host g++, ASan + UBSan.  Device trees kept as
+# sources in tests/data/ are compiled with dtc at build time; binary blobs
+# captured from QEMU are used as they are.
+
+HOST_TEST   := $(BUILD)/host-tests
+TESTDATA    := $(BUILD)/testdata
+DTS_SRCS    := $(wildcard tests/data/*.dts)
+DTB_FROM_DTS := $(patsubst tests/data/%.dts,$(TESTDATA)/%.dtb,$(DTS_SRCS))
+
+$(BUILD)/h/%.cpp.o: %.cpp | deps-check
+	@mkdir -p $(dir $@)
+	$(HOSTCXX) $(HOSTCXXFLAGS) -DSPRIG_TESTDATA='"$(abspath $(TESTDATA))"' \
+	  -DSPRIG_SRCDATA='"$(abspath tests/data)"' -c $< -o $@
+
+$(TESTDATA)/%.dtb: tests/data/%.dts | deps-check
+	@mkdir -p $(dir $@)
+	$(DTC) -q -I dts -O dtb -o $@ $<
+
+$(HOST_TEST): $(H_OBJS)
+	$(HOSTCXX) $(HOSTCXXFLAGS) -o $@ $(H_OBJS)
+
+check: $(HOST_TEST) $(DTB_FROM_DTS) ## Host unit tests (doctest, ASan/UBSan)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ./$(HOST_TEST)
+
+compile_commands: ## Write compile_commands.json for editors (kernel flags)
+	$(PYTHON) scripts/compile_commands.py "$(KCXX) $(KCXXFLAGS)" $(MI_SRCS) $(K_SRCS) > compile_commands.json

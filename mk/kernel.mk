@@ -1,0 +1,48 @@
+# The kernel: compile, link twice (the second time with the symbol table that
+# panics use for backtraces), and make the raw image.
+
+$(BUILD)/k/%.cpp.o: %.cpp | deps-check
+	@mkdir -p $(dir $@)
+	$(KCXX) $(KCXXFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.S.o: %.S | deps-check
+	@mkdir -p $(dir $@)
+	$(KCXX) $(KASFLAGS) -c $< -o $@
+
+KSYMS_EMPTY := $(BUILD)/k/ksyms-empty.o
+KSYMS_FULL  := $(BUILD)/k/ksyms.o
+LIBGCC      = $(shell $(KCXX) -print-libgcc-file-name)
+
+$(BUILD)/k/ksyms-empty.S: scripts/mksyms.sh | deps-check
+	@mkdir -p $(dir $@)
+	sh scripts/mksyms.sh /dev/null > $@
+
+$(BUILD)/k/ksyms.S: $(BUILD)/kernel.pass1.elf scripts/mksyms.sh
+	$(NM) -n -C --defined-only $< | sh scripts/mksyms.sh - > $@
+
+$(BUILD)/k/%.o: $(BUILD)/k/%.S
+	$(KCXX) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.pass1.elf: $(K_OBJS) $(KSYMS_EMPTY) linker/kernel.ld
+	$(KCXX) $(KLDFLAGS) -o $@ $(K_OBJS) $(KSYMS_EMPTY) $(LIBGCC)
+
+# The second link must not move any function: check it, so a backtrace can
+# never name the wrong one.
+$(BUILD)/kernel.elf: $(K_OBJS) $(KSYMS_FULL) linker/kernel.ld $(BUILD)/kernel.pass1.elf
+	$(KCXX) $(KLDFLAGS) -o $@ $(K_OBJS) $(KSYMS_FULL) $(LIBGCC)
+	@$(NM) -n $(BUILD)/kernel.pass1.elf | grep -i ' t ' > $(BUILD)/k/text1.txt
+	@$(NM) -n $@ | grep -i ' t ' > $(BUILD)/k/text2.txt
+	@cmp -s $(BUILD)/k/text1.txt $(BUILD)/k/text2.txt || \
+	  { echo "kernel.elf: the symbol table moved text; fix linker/kernel.ld"; rm -f $@; exit 1; }
+
+$(BUILD)/Image: $(BUILD)/kernel.elf
+	$(OBJCOPY) -O binary $< $@
+
+# A second ELF that carries the very same bytes at another load address: the
+# kernel must not care where it was put.
+$(BUILD)/kernel-at-%.elf: $(BUILD)/Image linker/wrap-image.ld
+	$(LD) -T linker/wrap-image.ld --defsym=LOAD_ADDR=$* -b binary $< -o $@
+
+symbolize: ## Turn addresses on stdin (e.g. a pasted panic) into function:line
+	@sed -E 's/.*(0xffffffff8[0-9a-f]{7}).*/\1/;t;d' | \
+	  $(CROSS)addr2line -f -p -C -e $(BUILD)/kernel.elf

@@ -1,0 +1,3 @@
+.PHONY: test
+test: check ## Run every suite: host unit tests and the QEMU boots
+
