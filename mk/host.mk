@@ -25,3 +25,14 @@ check: $(HOST_TEST) $(DTB_FROM_DTS) ## Host unit tests (doctest, ASan/UBSan)
 
 compile_commands: ## Write compile_commands.json for editors (kernel flags)
 	$(PYTHON) scripts/compile_commands.py "$(KCXX) $(KCXXFLAGS)" $(MI_SRCS) $(K_SRCS) > compile_commands.json
+
+# While several pieces are written at once: link just the base (lib, the
+# console, the host seam) and the files named in SUBSET, e.g.
+#   make check-subset SUBSET="mm/page_alloc.cpp tests/host/test_page_alloc.cpp"
+SUBSET_BASE := $(wildcard lib/*.cpp) kernel/console.cpp kernel/panic.cpp \
+               arch/host/arena.cpp arch/host/machdep.cpp tests/host/main.cpp
+SUBSET_OBJS  = $(patsubst %,$(BUILD)/h/%.o,$(sort $(SUBSET_BASE) $(SUBSET)))
+check-subset: $(DTB_FROM_DTS)
+	$(MAKE) $(SUBSET_OBJS)
+	$(HOSTCXX) $(HOSTCXXFLAGS) -o $(BUILD)/host-tests-subset $(SUBSET_OBJS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ./$(BUILD)/host-tests-subset
