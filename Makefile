@@ -17,6 +17,9 @@ OPENSBI    ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 DTC        ?= dtc
 PYTHON     ?= python3
 
+# V=1 shows every command.
+Q          := $(if $(V),,@)
+
 VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # Machine-independent sources, linked into both the kernel and the host tests.

@@ -9,7 +9,8 @@ DTB_FROM_DTS := $(patsubst tests/data/%.dts,$(TESTDATA)/%.dtb,$(DTS_SRCS))
 
 $(BUILD)/h/%.cpp.o: %.cpp | deps-check
 	@mkdir -p $(dir $@)
-	$(HOSTCXX) $(HOSTCXXFLAGS) -DSPRIG_TESTDATA='"$(abspath $(TESTDATA))"' \
+	$(Q)echo "  HOSTCXX $<"
+	$(Q)$(HOSTCXX) $(HOSTCXXFLAGS) -DSPRIG_TESTDATA='"$(abspath $(TESTDATA))"' \
 	  -DSPRIG_SRCDATA='"$(abspath tests/data)"' -c $< -o $@
 
 $(TESTDATA)/%.dtb: tests/data/%.dts | deps-check

@@ -3,11 +3,13 @@
 
 $(BUILD)/k/%.cpp.o: %.cpp | deps-check
 	@mkdir -p $(dir $@)
-	$(KCXX) $(KCXXFLAGS) -c $< -o $@
+	$(Q)echo "  CXX     $<"
+	$(Q)$(KCXX) $(KCXXFLAGS) -c $< -o $@
 
 $(BUILD)/k/%.S.o: %.S | deps-check
 	@mkdir -p $(dir $@)
-	$(KCXX) $(KASFLAGS) -c $< -o $@
+	$(Q)echo "  AS      $<"
+	$(Q)$(KCXX) $(KASFLAGS) -c $< -o $@
 
 KSYMS_EMPTY := $(BUILD)/k/ksyms-empty.o
 KSYMS_FULL  := $(BUILD)/k/ksyms.o
@@ -21,7 +23,8 @@ $(BUILD)/k/ksyms.S: $(BUILD)/kernel.pass1.elf scripts/mksyms.sh
 	$(NM) -n -C --defined-only $< | sh scripts/mksyms.sh - > $@
 
 $(BUILD)/k/%.o: $(BUILD)/k/%.S
-	$(KCXX) $(KASFLAGS) -c $< -o $@
+	$(Q)echo "  AS      $<"
+	$(Q)$(KCXX) $(KASFLAGS) -c $< -o $@
 
 $(BUILD)/kernel.pass1.elf: $(K_OBJS) $(KSYMS_EMPTY) linker/kernel.ld
 	$(KCXX) $(KLDFLAGS) -o $@ $(K_OBJS) $(KSYMS_EMPTY) $(LIBGCC)

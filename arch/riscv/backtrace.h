@@ -1,0 +1,20 @@
+// Kernel symbol lookup and frame-pointer backtraces, for panic reports.
+#pragma once
+
+#include <stdint.h>
+#include <arch/frame.h>
+
+namespace riscv {
+
+// The function containing pc, and pc's offset in it; false when pc is
+// outside the kernel's text.
+bool ksym_lookup(uint64_t pc, const char** name, uint64_t* offset);
+
+// Prints "  #n 0x... name+0x.." lines: pc first, then the return address
+// of every frame record reachable from fp.
+void print_backtrace(uint64_t pc, uint64_t fp);
+
+// The frame of the trap being reported, if the panic came from one.
+void set_panic_frame(const arch::TrapFrame* tf);
+
+} // namespace riscv

@@ -1,0 +1,45 @@
+// The trap frame: every general register as it was when the trap came,
+// plus the trap CSRs.  x[0] (the zero register) is never saved, so its slot
+// holds nothing.  arch/riscv/trapvec.S saves and restores this layout; the
+// offsets are checked below against the numbers that file uses.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+namespace arch {
+
+struct TrapFrame {
+    uint64_t x[32];
+    uint64_t sepc;
+    uint64_t sstatus;
+    uint64_t scause;
+    uint64_t stval;
+
+    // ABI names of the registers the kernel reads.
+    uint64_t& ra() { return x[1]; }
+    uint64_t& sp() { return x[2]; }
+    uint64_t& t0() { return x[5]; }
+    uint64_t& fp() { return x[8]; }
+    uint64_t& a(unsigned i) { return x[10 + i]; }
+};
+
+inline constexpr size_t TF_SEPC = 32 * 8;
+inline constexpr size_t TF_SSTATUS = 33 * 8;
+inline constexpr size_t TF_SCAUSE = 34 * 8;
+inline constexpr size_t TF_STVAL = 35 * 8;
+inline constexpr size_t TF_SIZE = 36 * 8;
+
+static_assert(offsetof(TrapFrame, sepc) == TF_SEPC);
+static_assert(offsetof(TrapFrame, sstatus) == TF_SSTATUS);
+static_assert(offsetof(TrapFrame, scause) == TF_SCAUSE);
+static_assert(offsetof(TrapFrame, stval) == TF_STVAL);
+static_assert(sizeof(TrapFrame) == TF_SIZE && TF_SIZE % 16 == 0);
+
+// ABI register names, for reports.
+inline constexpr const char* reg_name[32] = {
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+    "a1",   "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+    "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
+
+} // namespace arch

@@ -1,0 +1,49 @@
+// The RISC-V side of the machine seam (arch/machdep.h).
+#include <arch/csr.h>
+#include <arch/machdep.h>
+
+#include "sbi.h"
+
+namespace arch {
+
+uint64_t intr_disable()
+{
+    uint64_t s;
+    __asm__ volatile("csrrc %0, sstatus, %1" : "=r"(s) : "r"(riscv::SSTATUS_SIE) : "memory");
+    return s & riscv::SSTATUS_SIE;
+}
+
+void intr_restore(uint64_t saved)
+{
+    if (saved) csr_set(sstatus, riscv::SSTATUS_SIE);
+}
+
+void intr_enable() { csr_set(sstatus, riscv::SSTATUS_SIE); }
+
+// wfi with interrupts enabled would take the trap before we look at the
+// state; with SIE off it still wakes on a pending interrupt, which the
+// caller then takes by enabling interrupts.
+void cpu_wait() { __asm__ volatile("wfi" ::: "memory"); }
+
+uint64_t read_time() { return csr_read(time); }
+
+void early_putc(char c) { sbi::console_putchar(c); }
+
+void tlb_flush_page(VirtAddr va, uint16_t asid) { riscv::sfence_vma(va.value(), asid); }
+
+void tlb_flush_asid(uint16_t asid)
+{
+    __asm__ volatile("sfence.vma zero, %0" ::"r"(static_cast<uint64_t>(asid)) : "memory");
+}
+
+void tlb_flush_all() { riscv::sfence_vma_all(); }
+
+[[noreturn]] void halt(bool failure)
+{
+    intr_disable();
+    sbi::shutdown(failure);
+    // No reset device (QEMU sifive_u): stay here.
+    for (;;) cpu_wait();
+}
+
+} // namespace arch

@@ -1,0 +1,97 @@
+#include "trap.h"
+
+#include <arch/csr.h>
+#include <arch/machdep.h>
+#include <kernel/console.h>
+#include <lib/kassert.h>
+
+#include "backtrace.h"
+#include "timer.h"
+
+extern "C" void trap_vector();
+
+namespace riscv {
+
+namespace {
+void (*g_external)(void*) = nullptr;
+void* g_external_ctx = nullptr;
+uint64_t g_spurious_external = 0;
+
+void interrupt(arch::TrapFrame& tf)
+{
+    switch (static_cast<Irq>(tf.scause & ~SCAUSE_INTR)) {
+    case Irq::Timer: timer_intr(); return;
+    case Irq::External:
+        if (g_external)
+            g_external(g_external_ctx);
+        else
+            g_spurious_external++;
+        return;
+    case Irq::Software: csr_clear(sip, SIE_SSIE); return;
+    }
+    panic("unexpected interrupt: scause %#lx", tf.scause);
+}
+
+[[noreturn]] void kernel_fault(arch::TrapFrame& tf)
+{
+    set_panic_frame(&tf);
+    panic("kernel trap: %s at sepc %#lx, stval %#lx", cause_name(tf.scause), tf.sepc, tf.stval);
+}
+} // namespace
+
+void trap_init()
+{
+    csr_write(sscratch, 0);
+    csr_write(stvec, reinterpret_cast<uint64_t>(&trap_vector));
+}
+
+void set_external_handler(void (*fn)(void*), void* ctx)
+{
+    g_external_ctx = ctx;
+    g_external = fn;
+}
+
+const char* cause_name(uint64_t scause)
+{
+    if (scause & SCAUSE_INTR) {
+        switch (static_cast<Irq>(scause & ~SCAUSE_INTR)) {
+        case Irq::Software: return "supervisor software interrupt";
+        case Irq::Timer: return "supervisor timer interrupt";
+        case Irq::External: return "supervisor external interrupt";
+        }
+        return "unknown interrupt";
+    }
+    switch (static_cast<Exc>(scause)) {
+    case Exc::InsnMisaligned: return "instruction address misaligned";
+    case Exc::InsnAccess: return "instruction access fault";
+    case Exc::IllegalInsn: return "illegal instruction";
+    case Exc::Breakpoint: return "breakpoint";
+    case Exc::LoadMisaligned: return "load address misaligned";
+    case Exc::LoadAccess: return "load access fault";
+    case Exc::StoreMisaligned: return "store/AMO address misaligned";
+    case Exc::StoreAccess: return "store/AMO access fault";
+    case Exc::EcallUser: return "environment call from U-mode";
+    case Exc::EcallSupervisor: return "environment call from S-mode";
+    case Exc::InsnPageFault: return "instruction page fault";
+    case Exc::LoadPageFault: return "load page fault";
+    case Exc::StorePageFault: return "store/AMO page fault";
+    }
+    return "unknown exception";
+}
+
+} // namespace riscv
+
+// Called by trap_vector with the saved frame.  Interrupts are off (the
+// hardware cleared SIE); they stay off in the handler for now.
+extern "C" void trap_handler(arch::TrapFrame* tf)
+{
+    using namespace riscv;
+    if (tf->scause & SCAUSE_INTR) {
+        interrupt(*tf);
+        return;
+    }
+    if (tf->sstatus & SSTATUS_SPP) kernel_fault(*tf);
+    // There is no user mode yet (the user-space issue adds it).
+    set_panic_frame(tf);
+    panic("trap from user mode: %s at sepc %#lx", cause_name(tf->scause), tf->sepc);
+}

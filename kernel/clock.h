@@ -1,0 +1,11 @@
+// The periodic clock: the machine's timer interrupt calls hardclock()
+// HZ times a second.
+#pragma once
+
+#include <stdint.h>
+
+inline constexpr unsigned HZ = 100;
+
+void hardclock();
+// Clock interrupts since boot.
+uint64_t ticks();
