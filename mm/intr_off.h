@@ -1,0 +1,17 @@
+// Interrupts off for the length of a scope, restored after (so sections
+// nest): the allocators' critical sections.  kernel/intr.h has the same
+// guard for kernel code; mm/ may only reach the machine through <arch/...>.
+#pragma once
+
+#include <arch/machdep.h>
+
+class IntrOff {
+public:
+    IntrOff() : saved_(arch::intr_disable()) {}
+    ~IntrOff() { arch::intr_restore(saved_); }
+    IntrOff(const IntrOff&) = delete;
+    IntrOff& operator=(const IntrOff&) = delete;
+
+private:
+    uint64_t saved_;
+};

@@ -1,0 +1,118 @@
+// The physical page allocator: a binary buddy allocator over the RAM the
+// device tree describes, minus what boot code excludes (FreeBSD's
+// vm_phys + vm_page_startup, much reduced).  An object, not a global: the
+// kernel makes one, host tests make a fresh one per test over a HostArena.
+//
+// One hart, so no lock: each operation runs with interrupts off, which
+// also makes it safe to call from an interrupt handler.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <lib/addr.h>
+#include <lib/list.h>
+#include <lib/result.h>
+#include <mm/fail_point.h>
+#include <mm/page.h>
+
+class PhysRangeSet;
+
+enum class AllocFlags : uint32_t {
+    None = 0,
+    Zero = 1u << 0, // clear the memory before returning it (M_ZERO, VM_ALLOC_ZERO)
+};
+constexpr AllocFlags operator|(AllocFlags a, AllocFlags b)
+{
+    return AllocFlags(uint32_t(a) | uint32_t(b));
+}
+constexpr bool has_flag(AllocFlags set, AllocFlags f) { return (uint32_t(set) & uint32_t(f)) != 0; }
+
+class PageAllocator {
+public:
+    // Largest block: 2^MAX_ORDER pages (4 MiB).
+    static constexpr unsigned MAX_ORDER = 10;
+    // RAM ranges (after merging touching ones) the allocator can manage.
+    static constexpr size_t MAX_SEGMENTS = 16;
+
+    PageAllocator() = default;
+    PageAllocator(const PageAllocator&) = delete;
+    PageAllocator& operator=(const PageAllocator&) = delete;
+
+    // Takes over RAM: ram[] (unsorted, may overlap or touch; rounded inwards
+    // to pages) minus exclude[] (kernel image, firmware, device tree,
+    // initrd...; rounded outwards, may overlap each other or lie partly
+    // outside RAM).  Places one metadata array per RAM segment inside free
+    // RAM, reached through arch::phys_to_virt, and excludes it too.  Costs
+    // O(ranges + pages).  Errors (nothing is taken over): NoMem when no RAM
+    // is left or no free range can hold a metadata array, NoSpc when there
+    // are too many ranges.  Call once.
+    Result<void> init(const PhysRange* ram, size_t nram, const PhysRange* exclude,
+                      size_t nexclude);
+
+    // A block of 2^order contiguous pages, aligned to its size, with a
+    // reference count of 1.  NoMem when no block is free (or injected).
+    Result<PhysAddr> alloc(unsigned order = 0, AllocFlags flags = AllocFlags::None);
+    // Gives back a block from alloc(order): the caller must hold the only
+    // reference, and owner/flags must have been cleared.  Merges buddies.
+    void free(PhysAddr pa, unsigned order = 0);
+
+    // Reference counts of a block (vm_page_ref / vm_page_unref): unref
+    // frees the block with its last reference and then returns true.
+    void ref(PhysAddr pa);
+    bool unref(PhysAddr pa);
+    uint32_t ref_count(PhysAddr pa);
+
+    // Metadata of the page holding pa: page_of() panics when pa is not in
+    // a managed segment, find_page() returns nullptr then.
+    Page* page_of(PhysAddr pa);
+    Page* find_page(PhysAddr pa);
+    PhysAddr phys_of(const Page* pg) const;
+
+    // Counters, in pages.  total = free + in use; excluded and metadata
+    // pages are not counted at all.
+    uint64_t total_pages() const { return total_pages_; }
+    uint64_t free_pages() const { return free_pages_; }
+    uint64_t pages_in_use() const { return total_pages_ - free_pages_; }
+    uint64_t peak_pages_in_use() const { return peak_in_use_; }
+    void reset_peak() { peak_in_use_ = pages_in_use(); }
+    // Free blocks of exactly this order: how fragmented the free memory is.
+    size_t free_blocks(unsigned order) const;
+
+    // Segments: the managed span of each RAM range, and where its
+    // metadata array was put.
+    size_t segment_count() const { return nsegs_; }
+    PhysRange segment(size_t i) const;
+    PhysRange metadata(size_t i) const;
+
+    // Fault injection (see FailPoint): the allocation after n more
+    // successes returns NoMem.
+    void fail_after(long n) { fail_.fail_after(n); }
+    uint64_t injected_failures() const { return fail_.injected(); }
+
+private:
+    struct Segment {
+        uint64_t base_pfn = 0;
+        uint64_t npages = 0;
+        Page* pages = nullptr;
+        PhysRange meta;
+    };
+
+    Segment* segment_of(uint64_t pfn);
+    Result<void> make_segments(const PhysRangeSet& ram, const PhysRangeSet& usable);
+    Result<void> place_metadata(PhysRangeSet& usable);
+    void init_segment(size_t i);
+    void add_free_range(PhysRange r);
+    Page* take_block(unsigned order);
+    void release_block(Page* pg);
+    Page* allocated_head(PhysAddr pa, const char* what);
+    uint64_t pfn_of(const Page* pg) const;
+
+    Segment segs_[MAX_SEGMENTS];
+    size_t nsegs_ = 0;
+    List<Page, &Page::link> free_[MAX_ORDER + 1];
+    uint64_t total_pages_ = 0;
+    uint64_t free_pages_ = 0;
+    uint64_t peak_in_use_ = 0;
+    bool initialized_ = false;
+    FailPoint fail_;
+};
