@@ -1,7 +1,7 @@
 #include <kernel/console.h>
 
 #include <arch/machdep.h>
-#include <kernel/intr.h>
+#include <mm/intr_off.h>
 #include <lib/format.h>
 
 namespace {
@@ -61,7 +61,7 @@ void console_rx(char c)
 
 int cons_getc()
 {
-    InterruptsOff off;
+    IntrOff off;
     if (g_rx_head == g_rx_tail) return -1;
     return static_cast<unsigned char>(g_rx[g_rx_head++ % RX_SIZE]);
 }

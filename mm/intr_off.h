@@ -1,6 +1,6 @@
 // Interrupts off for the length of a scope, restored after (so sections
-// nest): the allocators' critical sections.  kernel/intr.h has the same
-// guard for kernel code; mm/ may only reach the machine through <arch/...>.
+// nest).  It lives in mm/ because mm/ and kernel/ both need it and mm/
+// may only reach the machine through <arch/...>.
 #pragma once
 
 #include <arch/machdep.h>

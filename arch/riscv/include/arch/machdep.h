@@ -23,7 +23,7 @@ inline PhysAddr virt_to_phys(const void* va)
     return PhysAddr(v - DMAP_BASE);
 }
 
-// Interrupt enable state, for the RAII guard in kernel/intr.h.
+// Interrupt enable state, for the RAII guard IntrOff (mm/intr_off.h).
 uint64_t intr_disable();
 void intr_restore(uint64_t saved);
 void intr_enable();
