@@ -1,0 +1,78 @@
+// The SiFive UART (sifive,uart0) of the FU540/FU740 and QEMU's sifive_u:
+// 32-bit registers, a transmit and a receive FIFO each with a watermark
+// interrupt, and a divisor the firmware has already set (left alone here).
+// Transmit polls txdata.full; the receive watermark interrupt hands each
+// character to the console (console_rx).
+#pragma once
+
+#include <kernel/console.h>
+#include <lib/addr.h>
+#include <lib/result.h>
+#include <stddef.h>
+#include <stdint.h>
+
+class SifiveUart {
+public:
+    struct Config {
+        volatile void* base = nullptr; // the mapped register block
+        uint32_t clock_hz = 0;         // from the clocks, informational only
+        PhysAddr phys{};               // for the name; 0 leaves the address out
+    };
+
+    struct Stats {
+        uint64_t rx = 0;            // characters handed to console_rx
+        uint64_t rx_budget_hit = 0; // interrupts that stopped at RX_BUDGET
+        uint64_t tx_dropped = 0;    // characters dropped: txdata stayed full
+    };
+
+    // Same bounds, same reasons, as Ns16550's.
+    static constexpr size_t RX_BUDGET = 64;
+    static constexpr size_t TX_SPINS = 100000;
+
+    SifiveUart() = default;
+    SifiveUart(const SifiveUart&) = delete;
+    SifiveUart& operator=(const SifiveUart&) = delete;
+
+    // Turns the transmitter and receiver on, sets the receive watermark to
+    // 0 (interrupt while any character waits) and enables that interrupt
+    // alone.  Keeps the firmware's stop bits, transmit watermark and
+    // divisor.  Errno::Inval: no base, or one not 4-byte aligned.
+    Result<void> init(const Config& cfg);
+
+    // Sends one byte as it is (no newline translation).
+    void putc(char c);
+
+    // The receive interrupt: reads rxdata until it reports empty.  Called
+    // with interrupts off.
+    void intr();
+    static void intr_handler(void* self);
+
+    // Console output that turns '\n' into "\r\n"; valid after init().
+    const ConsoleOutput* console() const { return &console_; }
+    // "sifive-uart@0x10010000" (or without "@...").
+    const char* name() const { return name_; }
+    uint32_t clock_hz() const { return clock_hz_; }
+    const Stats& stats() const { return stats_; }
+
+private:
+    // Byte offsets (FU540-C000 manual, chapter "UART").
+    enum class Reg : uint32_t {
+        TxData = 0x00, // bit 31: full (read); bits 7..0: byte to send (write)
+        RxData = 0x04, // bit 31: empty; bits 7..0: received byte
+        TxCtrl = 0x08, // bit 0 txen, bit 1 nstop, bits 18..16 txcnt
+        RxCtrl = 0x0c, // bit 0 rxen, bits 18..16 rxcnt
+        Ie = 0x10,     // bit 0 txwm, bit 1 rxwm
+        Ip = 0x14,
+        Div = 0x18,
+    };
+
+    uint32_t read(Reg r) const;
+    void write(Reg r, uint32_t v);
+    static void console_putc(void* self, char c);
+
+    volatile uint8_t* base_ = nullptr;
+    uint32_t clock_hz_ = 0;
+    char name_[40] = {};
+    ConsoleOutput console_ = {};
+    Stats stats_;
+};

@@ -1,0 +1,37 @@
+#include <mm/kmem.h>
+
+namespace {
+KernelMemory g_km;
+}
+
+Result<PhysAddr> PageAllocatorPtSource::alloc_table_page()
+{
+    return pages_.alloc(0, AllocFlags::Zero);
+}
+
+void PageAllocatorPtSource::free_table_page(PhysAddr pa) { pages_.free(pa, 0); }
+
+void kmem_install(const KernelMemory& km)
+{
+    KASSERT(km.pages && km.kmalloc && km.pt_pages && km.pmap, "kmem_install: missing object");
+    g_km = km;
+    kmalloc_set_arena(km.kmalloc);
+}
+
+PageAllocator& vm_pages()
+{
+    KASSERT(g_km.pages, "no page allocator installed");
+    return *g_km.pages;
+}
+
+PtPageSource& kernel_pt_pages()
+{
+    KASSERT(g_km.pt_pages, "no page-table page source installed");
+    return *g_km.pt_pages;
+}
+
+PageTable& kernel_pmap()
+{
+    KASSERT(g_km.pmap, "no kernel page table installed");
+    return *g_km.pmap;
+}

@@ -1,0 +1,35 @@
+// The kernel's memory objects, installed once at boot: the page
+// allocator, kmalloc, the kernel page table and where its table pages
+// come from.  The objects themselves are made by the boot code (or by a
+// host test, which installs its own); code that needs "the kernel's"
+// allocator asks here.
+#pragma once
+
+#include <mm/kmalloc.h>
+#include <mm/page_alloc.h>
+#include <mm/pagetable.h>
+#include <mm/pt_pages.h>
+
+// Table pages for a PageTable, straight from a PageAllocator.
+class PageAllocatorPtSource final : public PtPageSource {
+public:
+    explicit PageAllocatorPtSource(PageAllocator& pages) : pages_(pages) {}
+    Result<PhysAddr> alloc_table_page() override;
+    void free_table_page(PhysAddr pa) override;
+
+private:
+    PageAllocator& pages_;
+};
+
+struct KernelMemory {
+    PageAllocator* pages = nullptr;
+    KmallocArena* kmalloc = nullptr;
+    PtPageSource* pt_pages = nullptr;
+    PageTable* pmap = nullptr;
+};
+
+// Installs the objects (each must outlive every user of them).
+void kmem_install(const KernelMemory& km);
+PageAllocator& vm_pages();
+PtPageSource& kernel_pt_pages();
+PageTable& kernel_pmap();
