@@ -9,3 +9,7 @@ inline constexpr unsigned HZ = 100;
 void hardclock();
 // Clock interrupts since boot.
 uint64_t ticks();
+
+// Frequency of arch::read_time() (the device tree's timebase-frequency).
+uint64_t timebase_hz();
+void clock_set_timebase(uint64_t hz);

@@ -130,3 +130,9 @@ Result<uint64_t> CmdLine::get_u64(const char* key) const
     if (!v) return Errno::NoEnt;
     return parse_u64(v);
 }
+
+CmdLine& kernel_cmdline()
+{
+    static CmdLine cmdline;
+    return cmdline;
+}

@@ -81,3 +81,8 @@ private:
 
 // Parses a whole string as a number by get_u64()'s rules.
 Result<uint64_t> parse_u64(const char* s);
+
+// The kernel's own command line (the device tree's /chosen bootargs),
+// parsed once at boot; later subsystems read their switches here
+// (init=, kern.maxproc=, crash= ...).
+CmdLine& kernel_cmdline();

@@ -35,3 +35,9 @@ PageTable& kernel_pmap()
     KASSERT(g_km.pmap, "no kernel page table installed");
     return *g_km.pmap;
 }
+
+void kmem_drain()
+{
+    KASSERT(g_km.kmalloc, "no kmalloc arena installed");
+    g_km.kmalloc->drain();
+}

@@ -33,3 +33,5 @@ void kmem_install(const KernelMemory& km);
 PageAllocator& vm_pages();
 PtPageSource& kernel_pt_pages();
 PageTable& kernel_pmap();
+// Gives kmalloc's cached empty slabs back to the page allocator.
+void kmem_drain();

@@ -1,0 +1,98 @@
+#include <kernel/monitor.h>
+
+#include <arch/machdep.h>
+#include <kernel/clock.h>
+#include <kernel/console.h>
+#include <kernel/line_editor.h>
+#include <mm/kmem.h>
+
+#include <string.h>
+
+namespace {
+
+struct Command {
+    const char* name;
+    const char* help;
+    void (*run)(const char* args);
+};
+
+void cmd_help(const char*);
+
+void cmd_echo(const char* args) { kprintf("%s\n", args); }
+
+void cmd_ticks(const char*)
+{
+    kprintf("%lu ticks (%u Hz), %lu console characters received\n", ticks(), HZ,
+            static_cast<uint64_t>(console_rx_count()));
+}
+
+void cmd_mem(const char*)
+{
+    PageAllocator& pa = vm_pages();
+    kprintf("pages: %lu total, %lu free, %lu in use (peak %lu)\n", pa.total_pages(),
+            pa.free_pages(), pa.pages_in_use(), pa.peak_pages_in_use());
+}
+
+void cmd_panic(const char* args) { panic("requested from the monitor: %s", *args ? args : "(no reason)"); }
+
+[[noreturn]] void cmd_poweroff(const char*)
+{
+    kprintf("SPRIG EXIT status=0\n");
+    arch::halt(false);
+}
+
+const Command commands[] = {
+    {"help", "list the commands", cmd_help},
+    {"echo", "print the rest of the line", cmd_echo},
+    {"ticks", "clock ticks and console input so far", cmd_ticks},
+    {"mem", "page allocator counters", cmd_mem},
+    {"panic", "panic with the rest of the line as the reason", cmd_panic},
+    {"poweroff", "shut down (SBI system reset)", cmd_poweroff},
+};
+
+void cmd_help(const char*)
+{
+    for (const Command& c : commands) kprintf("  %-9s %s\n", c.name, c.help);
+}
+
+void dispatch(const char* line)
+{
+    while (*line == ' ') line++;
+    if (!*line) return;
+    const char* end = line;
+    while (*end && *end != ' ') end++;
+    const size_t n = static_cast<size_t>(end - line);
+    const char* args = *end ? end + 1 : end;
+    for (const Command& c : commands) {
+        if (strlen(c.name) == n && strncmp(c.name, line, n) == 0) {
+            c.run(args);
+            return;
+        }
+    }
+    char name[LineEditor::MAX + 1];
+    memcpy(name, line, n);
+    name[n] = '\0';
+    kprintf("unknown command '%s' (try help)\n", name);
+}
+
+void echo_char(char c) { cons_putc(c); }
+
+} // namespace
+
+[[noreturn]] void monitor_run()
+{
+    kprintf("Sprig monitor: type 'help' for the commands.\n");
+    LineEditor editor(echo_char);
+    for (;;) {
+        kprintf("sprig> ");
+        for (;;) {
+            int c = cons_getc();
+            if (c < 0) {
+                arch::cpu_wait(); // the UART interrupt wakes us
+                continue;
+            }
+            if (editor.feed(static_cast<char>(c)) == LineEditor::Feed::Line) break;
+        }
+        dispatch(editor.line());
+    }
+}
