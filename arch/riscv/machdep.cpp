@@ -29,11 +29,23 @@ uint64_t read_time() { return csr_read(time); }
 
 void early_putc(char c) { sbi::console_putchar(c); }
 
-void tlb_flush_page(VirtAddr va, uint16_t asid) { riscv::sfence_vma(va.value(), asid); }
+// ASID 0 is the kernel's: its mappings are global, and an sfence.vma that
+// names an ASID (even 0, in a register) leaves global entries alone.  So
+// for ASID 0 the rs2 operand must be x0 itself.
+void tlb_flush_page(VirtAddr va, uint16_t asid)
+{
+    if (asid == 0)
+        __asm__ volatile("sfence.vma %0, zero" ::"r"(va.value()) : "memory");
+    else
+        riscv::sfence_vma(va.value(), asid);
+}
 
 void tlb_flush_asid(uint16_t asid)
 {
-    __asm__ volatile("sfence.vma zero, %0" ::"r"(static_cast<uint64_t>(asid)) : "memory");
+    if (asid == 0)
+        riscv::sfence_vma_all();
+    else
+        __asm__ volatile("sfence.vma zero, %0" ::"r"(static_cast<uint64_t>(asid)) : "memory");
 }
 
 void tlb_flush_all() { riscv::sfence_vma_all(); }

@@ -37,8 +37,8 @@ uint64_t read_time();
 // Output of last resort: the SBI console, which works before any driver.
 void early_putc(char c);
 
-// TLB shootdown on this hart (sfence.vma).  asid 0 with all_asids false
-// means the kernel's global mappings.
+// TLB shootdown on this hart (sfence.vma).  ASID 0 is the kernel's: a
+// flush naming it also drops global entries (the kernel's mappings).
 void tlb_flush_page(VirtAddr va, uint16_t asid);
 void tlb_flush_asid(uint16_t asid);
 void tlb_flush_all();

@@ -1,0 +1,403 @@
+#include <mm/pagetable.h>
+
+#include <arch/machdep.h>
+#include <lib/kassert.h>
+#include <lib/utility.h>
+
+// Ranges are handled as offsets in the 39-bit space (va with the sign
+// extension stripped), so the kernel half is [HALF, SPACE) and no end
+// wraps around to 0.
+namespace {
+
+using arch::Pte;
+namespace pte = arch::pte;
+
+constexpr unsigned TOP = arch::PT_LEVELS - 1;
+constexpr uint64_t SPACE = uint64_t{1} << arch::VA_BITS;
+constexpr uint64_t HALF = SPACE / 2;
+constexpr uint64_t PA_LIMIT = uint64_t{1} << 56; // Sv39 physical addresses
+constexpr unsigned KERNEL_ROOT_FIRST = arch::PT_ENTRIES / 2;
+constexpr uint64_t PERM_BITS = pte::R | pte::W | pte::X | pte::U | pte::G;
+
+Pte* table_of(PhysAddr pa) { return static_cast<Pte*>(arch::phys_to_virt(pa)); }
+
+unsigned index_of(uint64_t off, unsigned level) { return arch::pt_index(VirtAddr(off), level); }
+
+VirtAddr to_va(uint64_t off)
+{
+    return VirtAddr(off & HALF ? off | ~(SPACE - 1) : off);
+}
+
+bool table_empty(PhysAddr table)
+{
+    const Pte* t = table_of(table);
+    for (unsigned i = 0; i < arch::PT_ENTRIES; i++)
+        if (t[i].valid()) return false;
+    return true;
+}
+
+// End of the slot of `level` holding off, clipped to hi.
+uint64_t slot_end(uint64_t off, unsigned level, uint64_t hi)
+{
+    const uint64_t size = arch::level_size(level);
+    return sprig::min(sprig::align_down(off, size) + size, hi);
+}
+
+bool covers_slot(uint64_t lo, uint64_t next, unsigned level)
+{
+    return lo % arch::level_size(level) == 0 && next - lo == arch::level_size(level);
+}
+
+} // namespace
+
+struct PageTable::Span {
+    uint64_t lo = 0;
+    uint64_t hi = 0;
+    bool upper = false; // in the kernel half
+};
+
+Result<PageTable> PageTable::create_kernel(PtPageSource& src)
+{
+    const PhysAddr root = TRY(src.alloc_table_page());
+    KASSERT(table_empty(root), "page source gave a root table that is not zeroed");
+    return PageTable(src, root, Kind::Kernel, 0);
+}
+
+Result<PageTable> PageTable::create_user(PtPageSource& src, uint16_t asid, PageTable& kernel)
+{
+    KASSERT(kernel.live() && kernel.kind_ == Kind::Kernel, "create_user needs the kernel table");
+    const PhysAddr root = TRY(src.alloc_table_page());
+    KASSERT(table_empty(root), "page source gave a root table that is not zeroed");
+    const Pte* k = table_of(kernel.root_);
+    Pte* u = table_of(root);
+    for (unsigned i = KERNEL_ROOT_FIRST; i < arch::PT_ENTRIES; i++) u[i] = k[i];
+    kernel.kernel_shared_ = true;
+    return PageTable(src, root, Kind::User, asid);
+}
+
+PageTable::PageTable(PageTable&& o)
+    : src_(o.src_), root_(o.root_), asid_(o.asid_), kind_(o.kind_),
+      kernel_shared_(o.kernel_shared_)
+{
+    o.src_ = nullptr;
+    o.root_ = PhysAddr();
+}
+
+PageTable& PageTable::operator=(PageTable&& o)
+{
+    if (this == &o) return *this;
+    if (live()) destroy().execute();
+    src_ = o.src_;
+    root_ = o.root_;
+    asid_ = o.asid_;
+    kind_ = o.kind_;
+    kernel_shared_ = o.kernel_shared_;
+    o.src_ = nullptr;
+    o.root_ = PhysAddr();
+    return *this;
+}
+
+PageTable::~PageTable()
+{
+    if (live()) destroy().execute();
+}
+
+Result<PageTable::Span> PageTable::check_range(VirtAddr va, uint64_t len) const
+{
+    if (len == 0 || !va.is_aligned(arch::PAGE_SIZE) || len % arch::PAGE_SIZE != 0)
+        return Errno::Inval;
+    if (!arch::va_canonical(va)) return Errno::Inval;
+    const uint64_t lo = va.value() & (SPACE - 1);
+    const bool upper = lo >= HALF;
+    // Both ends in one half: a range may not run into the non-canonical hole.
+    if (len > (upper ? SPACE : HALF) - lo) return Errno::Inval;
+    if (kind_ == Kind::User && upper) return Errno::Inval;
+    return Span{lo, lo + len, upper};
+}
+
+Result<void> PageTable::check_perms(uint64_t perms, const Span& s) const
+{
+    if (perms & ~PERM_BITS) return Errno::Inval;
+    if (!(perms & pte::RWX)) return Errno::Inval;
+    if ((perms & pte::W) && !(perms & pte::R)) return Errno::Inval; // reserved encoding
+    if ((perms & pte::G) && !s.upper) return Errno::Inval;
+    if ((perms & pte::U) && s.upper) return Errno::Inval;
+    return {};
+}
+
+// Root entries of the kernel half never change once a user table has
+// copied them: the copy would silently go stale.
+void PageTable::note_root_change(unsigned level, unsigned index) const
+{
+    KASSERT(!(kind_ == Kind::Kernel && kernel_shared_ && level == TOP &&
+              index >= KERNEL_ROOT_FIRST),
+            "kernel root entry %u changed after user tables copied it "
+            "(reserve_kernel_roots before create_user)",
+            index);
+}
+
+bool PageTable::permanent(unsigned level, unsigned index) const
+{
+    return kind_ == Kind::Kernel && level == TOP && index >= KERNEL_ROOT_FIRST;
+}
+
+Result<TlbFlush> PageTable::map(VirtAddr va, PhysAddr pa, uint64_t len, uint64_t perms,
+                                PageSizes sizes)
+{
+    KASSERT(live(), "map on an empty page table");
+    const Span s = TRY(check_range(va, len));
+    TRY(check_perms(perms, s));
+    if (!pa.is_aligned(arch::PAGE_SIZE) || pa.value() > PA_LIMIT || len > PA_LIMIT - pa.value())
+        return Errno::Inval;
+    if (has_leaf(root_, TOP, s.lo, s.hi)) return Errno::Exist;
+
+    TlbFlush fl(asid_, src_);
+    Result<void> r = map_level(root_, TOP, s.lo, s.hi, pa, perms, sizes, fl);
+    if (!r.ok()) {
+        // The range held no leaf before, so unmapping all of it removes
+        // exactly what this call made, and prunes the tables it made.
+        unmap_level(root_, TOP, s.lo, s.hi, fl);
+        fl.execute();
+        return r.error();
+    }
+    return fl;
+}
+
+// Whether any leaf lies (even partly) in [lo, hi) below `table`.
+bool PageTable::has_leaf(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi) const
+{
+    const Pte* t = table_of(table);
+    while (lo < hi) {
+        const uint64_t next = slot_end(lo, level, hi);
+        const Pte e = t[index_of(lo, level)];
+        if (e.leaf()) return true;
+        if (e.valid() && has_leaf(e.pa(), level - 1, lo, next)) return true;
+        lo = next;
+    }
+    return false;
+}
+
+// Fills [lo, hi) below `table`, which holds no leaf there, with leaves as
+// large as `sizes` and the alignment of va and pa allow.  On NoMem returns
+// at once; the caller unwinds.
+Result<void> PageTable::map_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi,
+                                  PhysAddr pa, uint64_t perms, PageSizes sizes, TlbFlush& fl)
+{
+    Pte* t = table_of(table);
+    while (lo < hi) {
+        const uint64_t next = slot_end(lo, level, hi);
+        const unsigned i = index_of(lo, level);
+        Pte& e = t[i];
+        const bool fits = level == 0 || (sizes == PageSizes::Super && covers_slot(lo, next, level) &&
+                                         pa.is_aligned(arch::level_size(level)));
+        if (fits) {
+            KASSERT(!e.valid(), "map over a valid entry the Exist check missed");
+            note_root_change(level, i);
+            e = Pte::leaf(pa, perms);
+            fl.add_page(to_va(lo));
+        } else {
+            if (!e.valid()) {
+                note_root_change(level, i);
+                const PhysAddr p = TRY(src_->alloc_table_page());
+                KASSERT(table_empty(p), "page source gave a table that is not zeroed");
+                e = Pte::table(p);
+            }
+            KASSERT(!e.leaf(), "map over a leaf the Exist check missed");
+            TRY(map_level(e.pa(), level - 1, lo, next, pa, perms, sizes, fl));
+        }
+        pa += next - lo;
+        lo = next;
+    }
+    return {};
+}
+
+Result<TlbFlush> PageTable::unmap(VirtAddr va, uint64_t len)
+{
+    KASSERT(live(), "unmap on an empty page table");
+    const Span s = TRY(check_range(va, len));
+    TlbFlush fl(asid_, src_);
+    Result<void> r = split_ends(s, fl);
+    if (!r.ok()) {
+        fl.execute();
+        return r.error();
+    }
+    unmap_level(root_, TOP, s.lo, s.hi, fl);
+    return fl;
+}
+
+// Clears every leaf in [lo, hi) below `table` (none may stick out of the
+// range: the caller split them) and unhooks tables left empty.
+void PageTable::unmap_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi,
+                            TlbFlush& fl)
+{
+    Pte* t = table_of(table);
+    while (lo < hi) {
+        const uint64_t next = slot_end(lo, level, hi);
+        const unsigned i = index_of(lo, level);
+        Pte& e = t[i];
+        if (e.leaf()) {
+            KASSERT(covers_slot(lo, next, level), "unmap would cut a superpage in two");
+            note_root_change(level, i);
+            e = Pte{};
+            fl.add_page(to_va(lo));
+        } else if (e.valid()) {
+            KASSERT(level > 0, "pointer entry at level 0");
+            const PhysAddr child = e.pa();
+            unmap_level(child, level - 1, lo, next, fl);
+            if (!permanent(level, i) && table_empty(child)) {
+                e = Pte{};
+                fl.defer_free(child);
+            }
+        }
+        lo = next;
+    }
+}
+
+Result<TlbFlush> PageTable::protect(VirtAddr va, uint64_t len, uint64_t perms)
+{
+    KASSERT(live(), "protect on an empty page table");
+    const Span s = TRY(check_range(va, len));
+    TRY(check_perms(perms, s));
+    TlbFlush fl(asid_, src_);
+    Result<void> r = split_ends(s, fl);
+    if (!r.ok()) {
+        fl.execute();
+        return r.error();
+    }
+    protect_level(root_, TOP, s.lo, s.hi, perms, fl);
+    return fl;
+}
+
+void PageTable::protect_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi,
+                              uint64_t perms, TlbFlush& fl)
+{
+    Pte* t = table_of(table);
+    while (lo < hi) {
+        const uint64_t next = slot_end(lo, level, hi);
+        const unsigned i = index_of(lo, level);
+        Pte& e = t[i];
+        if (e.leaf()) {
+            KASSERT(covers_slot(lo, next, level), "protect would cut a superpage in two");
+            const Pte n = Pte::leaf(e.pa(), perms);
+            if (n.raw != e.raw) {
+                note_root_change(level, i);
+                e = n;
+                fl.add_page(to_va(lo));
+            }
+        } else if (e.valid()) {
+            KASSERT(level > 0, "pointer entry at level 0");
+            protect_level(e.pa(), level - 1, lo, next, perms, fl);
+        }
+        lo = next;
+    }
+}
+
+Result<void> PageTable::split_ends(const Span& s, TlbFlush& fl)
+{
+    TRY(split_at(s.lo, fl));
+    TRY(split_at(s.hi, fl));
+    return {};
+}
+
+// Makes off a boundary between leaves: splits the superpages that straddle
+// it, largest first.  Each split costs one table page.
+Result<void> PageTable::split_at(uint64_t off, TlbFlush& fl)
+{
+    PhysAddr table = root_;
+    for (unsigned level = TOP; level > 0; level--) {
+        if (off % arch::level_size(level) == 0) return {};
+        const unsigned i = index_of(off, level);
+        Pte& e = table_of(table)[i];
+        if (!e.valid()) return {};
+        if (e.leaf()) TRY(split_leaf(e, level, i, fl));
+        table = e.pa();
+    }
+    return {};
+}
+
+// Replaces the superpage leaf e (at `level`) by a table of 512 leaves one
+// level down with the same flags: the same translations, in smaller pieces.
+// The new table is complete before e points to it.  Flushes the whole
+// space: a walk of any page in the range may have begun from the old leaf,
+// and a page flush would order only the walk of its own address.
+Result<void> PageTable::split_leaf(Pte& e, unsigned level, unsigned index, TlbFlush& fl)
+{
+    note_root_change(level, index);
+    const PhysAddr p = TRY(src_->alloc_table_page());
+    Pte* t = table_of(p);
+    const uint64_t step = arch::level_size(level - 1);
+    for (unsigned i = 0; i < arch::PT_ENTRIES; i++) {
+        const uint64_t pa = e.pa().value() + i * step;
+        t[i] = Pte{((pa >> arch::PAGE_SHIFT) << pte::PPN_SHIFT) | e.flags()};
+    }
+    e = Pte::table(p);
+    fl.add_all();
+    return {};
+}
+
+Translation PageTable::lookup(VirtAddr va) const
+{
+    KASSERT(live(), "lookup on an empty page table");
+    if (!arch::va_canonical(va)) return {};
+    PhysAddr table = root_;
+    for (unsigned level = TOP;; level--) {
+        const Pte e = table_of(table)[arch::pt_index(va, level)];
+        if (!e.valid()) return {};
+        if (e.leaf()) {
+            const uint64_t off = va.value() & (arch::level_size(level) - 1);
+            return Translation{e.pa() + off, e.flags(), level};
+        }
+        KASSERT(level > 0, "pointer entry at level 0");
+        table = e.pa();
+    }
+}
+
+Result<void> PageTable::reserve_kernel_roots(VirtAddr va, uint64_t len)
+{
+    KASSERT(live() && kind_ == Kind::Kernel, "reserve_kernel_roots on a non-kernel table");
+    const Span s = TRY(check_range(va, len));
+    if (!s.upper) return Errno::Inval;
+    Pte* t = table_of(root_);
+    const uint64_t size = arch::level_size(TOP);
+    for (uint64_t off = sprig::align_down(s.lo, size); off < s.hi; off += size) {
+        const unsigned i = index_of(off, TOP);
+        if (t[i].valid()) continue;
+        note_root_change(TOP, i);
+        const PhysAddr p = TRY(src_->alloc_table_page());
+        KASSERT(table_empty(p), "page source gave a table that is not zeroed");
+        t[i] = Pte::table(p);
+    }
+    return {};
+}
+
+// Contract: a kernel table outlives every user table made from it.
+TlbFlush PageTable::destroy()
+{
+    KASSERT(live(), "destroy of an empty page table");
+    TlbFlush fl(asid_, src_);
+    const unsigned n = kind_ == Kind::User ? KERNEL_ROOT_FIRST : arch::PT_ENTRIES;
+    const Pte* t = table_of(root_);
+    for (unsigned i = 0; i < n; i++) {
+        if (!t[i].valid() || t[i].leaf()) continue;
+        destroy_level(t[i].pa(), TOP - 1, fl);
+        fl.defer_free(t[i].pa());
+    }
+    fl.defer_free(root_);
+    src_ = nullptr;
+    root_ = PhysAddr();
+    kernel_shared_ = false;
+    return fl;
+}
+
+// Hands every table below `table` (not `table` itself) to fl.  A table's
+// entries are read before its page is reused as a free-list link.
+void PageTable::destroy_level(PhysAddr table, unsigned level, TlbFlush& fl)
+{
+    if (level == 0) return;
+    const Pte* t = table_of(table);
+    for (unsigned i = 0; i < arch::PT_ENTRIES; i++) {
+        if (!t[i].valid() || t[i].leaf()) continue;
+        destroy_level(t[i].pa(), level - 1, fl);
+        fl.defer_free(t[i].pa());
+    }
+}

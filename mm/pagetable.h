@@ -1,0 +1,147 @@
+// Sv39 page tables, machine-independent: map, unmap, protect and lookup
+// over the arch PTE format (the job of FreeBSD's pmap_enter/pmap_remove/
+// pmap_protect/pmap_extract, without the vm_page bookkeeping).  Table pages
+// come from a PtPageSource and are touched only through arch::phys_to_virt.
+//
+// Rules the tables keep (docs/memory.md):
+//   - leaves carry A, and D when writable (arch::Pte::leaf); non-leaf
+//     entries keep A, D and U clear (arch::Pte::table);
+//   - G only in the kernel half (upper, va bit 38 set), U only in the user
+//     half: a global lower-half entry would leak into every address space;
+//   - W without R (reserved by the spec) and empty permissions are refused;
+//   - no empty intermediate table survives an unmap, except the level-1
+//     tables under kernel-half root entries of the kernel table: those are
+//     permanent, because user tables copy the root entries that point to
+//     them (share_kernel_half) and would otherwise be left pointing at
+//     freed pages.
+//
+// TLB discipline: every operation that changes a translation returns a
+// TlbFlush that the caller must execute() (mm/tlb_flush.h).  Sprig's rule
+// for invalid -> valid is "flush too" (the spec lets a hart cache invalid
+// entries), so map() returns one as well, naming each new leaf.  Freeing a
+// table or splitting a superpage makes it a whole-space flush: an
+// sfence.vma naming an address orders only that address's walk (and drops
+// only leaf entries), while cached non-leaf entries or the neighbours of a
+// split page need the flush without an address.
+#pragma once
+
+#include <stdint.h>
+#include <arch/pte.h>
+#include <lib/addr.h>
+#include <lib/result.h>
+#include <mm/pt_pages.h>
+#include <mm/tlb_flush.h>
+
+// Which leaf sizes map() may use.
+enum class PageSizes : uint8_t {
+    Small, // 4 KiB leaves only (user mappings)
+    Super, // 1 GiB and 2 MiB leaves wherever va, pa and the length allow (the direct map)
+};
+
+// What lookup() found: the physical address of the byte at va, the leaf's
+// flags (V R W X U G A D) and its level (0: 4 KiB, 1: 2 MiB, 2: 1 GiB).
+// flags == 0 (valid() false) when va is not mapped.
+struct Translation {
+    PhysAddr pa;
+    uint64_t flags = 0;
+    unsigned level = 0;
+
+    bool valid() const { return (flags & arch::pte::V) != 0; }
+    explicit operator bool() const { return valid(); }
+};
+
+class PageTable {
+public:
+    enum class Kind : uint8_t {
+        Kernel, // ASID 0, may map anywhere; owns the kernel half
+        User,   // maps the user half only; borrows the kernel half's root entries
+    };
+
+    // The kernel's table: an empty root (ASID 0).  NoMem if no page.
+    static Result<PageTable> create_kernel(PtPageSource& src);
+    // A user table with a fresh root whose kernel-half entries are copies
+    // of `kernel`'s, so the kernel's level-1 tables (and everything below)
+    // are shared, never freed by this table.  From then on the kernel's
+    // kernel-half root entries are frozen: reserve them beforehand with
+    // reserve_kernel_roots().  NoMem if no page.
+    static Result<PageTable> create_user(PtPageSource& src, uint16_t asid, PageTable& kernel);
+
+    PageTable() = default; // empty: no root (what a moved-from table is)
+    PageTable(PageTable&& o);
+    PageTable& operator=(PageTable&& o);
+    PageTable(const PageTable&) = delete;
+    PageTable& operator=(const PageTable&) = delete;
+    // destroy() and a flush, if the owner did not destroy it already.
+    ~PageTable();
+
+    // Maps [va, va + len) to [pa, pa + len) with perms (pte::R W X U G).
+    // va, pa and len 4 KiB-aligned, len > 0, the range canonical and within
+    // one half (the user half for a user table); perms per the rules above.
+    // Errors, each leaving the tables as they were:
+    //   Inval  bad arguments;
+    //   Exist  some page of the range is mapped already;
+    //   NoMem  no table page: what this call mapped is unmapped again and
+    //          the tables it allocated are freed (the flush is run before
+    //          returning), except permanent kernel-half level-1 tables.
+    Result<TlbFlush> map(VirtAddr va, PhysAddr pa, uint64_t len, uint64_t perms,
+                         PageSizes sizes = PageSizes::Small);
+    // Unmaps whatever is mapped in [va, va + len); holes are fine.  A
+    // superpage the range covers only partly is split first (so its other
+    // pages stay mapped) and intermediate tables left empty are freed (after
+    // the flush).  NoMem if a split needs a page and there is none: then no
+    // translation has changed, though superpages already split stay split
+    // (same translations; destroy() or a later unmap reclaims the tables;
+    // the flush for the split is run before returning).
+    Result<TlbFlush> unmap(VirtAddr va, uint64_t len);
+    // Gives every mapped page of [va, va + len) the permissions perms
+    // (validated as for map; holes are skipped), splitting superpages the
+    // range covers partly.  Errors and NoMem as for unmap.
+    Result<TlbFlush> protect(VirtAddr va, uint64_t len, uint64_t perms);
+    // The translation of va as the MMU would find it through this root.
+    Translation lookup(VirtAddr va) const;
+
+    // Kernel table only, before any user table exists: gives every root
+    // entry of [va, va + len) (kernel half) a level-1 table, so that later
+    // kernel mappings there never change a root entry and so reach every
+    // address space.  Inval for a bad range, NoMem (entries made so far stay:
+    // they are permanent anyway).
+    Result<void> reserve_kernel_roots(VirtAddr va, uint64_t len);
+
+    // Frees every table page (never the mapped pages, never the shared
+    // kernel half of a user table), root included; the table is empty
+    // afterwards.  The token flushes the whole ASID and frees the pages.
+    TlbFlush destroy();
+
+    bool live() const { return src_ != nullptr; }
+    Kind kind() const { return kind_; }
+    uint16_t asid() const { return asid_; }
+    // For satp.
+    PhysAddr root() const { return root_; }
+
+private:
+    struct Span; // a checked range, as offsets in the 39-bit space
+
+    PageTable(PtPageSource& src, PhysAddr root, Kind kind, uint16_t asid)
+        : src_(&src), root_(root), asid_(asid), kind_(kind) {}
+
+    Result<Span> check_range(VirtAddr va, uint64_t len) const;
+    Result<void> check_perms(uint64_t perms, const Span& s) const;
+    Result<void> split_ends(const Span& s, TlbFlush& fl);
+    Result<void> split_at(uint64_t off, TlbFlush& fl);
+    Result<void> split_leaf(arch::Pte& e, unsigned level, unsigned index, TlbFlush& fl);
+    bool has_leaf(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi) const;
+    Result<void> map_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, PhysAddr pa,
+                           uint64_t perms, PageSizes sizes, TlbFlush& fl);
+    void unmap_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, TlbFlush& fl);
+    void protect_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, uint64_t perms,
+                       TlbFlush& fl);
+    void destroy_level(PhysAddr table, unsigned level, TlbFlush& fl);
+    bool permanent(unsigned level, unsigned index) const;
+    void note_root_change(unsigned level, unsigned index) const;
+
+    PtPageSource* src_ = nullptr;
+    PhysAddr root_;
+    uint16_t asid_ = 0;
+    Kind kind_ = Kind::User;
+    bool kernel_shared_ = false; // a user table copied our kernel-half root entries
+};

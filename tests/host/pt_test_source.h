@@ -1,0 +1,73 @@
+// Page-table pages for host tests: a free list over a HostArena, with the
+// counters and fault injection the unwind tests need.  Freed pages are
+// poisoned and handed out again first (LIFO), so a page still in use after
+// it was freed, by the code or by a stale cached walk, shows up at once.
+#pragma once
+
+#include <arch/host_arena.h>
+#include <arch/machdep.h>
+#include <arch/pte.h>
+#include <mm/pt_pages.h>
+
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string.h>
+#include <vector>
+
+class ArenaPtSource final : public PtPageSource {
+public:
+    explicit ArenaPtSource(HostArena& arena) : arena_(arena), next_(arena.base()) {}
+
+    Result<PhysAddr> alloc_table_page() override
+    {
+        if (fail_after_ == 0) {
+            injected_++;
+            return Errno::NoMem;
+        }
+        PhysAddr p;
+        if (!free_.empty()) {
+            p = free_.back();
+            free_.pop_back();
+        } else if (arena_.contains(next_, arch::PAGE_SIZE)) {
+            p = next_;
+            next_ += arch::PAGE_SIZE;
+        } else {
+            return Errno::NoMem;
+        }
+        if (fail_after_ > 0) fail_after_--;
+        memset(arch::phys_to_virt(p), 0, arch::PAGE_SIZE);
+        live_.insert(p.value());
+        allocs_++;
+        return p;
+    }
+
+    void free_table_page(PhysAddr p) override
+    {
+        CHECK_MESSAGE(live_.count(p.value()) == 1, "freeing a page not handed out: ", p.value());
+        live_.erase(p.value());
+        memset(arch::phys_to_virt(p), 0xa5, arch::PAGE_SIZE);
+        free_.push_back(p);
+        frees_++;
+    }
+
+    // n more allocations succeed, then every one fails until no_fail().
+    void fail_after(long n) { fail_after_ = n; }
+    void no_fail() { fail_after_ = -1; }
+
+    size_t in_use() const { return live_.size(); }
+    bool owns(PhysAddr p) const { return live_.count(p.value()) == 1; }
+    uint64_t allocs() const { return allocs_; }
+    uint64_t frees() const { return frees_; }
+    uint64_t injected() const { return injected_; }
+
+private:
+    HostArena& arena_;
+    PhysAddr next_;
+    std::vector<PhysAddr> free_;
+    std::set<uint64_t> live_;
+    long fail_after_ = -1;
+    uint64_t allocs_ = 0;
+    uint64_t frees_ = 0;
+    uint64_t injected_ = 0;
+};
