@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""make test-qemu: boot Sprig in QEMU virt and sifive_u and check the
+banner, the kernel self-test, console input, and panic reports.
+
+Prints one line per case and a closing 'N passed, N failed' line; exits
+non-zero when a case failed.  Console logs go to <build>/qemu-logs/.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Case, run_cases  # noqa: E402
+
+SELFTEST_OK = r"selftest: \d+ passed, 0 failed"
+PROMPT = r"sprig> "
+# Typed at the monitor once its prompt shows: proves that input arrives
+# through the UART's interrupt, then ends the run.
+TYPED = "echo typed-into-the-serial-port\r"
+
+
+def interactive(extra_expect=()):
+    """Sends a line to the monitor and checks it came back, then powers off."""
+    return dict(
+        send=[(PROMPT, TYPED), (r"\ntyped-into-the-serial-port\r?\n", "poweroff\r")],
+        expect=[r"\ntyped-into-the-serial-port\r?\n", SELFTEST_OK] + list(extra_expect),
+        forbid=[r"selftest: .* FAIL"],
+    )
+
+
+def banner(hart, console, timebase, ram):
+    return [
+        r"Sprig \S+ \(RISC-V, Sv39\)",
+        r"hart:\s+%d\b" % hart,
+        r"isa:\s+rv64i",
+        r"ram:\s+" + ram,
+        r"reserved:\s+0x0*80000000-",   # OpenSBI's own region, from /reserved-memory
+        r"kernel:\s+0x[0-9a-f]+-0x[0-9a-f]+ at 0xffffffff80000000",
+        r"console:\s+" + console,
+        r"timebase:\s+%d Hz" % timebase,
+        r"cmdline:\s+",
+    ]
+
+
+def cases(args):
+    qemu = ["qemu-system-riscv64", "-bios", args.opensbi, "-display", "none",
+            "-serial", "stdio", "-monitor", "none", "-no-reboot"]
+    image = os.path.join(args.build, "Image")
+    virt = qemu + ["-M", "virt", "-smp", "1"]
+    sifive = qemu + ["-M", "sifive_u", "-smp", "2"]
+    return [
+        Case("virt-256M", virt + ["-m", "256M", "-kernel", image],
+             **merge(interactive(banner(0, r"ns16550a@0x0*10000000", 10000000,
+                                        r"0x0*80000000-0x0*8fffffff")),
+                     [r"loaded at 0x0*80200000", r"selftest: kernel mappings"])),
+        Case("virt-second-load-address",
+             virt + ["-m", "256M", "-kernel", args.second],
+             **merge(interactive(), [r"loaded at %s\b" % args.second_addr])),
+        Case("virt-8G", virt + ["-m", "8G", "-kernel", image],
+             **merge(interactive(), [r"ram:\s+0x0*80000000-0x0*27fffffff \(8192 MiB\)"])),
+        Case("sifive_u-hart1", sifive + ["-m", "256M", "-kernel", image],
+             **merge(interactive(banner(1, r"sifive,uart0@0x0*10010000", 1000000,
+                                        r"0x0*80000000-0x0*8fffffff")),
+                     [r"plic:\s+.*context 2\b"])),
+        Case("virt-crash-load", virt + ["-m", "256M", "-kernel", image, "-append", "crash=load"],
+             expect_panic=r"kernel trap: load page fault",
+             expect=[r"scause 0xd \(load page fault\)", r"sepc 0xffffffff8[0-9a-f]+",
+                     r"stval 0xffffffe000000000", r"\bra [0-9a-f]{16}",
+                     r"backtrace:\n\s+#0\s+0x[0-9a-f]+ \S*crash_load",
+                     r"#\d+\s+0x[0-9a-f]+ \S*crash_on_request", r"#\d+\s+0x[0-9a-f]+ init_riscv"]),
+        Case("virt-crash-exec", virt + ["-m", "256M", "-kernel", image, "-append", "crash=exec"],
+             expect_panic=r"kernel trap: instruction page fault",
+             expect=[r"#\d+\s+0x[0-9a-f]+ \S*crash_exec"]),
+        Case("sifive_u-crash-assert",
+             sifive + ["-m", "256M", "-kernel", image, "-append", "crash=assert"],
+             expect_panic=r"KASSERT\(two \+ two == 5\) failed at kernel/crash.cpp:\d+: deliberate",
+             expect=[r"backtrace:", r"\S*crash_assert"]),
+    ]
+
+
+def merge(kw, more_expect):
+    kw = dict(kw)
+    kw["expect"] = list(kw.get("expect", [])) + list(more_expect)
+    return kw
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--opensbi", required=True)
+    ap.add_argument("--second", required=True, help="the image wrapped at another address")
+    ap.add_argument("--second-addr", required=True)
+    ap.add_argument("--only", help="regex: run only matching cases")
+    args = ap.parse_args()
+    failed = run_cases(cases(args), os.path.join(args.build, "qemu-logs"), args.only)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
