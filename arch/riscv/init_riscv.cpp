@@ -1,39 +1,238 @@
-// Kernel start-up on RISC-V (FreeBSD's initriscv): from the boot page
-// table that entry.S left to a running kernel.
+// Kernel start-up on RISC-V (FreeBSD's initriscv + mi_startup, for now):
+// from the boot page table that entry.S left to a running kernel.
+//
+// Order matters: the device tree is read through the boot direct map; the
+// page allocator needs the device tree; the kernel page table needs the
+// page allocator; devices are mapped only in the kernel page table.
 #include <arch/csr.h>
 #include <arch/machdep.h>
+#include <drivers/fdt_platform.h>
+#include <drivers/plic.h>
+#include <drivers/uart_ns16550.h>
+#include <drivers/uart_sifive.h>
 #include <kernel/clock.h>
+#include <kernel/cmdline.h>
 #include <kernel/console.h>
+#include <kernel/crash.h>
+#include <kernel/monitor.h>
+#include <kernel/selftest.h>
+#include <mm/kmem.h>
+#include <mm/kva.h>
+#include <mm/phys_ranges.h>
 
 #include "cpu.h"
+#include "pmap_bootstrap.h"
 #include "sbi.h"
 #include "timer.h"
 #include "trap.h"
 
 void run_static_constructors();
 
+extern "C" char _start_image[], _end[];
+
 namespace riscv {
+
 namespace {
+
 uint64_t g_hartid;
+// The device tree stays mapped (and out of the page allocator's hands):
+// g_plat's strings point into it.
+FdtPlatform g_plat;
+PhysRange g_dtb;
+constexpr size_t MAX_FDT_SIZE = 2 << 20;
+
+PageAllocator g_pages;
+KmallocArena g_kmalloc(g_pages);
+PageAllocatorPtSource g_pt_pages(g_pages);
+PageTable g_kernel_pmap;
+
+Ns16550 g_ns16550;
+SifiveUart g_sifive_uart;
+Plic g_plic;
+const char* g_console_name = "sbi";
+
+[[noreturn]] void boot_fail(const char* what, Errno e)
+{
+    panic("boot: %s failed: %s", what, errno_name(e));
 }
+
+// Reads the device tree through the boot direct map.  Without it there is
+// nothing to go on, so a bad tree is a panic that names the problem.
+void read_device_tree(PhysAddr dtb_pa, uint64_t hartid)
+{
+    auto fdt = Fdt::open(arch::phys_to_virt(dtb_pa), MAX_FDT_SIZE);
+    if (!fdt.ok()) panic("device tree at %#lx: %s", dtb_pa.value(), fdt.fdt_error().reason);
+    g_dtb = {dtb_pa, fdt.value().total_size()};
+    auto plat = fdt_read_platform(fdt.value(), hartid);
+    if (!plat.ok()) panic("device tree at %#lx: %s", dtb_pa.value(), plat.fdt_error().reason);
+    g_plat = plat.value();
+}
+
+// The page allocator gets RAM minus the kernel image, the firmware's
+// regions, the device tree and the initrd.
+void memory_startup(const KernelImage& image)
+{
+    PhysRange exclude[FdtPlatform::kMaxReserved + 3];
+    size_t n = 0;
+    exclude[n++] = image.range();
+    exclude[n++] = g_dtb;
+    if (g_plat.initrd.size) exclude[n++] = g_plat.initrd;
+    for (size_t i = 0; i < g_plat.nreserved; i++) exclude[n++] = g_plat.reserved[i].range;
+    if (auto r = g_pages.init(g_plat.ram, g_plat.nram, exclude, n); !r.ok())
+        boot_fail("page allocator", r.error());
+    auto kpt = PageTable::create_kernel(g_pt_pages);
+    if (!kpt.ok()) boot_fail("kernel page table", kpt.error());
+    g_kernel_pmap = sprig::move(kpt.value());
+    kmem_install({&g_pages, &g_kmalloc, &g_pt_pages, &g_kernel_pmap});
+}
+
+// The direct map: RAM minus the firmware's regions, but the device tree
+// and initrd stay reachable even if a loader listed them as reserved.
+void direct_map_ranges(PhysRangeSet& dmap)
+{
+    for (size_t i = 0; i < g_plat.nram; i++)
+        if (!dmap.add(g_plat.ram[i]).ok()) panic("boot: too many RAM ranges");
+    for (size_t i = 0; i < g_plat.nreserved; i++)
+        if (!dmap.subtract(g_plat.reserved[i].range).ok()) panic("boot: too many reserved ranges");
+    const PhysRange keep_mapped[] = {g_dtb, g_plat.initrd};
+    for (const PhysRange& keep : keep_mapped)
+        if (keep.size && !dmap.add(keep).ok()) panic("boot: too many direct-map ranges");
+    dmap.shrink_to(arch::PAGE_SIZE);
+}
+
+void console_startup()
+{
+    const FdtUart& u = g_plat.uart;
+    if (u.kind == FdtUartKind::None) {
+        kprintf("boot: no supported UART in the device tree; staying on the SBI console\n");
+        return;
+    }
+    auto regs = pmap_mapdev(u.base, u.size ? u.size : arch::PAGE_SIZE);
+    if (!regs.ok()) boot_fail("mapping the UART", regs.error());
+    Result<void> r = Errno::NoDev;
+    const ConsoleOutput* out = nullptr;
+    const auto clock = static_cast<uint32_t>(u.clock_hz);
+    if (u.kind == FdtUartKind::Sifive) {
+        r = g_sifive_uart.init({regs.value(), clock, u.base});
+        out = g_sifive_uart.console();
+        g_console_name = g_sifive_uart.name();
+    } else {
+        const auto kind =
+            u.kind == FdtUartKind::DesignWare ? Ns16550::Kind::DwApb : Ns16550::Kind::Ns16550a;
+        r = g_ns16550.init({regs.value(), kind, u.reg_shift, u.reg_io_width, clock, u.base});
+        out = g_ns16550.console();
+        g_console_name = g_ns16550.name();
+    }
+    if (!r.ok()) {
+        kprintf("boot: console %s: init failed (%s); staying on the SBI console\n", u.compatible,
+                errno_name(r.error()));
+        return;
+    }
+    console_set_output(out);
+}
+
+void plic_external(void* plic) { static_cast<Plic*>(plic)->handle_external(); }
+
+// Console input: the UART's receive interrupt, through the PLIC.
+void interrupts_startup()
+{
+    const FdtPlic& p = g_plat.plic;
+    if (!p.present || !p.has_context || g_plat.uart.kind == FdtUartKind::None ||
+        !g_plat.uart.has_irq) {
+        kprintf("boot: no PLIC context or UART interrupt: console input is unavailable\n");
+        return;
+    }
+    auto regs = pmap_mapdev(p.base, p.size);
+    if (!regs.ok()) boot_fail("mapping the PLIC", regs.error());
+    if (auto r = g_plic.init(regs.value(), p.ndev, p.context); !r.ok())
+        boot_fail("PLIC init", r.error());
+    const bool sifive = g_plat.uart.kind == FdtUartKind::Sifive;
+    auto handler = sifive ? SifiveUart::intr_handler : Ns16550::intr_handler;
+    void* uart = sifive ? static_cast<void*>(&g_sifive_uart) : static_cast<void*>(&g_ns16550);
+    if (auto r = g_plic.register_handler(g_plat.uart.irq, handler, uart); !r.ok())
+        boot_fail("registering the UART interrupt", r.error());
+    if (auto r = g_plic.enable(g_plat.uart.irq, 1); !r.ok())
+        boot_fail("enabling the UART interrupt", r.error());
+    set_external_handler(plic_external, &g_plic);
+    csr_set(sie, SIE_SEIE);
+}
+
+void print_range(const char* label, const PhysRange& r)
+{
+    kprintf("%-10s%#010lx-%#010lx (%lu %s)\n", label, r.base.value(), r.end().value() - 1,
+            r.size >= (uint64_t{1} << 20) ? r.size >> 20 : r.size >> 10,
+            r.size >= (uint64_t{1} << 20) ? "MiB" : "KiB");
+}
+
+void print_banner(const KernelImage& image)
+{
+    const long v = sbi::impl_version();
+    const long spec = sbi::spec_version();
+    kprintf("hart:     %lu (SBI: %s %ld.%ld, spec %ld.%ld%s)\n", g_hartid,
+            sbi::impl_name(sbi::impl_id()), v >> 16, v & 0xffff, (spec >> 24) & 0x7f,
+            spec & 0xffffff, sbi::has_dbcn() ? ", DBCN" : "");
+    kprintf("isa:      %s\n", g_plat.isa);
+    for (size_t i = 0; i < g_plat.nram; i++) print_range("ram:", g_plat.ram[i]);
+    for (size_t i = 0; i < g_plat.nreserved; i++) print_range("reserved:", g_plat.reserved[i].range);
+    kprintf("kernel:   %#010lx-%#010lx at %#lx\n", image.load.value(),
+            image.load.value() + image.size - 1, reinterpret_cast<uint64_t>(_start_image));
+    print_range("dtb:", g_dtb);
+    if (g_plat.initrd.size)
+        print_range("initrd:", g_plat.initrd);
+    else
+        kprintf("initrd:   none\n");
+    kprintf("console:  %s (irq %u)\n", g_console_name, g_plat.uart.irq);
+    if (g_plat.plic.present)
+        kprintf("plic:     %#lx, %u sources, context %u\n", g_plat.plic.base.value(),
+                g_plat.plic.ndev, g_plat.plic.context);
+    kprintf("timebase: %lu Hz, timer by %s\n", g_plat.timebase_hz,
+            timer_uses_sstc() ? "Sstc stimecmp" : "SBI set_timer");
+    kprintf("paging:   Sv39, %u ASID bits\n", asid_bits());
+    kprintf("memory:   %lu pages free of %lu\n", g_pages.free_pages(), g_pages.total_pages());
+    kprintf("cmdline:  \"%s\"\n", g_plat.bootargs);
+}
+
+const SelftestCase machine_cases[] = {
+    {"kernel mappings: W^X, A/D, nothing in the user half", check_kernel_mappings},
+};
+
+} // namespace
+
 uint64_t boot_hartid() { return g_hartid; }
 void set_boot_hartid(uint64_t id) { g_hartid = id; }
+
 } // namespace riscv
 
 extern "C" [[noreturn]] void init_riscv(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 {
-    riscv::set_boot_hartid(hartid);
-    riscv::trap_init();
+    using namespace riscv;
+    set_boot_hartid(hartid);
+    trap_init();
     run_static_constructors();
     sbi::probe();
-    kprintf("Sprig %s on hart %lu, dtb %#lx, loaded at %#lx\n", SPRIG_VERSION, hartid, dtb_pa,
+    kprintf("\nSprig %s (RISC-V, Sv39) on hart %lu, loaded at %#lx\n", SPRIG_VERSION, hartid,
             load_pa);
-    riscv::timer_init(10000000, false);
+
+    read_device_tree(PhysAddr(dtb_pa), hartid);
+    CmdLine& cmdline = kernel_cmdline();
+    if (auto r = cmdline.parse(g_plat.bootargs); !r.ok())
+        kprintf("boot: command line: %s (the rest is ignored)\n", cmdline.error());
+
+    const KernelImage image{PhysAddr(load_pa),
+                            static_cast<uint64_t>(_end - _start_image)};
+    memory_startup(image);
+    PhysRangeSet dmap;
+    direct_map_ranges(dmap);
+    pmap_bootstrap(image, dmap);
+
+    console_startup();
+    clock_set_timebase(g_plat.timebase_hz);
+    timer_init(g_plat.timebase_hz, fdt_cpu_has_extension(g_plat, "sstc"));
+    print_banner(image);
+    interrupts_startup();
     arch::intr_enable();
-    while (ticks() < 5) arch::cpu_wait();
-    kprintf("ticks %lu\n", ticks());
-    volatile uint64_t* bad = reinterpret_cast<volatile uint64_t*>(arch::KSTACK_REGION);
-    __asm__("" : "+r"(bad));
-    kprintf("%lu\n", *bad);
-    arch::halt(false);
+
+    selftest_run(machine_cases, sizeof machine_cases / sizeof machine_cases[0]);
+    crash_on_request(cmdline.get("crash"));
+    monitor_run();
 }
