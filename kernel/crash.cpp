@@ -31,6 +31,7 @@ volatile uint64_t* unmapped() { return reinterpret_cast<volatile uint64_t*>(arch
     kprintf("crash: calling into non-executable %p\n", static_cast<const void*>(not_code));
     auto fn = reinterpret_cast<void (*)()>(reinterpret_cast<uintptr_t>(not_code));
     fn();
+    __asm__ volatile("" ::: "memory"); // no tail call: keep this frame in the backtrace
 }
 
 [[gnu::noinline]] void crash_assert()

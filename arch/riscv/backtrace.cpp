@@ -71,18 +71,31 @@ bool ksym_lookup(uint64_t pc, const char** name, uint64_t* offset)
     return true;
 }
 
-void print_backtrace(uint64_t pc, uint64_t fp)
+void print_backtrace(uint64_t pc, uint64_t fp, uint64_t ra)
 {
     kprintf("backtrace:\n");
     unsigned n = 0;
     print_pc(n++, pc);
+    // A trap can come before the function saved ra or after it restored
+    // ra and fp (GCC schedules the epilogue early), or in a function that
+    // called nobody; then the frame chain starts at the caller's caller,
+    // and only ra names the caller.  When ra lies in another function
+    // than pc, show it; the chain must then not show it twice.
+    const char* pc_fn = nullptr;
+    const char* ra_fn = nullptr;
+    uint64_t off;
+    const bool ra_known = ra && ksym_lookup(ra - 4, &ra_fn, &off);
+    const bool ra_shown = ra_known && (!ksym_lookup(pc, &pc_fn, &off) || pc_fn != ra_fn);
+    if (ra_shown) print_pc(n++, ra - 4);
     uint64_t prev = 0;
+    bool first = true;
     while (n < MAX_FRAMES && plausible_fp(fp) && fp > prev) {
         const auto* rec = reinterpret_cast<const uint64_t*>(fp);
-        const uint64_t ra = rec[-1];
-        if (ra == 0) break;
-        // ra points after the call; ra - 4 names the calling line.
-        print_pc(n++, ra - 4);
+        const uint64_t ret = rec[-1];
+        if (ret == 0) break;
+        // ret points after the call; ret - 4 names the calling line.
+        if (!(first && ra_shown && ret == ra)) print_pc(n++, ret - 4);
+        first = false;
         prev = fp;
         fp = rec[-2];
     }
@@ -101,12 +114,12 @@ void panic_report()
             csr_read(satp));
     if (g_panic_frame) {
         print_frame(*g_panic_frame);
-        print_backtrace(g_panic_frame->sepc, g_panic_frame->x[8]);
+        print_backtrace(g_panic_frame->sepc, g_panic_frame->x[8], g_panic_frame->x[1]);
         return;
     }
     uint64_t pc;
     __asm__ volatile("auipc %0, 0" : "=r"(pc));
-    print_backtrace(pc, reinterpret_cast<uint64_t>(__builtin_frame_address(0)));
+    print_backtrace(pc, reinterpret_cast<uint64_t>(__builtin_frame_address(0)), 0);
 }
 
 } // namespace arch

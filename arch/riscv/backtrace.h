@@ -10,9 +10,10 @@ namespace riscv {
 // outside the kernel's text.
 bool ksym_lookup(uint64_t pc, const char** name, uint64_t* offset);
 
-// Prints "  #n 0x... name+0x.." lines: pc first, then the return address
-// of every frame record reachable from fp.
-void print_backtrace(uint64_t pc, uint64_t fp);
+// Prints "  #n 0x... name+0x.." lines: pc first, then (for a trap) the
+// interrupted ra when it names another function, then the return address
+// of every frame record reachable from fp.  ra is 0 when not from a trap.
+void print_backtrace(uint64_t pc, uint64_t fp, uint64_t ra);
 
 // The frame of the trap being reported, if the panic came from one.
 void set_panic_frame(const arch::TrapFrame* tf);

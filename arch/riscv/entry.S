@@ -116,11 +116,11 @@ real_start:
     jr      t0
 5:
     lla     sp, boot_stack_top          /* now a high address */
-    mv      fp, zero                    /* ends backtraces */
     csrw    sscratch, zero              /* "in the kernel" for the trap vector */
     mv      a0, s0
     mv      a1, s1
     mv      a2, s2
+    mv      fp, zero                    /* ends backtraces (fp is s0: last) */
     call    init_riscv
 6:  wfi
     j       6b
