@@ -54,7 +54,7 @@ H_OBJS     := $(patsubst %,$(BUILD)/h/%.o,$(MI_SRCS) $(HOST_SRCS))
 
 all: kernel ## Build the kernel (build/kernel.elf and build/Image)
 
-kernel: $(BUILD)/kernel.elf $(BUILD)/Image
+kernel: $(BUILD)/kernel.elf $(BUILD)/Image ## Same as all
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \

@@ -24,8 +24,9 @@ check: $(HOST_TEST) $(DTB_FROM_DTS) ## Host unit tests (doctest, ASan/UBSan)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ./$(HOST_TEST)
 
-compile_commands: ## Write compile_commands.json for editors (kernel flags)
-	$(PYTHON) scripts/compile_commands.py "$(KCXX) $(KCXXFLAGS)" $(MI_SRCS) $(K_SRCS) > compile_commands.json
+compile_commands: ## Write compile_commands.json for editors and clangd
+	$(PYTHON) scripts/compile_commands.py --flags "$(KCXX) $(KCXXFLAGS)" $(MI_SRCS) $(K_SRCS) \
+	  --flags "$(HOSTCXX) $(HOSTCXXFLAGS)" $(HOST_SRCS) > compile_commands.json
 
 # While several pieces are written at once: link just the base (lib, the
 # console, the host seam) and the files named in SUBSET, e.g.
@@ -34,7 +35,7 @@ SUBSET_BASE := $(wildcard lib/*.cpp) kernel/console.cpp kernel/panic.cpp \
                arch/host/arena.cpp arch/host/machdep.cpp arch/host/tlb.cpp arch/host/mmu_sim.cpp \
                tests/host/main.cpp
 SUBSET_OBJS  = $(patsubst %,$(BUILD)/h/%.o,$(sort $(SUBSET_BASE) $(SUBSET)))
-check-subset: $(DTB_FROM_DTS)
+check-subset: $(DTB_FROM_DTS) ## Host tests of just SUBSET="files" (plus lib/ and the host seam)
 	$(MAKE) $(SUBSET_OBJS)
 	$(HOSTCXX) $(HOSTCXXFLAGS) -o $(BUILD)/host-tests-subset $(SUBSET_OBJS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ./$(BUILD)/host-tests-subset
