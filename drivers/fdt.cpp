@@ -81,12 +81,14 @@ const char* Fdt::check_header(size_t max_size)
     if (!block_inside(struct_off_, 0, total_)) return "structure block offset outside the blob";
     // Version 16 has no size_dt_struct: the block may run to the end.
     struct_size_ = version_ >= 17 ? fdt_be32(h + H_SIZE_STRUCT) : total_ - struct_off_;
-    if (!block_inside(struct_off_, struct_size_, total_)) return "structure block runs past totalsize";
+    if (!block_inside(struct_off_, struct_size_, total_))
+        return "structure block runs past totalsize";
 
     strings_off_ = fdt_be32(h + H_OFF_STRINGS);
     strings_size_ = fdt_be32(h + H_SIZE_STRINGS);
     if (!block_inside(strings_off_, 0, total_)) return "strings block offset outside the blob";
-    if (!block_inside(strings_off_, strings_size_, total_)) return "strings block runs past totalsize";
+    if (!block_inside(strings_off_, strings_size_, total_))
+        return "strings block runs past totalsize";
 
     rsv_off_ = fdt_be32(h + H_OFF_RSVMAP);
     if (rsv_off_ % 8 != 0) return "memory reservation block misaligned";
@@ -163,8 +165,8 @@ const char* Fdt::read_token(uint32_t off, Token* t) const
     return nullptr;
 }
 
-// The one full walk: tokens well formed, one root, nodes balanced and at
-// most kMaxDepth deep, properties inside a node and before its children,
+// The one full walk: tokens well formed, one root, every other node named,
+// nodes balanced and at most kMaxDepth deep, properties inside a node and before its children,
 // FDT_END at depth 0.  Each token moves forward, so the loop ends.
 const char* Fdt::check_structure()
 {
@@ -178,6 +180,8 @@ const char* Fdt::check_structure()
             if (depth == 0) {
                 if (root_ != FdtNode::kNone) return "more than one root node";
                 root_ = off;
+            } else if (t.name[0] == '\0') {
+                return "node without a name"; // only the root has an empty name
             }
             child_seen[depth] = true;
             if (++depth > kMaxDepth) return "nodes nested too deep";

@@ -210,7 +210,8 @@ private:
     // The chain root .. n; returns its length (0 when n is not a node).
     uint32_t ancestors(FdtNode n, FdtNode* chain) const;
     FdtNode walk_path(FdtNode from, const char* path, size_t len) const;
-    FdtResult<uint64_t> translate_one(FdtNode bus, FdtNode above, uint64_t addr, uint64_t size) const;
+    FdtResult<uint64_t> translate_one(FdtNode bus, FdtNode above, uint64_t addr,
+                                      uint64_t size) const;
 
     const uint8_t* base_ = nullptr;
     uint32_t total_ = 0;

@@ -114,7 +114,8 @@ FdtResult<void> find_context(const Fdt& fdt, FdtNode cpu, FdtPlic& plic)
         if (!fdt.has_property(ctrl, "#interrupt-cells"))
             return fdt_error("interrupt controller without #interrupt-cells", ctrl);
         const uint32_t ncells = FDT_TRY(fdt.u32_property(ctrl, "#interrupt-cells"));
-        if (ncells == 0) return fdt_error("hart interrupt controller with #interrupt-cells 0", ctrl);
+        if (ncells == 0)
+            return fdt_error("hart interrupt controller with #interrupt-cells 0", ctrl);
         const uint64_t irq = FDT_TRY(cells.read(1));
         for (uint32_t i = 1; i < ncells; i++) FDT_TRY(cells.read(1));
         if (ph == intc && irq == 9) {
@@ -148,7 +149,8 @@ FdtResult<FdtPlic> fdt_find_plic(const Fdt& fdt, FdtNode cpu)
     const FdtRegion r = FDT_TRY(fdt.reg_translated(plic.node, 0));
     plic.base = PhysAddr(r.addr);
     plic.size = r.size;
-    if (!fdt.has_property(plic.node, "riscv,ndev")) return fdt_error("PLIC without riscv,ndev", plic.node);
+    if (!fdt.has_property(plic.node, "riscv,ndev"))
+        return fdt_error("PLIC without riscv,ndev", plic.node);
     plic.ndev = FDT_TRY(fdt.u32_property(plic.node, "riscv,ndev"));
     plic.phandle = fdt.phandle(plic.node);
     FDT_TRY(find_context(fdt, cpu, plic));

@@ -38,11 +38,13 @@ FdtResult<void> add_reserved(FdtPlatform& plat, const FdtRegion& r, bool no_map,
     return {};
 }
 
-// Every reg entry of every enabled device_type = "memory" node under the root.
+// Every reg entry of every enabled device_type = "memory" node under the
+// root (one without a reg describes nothing).
 FdtResult<void> read_memory(const Fdt& fdt, FdtPlatform& plat)
 {
     for (FdtNode n : fdt.children(fdt.root())) {
         if (!string_is(fdt.property(n, "device_type"), "memory") || !fdt.is_enabled(n)) continue;
+        if (!fdt.has_property(n, "reg")) continue;
         const uint32_t count = FDT_TRY(fdt.reg_count(n));
         for (uint32_t i = 0; i < count; i++) {
             const FdtRegion r = FDT_TRY(fdt.reg_translated(n, i));

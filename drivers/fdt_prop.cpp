@@ -27,7 +27,8 @@ FdtResult<uint64_t> FdtProp::u32_or_u64() const
 FdtResult<const char*> FdtProp::string() const
 {
     const char* s = reinterpret_cast<const char*>(data);
-    if (len == 0 || strnlen(s, len) != len - 1) return fdt_error("property is not one string", node);
+    if (len == 0 || strnlen(s, len) != len - 1)
+        return fdt_error("property is not one string", node);
     return s;
 }
 
@@ -44,7 +45,8 @@ const char* FdtProp::string_at(uint32_t i) const
 {
     if (len == 0 || data[len - 1] != '\0') return nullptr;
     uint32_t off = 0;
-    for (; i > 0 && off < len; i--) off += uint32_t(strlen(reinterpret_cast<const char*>(data + off))) + 1;
+    for (; i > 0 && off < len; i--)
+        off += uint32_t(strlen(reinterpret_cast<const char*>(data + off))) + 1;
     return off < len ? reinterpret_cast<const char*>(data + off) : nullptr;
 }
 
@@ -144,7 +146,8 @@ FdtResult<FdtRegion> Fdt::reg(FdtNode n, uint32_t i) const
 
 // One step up: [addr, addr + size) on `bus` as an address on `above`, the
 // bus's parent, through the bus's ranges (child, parent, length) triples.
-FdtResult<uint64_t> Fdt::translate_one(FdtNode bus, FdtNode above, uint64_t addr, uint64_t size) const
+FdtResult<uint64_t> Fdt::translate_one(FdtNode bus, FdtNode above, uint64_t addr,
+                                       uint64_t size) const
 {
     const FdtProp ranges = property(bus, "ranges");
     if (!ranges.present()) return fdt_error("bus has no ranges to translate through", bus);
@@ -175,7 +178,8 @@ FdtResult<uint64_t> Fdt::translate(FdtNode n, uint64_t addr, uint64_t size) cons
     const uint32_t depth = ancestors(n, chain);
     if (depth == 0) return fdt_error("translating an address of no node");
     // chain[depth - 2] is n's bus; the root's children need no translation.
-    for (uint32_t k = depth - 1; k >= 2; k--) addr = FDT_TRY(translate_one(chain[k - 1], chain[k - 2], addr, size));
+    for (uint32_t k = depth - 1; k >= 2; k--)
+        addr = FDT_TRY(translate_one(chain[k - 1], chain[k - 2], addr, size));
     return addr;
 }
 

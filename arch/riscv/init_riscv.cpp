@@ -64,7 +64,11 @@ void read_device_tree(PhysAddr dtb_pa, uint64_t hartid)
     if (!fdt.ok()) panic("device tree at %#lx: %s", dtb_pa.value(), fdt.fdt_error().reason);
     g_dtb = {dtb_pa, fdt.value().total_size()};
     auto plat = fdt_read_platform(fdt.value(), hartid);
-    if (!plat.ok()) panic("device tree at %#lx: %s", dtb_pa.value(), plat.fdt_error().reason);
+    if (!plat.ok()) {
+        char why[160];
+        fdt_describe_error(fdt.value(), plat.fdt_error(), why, sizeof why);
+        panic("device tree at %#lx: %s", dtb_pa.value(), why);
+    }
     g_plat = plat.value();
 }
 

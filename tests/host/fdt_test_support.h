@@ -34,7 +34,10 @@ inline Bytes read_file(const std::string& path)
 // A binary blob kept in tests/data (the QEMU captures).
 inline Bytes src_blob(const char* name) { return read_file(std::string(SPRIG_SRCDATA "/") + name); }
 // A tests/data/*.dts compiled by the build into $(TESTDATA).
-inline Bytes dts_blob(const char* name) { return read_file(std::string(SPRIG_TESTDATA "/") + name); }
+inline Bytes dts_blob(const char* name)
+{
+    return read_file(std::string(SPRIG_TESTDATA "/") + name);
+}
 
 // Exactly `bytes.size()` bytes on the heap.
 struct Blob {
@@ -72,7 +75,7 @@ struct Tree {
 
 // The QEMU trees kept in tests/data (see tests/data/README.md).
 inline constexpr const char* kQemuBlobs[] = {
-    "qemu-virt.dtb",         "qemu-virt-8g.dtb",           "qemu-sifive_u.dtb",
+    "qemu-virt.dtb",         "qemu-virt-8g.dtb",          "qemu-sifive_u.dtb",
     "qemu-virt-opensbi.dtb", "qemu-sifive_u-opensbi.dtb",
 };
 

@@ -56,7 +56,8 @@ TEST_CASE("fdt: virt nodes, names and iteration")
     CHECK(count_nodes(fdt) == 30);
     CHECK(child_names(fdt, fdt.root()) ==
           std::vector<std::string>{"pmu", "fw-cfg@10100000", "flash@20000000", "chosen", "poweroff",
-                                   "reboot", "platform-bus@4000000", "memory@80000000", "cpus", "soc"});
+                                   "reboot", "platform-bus@4000000", "memory@80000000", "cpus",
+                                   "soc"});
     CHECK(child_names(fdt, t.node("/cpus")) == std::vector<std::string>{"cpu@0", "cpu-map"});
     CHECK(child_names(fdt, t.node("/soc")).size() == 14);
     CHECK(!fdt.first_child(t.node("/platform-bus@4000000")).valid());
@@ -181,10 +182,11 @@ TEST_CASE("fdt: string lists and compatible")
     CHECK(fdt.property(plic, "riscv,ndev").string_count() == 0);
 
     std::vector<std::string> virtio;
-    for (FdtNode n = fdt.find_compatible({}, "virtio,mmio"); n.valid(); n = fdt.find_compatible(n, "virtio,mmio"))
+    for (FdtNode n = fdt.find_compatible({}, "virtio,mmio"); n.valid();
+         n = fdt.find_compatible(n, "virtio,mmio"))
         virtio.push_back(fdt.unit_address(n));
-    CHECK(virtio == std::vector<std::string>{"10008000", "10007000", "10006000", "10005000", "10004000",
-                                             "10003000", "10002000", "10001000"});
+    CHECK(virtio == std::vector<std::string>{"10008000", "10007000", "10006000", "10005000",
+                                             "10004000", "10003000", "10002000", "10001000"});
     CHECK(!fdt.find_compatible({}, "no,such-device").valid());
 }
 
@@ -251,7 +253,7 @@ TEST_CASE("fdt: phandles and interrupt parents")
 TEST_CASE("fdt: status")
 {
     Tree virt(src_blob("qemu-virt.dtb"));
-    CHECK(virt.fdt.is_enabled(virt.node("/cpus/cpu@0")));     // "okay"
+    CHECK(virt.fdt.is_enabled(virt.node("/cpus/cpu@0")));          // "okay"
     CHECK(virt.fdt.is_enabled(virt.node("/soc/serial@10000000"))); // absent
     // OpenSBI marks sifive_u's monitor hart disabled.
     Tree su(src_blob("qemu-sifive_u-opensbi.dtb"));
