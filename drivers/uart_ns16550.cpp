@@ -1,7 +1,6 @@
 #include <drivers/uart_ns16550.h>
 
 #include <arch/mmio.h>
-#include <lib/format.h>
 #include <string.h>
 
 namespace {
@@ -54,8 +53,6 @@ Result<void> Ns16550::init(const Config& cfg)
     kind_ = cfg.kind;
     shift_ = cfg.reg_shift;
     width_ = cfg.reg_io_width;
-    clock_hz_ = cfg.clock_hz;
-    stats_ = {};
 
     // With DLAB set, IER's slot is the divisor's high byte: writing it
     // would change the baud rate.  Only the firmware could have left it so.
@@ -64,14 +61,7 @@ Result<void> Ns16550::init(const Config& cfg)
         return Errno::Io;
     }
 
-    const char* model = kind_ == Kind::DwApb ? "dw-apb-uart" : "ns16550a";
-    if (cfg.phys.value() != 0)
-        snformat(name_, sizeof(name_), "%s@%#lx", model,
-                 static_cast<unsigned long>(cfg.phys.value()));
-    else
-        snformat(name_, sizeof(name_), "%s", model);
-    console_ = {name_, console_putc, this};
-
+    console_attach(kind_ == Kind::DwApb ? "dw-apb-uart" : "ns16550a", cfg.phys, cfg.clock_hz);
     write(Reg::IirFcr, FCR_FIFOE);
     write(Reg::Ier, IER_ERBFI);
     return {};
@@ -80,20 +70,8 @@ Result<void> Ns16550::init(const Config& cfg)
 void Ns16550::putc(char c)
 {
     KASSERT(base_ != nullptr, "putc before init");
-    for (size_t spins = 0; !(read(Reg::Lsr) & LSR_THRE); spins++) {
-        if (spins == TX_SPINS) {
-            stats_.tx_dropped++;
-            return;
-        }
-    }
-    write(Reg::RbrThr, static_cast<uint8_t>(c));
-}
-
-void Ns16550::console_putc(void* self, char c)
-{
-    auto* uart = static_cast<Ns16550*>(self);
-    if (c == '\n') uart->putc('\r');
-    uart->putc(c);
+    if (tx_wait([this] { return !(read(Reg::Lsr) & LSR_THRE); }))
+        write(Reg::RbrThr, static_cast<uint8_t>(c));
 }
 
 void Ns16550::intr()
@@ -108,11 +86,7 @@ void Ns16550::intr()
         stats_.busy_detect++;
     }
     // Reading LSR also clears a line-status (overrun, framing) interrupt.
-    size_t n = 0;
-    for (; n < RX_BUDGET && (read(Reg::Lsr) & LSR_DR); n++)
-        console_rx(static_cast<char>(read(Reg::RbrThr)));
-    stats_.rx += n;
-    if (n == RX_BUDGET) stats_.rx_budget_hit++;
+    rx_drain([this] {
+        return (read(Reg::Lsr) & LSR_DR) ? static_cast<int>(read(Reg::RbrThr) & 0xff) : -1;
+    });
 }
-
-void Ns16550::intr_handler(void* self) { static_cast<Ns16550*>(self)->intr(); }

@@ -10,13 +10,17 @@
 // console (console_rx).
 #pragma once
 
-#include <kernel/console.h>
+#include <drivers/console_uart.h>
 #include <lib/addr.h>
 #include <lib/result.h>
 #include <stddef.h>
 #include <stdint.h>
 
-class Ns16550 {
+struct Ns16550Stats : ConsoleUartStats {
+    uint64_t busy_detect = 0; // DesignWare busy-detect interrupts cleared
+};
+
+class Ns16550 final : public ConsoleUart<Ns16550, Ns16550Stats> {
 public:
     enum class Kind {
         Ns16550a, // "ns16550a", "ns16550"
@@ -32,33 +36,15 @@ public:
         PhysAddr phys{};           // for the name; 0 leaves the address out
     };
 
-    struct Stats {
-        uint64_t rx = 0;            // characters handed to console_rx
-        uint64_t busy_detect = 0;   // DesignWare busy-detect interrupts cleared
-        uint64_t rx_budget_hit = 0; // interrupts that stopped at RX_BUDGET
-        uint64_t tx_dropped = 0;    // characters dropped: THR never emptied
-    };
-
-    // Characters taken per interrupt at most: a receiver whose data-ready
-    // bit is stuck cannot hold the hart; the level interrupt comes back for
-    // the rest.
-    static constexpr size_t RX_BUDGET = 64;
-    // LSR polls per character before giving up on a wedged transmitter
-    // (about ten milliseconds of MMIO reads on the boards).
-    static constexpr size_t TX_SPINS = 100000;
-
     // The kind for a device-tree compatible string, or Errno::NoDev.
     static Result<Kind> kind_for(const char* compatible);
-
-    Ns16550() = default;
-    Ns16550(const Ns16550&) = delete;
-    Ns16550& operator=(const Ns16550&) = delete;
 
     // Checks the configuration, enables the FIFOs and the receive interrupt
     // and nothing else.  Errno::Inval: no base, reg-io-width not 1 or 4,
     // reg-shift above 4, or a base not aligned to the width.  Errno::Io:
     // the firmware left the divisor latch selected (LCR.DLAB), so IER is
-    // not reachable without writing LCR.
+    // not reachable without writing LCR.  The name is "ns16550a@0x..." or
+    // "dw-apb-uart@0x...".
     Result<void> init(const Config& cfg);
 
     // Sends one byte as it is (no newline translation).  Polls LSR.THRE.
@@ -67,15 +53,6 @@ public:
     // The receive interrupt: clears a DesignWare busy detect, then passes
     // every waiting character to console_rx().  Called with interrupts off.
     void intr();
-    // intr() in the shape of a PLIC handler (ctx is the Ns16550).
-    static void intr_handler(void* self);
-
-    // Console output that turns '\n' into "\r\n"; valid after init().
-    const ConsoleOutput* console() const { return &console_; }
-    // "ns16550a@0x10000000", "dw-apb-uart@0x10000000" (or without "@...").
-    const char* name() const { return name_; }
-    uint32_t clock_hz() const { return clock_hz_; }
-    const Stats& stats() const { return stats_; }
 
 private:
     // 16550 register indexes (before reg-shift).  DLL/DLM alias RBR/IER
@@ -91,14 +68,9 @@ private:
 
     uint32_t read(Reg r) const;
     void write(Reg r, uint32_t v);
-    static void console_putc(void* self, char c);
 
     volatile uint8_t* base_ = nullptr;
     Kind kind_ = Kind::Ns16550a;
     uint32_t shift_ = 0;
     uint32_t width_ = 1;
-    uint32_t clock_hz_ = 0;
-    char name_[40] = {};
-    ConsoleOutput console_ = {};
-    Stats stats_;
 };

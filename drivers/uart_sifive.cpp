@@ -1,7 +1,6 @@
 #include <drivers/uart_sifive.h>
 
 #include <arch/mmio.h>
-#include <lib/format.h>
 
 namespace {
 
@@ -31,15 +30,7 @@ Result<void> SifiveUart::init(const Config& cfg)
 {
     if (!cfg.base || reinterpret_cast<uintptr_t>(cfg.base) % 4 != 0) return Errno::Inval;
     base_ = static_cast<volatile uint8_t*>(cfg.base);
-    clock_hz_ = cfg.clock_hz;
-    stats_ = {};
-
-    if (cfg.phys.value() != 0)
-        snformat(name_, sizeof(name_), "sifive-uart@%#lx",
-                 static_cast<unsigned long>(cfg.phys.value()));
-    else
-        snformat(name_, sizeof(name_), "sifive-uart");
-    console_ = {name_, console_putc, this};
+    console_attach("sifive-uart", cfg.phys, cfg.clock_hz);
 
     write(Reg::TxCtrl, read(Reg::TxCtrl) | TXCTRL_TXEN);
     write(Reg::RxCtrl, RXCTRL_RXEN_WM0);
@@ -51,20 +42,8 @@ void SifiveUart::putc(char c)
 {
     KASSERT(base_ != nullptr, "putc before init");
     // Reading txdata returns the full flag and zeroes in the data field.
-    for (size_t spins = 0; read(Reg::TxData) & TXDATA_FULL; spins++) {
-        if (spins == TX_SPINS) {
-            stats_.tx_dropped++;
-            return;
-        }
-    }
-    write(Reg::TxData, static_cast<uint8_t>(c));
-}
-
-void SifiveUart::console_putc(void* self, char c)
-{
-    auto* uart = static_cast<SifiveUart*>(self);
-    if (c == '\n') uart->putc('\r');
-    uart->putc(c);
+    if (tx_wait([this] { return (read(Reg::TxData) & TXDATA_FULL) != 0; }))
+        write(Reg::TxData, static_cast<uint8_t>(c));
 }
 
 void SifiveUart::intr()
@@ -72,14 +51,8 @@ void SifiveUart::intr()
     KASSERT(base_ != nullptr, "interrupt before init");
     // Each read of rxdata pops the FIFO: keep the byte of every read whose
     // empty flag is clear.
-    size_t n = 0;
-    for (; n < RX_BUDGET; n++) {
+    rx_drain([this] {
         uint32_t v = read(Reg::RxData);
-        if (v & RXDATA_EMPTY) break;
-        console_rx(static_cast<char>(v & RXDATA_BYTE));
-    }
-    stats_.rx += n;
-    if (n == RX_BUDGET) stats_.rx_budget_hit++;
+        return (v & RXDATA_EMPTY) ? -1 : static_cast<int>(v & RXDATA_BYTE);
+    });
 }
-
-void SifiveUart::intr_handler(void* self) { static_cast<SifiveUart*>(self)->intr(); }

@@ -5,13 +5,13 @@
 // character to the console (console_rx).
 #pragma once
 
-#include <kernel/console.h>
+#include <drivers/console_uart.h>
 #include <lib/addr.h>
 #include <lib/result.h>
 #include <stddef.h>
 #include <stdint.h>
 
-class SifiveUart {
+class SifiveUart final : public ConsoleUart<SifiveUart> {
 public:
     struct Config {
         volatile void* base = nullptr; // the mapped register block
@@ -19,40 +19,19 @@ public:
         PhysAddr phys{};               // for the name; 0 leaves the address out
     };
 
-    struct Stats {
-        uint64_t rx = 0;            // characters handed to console_rx
-        uint64_t rx_budget_hit = 0; // interrupts that stopped at RX_BUDGET
-        uint64_t tx_dropped = 0;    // characters dropped: txdata stayed full
-    };
-
-    // Same bounds, same reasons, as Ns16550's.
-    static constexpr size_t RX_BUDGET = 64;
-    static constexpr size_t TX_SPINS = 100000;
-
-    SifiveUart() = default;
-    SifiveUart(const SifiveUart&) = delete;
-    SifiveUart& operator=(const SifiveUart&) = delete;
-
     // Turns the transmitter and receiver on, sets the receive watermark to
     // 0 (interrupt while any character waits) and enables that interrupt
     // alone.  Keeps the firmware's stop bits, transmit watermark and
-    // divisor.  Errno::Inval: no base, or one not 4-byte aligned.
+    // divisor.  Errno::Inval: no base, or one not 4-byte aligned.  The
+    // name is "sifive-uart@0x...".
     Result<void> init(const Config& cfg);
 
-    // Sends one byte as it is (no newline translation).
+    // Sends one byte as it is (no newline translation).  Polls txdata.full.
     void putc(char c);
 
     // The receive interrupt: reads rxdata until it reports empty.  Called
     // with interrupts off.
     void intr();
-    static void intr_handler(void* self);
-
-    // Console output that turns '\n' into "\r\n"; valid after init().
-    const ConsoleOutput* console() const { return &console_; }
-    // "sifive-uart@0x10010000" (or without "@...").
-    const char* name() const { return name_; }
-    uint32_t clock_hz() const { return clock_hz_; }
-    const Stats& stats() const { return stats_; }
 
 private:
     // Byte offsets (FU540-C000 manual, chapter "UART").
@@ -68,11 +47,6 @@ private:
 
     uint32_t read(Reg r) const;
     void write(Reg r, uint32_t v);
-    static void console_putc(void* self, char c);
 
     volatile uint8_t* base_ = nullptr;
-    uint32_t clock_hz_ = 0;
-    char name_[40] = {};
-    ConsoleOutput console_ = {};
-    Stats stats_;
 };

@@ -104,6 +104,40 @@ void direct_map_ranges(PhysRangeSet& dmap)
     dmap.shrink_to(arch::PAGE_SIZE);
 }
 
+// A started console UART, whichever driver runs it: its console output
+// and its receive interrupt in the PLIC's handler shape.
+struct UartConsole {
+    const ConsoleOutput* out = nullptr;
+    IrqHandler intr = nullptr;
+    void* ctx = nullptr;
+};
+UartConsole g_uart;
+
+template <class Uart>
+Result<UartConsole> uart_start(Uart& uart, const typename Uart::Config& cfg)
+{
+    TRY(uart.init(cfg));
+    return UartConsole{uart.console(), Uart::intr_handler, &uart};
+}
+
+// The one place that picks the driver for the device tree's UART, whose
+// registers are mapped at regs.
+Result<UartConsole> uart_start(const FdtUart& u, volatile void* regs)
+{
+    const auto clock = static_cast<uint32_t>(u.clock_hz);
+    switch (u.kind) {
+    case FdtUartKind::Sifive: return uart_start(g_sifive_uart, {regs, clock, u.base});
+    case FdtUartKind::Ns16550:
+        return uart_start(g_ns16550, {regs, Ns16550::Kind::Ns16550a, u.reg_shift,
+                                      u.reg_io_width, clock, u.base});
+    case FdtUartKind::DesignWare:
+        return uart_start(g_ns16550, {regs, Ns16550::Kind::DwApb, u.reg_shift,
+                                      u.reg_io_width, clock, u.base});
+    case FdtUartKind::None: break;
+    }
+    return Errno::NoDev;
+}
+
 void console_startup()
 {
     const FdtUart& u = g_plat.uart;
@@ -113,26 +147,15 @@ void console_startup()
     }
     auto regs = pmap_mapdev(u.base, u.size ? u.size : arch::PAGE_SIZE);
     if (!regs.ok()) boot_fail("mapping the UART", regs.error());
-    Result<void> r = Errno::NoDev;
-    const ConsoleOutput* out = nullptr;
-    const auto clock = static_cast<uint32_t>(u.clock_hz);
-    if (u.kind == FdtUartKind::Sifive) {
-        r = g_sifive_uart.init({regs.value(), clock, u.base});
-        out = g_sifive_uart.console();
-        g_console_name = g_sifive_uart.name();
-    } else {
-        const auto kind =
-            u.kind == FdtUartKind::DesignWare ? Ns16550::Kind::DwApb : Ns16550::Kind::Ns16550a;
-        r = g_ns16550.init({regs.value(), kind, u.reg_shift, u.reg_io_width, clock, u.base});
-        out = g_ns16550.console();
-        g_console_name = g_ns16550.name();
-    }
-    if (!r.ok()) {
+    auto uart = uart_start(u, regs.value());
+    if (!uart.ok()) {
         kprintf("boot: console %s: init failed (%s); staying on the SBI console\n", u.compatible,
-                errno_name(r.error()));
+                errno_name(uart.error()));
         return;
     }
-    console_set_output(out);
+    g_uart = uart.value();
+    g_console_name = g_uart.out->name;
+    console_set_output(g_uart.out);
 }
 
 void plic_external(void* plic) { static_cast<Plic*>(plic)->handle_external(); }
@@ -141,8 +164,7 @@ void plic_external(void* plic) { static_cast<Plic*>(plic)->handle_external(); }
 void interrupts_startup()
 {
     const FdtPlic& p = g_plat.plic;
-    if (!p.present || !p.has_context || g_plat.uart.kind == FdtUartKind::None ||
-        !g_plat.uart.has_irq) {
+    if (!p.present || !p.has_context || !g_uart.intr || !g_plat.uart.has_irq) {
         kprintf("boot: no PLIC context or UART interrupt: console input is unavailable\n");
         return;
     }
@@ -150,10 +172,7 @@ void interrupts_startup()
     if (!regs.ok()) boot_fail("mapping the PLIC", regs.error());
     if (auto r = g_plic.init(regs.value(), p.ndev, p.context); !r.ok())
         boot_fail("PLIC init", r.error());
-    const bool sifive = g_plat.uart.kind == FdtUartKind::Sifive;
-    auto handler = sifive ? SifiveUart::intr_handler : Ns16550::intr_handler;
-    void* uart = sifive ? static_cast<void*>(&g_sifive_uart) : static_cast<void*>(&g_ns16550);
-    if (auto r = g_plic.register_handler(g_plat.uart.irq, handler, uart); !r.ok())
+    if (auto r = g_plic.register_handler(g_plat.uart.irq, g_uart.intr, g_uart.ctx); !r.ok())
         boot_fail("registering the UART interrupt", r.error());
     if (auto r = g_plic.enable(g_plat.uart.irq, 1); !r.ok())
         boot_fail("enabling the UART interrupt", r.error());
