@@ -16,6 +16,8 @@
 #include <kernel/crash.h>
 #include <kernel/monitor.h>
 #include <kernel/selftest.h>
+#include <lib/format.h>
+#include <mm/boot_memory.h>
 #include <mm/kmem.h>
 #include <mm/kva.h>
 #include <mm/phys_ranges.h>
@@ -72,36 +74,31 @@ void read_device_tree(PhysAddr dtb_pa, uint64_t hartid)
     g_plat = plat.value();
 }
 
-// The page allocator gets RAM minus the kernel image, the firmware's
-// regions, the device tree and the initrd.
-void memory_startup(const KernelImage& image)
+// The facts memory_startup() and the direct map are built from.
+BootMemory boot_memory(const KernelImage& image)
 {
-    PhysRange exclude[FdtPlatform::kMaxReserved + 3];
-    size_t n = 0;
-    exclude[n++] = image.range();
-    exclude[n++] = g_dtb;
-    if (g_plat.initrd.size) exclude[n++] = g_plat.initrd;
-    for (size_t i = 0; i < g_plat.nreserved; i++) exclude[n++] = g_plat.reserved[i].range;
-    if (auto r = g_pages.init(g_plat.ram, g_plat.nram, exclude, n); !r.ok())
+    BootMemory bm;
+    bm.ram = g_plat.ram;
+    bm.nram = g_plat.nram;
+    static_assert(BootMemory::MAX_FIRMWARE >= FdtPlatform::kMaxReserved);
+    for (size_t i = 0; i < g_plat.nreserved; i++)
+        bm.firmware[bm.nfirmware++] = g_plat.reserved[i].range;
+    bm.kernel = image.range();
+    bm.dtb = g_dtb;
+    bm.initrd = g_plat.initrd;
+    return bm;
+}
+
+void memory_startup(const BootMemory& bm)
+{
+    PhysRange exclude[BootMemory::MAX_FIRMWARE + 3];
+    const size_t n = bm.allocator_exclusions(exclude);
+    if (auto r = g_pages.init(bm.ram, bm.nram, exclude, n); !r.ok())
         boot_fail("page allocator", r.error());
     auto kpt = PageTable::create_kernel(g_pt_pages);
     if (!kpt.ok()) boot_fail("kernel page table", kpt.error());
     g_kernel_pmap = sprig::move(kpt.value());
     kmem_install({&g_pages, &g_kmalloc, &g_pt_pages, &g_kernel_pmap});
-}
-
-// The direct map: RAM minus the firmware's regions, but the device tree
-// and initrd stay reachable even if a loader listed them as reserved.
-void direct_map_ranges(PhysRangeSet& dmap)
-{
-    for (size_t i = 0; i < g_plat.nram; i++)
-        if (!dmap.add(g_plat.ram[i]).ok()) panic("boot: too many RAM ranges");
-    for (size_t i = 0; i < g_plat.nreserved; i++)
-        if (!dmap.subtract(g_plat.reserved[i].range).ok()) panic("boot: too many reserved ranges");
-    const PhysRange keep_mapped[] = {g_dtb, g_plat.initrd};
-    for (const PhysRange& keep : keep_mapped)
-        if (keep.size && !dmap.add(keep).ok()) panic("boot: too many direct-map ranges");
-    dmap.shrink_to(arch::PAGE_SIZE);
 }
 
 // A started console UART, whichever driver runs it: its console output
@@ -215,8 +212,18 @@ void print_banner(const KernelImage& image)
     kprintf("cmdline:  \"%s\"\n", g_plat.bootargs);
 }
 
+// The kernel runs with the FPU off, so a stray FP instruction traps.
+bool fpu_off(char* why, size_t len)
+{
+    const uint64_t fs = csr_read(sstatus) & SSTATUS_FS;
+    if (fs == 0) return true;
+    snformat(why, len, "sstatus.FS is %#lx, not Off", fs >> 13);
+    return false;
+}
+
 const SelftestCase machine_cases[] = {
     {"kernel mappings: W^X, A/D, nothing in the user half", check_kernel_mappings},
+    {"FPU off in the kernel (sstatus.FS = Off)", fpu_off},
 };
 
 } // namespace
@@ -243,9 +250,10 @@ extern "C" [[noreturn]] void init_riscv(uint64_t hartid, uint64_t dtb_pa, uint64
 
     const KernelImage image{PhysAddr(load_pa),
                             static_cast<uint64_t>(_end - _start_image)};
-    memory_startup(image);
+    const BootMemory bm = boot_memory(image);
+    memory_startup(bm);
     PhysRangeSet dmap;
-    direct_map_ranges(dmap);
+    if (auto r = bm.direct_map(dmap); !r.ok()) boot_fail("direct map ranges", r.error());
     pmap_bootstrap(image, dmap);
 
     console_startup();
