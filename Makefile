@@ -23,7 +23,7 @@ Q          := $(if $(V),,@)
 VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 # Machine-independent sources, linked into both the kernel and the host tests.
-MI_SRCS    := $(sort $(wildcard lib/*.cpp mm/*.cpp drivers/*.cpp kernel/*.cpp))
+MI_SRCS    := $(sort $(wildcard lib/*.cpp mm/*.cpp drivers/*.cpp kernel/*.cpp kernel/*/*.cpp))
 # Kernel-only sources: the RISC-V machine layer and the freestanding libc bits
 # that the host's libc provides for the tests.
 K_SRCS     := $(sort $(wildcard arch/riscv/*.cpp arch/riscv/*.S lib/freestanding/*.cpp))
