@@ -1,5 +1,6 @@
 #include <kernel/selftest.h>
 
+#include <arch/context.h>
 #include <arch/machdep.h>
 #include <kernel/clock.h>
 #include <kernel/console.h>
@@ -180,7 +181,47 @@ bool clock_ticks(char* why, size_t len)
     return true;
 }
 
+// Switches to a fresh context on a stack of its own and back, twice: the
+// first-run path (trampoline) and the resume path both.
+struct SwitchTest {
+    arch::Context boot, thread;
+    uintptr_t seen_sp = 0;
+    int steps = 0;
+};
+
+void switch_thread(void* arg)
+{
+    auto* t = static_cast<SwitchTest*>(arg);
+    volatile char mark = 0;
+    t->seen_sp = reinterpret_cast<uintptr_t>(&mark);
+    t->steps = 1;
+    arch::cpu_switch(&t->thread, &t->boot);
+    t->steps = 2;
+    arch::cpu_switch(&t->thread, &t->boot);
+    panic("switch test thread resumed a third time");
+}
+
+bool context_switch(char* why, size_t len)
+{
+    constexpr size_t SIZE = 16384;
+    auto stack = kmalloc(SIZE);
+    FAIL_IF(!stack.ok(), "no memory for a stack");
+    static SwitchTest t;
+    t = SwitchTest{};
+    arch::context_init(&t.thread, stack.value(), SIZE, switch_thread, &t);
+    arch::cpu_switch(&t.boot, &t.thread);
+    const auto lo = reinterpret_cast<uintptr_t>(stack.value());
+    const bool on_stack = t.seen_sp >= lo && t.seen_sp < lo + SIZE;
+    const int first = t.steps;
+    arch::cpu_switch(&t.boot, &t.thread);
+    kfree(stack.value());
+    FAIL_IF(first != 1 || t.steps != 2, "steps %d then %d, wanted 1 then 2", first, t.steps);
+    FAIL_IF(!on_stack, "thread ran with sp %#lx outside its stack %#lx+%zu", t.seen_sp, lo, SIZE);
+    return true;
+}
+
 const SelftestCase mi_cases[] = {
+    {"context switch to a new stack and back", context_switch},
     {"page allocator storm returns to baseline", page_storm},
     {"page allocator exhaustion gives ENOMEM and recovers", page_exhaustion},
     {"zone storm returns objects and pages", zone_storm},
