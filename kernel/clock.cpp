@@ -1,11 +1,22 @@
 #include <kernel/clock.h>
 
+#include <kernel/sched/sched.h>
+#include <kernel/sched/sleep.h>
+
 namespace {
 volatile uint64_t g_ticks = 0;
 uint64_t g_timebase = 0;
 }
 
-void hardclock() { g_ticks = g_ticks + 1; }
+// The clock interrupt: time moves, sleeps time out, the running thread
+// pays for the tick.  Preemption itself happens at the end of the
+// interrupt (sched_preempt_point), not here.
+void hardclock()
+{
+    g_ticks = g_ticks + 1;
+    sleepq_tick();
+    sched_clock();
+}
 uint64_t ticks() { return g_ticks; }
 
 uint64_t timebase_hz() { return g_timebase; }

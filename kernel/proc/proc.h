@@ -1,0 +1,101 @@
+// Processes and threads, kept apart as FreeBSD keeps them (sys/proc.h):
+// a process owns the resources (credentials, limits, address space,
+// descriptors, signal actions), a thread is what runs (kernel stack,
+// saved context, scheduling state).  Sprig has one thread per process,
+// but nothing here assumes a thread is its process.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <arch/context.h>
+#include <lib/list.h>
+
+struct proc;
+struct ucred;
+struct plimit;
+
+using pid_t = int32_t;
+
+// Process states (p_state).
+enum class ProcState : uint8_t {
+    New,    // PRS_NEW: being made by fork1, not yet visible to the scheduler
+    Normal, // PRS_NORMAL
+    Zombie, // PRS_ZOMBIE: exited, waiting for its parent's wait
+};
+
+// p_flag bits: the seed's names.
+namespace pflag {
+inline constexpr uint32_t P_HADTHREADS = 0x00080; // has had threads
+inline constexpr uint32_t P_SYSTEM = 0x00200;     // system process: no signals, no stats
+inline constexpr uint32_t P_INMEM = 0x10000000;   // loaded into memory (always, in Sprig)
+inline constexpr uint32_t P_PPWAIT = 0x00010;     // parent waits for the child's exec/exit (vfork)
+inline constexpr uint32_t P_CONTROLT = 0x00002;   // has a controlling terminal
+inline constexpr uint32_t P_SUGID = 0x00100;      // had set-id privileges since the last exec
+inline constexpr uint32_t P_WEXIT = 0x02000;      // working on exiting
+inline constexpr uint32_t P_KTHREAD = 0x00004;    // kernel process
+} // namespace pflag
+
+// Thread states (td_state), FreeBSD's TDS_*.
+enum class ThreadState : uint8_t {
+    Inactive,  // TDS_INACTIVE: being set up, or dead
+    Inhibited, // TDS_INHIBITED: sleeping
+    RunQ,      // TDS_RUNQ: on a run queue
+    Running,   // TDS_RUNNING: on the CPU
+};
+
+struct thread {
+    proc* td_proc = nullptr;
+    char td_name[20] = {};
+    ThreadState td_state = ThreadState::Inactive;
+
+    // Scheduling (kernel/sched/).
+    ListNode td_runq;               // on a run queue
+    uint8_t td_priority = 0;        // current; lower runs first
+    uint8_t td_base_pri = 0;        // what td_priority returns to after a sleep
+    int32_t td_slice = 0;           // ticks left before preemption
+    bool td_timeshare = false;      // priority follows td_estcpu
+    uint32_t td_estcpu = 0;         // recent CPU use, decays every second
+    uint64_t td_estcpu_sec = 0;     // the second td_estcpu was last decayed in
+    uint64_t td_runticks = 0;       // ticks run in all
+    bool td_owepreempt = false;     // switch at the next preemption point
+
+    // Sleeping (kernel/sched/sleep.cpp).
+    ListNode td_slpq;               // on a sleep queue
+    const void* td_wchan = nullptr; // what it sleeps on
+    const char* td_wmesg = nullptr; // why, for ps and the debugger
+    uint64_t td_sleep_until = 0;    // tick of its timeout, 0 for none
+    bool td_timedout = false;
+
+    // Machine state: the saved context, the kernel stack it runs on.
+    arch::Context td_pcb;
+    void* td_kstack = nullptr;      // lowest address of the stack
+    size_t td_kstack_size = 0;
+
+    // What the thread runs first (fork_exit calls it): fork_return for a
+    // forked user process, the function given to kproc_create otherwise.
+    void (*td_callout)(void*) = nullptr;
+    void* td_callout_arg = nullptr;
+};
+
+struct proc {
+    ListNode p_list;     // on allproc or zombproc
+    ListNode p_hash;     // on its pid hash chain
+    ListNode p_sibling;  // on its parent's p_children
+
+    pid_t p_pid = 0;
+    ProcState p_state = ProcState::New;
+    uint32_t p_flag = 0;
+    char p_comm[20] = {};
+
+    proc* p_pptr = nullptr;   // parent
+    List<proc, &proc::p_sibling> p_children;
+
+    ucred* p_ucred = nullptr;
+    plimit* p_limit = nullptr;
+
+    thread* p_thread = nullptr; // the one thread
+    int p_xstat = 0;            // exit status for wait
+};
+
+// The thread on the CPU.
+thread* curthread();

@@ -1,0 +1,224 @@
+#include <kernel/sched/sched.h>
+
+#include <arch/machdep.h>
+#include <kernel/clock.h>
+#include <kernel/console.h>
+#include <kernel/sched/priority.h>
+#include <lib/kassert.h>
+#include <mm/intr_off.h>
+
+namespace {
+
+constexpr unsigned NQS = 64; // run queues, four priorities each
+constexpr uint32_t ESTCPU_MAX = 255;
+
+List<thread, &thread::td_runq> g_runq[NQS];
+uint64_t g_runq_bits = 0; // bit q set: queue q is not empty
+unsigned g_nrunnable = 0;
+thread* g_cur = nullptr;
+thread* g_idle = nullptr;
+thread* g_dead = nullptr; // exited; its stack goes once we are off it
+void (*g_reaper)(thread*) = nullptr;
+uint64_t g_switches = 0;
+
+void assert_intr_off(const char* where)
+{
+    const uint64_t was = arch::intr_disable();
+    KASSERT(!was, "%s with interrupts on", where);
+    (void)was;
+}
+
+// Recent CPU use fades by a third each second (4BSD's decay with a load
+// of about one), applied lazily when the thread is looked at.
+void decay_estcpu(thread* td)
+{
+    const uint64_t now = ticks() / HZ;
+    for (uint64_t s = td->td_estcpu_sec; s < now && td->td_estcpu; s++)
+        td->td_estcpu = td->td_estcpu * 2 / 3;
+    td->td_estcpu_sec = now;
+}
+
+void reset_priority(thread* td)
+{
+    if (!td->td_timeshare) return;
+    decay_estcpu(td);
+    const uint32_t pri = PUSER + td->td_estcpu / 4;
+    td->td_priority = static_cast<uint8_t>(pri > PRI_MAX_TIMESHARE ? PRI_MAX_TIMESHARE : pri);
+    td->td_base_pri = td->td_priority;
+}
+
+void runq_add(thread* td)
+{
+    const unsigned q = td->td_priority / (256 / NQS);
+    g_runq[q].push_back(td);
+    g_runq_bits |= uint64_t{1} << q;
+    g_nrunnable++;
+    td->td_state = ThreadState::RunQ;
+}
+
+thread* runq_choose()
+{
+    if (!g_runq_bits) return g_idle;
+    const unsigned q = static_cast<unsigned>(__builtin_ctzll(g_runq_bits));
+    thread* td = g_runq[q].pop_front();
+    if (g_runq[q].empty()) g_runq_bits &= ~(uint64_t{1} << q);
+    g_nrunnable--;
+    return td;
+}
+
+void reap_dead()
+{
+    if (!g_dead || g_dead == g_cur) return;
+    thread* dead = g_dead;
+    g_dead = nullptr;
+    if (g_reaper) g_reaper(dead);
+}
+
+} // namespace
+
+thread* curthread() { return g_cur; }
+bool sched_running() { return g_cur != nullptr; }
+unsigned sched_runnable() { return g_nrunnable; }
+uint64_t sched_switches() { return g_switches; }
+void sched_set_reaper(void (*reap)(thread*)) { g_reaper = reap; }
+
+void sched_init(thread* boot, thread* idle)
+{
+    KASSERT(!g_cur, "sched_init twice");
+    boot->td_state = ThreadState::Running;
+    if (boot->td_slice <= 0) boot->td_slice = SCHED_SLICE;
+    idle->td_priority = idle->td_base_pri = PRI_MAX;
+    idle->td_state = ThreadState::Inactive; // never on a run queue
+    g_idle = idle;
+    g_cur = boot;
+}
+
+void sched_thread_setup(thread* td, void* stack, size_t size, void (*callout)(void*), void* arg)
+{
+    td->td_kstack = stack;
+    td->td_kstack_size = size;
+    td->td_callout = callout;
+    td->td_callout_arg = arg;
+    td->td_state = ThreadState::Inactive;
+    td->td_slice = SCHED_SLICE;
+    arch::context_init(&td->td_pcb, stack, size, fork_exit, td);
+}
+
+void sched_set_timeshare(thread* td, bool timeshare)
+{
+    td->td_timeshare = timeshare;
+    reset_priority(td);
+}
+
+void sched_add(thread* td)
+{
+    IntrOff off;
+    KASSERT(td != g_idle, "the idle thread is never queued");
+    KASSERT(td->td_state == ThreadState::Inactive || td->td_state == ThreadState::Inhibited,
+            "sched_add of thread %s in state %d", td->td_name, static_cast<int>(td->td_state));
+    reset_priority(td);
+    runq_add(td);
+    // A better thread than the running one: preempt at the next chance.
+    if (g_cur && td->td_priority < g_cur->td_priority) g_cur->td_owepreempt = true;
+}
+
+void sched_fork(thread* parent, thread* child)
+{
+    child->td_estcpu = parent->td_estcpu;
+    child->td_estcpu_sec = parent->td_estcpu_sec;
+    child->td_timeshare = parent->td_timeshare;
+    child->td_priority = child->td_base_pri = parent->td_base_pri;
+    // The child's slice is half of what the parent has left, so forking
+    // cannot mint CPU time.
+    const int32_t left = parent->td_slice > 1 ? parent->td_slice : 1;
+    child->td_slice = (left + 1) / 2;
+    parent->td_slice = left - child->td_slice;
+    if (parent->td_slice <= 0) parent->td_owepreempt = true;
+}
+
+void mi_switch()
+{
+    assert_intr_off("mi_switch");
+    thread* td = g_cur;
+    KASSERT(td, "mi_switch before sched_init");
+    td->td_owepreempt = false;
+    if (td->td_state == ThreadState::Running && td != g_idle) {
+        if (td->td_slice <= 0) td->td_slice = SCHED_SLICE;
+        reset_priority(td);
+        runq_add(td);
+    }
+    thread* next = runq_choose();
+    if (next == td) {
+        td->td_state = ThreadState::Running;
+        return;
+    }
+    next->td_state = ThreadState::Running;
+    if (next->td_slice <= 0) next->td_slice = SCHED_SLICE;
+    g_cur = next;
+    g_switches++;
+    arch::cpu_switch(&td->td_pcb, &next->td_pcb);
+    // Running again on td.
+    reap_dead();
+}
+
+void sched_yield()
+{
+    IntrOff off;
+    g_cur->td_slice = 0;
+    mi_switch();
+}
+
+void sched_preempt_point()
+{
+    IntrOff off;
+    if (g_cur && g_cur->td_owepreempt) mi_switch();
+}
+
+void sched_clock()
+{
+    thread* td = g_cur;
+    if (!td) return;
+    td->td_runticks++;
+    if (td == g_idle) {
+        if (g_nrunnable) td->td_owepreempt = true;
+        return;
+    }
+    if (td->td_estcpu < ESTCPU_MAX) td->td_estcpu++;
+    if (--td->td_slice <= 0 && g_nrunnable) td->td_owepreempt = true;
+}
+
+[[noreturn]] void fork_exit(void* arg)
+{
+    auto* td = static_cast<thread*>(arg);
+    KASSERT(td == g_cur, "fork_exit on thread %s, but %s is running", td->td_name,
+            g_cur ? g_cur->td_name : "nobody");
+    reap_dead();
+    // The switch that started us was made with interrupts off.
+    arch::intr_enable();
+    td->td_callout(td->td_callout_arg);
+    // Only kernel processes get here (user ones leave through fork_return).
+    kprintf("Kernel thread \"%s\" (pid %d) exited prematurely.\n", td->td_name,
+            td->td_proc ? td->td_proc->p_pid : -1);
+    sched_exit_thread();
+}
+
+[[noreturn]] void sched_exit_thread()
+{
+    arch::intr_disable();
+    thread* td = g_cur;
+    KASSERT(td != g_idle, "the idle thread cannot exit");
+    td->td_state = ThreadState::Inactive;
+    g_dead = td;
+    mi_switch();
+    panic("dead thread %s was resumed", td->td_name);
+}
+
+void sched_teardown(thread* boot)
+{
+    KASSERT(g_cur == boot, "sched_teardown from thread %s", g_cur ? g_cur->td_name : "none");
+    KASSERT(g_nrunnable == 0, "sched_teardown with %u runnable threads", g_nrunnable);
+    reap_dead();
+    g_cur = nullptr;
+    g_idle = nullptr;
+    g_reaper = nullptr;
+}

@@ -1,0 +1,60 @@
+// The uniprocessor scheduler (in the spirit of FreeBSD's sched_4bsd):
+// run queues by priority, a time slice per thread, and for time-sharing
+// threads a priority that worsens with recent CPU use (td_estcpu) and
+// recovers as it decays, so a CPU-bound loop cannot starve a thread that
+// mostly sleeps.  A thread woken with a better priority than the running
+// one preempts it at the next preemption point (the end of an interrupt,
+// or sched_preempt_point()).
+//
+// Everything here runs with interrupts off (one hart: that is the lock).
+#pragma once
+
+#include <stdint.h>
+#include <kernel/proc/proc.h>
+
+inline constexpr int32_t SCHED_SLICE = 10; // ticks (100 ms at HZ = 100)
+
+// Starts scheduling: `boot` is the thread already running (thread0, on the
+// boot stack), `idle` the thread to run when nothing else can.
+void sched_init(thread* boot, thread* idle);
+bool sched_running();
+
+// Prepares a new thread to start in fork_exit() on its stack; it is not
+// runnable until sched_add().
+void sched_thread_setup(thread* td, void* stack, size_t size, void (*callout)(void*), void* arg);
+
+// Puts a thread on a run queue (it must not be on one, nor running).
+void sched_add(thread* td);
+// The child's first slice comes out of the parent's (sched_fork).
+void sched_fork(thread* parent, thread* child);
+// A time-sharing thread: priority from td_estcpu; others keep their base.
+void sched_set_timeshare(thread* td, bool timeshare);
+
+// Gives up the CPU: the running thread goes back on its run queue if it
+// is still runnable (preemption, yield), else it has set its own state
+// (sleeping, dead) first.  Interrupts must be off.
+void mi_switch();
+void sched_yield();
+// Switches if a preemption is owed (end of an interrupt; host tests).
+void sched_preempt_point();
+
+// From hardclock(): charge the tick to the running thread.
+void sched_clock();
+
+// Runnable threads, the running one not counted.
+unsigned sched_runnable();
+// Context switches so far.
+uint64_t sched_switches();
+
+// fork_exit(): the first thing a new thread runs (from the machine's
+// trampoline): finishes the switch that started it, then calls its
+// callout.  A kernel thread whose callout returns exits.
+[[noreturn]] void fork_exit(void* td);
+// Ends the running thread for good; its stack is freed by whoever runs
+// next (`reap(td)` below, set with sched_set_reaper).
+[[noreturn]] void sched_exit_thread();
+void sched_set_reaper(void (*reap)(thread* dead));
+
+// Host tests only: forget the threads of a finished test (nothing may be
+// runnable or asleep).  `boot` must be the running thread.
+void sched_teardown(thread* boot);
