@@ -2,6 +2,9 @@
 
 #include <arch/machdep.h>
 #include <mm/intr_off.h>
+#include <kernel/sched/priority.h>
+#include <kernel/sched/sched.h>
+#include <kernel/sched/sleep.h>
 #include <lib/format.h>
 
 namespace {
@@ -57,6 +60,7 @@ void console_rx(char c)
         return;
     }
     g_rx[g_rx_tail++ % RX_SIZE] = c;
+    wakeup(g_rx);
 }
 
 int cons_getc()
@@ -64,6 +68,18 @@ int cons_getc()
     IntrOff off;
     if (g_rx_head == g_rx_tail) return -1;
     return static_cast<unsigned char>(g_rx[g_rx_head++ % RX_SIZE]);
+}
+
+char cons_getc_wait()
+{
+    for (;;) {
+        IntrOff off;
+        if (g_rx_head != g_rx_tail) return g_rx[g_rx_head++ % RX_SIZE];
+        if (sched_running())
+            (void)tsleep(g_rx, PWAIT, "ttyin", 0);
+        else
+            arch::cpu_wait(); // the interrupt is taken when the guard ends
+    }
 }
 
 size_t console_rx_count() { return g_rx_count; }

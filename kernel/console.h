@@ -25,6 +25,9 @@ int vkprintf(const char* fmt, va_list ap);
 void console_rx(char c);
 // Next received character, or -1 when none is waiting.
 int cons_getc();
+// Next received character, waiting for one: asleep when the scheduler
+// runs, in wfi before.
+char cons_getc_wait();
 // Counts of characters received and dropped because the buffer was full.
 size_t console_rx_count();
 size_t console_rx_dropped();

@@ -4,6 +4,9 @@
 #include <kernel/clock.h>
 #include <kernel/console.h>
 #include <kernel/line_editor.h>
+#include <kernel/sched/sched.h>
+#include <kernel/sched/sleep.h>
+#include <kernel/cmdline.h>
 #include <mm/kmem.h>
 
 #include <string.h>
@@ -33,6 +36,30 @@ void cmd_mem(const char*)
             pa.free_pages(), pa.pages_in_use(), pa.peak_pages_in_use());
 }
 
+void cmd_vmstat(const char*)
+{
+    PageAllocator& pa = vm_pages();
+    kprintf("pages free %lu of %lu\n", pa.free_pages(), pa.total_pages());
+    if (ZeroPool* zp = kmem_zero_pool())
+        kprintf("pre-zeroed pages %zu (target %zu), zeroed in all %lu, used %lu\n", zp->size(),
+                zp->target(), zp->zeroed(), zp->hits());
+    kprintf("context switches %lu, runnable %u, asleep %u, ticks %lu\n", sched_switches(),
+            sched_runnable(), sleepq_sleepers(), ticks());
+}
+
+void cmd_sleep(const char* args)
+{
+    auto n = parse_u64(args);
+    if (!n.ok()) {
+        kprintf("sleep: give a number of ticks (%u a second)\n", HZ);
+        return;
+    }
+    if (sched_running())
+        pause("sleep", n.value());
+    else
+        kprintf("sleep: the scheduler is not running\n");
+}
+
 void cmd_panic(const char* args) { panic("requested from the monitor: %s", *args ? args : "(no reason)"); }
 
 [[noreturn]] void cmd_poweroff(const char*)
@@ -46,6 +73,8 @@ const Command commands[] = {
     {"echo", "print the rest of the line", cmd_echo},
     {"ticks", "clock ticks and console input so far", cmd_ticks},
     {"mem", "page allocator counters", cmd_mem},
+    {"vmstat", "memory, pre-zeroed pages and scheduler counters", cmd_vmstat},
+    {"sleep", "sleep for N clock ticks", cmd_sleep},
     {"panic", "panic with the rest of the line as the reason", cmd_panic},
     {"poweroff", "shut down (SBI system reset)", cmd_poweroff},
 };
@@ -85,14 +114,7 @@ void echo_char(char c) { cons_putc(c); }
     LineEditor editor(echo_char);
     for (;;) {
         kprintf("sprig> ");
-        for (;;) {
-            int c = cons_getc();
-            if (c < 0) {
-                arch::cpu_wait(); // the UART interrupt wakes us
-                continue;
-            }
-            if (editor.feed(static_cast<char>(c)) == LineEditor::Feed::Line) break;
-        }
+        while (editor.feed(cons_getc_wait()) != LineEditor::Feed::Line) {}
         dispatch(editor.line());
     }
 }

@@ -2,10 +2,15 @@
 
 namespace {
 KernelMemory g_km;
-}
+ZeroPool* g_zero_pool = nullptr;
+} // namespace
+
+void kmem_set_zero_pool(ZeroPool* pool) { g_zero_pool = pool; }
+ZeroPool* kmem_zero_pool() { return g_zero_pool; }
 
 Result<PhysAddr> PageAllocatorPtSource::alloc_table_page()
 {
+    if (zero_pool_) return zero_pool_->take();
     return pages_.alloc(0, AllocFlags::Zero);
 }
 

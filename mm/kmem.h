@@ -9,16 +9,20 @@
 #include <mm/page_alloc.h>
 #include <mm/pagetable.h>
 #include <mm/pt_pages.h>
+#include <mm/zero_pool.h>
 
-// Table pages for a PageTable, straight from a PageAllocator.
+// Table pages for a PageTable from a PageAllocator, pre-zeroed ones
+// first when a ZeroPool is attached.
 class PageAllocatorPtSource final : public PtPageSource {
 public:
     explicit PageAllocatorPtSource(PageAllocator& pages) : pages_(pages) {}
     Result<PhysAddr> alloc_table_page() override;
     void free_table_page(PhysAddr pa) override;
+    void attach_zero_pool(ZeroPool* pool) { zero_pool_ = pool; }
 
 private:
     PageAllocator& pages_;
+    ZeroPool* zero_pool_ = nullptr;
 };
 
 struct KernelMemory {
@@ -33,5 +37,8 @@ void kmem_install(const KernelMemory& km);
 PageAllocator& vm_pages();
 PtPageSource& kernel_pt_pages();
 PageTable& kernel_pmap();
+// The pool of pre-zeroed pages, once the pagezero thread runs (else null).
+void kmem_set_zero_pool(ZeroPool* pool);
+ZeroPool* kmem_zero_pool();
 // Gives kmalloc's cached empty slabs back to the page allocator.
 void kmem_drain();

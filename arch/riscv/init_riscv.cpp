@@ -15,12 +15,18 @@
 #include <kernel/console.h>
 #include <kernel/crash.h>
 #include <kernel/monitor.h>
+#include <kernel/pagezero.h>
+#include <kernel/proc/kthread.h>
+#include <kernel/sched/priority.h>
+#include <kernel/sched/sched.h>
 #include <kernel/selftest.h>
 #include <lib/format.h>
 #include <mm/boot_memory.h>
 #include <mm/kmem.h>
 #include <mm/kva.h>
 #include <mm/phys_ranges.h>
+
+#include <string.h>
 
 #include "cpu.h"
 #include "pmap_bootstrap.h"
@@ -47,6 +53,10 @@ PageAllocator g_pages;
 KmallocArena g_kmalloc(g_pages);
 PageAllocatorPtSource g_pt_pages(g_pages);
 PageTable g_kernel_pmap;
+ZeroPool g_zero_pool(g_pages, 256);
+
+thread g_thread0; // the boot thread, which becomes the monitor
+thread g_idle;
 
 Ns16550 g_ns16550;
 SifiveUart g_sifive_uart;
@@ -177,6 +187,24 @@ void interrupts_startup()
     csr_set(sie, SIE_SEIE);
 }
 
+// From here on the boot thread is thread0, one thread among others: the
+// idle thread waits for interrupts, pagezero fills the zero pool.
+void sched_startup()
+{
+    strncpy(g_thread0.td_name, "thread0", sizeof g_thread0.td_name - 1);
+    strncpy(g_idle.td_name, "idle", sizeof g_idle.td_name - 1);
+    g_thread0.td_priority = g_thread0.td_base_pri = PUSER;
+    auto stack = kmalloc(KTHREAD_STACK);
+    if (!stack.ok()) boot_fail("idle thread stack", stack.error());
+    sched_thread_setup(&g_idle, stack.value(), KTHREAD_STACK, sched_idle_loop, nullptr);
+    sched_init(&g_thread0, &g_idle);
+    sched_set_timeshare(&g_thread0, true);
+    sched_set_reaper(kthread_reap);
+    kmem_set_zero_pool(&g_zero_pool);
+    g_pt_pages.attach_zero_pool(&g_zero_pool);
+    pagezero_start(&g_zero_pool);
+}
+
 void print_range(const char* label, const PhysRange& r)
 {
     kprintf("%-10s%#010lx-%#010lx (%lu %s)\n", label, r.base.value(), r.end().value() - 1,
@@ -265,5 +293,6 @@ extern "C" [[noreturn]] void init_riscv(uint64_t hartid, uint64_t dtb_pa, uint64
 
     selftest_run(machine_cases, sizeof machine_cases / sizeof machine_cases[0]);
     crash_on_request(cmdline.get("crash"));
+    sched_startup();
     monitor_run();
 }

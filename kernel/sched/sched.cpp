@@ -222,3 +222,16 @@ void sched_teardown(thread* boot)
     g_idle = nullptr;
     g_reaper = nullptr;
 }
+
+[[noreturn]] void sched_idle_loop(void*)
+{
+    for (;;) {
+        {
+            // Checked with interrupts off: wfi still wakes on a pending
+            // interrupt, which is taken as soon as the guard ends.
+            IntrOff off;
+            if (!g_nrunnable) arch::cpu_wait();
+        }
+        sched_preempt_point();
+    }
+}

@@ -58,3 +58,7 @@ void sched_set_reaper(void (*reap)(thread* dead));
 // Host tests only: forget the threads of a finished test (nothing may be
 // runnable or asleep).  `boot` must be the running thread.
 void sched_teardown(thread* boot);
+
+// The idle thread's loop: wait for an interrupt whenever nothing is
+// runnable, then let the scheduler pick.
+[[noreturn]] void sched_idle_loop(void*);

@@ -79,6 +79,16 @@ int strncmp(const char* a, const char* b, size_t n)
     return n ? static_cast<unsigned char>(*a) - static_cast<unsigned char>(*b) : 0;
 }
 
+// Pads with NULs, and leaves dst unterminated when src is n long or more:
+// callers copy at most sizeof - 1 into zeroed buffers.
+NO_LOOP_CALLS char* strncpy(char* dst, const char* src, size_t n)
+{
+    size_t i = 0;
+    for (; i < n && src[i]; i++) dst[i] = src[i];
+    for (; i < n; i++) dst[i] = '\0';
+    return dst;
+}
+
 char* strchr(const char* s, int c)
 {
     for (;; s++) {

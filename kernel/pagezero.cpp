@@ -1,0 +1,34 @@
+#include <kernel/pagezero.h>
+
+#include <kernel/clock.h>
+#include <kernel/proc/kthread.h>
+#include <kernel/sched/priority.h>
+#include <kernel/sched/sched.h>
+#include <kernel/sched/sleep.h>
+#include <lib/kassert.h>
+#include <mm/zero_pool.h>
+
+namespace {
+
+thread g_pagezero;
+
+// At idle priority it only ever runs when nothing else wants the CPU; it
+// yields after each page so that anything woken meanwhile goes first.
+void pagezero_loop(void* arg)
+{
+    auto* pool = static_cast<ZeroPool*>(arg);
+    for (;;) {
+        if (pool->fill_one())
+            sched_yield();
+        else
+            (void)tsleep(pool, 0, "pgzero", HZ); // full, or no free page
+    }
+}
+
+} // namespace
+
+void pagezero_start(ZeroPool* pool)
+{
+    auto r = kthread_start(&g_pagezero, "pagezero", pagezero_loop, pool, PRI_MIN_IDLE);
+    if (!r.ok()) panic("pagezero: cannot start: %s", errno_name(r.error()));
+}

@@ -1,0 +1,37 @@
+#include <mm/zero_pool.h>
+
+#include <arch/machdep.h>
+#include <mm/intr_off.h>
+
+#include <string.h>
+
+Result<PhysAddr> ZeroPool::take()
+{
+    {
+        IntrOff off;
+        if (Page* pg = pool_.pop_front()) {
+            hits_++;
+            return pages_.phys_of(pg);
+        }
+    }
+    return pages_.alloc(0, AllocFlags::Zero);
+}
+
+bool ZeroPool::fill_one()
+{
+    if (size() >= target_) return false;
+    auto pa = pages_.alloc(0);
+    if (!pa.ok()) return false;
+    // Cleared with interrupts on: this is the slow part the pool hides.
+    memset(arch::phys_to_virt(pa.value()), 0, arch::PAGE_SIZE);
+    IntrOff off;
+    pool_.push_back(pages_.page_of(pa.value()));
+    zeroed_++;
+    return true;
+}
+
+void ZeroPool::drain()
+{
+    IntrOff off;
+    while (Page* pg = pool_.pop_front()) pages_.free(pages_.phys_of(pg), 0);
+}

@@ -1,0 +1,39 @@
+// Pages zeroed ahead of time by the pagezero kernel process while the
+// system idles (FreeBSD's vm_pagezero), so that a request for a zeroed
+// page, such as a new page-table page, need not clear one on the spot.
+// Pooled pages are allocated from the page allocator (they are not free)
+// and linked through their metadata.
+#pragma once
+
+#include <stddef.h>
+#include <lib/list.h>
+#include <lib/result.h>
+#include <mm/page_alloc.h>
+
+class ZeroPool {
+public:
+    explicit ZeroPool(PageAllocator& pages, size_t target) : pages_(pages), target_(target) {}
+    ZeroPool(const ZeroPool&) = delete;
+    ZeroPool& operator=(const ZeroPool&) = delete;
+
+    // A zeroed page: from the pool when it has one, else cleared now.
+    Result<PhysAddr> take();
+    // The daemon's step: zeroes one more page into the pool.  False when
+    // the pool is full or no page is free (try again later).
+    bool fill_one();
+    // Gives every pooled page back to the allocator (memory is short).
+    void drain();
+
+    size_t size() const { return pool_.size(); }
+    size_t target() const { return target_; }
+    // Pages zeroed by fill_one() since boot, and requests served from the pool.
+    uint64_t zeroed() const { return zeroed_; }
+    uint64_t hits() const { return hits_; }
+
+private:
+    PageAllocator& pages_;
+    size_t target_;
+    List<Page, &Page::link> pool_;
+    uint64_t zeroed_ = 0;
+    uint64_t hits_ = 0;
+};
