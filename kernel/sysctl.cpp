@@ -1,0 +1,81 @@
+// The sysctl registry: a fixed table, searched linearly (a few dozen nodes).
+#include <kernel/sysctl.h>
+
+#include <string.h>
+
+namespace {
+
+constinit SysctlRegistry g_kernel_sysctl;
+
+bool same_oid(const SysctlNode& n, const int* oid, size_t len)
+{
+    return n.oid_len == len && memcmp(n.oid, oid, len * sizeof(int)) == 0;
+}
+
+} // namespace
+
+Result<void> SysctlRegistry::add(const SysctlNode& node)
+{
+    if (node.name == nullptr || node.name[0] == '\0' || node.value == nullptr ||
+        (node.flags & CTLFLAG_RW) == 0 || node.oid_len > SYSCTL_MAXNAME)
+        return Errno::Inval;
+    if (find(node.name) != nullptr)
+        return Errno::Exist;
+    if (node.oid_len != 0 && find(node.oid, node.oid_len) != nullptr)
+        return Errno::Exist;
+    if (count_ == MAX_NODES)
+        return Errno::NoMem;
+    nodes_[count_++] = node;
+    return {};
+}
+
+const SysctlNode* SysctlRegistry::find(const char* name) const
+{
+    KASSERT(name != nullptr, "sysctl lookup of a null name");
+    for (size_t i = 0; i < count_; i++)
+        if (strcmp(nodes_[i].name, name) == 0)
+            return &nodes_[i];
+    return nullptr;
+}
+
+const SysctlNode* SysctlRegistry::find(const int* oid, size_t oid_len) const
+{
+    if (oid_len == 0)
+        return nullptr;
+    for (size_t i = 0; i < count_; i++)
+        if (same_oid(nodes_[i], oid, oid_len))
+            return &nodes_[i];
+    return nullptr;
+}
+
+SysctlNode* SysctlRegistry::find_mut(const char* name)
+{
+    return const_cast<SysctlNode*>(static_cast<const SysctlRegistry*>(this)->find(name));
+}
+
+Result<int> SysctlRegistry::read(const char* name) const
+{
+    const SysctlNode* node = find(name);
+    if (node == nullptr)
+        return Errno::NoEnt;
+    return *node->value;
+}
+
+// The order of the checks is FreeBSD's sysctl_root(): writability first,
+// then privilege, then the handler.
+Result<int> SysctlRegistry::write(const char* name, int value, bool privileged)
+{
+    SysctlNode* node = find_mut(name);
+    if (node == nullptr)
+        return Errno::NoEnt;
+    if ((node->flags & CTLFLAG_WR) == 0)
+        return Errno::Perm;
+    if ((node->flags & CTLFLAG_ROOTWR) != 0 && !privileged)
+        return Errno::Perm;
+    const int stored = node->handler ? TRY(node->handler(value)) : value;
+    const int old = *node->value;
+    *node->value = stored;
+    return old;
+}
+
+SysctlRegistry& kernel_sysctl() { return g_kernel_sysctl; }

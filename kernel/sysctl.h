@@ -1,0 +1,85 @@
+// A small sysctl: named integer nodes ("kern.lastpid") in a fixed table, read
+// and written by name.  Exposed to user programs by the user-space issue,
+// which will also assign FreeBSD's numeric OIDs (the oid field) and look
+// nodes up by them.
+//
+// Permission rules follow FreeBSD's sysctl(3): unknown name ENOENT; a write
+// to a node without CTLFLAG_WR EPERM ("an attempt is made to set a read-only
+// value"); a write to a CTLFLAG_ROOTWR node by an unprivileged caller EPERM
+// ("a process without appropriate privilege attempts to set a value").
+// FreeBSD makes every write root-only unless the node says CTLFLAG_ANYBODY;
+// Sprig states it per node with CTLFLAG_ROOTWR instead, so kernel nodes
+// ported from FreeBSD should carry CTLFLAG_ROOTWR unless FreeBSD's had
+// CTLFLAG_ANYBODY.
+#pragma once
+
+#include <lib/result.h>
+#include <stddef.h>
+#include <stdint.h>
+
+// FreeBSD's values for the access bits (sys/sysctl.h).
+inline constexpr uint32_t CTLFLAG_RD = 0x80000000;
+inline constexpr uint32_t CTLFLAG_WR = 0x40000000;
+inline constexpr uint32_t CTLFLAG_RW = CTLFLAG_RD | CTLFLAG_WR;
+// Sprig's: only a privileged caller may write (FreeBSD's default, see above).
+inline constexpr uint32_t CTLFLAG_ROOTWR = 0x00000100;
+
+// FreeBSD's CTL_MAXNAME: the deepest numeric name.
+inline constexpr size_t SYSCTL_MAXNAME = 24;
+
+// Validates or transforms a value being written (FreeBSD's SYSCTL_PROC
+// handler, reduced to integers): returns what to store, or the error for
+// the writer, in which case nothing is stored.
+using SysctlWriteHandler = Result<int> (*)(int requested);
+
+struct SysctlNode {
+    const char* name = nullptr;   // full dotted name, e.g. "kern.randompid"
+    uint32_t flags = 0;           // CTLFLAG_*
+    int* value = nullptr;         // where the integer lives (the seed's arg1)
+    SysctlWriteHandler handler = nullptr; // null: writes store as given
+    const char* descr = "";       // the seed's description string
+    // FreeBSD's numeric name, e.g. {1, 6} for kern.maxproc; oid_len 0 until
+    // the user-space issue assigns one.
+    int oid[SYSCTL_MAXNAME] = {};
+    size_t oid_len = 0;
+};
+
+class SysctlRegistry {
+public:
+    static constexpr size_t MAX_NODES = 64;
+
+    constexpr SysctlRegistry() = default;
+    SysctlRegistry(const SysctlRegistry&) = delete;
+    SysctlRegistry& operator=(const SysctlRegistry&) = delete;
+
+    // Copies node into the table.  Errno::Inval: no name, no value or no
+    // access bit; Errno::Exist: the name (or a non-empty oid) is taken;
+    // Errno::NoMem: the table is full.
+    Result<void> add(const SysctlNode& node);
+
+    // The node of that name / numeric name, or null.
+    const SysctlNode* find(const char* name) const;
+    const SysctlNode* find(const int* oid, size_t oid_len) const;
+
+    // The value.  Errno::NoEnt: no such node.
+    Result<int> read(const char* name) const;
+    // Stores value (after the node's handler) and returns the old value, as
+    // sysctl(3) returns oldp along with setting newp.  Errors: NoEnt,
+    // Perm (read-only node, or root-only node and !privileged), or the
+    // handler's; on an error the value is unchanged.
+    Result<int> write(const char* name, int value, bool privileged);
+
+    size_t size() const { return count_; }
+    const SysctlNode* begin() const { return nodes_; }
+    const SysctlNode* end() const { return nodes_ + count_; }
+
+private:
+    SysctlNode* find_mut(const char* name);
+
+    SysctlNode nodes_[MAX_NODES] = {};
+    size_t count_ = 0;
+};
+
+// The kernel's registry, statically initialised; subsystems add their nodes
+// from boot code (pid_sysctl_register and the like).
+SysctlRegistry& kernel_sysctl();
