@@ -17,6 +17,7 @@
 #include <kernel/monitor.h>
 #include <kernel/pagezero.h>
 #include <kernel/proc/kthread.h>
+#include <kernel/random.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>
 #include <kernel/selftest.h>
@@ -272,6 +273,11 @@ extern "C" [[noreturn]] void init_riscv(uint64_t hartid, uint64_t dtb_pa, uint64
             load_pa);
 
     read_device_tree(PhysAddr(dtb_pa), hartid);
+    // Entropy for randompid and friends: the device tree's rng-seed when
+    // the loader provides one, and the timer (boot time varies a little).
+    if (g_plat.rng_seed_len) random_seed(g_plat.rng_seed, g_plat.rng_seed_len);
+    const uint64_t now = arch::read_time();
+    random_seed(&now, sizeof now);
     CmdLine& cmdline = kernel_cmdline();
     if (auto r = cmdline.parse(g_plat.bootargs); !r.ok())
         kprintf("boot: command line: %s (the rest is ignored)\n", cmdline.error());
