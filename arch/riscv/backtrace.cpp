@@ -5,6 +5,7 @@
 #include <kernel/console.h>
 
 #include "cpu.h"
+#include "kstack_guard.h"
 #include "trap.h"
 
 // The symbol table that scripts/mksyms.sh generates (sorted by address).
@@ -21,15 +22,19 @@ namespace {
 const arch::TrapFrame* g_panic_frame = nullptr;
 constexpr unsigned MAX_FRAMES = 32;
 
-// A frame pointer we may follow: aligned and inside a kernel stack.  The
-// boot stack is the only one until threads exist; kernel stacks will
-// live in their own region.
+bool fp_within(uint64_t fp, const char* lo, const char* hi)
+{
+    return fp > reinterpret_cast<uint64_t>(lo) + 16 && fp <= reinterpret_cast<uint64_t>(hi);
+}
+
+// A frame pointer we may follow: aligned and inside a kernel stack (the
+// boot stack, the kernel-stack region, or the emergency stack a stack
+// overflow is reported on).
 bool plausible_fp(uint64_t fp)
 {
     if (fp & 7) return false;
-    const auto lo = reinterpret_cast<uint64_t>(boot_stack);
-    const auto hi = reinterpret_cast<uint64_t>(boot_stack_top);
-    if (fp > lo + 16 && fp <= hi) return true;
+    if (fp_within(fp, boot_stack, boot_stack_top)) return true;
+    if (fp_within(fp, kstack_emergency, kstack_emergency_top)) return true;
     return fp > arch::KSTACK_REGION + 16 && fp <= arch::KSTACK_REGION + arch::KSTACK_REGION_SIZE;
 }
 

@@ -7,14 +7,52 @@
  * the way out to user space).  Swapping sp with sscratch therefore gives
  * either the kernel stack (from user) or 0 (from the kernel, and then sp
  * is swapped back).
+ *
+ * From the kernel, sp is checked against the current stack's guard first
+ * (kstack_guard.h): a trap frame pushed into the guard page would fault
+ * again forever, so an overflowing sp sends the trap to the emergency
+ * stack and kstack_overflow() instead.
  */
 #include <arch/asm.h>
+#include "kstack_guard.h"
 
 #define TF_SIZE     (36 * 8)
 #define TF_SEPC     (32 * 8)
 #define TF_SSTATUS  (33 * 8)
 #define TF_SCAUSE   (34 * 8)
 #define TF_STVAL    (35 * 8)
+
+/* Every general register but sp (x2) and zero into the frame at sp. */
+.macro SAVE_GPRS
+    sd      x1, 1*8(sp)
+    .irp r, 3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    sd      x\r, \r*8(sp)
+    .endr
+.endm
+
+/* sepc, sstatus, scause, stval into the frame (t0 is saved already). */
+.macro SAVE_CSRS
+    csrr    t0, sepc
+    sd      t0, TF_SEPC(sp)
+    csrr    t0, sstatus
+    sd      t0, TF_SSTATUS(sp)
+    csrr    t0, scause
+    sd      t0, TF_SCAUSE(sp)
+    csrr    t0, stval
+    sd      t0, TF_STVAL(sp)
+.endm
+
+/* A frame record so backtraces walk from the handler into the
+ * interrupted code: fp points just above {ra = sepc, fp = old s0};
+ * a0 gets the frame. */
+.macro FRAME_RECORD
+    addi    sp, sp, -16
+    ld      t0, 16 + TF_SEPC(sp)
+    sd      t0, 8(sp)
+    sd      s0, 0(sp)
+    addi    s0, sp, 16
+    addi    a0, sp, 16
+.endm
 
     .section .text
     .balign 4
@@ -24,61 +62,26 @@ trap_vector:
     bnez    sp, 1f
     /* From the kernel: take sp back, sscratch is 0 again. */
     csrrw   sp, sscratch, sp
+    /* Overflow check, with t0 parked in sscratch (no trap can come in
+     * between: interrupts are off, and these touch only kernel data). */
+    csrw    sscratch, t0
+    ld      t0, kstack_guard_base
+    beqz    t0, 0f
+    sub     t0, sp, t0
+    srli    t0, t0, 4
+    sltiu   t0, t0, KSTACK_CHECK_SPAN / 16
+    bnez    t0, kstack_overflow_entry
+0:  csrrw   t0, sscratch, zero
 1:
     addi    sp, sp, -TF_SIZE
-    sd      x1, 1*8(sp)
-    sd      x3, 3*8(sp)
-    sd      x4, 4*8(sp)
-    sd      x5, 5*8(sp)
-    sd      x6, 6*8(sp)
-    sd      x7, 7*8(sp)
-    sd      x8, 8*8(sp)
-    sd      x9, 9*8(sp)
-    sd      x10, 10*8(sp)
-    sd      x11, 11*8(sp)
-    sd      x12, 12*8(sp)
-    sd      x13, 13*8(sp)
-    sd      x14, 14*8(sp)
-    sd      x15, 15*8(sp)
-    sd      x16, 16*8(sp)
-    sd      x17, 17*8(sp)
-    sd      x18, 18*8(sp)
-    sd      x19, 19*8(sp)
-    sd      x20, 20*8(sp)
-    sd      x21, 21*8(sp)
-    sd      x22, 22*8(sp)
-    sd      x23, 23*8(sp)
-    sd      x24, 24*8(sp)
-    sd      x25, 25*8(sp)
-    sd      x26, 26*8(sp)
-    sd      x27, 27*8(sp)
-    sd      x28, 28*8(sp)
-    sd      x29, 29*8(sp)
-    sd      x30, 30*8(sp)
-    sd      x31, 31*8(sp)
+    SAVE_GPRS
     /* The interrupted sp: sscratch holds it (user) or sp + TF_SIZE (kernel). */
     csrrw   t0, sscratch, zero
     bnez    t0, 2f
     addi    t0, sp, TF_SIZE
 2:  sd      t0, 2*8(sp)
-    csrr    t0, sepc
-    sd      t0, TF_SEPC(sp)
-    csrr    t0, sstatus
-    sd      t0, TF_SSTATUS(sp)
-    csrr    t0, scause
-    sd      t0, TF_SCAUSE(sp)
-    csrr    t0, stval
-    sd      t0, TF_STVAL(sp)
-
-    /* A frame record so backtraces walk from the handler into the
-     * interrupted code: fp points just above {ra = sepc, fp = old s0}. */
-    addi    sp, sp, -16
-    ld      t0, 16 + TF_SEPC(sp)
-    sd      t0, 8(sp)
-    sd      s0, 0(sp)
-    addi    s0, sp, 16
-
-    addi    a0, sp, 16
+    SAVE_CSRS
+    FRAME_RECORD
     call    trap_handler
     addi    sp, sp, 16
 
@@ -126,3 +129,29 @@ trap_return:
     ld      x31, 31*8(sp)
     ld      x2, 2*8(sp)
     sret
+
+/*
+ * sp is in (or about to reach) the current stack's guard: save the frame
+ * on the emergency stack, with the overflowing sp as x2, and report.
+ * t0 is still parked in sscratch.  Never returns.
+ */
+kstack_overflow_entry:
+    csrrw   t0, sscratch, zero
+    csrw    sscratch, sp
+    lla     sp, kstack_emergency_top
+    addi    sp, sp, -TF_SIZE
+    SAVE_GPRS
+    csrrw   t0, sscratch, zero
+    sd      t0, 2*8(sp)
+    SAVE_CSRS
+    FRAME_RECORD
+    call    kstack_overflow
+3:  wfi
+    j       3b
+
+    .section .bss
+    .balign 16
+    .globl kstack_emergency, kstack_emergency_top
+kstack_emergency:
+    .space  KSTACK_EMERGENCY_SIZE
+kstack_emergency_top:

@@ -80,6 +80,20 @@ def cases(args):
              sifive + ["-m", "256M", "-kernel", image, "-append", "crash=assert"],
              expect_panic=r"KASSERT\(two \+ two == 5\) failed at kernel/crash.cpp:\d+: deliberate",
              expect=[r"backtrace:", r"#\d+\s+0x[0-9a-f]+ .*crash_assert\(\)"]),
+        # A kernel stack overflow ends in a panic naming the thread, reported
+        # from the emergency stack, with the faulting sp and address in the
+        # guard page below the stack the kernel announced.
+        Case("virt-crash-stack", virt + ["-m", "256M", "-kernel", image, "-append", "crash=stack"],
+             expect_panic=r"kernel stack overflow in thread crash-stack: sp 0x[0-9a-f]+, "
+                          r"stack 0x[0-9a-f]+-0x[0-9a-f]+",
+             expect=[r"(?s)recursing on kernel stack (0x[0-9a-f]+-0x[0-9a-f]+) .*"
+                     r"SPRIG PANIC: kernel stack overflow .*, stack \1\r?\n",
+                     r"(?s)guard at 0x([0-9a-f]{13})000\).*SPRIG PANIC: .*: sp 0x\1[0-9a-f]{3},",
+                     r"(?s)guard at 0x([0-9a-f]{13})000\).*stval 0x\1[0-9a-f]{3}\b",
+                     r"scause 0xf \(store/AMO page fault\)",
+                     r"backtrace:\r?\n\s+#0\s+0x[0-9a-f]+ .*recurse_forever\(",
+                     r"#20\s+0x[0-9a-f]+ .*recurse_forever\("],
+             forbid=[r"kernel trap:", r"recursive panic"]),
     ]
 
 

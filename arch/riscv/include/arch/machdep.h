@@ -43,6 +43,17 @@ void tlb_flush_page(VirtAddr va, uint16_t asid);
 void tlb_flush_asid(uint16_t asid);
 void tlb_flush_all();
 
+// The kernel stack the running thread is on: [lo, hi), with an unmapped
+// guard page just below lo.  The scheduler calls this on every switch;
+// lo = 0 means unknown (no check).  A trap taken in the kernel with sp in
+// the guard, or too close above lo to push a trap frame, ends in a panic
+// "kernel stack overflow in thread <name>" instead of a double fault.
+// name must stay valid while the stack is current.
+void set_current_stack(VirtAddr lo, VirtAddr hi, const char* name);
+// Runs fn(arg) on the stack whose top (16-byte aligned) is `top`, and
+// returns on the caller's stack.  Kernel only: panics on the host.
+void call_on_stack(void* top, void (*fn)(void*), void* arg);
+
 // After the panic message: registers and backtrace of the panicking context.
 void panic_report();
 // Power off (SBI system reset), or halt in wfi where that is not possible.
