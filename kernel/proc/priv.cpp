@@ -1,0 +1,17 @@
+#include <kernel/proc/priv.h>
+
+#include <kernel/proc/ucred.h>
+
+Result<void> priv_check_cred(const ucred* cred, Priv priv, int flags)
+{
+    KASSERT(cred && cred->cr_ref > 0, "priv_check_cred without a live credential");
+    (void)flags;
+    switch (priv) {
+    case Priv::MaxProc:
+    case Priv::ProcLimit:
+    case Priv::ProcSetRlimit:
+        // The superuser policy: the effective uid decides.
+        return cred->cr_uid == 0 ? Result<void>() : Result<void>(Errno::Perm);
+    }
+    return Errno::Perm;
+}

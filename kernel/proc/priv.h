@@ -1,0 +1,20 @@
+// Privilege checks (FreeBSD's priv(9)): one question, "may this
+// credential do that", asked by name rather than by testing for uid 0 all
+// over the kernel.  Sprig has no jails or MAC: root (effective uid 0) holds
+// every privilege and nobody else holds any.
+#pragma once
+
+#include <lib/result.h>
+
+struct ucred;
+
+// FreeBSD's numbers (sys/priv.h), kernel-internal.
+enum class Priv : int {
+    MaxProc = 4,          // PRIV_MAXPROC: use the last processes kept for root
+    ProcLimit = 160,      // PRIV_PROC_LIMIT: exceed RLIMIT_NPROC
+    ProcSetRlimit = 162,  // PRIV_PROC_SETRLIMIT: raise a hard limit
+};
+
+// Whether cred holds priv (priv_check_cred; flags as FreeBSD's, unused).
+// Errno::Perm when it does not.
+Result<void> priv_check_cred(const ucred* cred, Priv priv, int flags = 0);
