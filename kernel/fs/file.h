@@ -1,0 +1,79 @@
+// Open files (FreeBSD's struct file, sys/file.h and kern_descrip.c): what
+// open(2) makes and a descriptor names.  A file is shared by reference:
+// every descriptor slot that holds it (in one table or in tables copied by
+// fork) and every system call using it holds one reference (f_count).  The
+// offset lives here, not in the descriptor, so a parent and the child it
+// forked read and write through one offset.
+//
+// What a file is (a pipe end, a terminal, an initrd file) is its kind:
+// f_type names it, f_ops holds the kind's operations and f_data the kind's
+// object.  Kinds plug in by filling a fileops table and calling finit().
+//
+// Objects come from a zone the caller owns (the kernel makes one at boot,
+// host tests one per test); each file remembers its zone, so fdrop()
+// needs nothing else.
+#pragma once
+
+#include <stdint.h>
+#include <abi/fcntl.h>
+#include <lib/result.h>
+#include <mm/zone.h>
+
+struct file;
+using FileZone = TypedZone<file>;
+
+// f_flag: FREAD and FWRITE are the access mode as bits, the other bits are
+// open(2)'s status flags unchanged (O_NONBLOCK, O_APPEND).
+inline constexpr uint32_t FREAD = 0x0001;
+inline constexpr uint32_t FWRITE = 0x0002;
+// Every bit f_flag may hold (FreeBSD's FMASK, the part Sprig has).
+inline constexpr uint32_t FMASK = FREAD | FWRITE | O_NONBLOCK | O_APPEND;
+
+// open(2) flags to f_flag and back: O_RDONLY, O_WRONLY, O_RDWR (0, 1, 2)
+// become FREAD, FWRITE, FREAD|FWRITE (1, 2, 3) by adding one, which leaves
+// the status bits above O_ACCMODE alone.
+constexpr uint32_t FFLAGS(int oflags) { return uint32_t(oflags) + 1; }
+constexpr int OFLAGS(uint32_t fflags) { return int(fflags) - 1; }
+
+// The kinds of file (FreeBSD's DTYPE_*).  Only the ones Sprig will have;
+// later issues give each its fileops.
+enum class FileType : uint8_t {
+    None,  // DTYPE_NONE: allocated, not yet given a kind (finit)
+    Vnode, // DTYPE_VNODE: a file of the initrd
+    Pipe,  // DTYPE_PIPE: one end of a pipe
+    Tty,   // the console terminal (FreeBSD reaches it through a devfs vnode)
+};
+
+// A kind's operations (FreeBSD's struct fileops).  Each kind has one
+// static table; files point at it.
+struct fileops {
+    // Called once, by the fdrop() that drops the last reference, to release
+    // what f_data holds.  Its error becomes close(2)'s when that close was
+    // the last reference.  May be null (nothing to release).
+    Errno (*fo_close)(file* fp);
+    // fo_read, fo_write, fo_ioctl, fo_poll, fo_stat come with the kinds.
+};
+
+struct file {
+    uint32_t f_count = 1;              // references: descriptor slots and users in flight
+    uint32_t f_flag = 0;               // FREAD, FWRITE, O_NONBLOCK, O_APPEND
+    FileType f_type = FileType::None;
+    const fileops* f_ops = nullptr;    // null until finit(): nothing to close
+    void* f_data = nullptr;            // the kind's object (pipe, vnode, tty)
+    int64_t f_offset = 0;              // shared by everyone holding the file
+    FileZone* f_zone = nullptr;        // where it goes back to
+};
+
+// A new file of no kind yet, with one reference (the caller's), not in
+// any descriptor table (FreeBSD 10's falloc_noinstall).  NoMem when the
+// zone cannot grow.
+Result<file*> falloc_noinstall(FileZone& zone);
+// Gives a file its kind (FreeBSD's finit): flag is f_flag (FFLAGS of the
+// open flags, masked by FMASK), data the kind's object, ops its table.
+void finit(file* fp, uint32_t flag, FileType type, void* data, const fileops* ops);
+// Takes one more reference; returns fp for `slot = fhold(fp)`.
+file* fhold(file* fp);
+// Drops a reference.  The last one calls the kind's fo_close (if any),
+// gives the object back to its zone and returns fo_close's error;
+// otherwise Ok.
+Errno fdrop(file* fp);
