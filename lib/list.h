@@ -34,6 +34,8 @@ public:
     void push_front(T* obj) { insert_after(&head_, node(obj)); }
     void push_back(T* obj) { insert_after(head_.prev, node(obj)); }
     void insert_before(T* pos, T* obj) { insert_after(node(pos)->prev, node(obj)); }
+    // pos must be on this list (the seed's LIST_INSERT_AFTER).
+    void insert_after(T* pos, T* obj) { insert_after(node(pos), node(obj)); }
 
     void remove(T* obj)
     {
