@@ -1,7 +1,8 @@
 #include <kernel/pagezero.h>
 
+#include <abi/unistd.h>
 #include <kernel/clock.h>
-#include <kernel/proc/kthread.h>
+#include <kernel/proc/kern_kthread.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>
 #include <kernel/sched/sleep.h>
@@ -9,8 +10,6 @@
 #include <mm/zero_pool.h>
 
 namespace {
-
-thread g_pagezero;
 
 // At idle priority it only ever runs when nothing else wants the CPU; it
 // yields after each page so that anything woken meanwhile goes first.
@@ -29,6 +28,6 @@ void pagezero_loop(void* arg)
 
 void pagezero_start(ZeroPool* pool)
 {
-    auto r = kthread_start(&g_pagezero, "pagezero", pagezero_loop, pool, PRI_MIN_IDLE);
+    auto r = kproc_create(pagezero_loop, pool, "pagezero", PRI_MIN_IDLE, RFHIGHPID);
     if (!r.ok()) panic("pagezero: cannot start: %s", errno_name(r.error()));
 }

@@ -1,4 +1,4 @@
-// The pagezero kernel thread: fills the kernel's ZeroPool while the
+// The pagezero kernel process: fills the kernel's ZeroPool while the
 // system has nothing better to do (FreeBSD's vm_pagezero).
 #pragma once
 

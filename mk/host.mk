@@ -34,6 +34,7 @@ compile_commands: ## Write compile_commands.json for editors and clangd
 SUBSET_BASE := $(wildcard lib/*.cpp) kernel/console.cpp kernel/panic.cpp kernel/clock.cpp \
                kernel/sched/sched.cpp kernel/sched/sleep.cpp arch/host/context.cpp \
                arch/host/arena.cpp arch/host/machdep.cpp arch/host/tlb.cpp arch/host/mmu_sim.cpp \
+               arch/host/stack.cpp \
                tests/host/main.cpp
 SUBSET_OBJS  = $(patsubst %,$(BUILD)/h/%.o,$(sort $(SUBSET_BASE) $(SUBSET)))
 check-subset: $(DTB_FROM_DTS) ## Host tests of just SUBSET="files" (plus lib/ and the host seam)

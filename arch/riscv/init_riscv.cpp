@@ -16,7 +16,9 @@
 #include <kernel/crash.h>
 #include <kernel/monitor.h>
 #include <kernel/pagezero.h>
-#include <kernel/proc/kthread.h>
+#include <kernel/proc/init_main.h>
+#include <kernel/proc/kern_thread.h>
+#include <kernel/proc/proc_boot.h>
 #include <kernel/random.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>
@@ -24,6 +26,7 @@
 #include <lib/format.h>
 #include <mm/boot_memory.h>
 #include <mm/kmem.h>
+#include <mm/kstack.h>
 #include <mm/kva.h>
 #include <mm/phys_ranges.h>
 
@@ -56,7 +59,6 @@ PageAllocatorPtSource g_pt_pages(g_pages);
 PageTable g_kernel_pmap;
 ZeroPool g_zero_pool(g_pages, 256);
 
-thread g_thread0; // the boot thread, which becomes the monitor
 thread g_idle;
 
 Ns16550 g_ns16550;
@@ -188,21 +190,25 @@ void interrupts_startup()
     csr_set(sie, SIE_SEIE);
 }
 
-// From here on the boot thread is thread0, one thread among others: the
-// idle thread waits for interrupts, pagezero fills the zero pool.
+// From here on the boot thread is thread0 of proc0, one thread among
+// others: the idle thread waits for interrupts, init (pid 1) reaps
+// orphans, pagezero fills the zero pool.
 void sched_startup()
 {
-    strncpy(g_thread0.td_name, "thread0", sizeof g_thread0.td_name - 1);
+    strncpy(thread0.td_name, "thread0", sizeof thread0.td_name - 1);
     strncpy(g_idle.td_name, "idle", sizeof g_idle.td_name - 1);
-    g_thread0.td_priority = g_thread0.td_base_pri = PUSER;
-    auto stack = kmalloc(KTHREAD_STACK);
+    thread0.td_priority = thread0.td_base_pri = PUSER;
+    auto stack = kstack_alloc();
     if (!stack.ok()) boot_fail("idle thread stack", stack.error());
-    sched_thread_setup(&g_idle, stack.value(), KTHREAD_STACK, sched_idle_loop, nullptr);
-    sched_init(&g_thread0, &g_idle);
-    sched_set_timeshare(&g_thread0, true);
-    sched_set_reaper(kthread_reap);
+    g_idle.td_kstack_obj = stack.value();
+    sched_thread_setup(&g_idle, reinterpret_cast<void*>(stack.value().lo().value()),
+                       stack.value().size(), sched_idle_loop, nullptr);
+    sched_init(&thread0, &g_idle);
+    sched_set_timeshare(&thread0, true);
+    sched_set_reaper(thread_free_stack);
     kmem_set_zero_pool(&g_zero_pool);
     g_pt_pages.attach_zero_pool(&g_zero_pool);
+    proc_startup(g_pages, g_pages.total_pages());
     pagezero_start(&g_zero_pool);
 }
 

@@ -3,6 +3,7 @@
 #include <arch/csr.h>
 #include <arch/machdep.h>
 #include <kernel/console.h>
+#include <kernel/sched/sched.h>
 #include <lib/kassert.h>
 
 #include "backtrace.h"
@@ -82,12 +83,16 @@ const char* cause_name(uint64_t scause)
 } // namespace riscv
 
 // Called by trap_vector with the saved frame.  Interrupts are off (the
-// hardware cleared SIE); they stay off in the handler for now.
+// hardware cleared SIE) and stay off in the handler.  After an interrupt
+// the scheduler may switch (the tick ended a slice, or a wakeup readied a
+// better thread): the frame stays on this thread's stack until it runs
+// again and returns through it.
 extern "C" void trap_handler(arch::TrapFrame* tf)
 {
     using namespace riscv;
     if (tf->scause & SCAUSE_INTR) {
         interrupt(*tf);
+        sched_preempt_point();
         return;
     }
     if (tf->sstatus & SSTATUS_SPP) kernel_fault(*tf);

@@ -6,6 +6,9 @@
 #include <kernel/console.h>
 #include <kernel/proc/priv.h>
 #include <kernel/proc/resource.h>
+#include <kernel/sched/sched.h>
+#include <kernel/sched/sleep.h>
+#include <kernel/sysctl.h>
 #include <kernel/proc/ucred.h>
 #include <kernel/proc/uidinfo.h>
 #include <stdint.h>
@@ -95,12 +98,32 @@ void fork_limits_init(const CmdLine& cmdline, uint64_t physpages)
     fork_limits().configure(boot_maxproc(cmdline, physpages));
 }
 
+Result<void> ForkLimits::sysctl_register(SysctlRegistry& registry)
+{
+    SysctlNode n;
+    n.name = "kern.maxproc";
+    n.flags = CTLFLAG_RD; // fixed at boot (kern.maxproc=N on the command line)
+    n.value = &maxproc_;
+    n.descr = "Maximum number of processes";
+    TRY(registry.add(n));
+    n.name = "kern.maxprocperuid";
+    n.value = &maxprocperuid_;
+    n.descr = "Maximum processes allowed per userid";
+    return registry.add(n);
+}
+
 void fork_limits_init(uint64_t physpages) { fork_limits_init(kernel_cmdline(), physpages); }
 
 namespace {
 
+// A real sleep once the scheduler runs (the seed's pause("fork", hz/2));
+// before that, waiting for the clock.
 void default_fork_fail_pause()
 {
+    if (sched_running()) {
+        pause("fork", HZ / 2);
+        return;
+    }
     const uint64_t until = ticks() + HZ / 2;
     while (ticks() < until) arch::cpu_wait();
 }

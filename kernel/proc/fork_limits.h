@@ -14,6 +14,7 @@
 #include <kernel/proc/ratecheck.h>
 
 class CmdLine;
+class SysctlRegistry;
 struct ucred;
 struct plimit;
 
@@ -56,6 +57,9 @@ public:
     // soft and hard = maxprocperuid.  lim must be unshared.
     void init_proc0_limits(plimit* lim) const;
 
+    // kern.maxproc and kern.maxprocperuid, read-only.
+    Result<void> sysctl_register(SysctlRegistry& registry);
+
     // Refusals so far (for statistics; the console line is rate-limited).
     uint64_t refusals() const { return refusals_; }
 
@@ -83,8 +87,8 @@ void fork_limits_init(uint64_t physpages);
 void fork_limits_init(const CmdLine& cmdline, uint64_t physpages);
 
 // The failed fork's pause (the seed's pause("fork", hz / 2)).  The default
-// waits HZ/2 clock ticks (it needs the clock interrupt running); the
-// scheduler replaces it with a real sleep, host tests with a counter.
+// sleeps HZ/2 ticks once the scheduler runs (before that it waits for the
+// clock); host tests replace it with a counter, observed, not slept.
 using ForkFailPauseFn = void (*)();
 void fork_fail_pause();
 // Installs fn as the pause (nullptr: the default); returns the previous.

@@ -7,12 +7,23 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <abi/signal.h>
 #include <arch/context.h>
+#include <arch/vm_machdep.h>
+#include <kernel/sched/sleep.h>
 #include <lib/list.h>
+#include <mm/kstack.h>
 
 struct proc;
 struct ucred;
 struct plimit;
+struct pgrp;
+struct session;
+struct sigacts;
+struct filedesc;
+struct filedesc_to_leader;
+struct vmspace;
+struct vnode;
 
 using pid_t = int32_t;
 
@@ -34,6 +45,28 @@ inline constexpr uint32_t P_SUGID = 0x00100;      // had set-id privileges since
 inline constexpr uint32_t P_WEXIT = 0x02000;      // working on exiting
 inline constexpr uint32_t P_KTHREAD = 0x00004;    // kernel process
 } // namespace pflag
+
+// td_pflags bits (FreeBSD's TDP_*).
+namespace tdpflag {
+inline constexpr uint32_t TDP_ALTSTACK = 0x00000020; // has a signal stack (sigaltstack)
+} // namespace tdpflag
+
+// td_flags bits (FreeBSD's TDF_*).
+namespace tdflag {
+inline constexpr uint32_t TDF_SINTR = 0x00000008;      // sleeping, and a signal may end the sleep
+inline constexpr uint32_t TDF_NEEDSIGCHK = 0x00020000; // a signal may be deliverable: check
+} // namespace tdflag
+
+// p_acflag: accounting flags.
+inline constexpr uint16_t AFORK = 0x01; // forked, has not exec'd
+
+// Process statistics (FreeBSD's struct pstats): a forked child starts with
+// these zeroed and its own start time.
+struct pstats {
+    uint64_t p_start = 0;    // ticks since boot when the process began
+    uint64_t p_nforks = 0;   // children forked
+    uint64_t p_runticks = 0; // ticks its threads ran, exited ones included
+};
 
 // Thread states (td_state), FreeBSD's TDS_*.
 enum class ThreadState : uint8_t {
@@ -65,11 +98,28 @@ struct thread {
     const char* td_wmesg = nullptr; // why, for ps and the debugger
     uint64_t td_sleep_until = 0;    // tick of its timeout, 0 for none
     bool td_timedout = false;
+    bool td_interrupted = false;    // a signal ended the sleep (sleepq_abort)
+    uint32_t td_flags = 0;          // tdflag::TDF_*
 
-    // Machine state: the saved context, the kernel stack it runs on.
+    // What the thread acts with: a reference to its process's credential
+    // (crhold) taken at fork, so one system call sees one set of ids.
+    ucred* td_ucred = nullptr;
+
+    // Signals (kernel/proc/kern_sig.cpp): blocked ones and the signal stack.
+    ksigset_t td_sigmask = {};
+    sigaltstack td_sigstk = {};
+    uint32_t td_pflags = 0; // tdpflag::TDP_*
+
+    // Machine state: the saved context, the kernel stack it runs on (in
+    // the kernel-stack region, guard page below), the user frame at the
+    // stack's top, what a system call returns.
     arch::Context td_pcb;
-    void* td_kstack = nullptr;      // lowest address of the stack
+    arch::MdThread td_md;
+    void* td_kstack = nullptr;      // lowest address the context runs on
     size_t td_kstack_size = 0;
+    KStack td_kstack_obj;           // the stack fork1 allocated (none for thread0)
+    arch::TrapFrame* td_frame = nullptr;
+    uint64_t td_retval[2] = {};
 
     // What the thread runs first (fork_exit calls it): fork_return for a
     // forked user process, the function given to kproc_create otherwise.
@@ -90,12 +140,37 @@ struct proc {
     proc* p_pptr = nullptr;   // parent
     List<proc, &proc::p_sibling> p_children;
 
+    pgrp* p_pgrp = nullptr;   // process group (kernel/proc/pgrp.h)
+    ListNode p_pglist;        // on p_pgrp->pg_members
+
     ucred* p_ucred = nullptr;
     plimit* p_limit = nullptr;
+    pstats p_stats;
 
+    // Signals: actions (shared under RFSIGSHARE), pending set, and what
+    // the parent gets at exit (SIGCHLD, or SIGUSR1 under RFLINUXTHPN).
+    sigacts* p_sigacts = nullptr;
+    ksigset_t p_siglist = {};
+    int p_sigparent = 0;
+
+    filedesc* p_fd = nullptr;               // descriptor table
+    filedesc_to_leader* p_fdtol = nullptr;  // leader bookkeeping of a shared table
+    vmspace* p_vmspace = nullptr;           // address space
+    vnode* p_textvp = nullptr;              // the program it runs, referenced
+
+    // rfork(RFTHREAD) peers: p_leader heads a list through p_peers.
+    proc* p_leader = nullptr;
+    proc* p_peers = nullptr;
+
+    cv p_pwait{"ppwait"};       // the vfork parent sleeps here until P_PPWAIT clears
+    uint64_t p_swtick = 0;      // tick it was made
+    uint16_t p_acflag = 0;      // accounting: AFORK
     thread* p_thread = nullptr; // the one thread
-    int p_xstat = 0;            // exit status for wait
+    int p_xstat = 0;            // exit status for wait (W_EXITCODE)
 };
+
+// The session of p (FreeBSD's p_session, through its process group).
+session* proc_session(const proc* p);
 
 // The thread on the CPU.
 thread* curthread();

@@ -1,5 +1,6 @@
 #include <kernel/proc/proc_table.h>
 
+#include <kernel/proc/pgrp.h>
 #include <lib/kassert.h>
 
 void ProcTable::link(proc* p)
@@ -26,6 +27,13 @@ void ProcTable::unlink_zombie(proc* p)
     chain(p->p_pid).remove(p);
 }
 
+void ProcTable::unlink_live(proc* p)
+{
+    KASSERT(p->p_state != ProcState::Zombie, "pid %d is a zombie", p->p_pid);
+    allproc_.remove(p);
+    chain(p->p_pid).remove(p);
+}
+
 proc* ProcTable::pfind(pid_t pid)
 {
     for (proc* p : chain(pid)) {
@@ -39,9 +47,11 @@ void ProcTable::foreach_proc(ProcList which, ProcIdVisitor& v)
 {
     ProcListT& list = which == ProcList::Allproc ? allproc_ : zombproc_;
     for (proc* p : list) {
-        // Process groups and sessions come with the job-control work; until
-        // then a process's group and session ids are not taken (0).
-        if (!v.visit(ProcIds{p->p_pid, 0, 0})) return;
+        // 0 stands for "none" (proc0's group and session are 0 too, and 0
+        // is never a candidate).
+        const pgrp* pg = p->p_pgrp;
+        const session* sess = pg ? pg->pg_session : nullptr;
+        if (!v.visit(ProcIds{p->p_pid, pg ? pg->pg_id : 0, sess ? sess->s_sid : 0})) return;
     }
 }
 
@@ -50,3 +60,5 @@ ProcTable& proc_table()
     static ProcTable table;
     return table;
 }
+
+session* proc_session(const proc* p) { return p->p_pgrp ? p->p_pgrp->pg_session : nullptr; }

@@ -22,6 +22,8 @@ public:
     void link(proc* p);
     // An exiting process moves to zombproc (exit1); it stays in the hash.
     void zombify(proc* p);
+    // A live process leaves for good (host tests taking proc0 down).
+    void unlink_live(proc* p);
     // A reaped zombie leaves for good (wait).
     void unlink_zombie(proc* p);
 

@@ -93,15 +93,20 @@ void sched_init(thread* boot, thread* idle)
     g_cur = boot;
 }
 
-void sched_thread_setup(thread* td, void* stack, size_t size, void (*callout)(void*), void* arg)
+void sched_thread_setup_entry(thread* td, void* stack, size_t size, void (*entry)(void*))
 {
     td->td_kstack = stack;
     td->td_kstack_size = size;
-    td->td_callout = callout;
-    td->td_callout_arg = arg;
     td->td_state = ThreadState::Inactive;
     td->td_slice = SCHED_SLICE;
-    arch::context_init(&td->td_pcb, stack, size, fork_exit, td);
+    arch::context_init(&td->td_pcb, stack, size, entry, td);
+}
+
+void sched_thread_setup(thread* td, void* stack, size_t size, void (*callout)(void*), void* arg)
+{
+    td->td_callout = callout;
+    td->td_callout_arg = arg;
+    sched_thread_setup_entry(td, stack, size, kthread_entry);
 }
 
 void sched_set_timeshare(thread* td, bool timeshare)
@@ -156,6 +161,11 @@ void mi_switch()
     if (next->td_slice <= 0) next->td_slice = SCHED_SLICE;
     g_cur = next;
     g_switches++;
+    // Trap entry checks sp against this stack's guard (none for stacks
+    // outside the kernel-stack region: the boot stack, bare threads).
+    const KStack& ks = next->td_kstack_obj;
+    arch::set_current_stack(ks.valid() ? ks.lo() : VirtAddr(0), ks.valid() ? ks.top() : VirtAddr(0),
+                            next->td_name);
     arch::cpu_switch(&td->td_pcb, &next->td_pcb);
     // Running again on td.
     reap_dead();
@@ -187,18 +197,21 @@ void sched_clock()
     if (--td->td_slice <= 0 && g_nrunnable) td->td_owepreempt = true;
 }
 
-[[noreturn]] void fork_exit(void* arg)
+void sched_fork_exit(thread* td)
 {
-    auto* td = static_cast<thread*>(arg);
-    KASSERT(td == g_cur, "fork_exit on thread %s, but %s is running", td->td_name,
+    KASSERT(td == g_cur, "thread %s starts, but %s is running", td->td_name,
             g_cur ? g_cur->td_name : "nobody");
     reap_dead();
     // The switch that started us was made with interrupts off.
     arch::intr_enable();
+}
+
+[[noreturn]] void kthread_entry(void* arg)
+{
+    auto* td = static_cast<thread*>(arg);
+    sched_fork_exit(td);
     td->td_callout(td->td_callout_arg);
-    // Only kernel processes get here (user ones leave through fork_return).
-    kprintf("Kernel thread \"%s\" (pid %d) exited prematurely.\n", td->td_name,
-            td->td_proc ? td->td_proc->p_pid : -1);
+    kprintf("Kernel thread \"%s\" exited prematurely.\n", td->td_name);
     sched_exit_thread();
 }
 

@@ -19,9 +19,13 @@ inline constexpr int32_t SCHED_SLICE = 10; // ticks (100 ms at HZ = 100)
 void sched_init(thread* boot, thread* idle);
 bool sched_running();
 
-// Prepares a new thread to start in fork_exit() on its stack; it is not
-// runnable until sched_add().
+// Prepares a thread without a process (idle, host tests) to run
+// callout(arg) on its stack, from kthread_entry(); it is not runnable
+// until sched_add().
 void sched_thread_setup(thread* td, void* stack, size_t size, void (*callout)(void*), void* arg);
+// The same with `entry(td)` as the very first function (fork1's children
+// start in fork_exit); entry must call sched_fork_exit(td) first.
+void sched_thread_setup_entry(thread* td, void* stack, size_t size, void (*entry)(void*));
 
 // Puts a thread on a run queue (it must not be on one, nor running).
 void sched_add(thread* td);
@@ -46,10 +50,14 @@ unsigned sched_runnable();
 // Context switches so far.
 uint64_t sched_switches();
 
-// fork_exit(): the first thing a new thread runs (from the machine's
-// trampoline): finishes the switch that started it, then calls its
-// callout.  A kernel thread whose callout returns exits.
-[[noreturn]] void fork_exit(void* td);
+// What a new thread does first (the scheduler's part of the seed's
+// fork_exit): finishes the switch that started it, reclaims a thread
+// that exited on the way, turns interrupts on.
+void sched_fork_exit(thread* td);
+// kthread_entry(): the first thing a thread of sched_thread_setup runs:
+// sched_fork_exit, then its callout.  If the callout returns, the thread
+// exits.
+[[noreturn]] void kthread_entry(void* td);
 // Ends the running thread for good; its stack is freed by whoever runs
 // next (`reap(td)` below, set with sched_set_reaper).
 [[noreturn]] void sched_exit_thread();

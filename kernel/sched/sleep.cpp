@@ -48,24 +48,40 @@ unsigned wake(const void* chan, unsigned max)
 
 } // namespace
 
-Errno tsleep(const void* chan, uint8_t pri, const char* wmesg, uint64_t timo)
+Errno tsleep(const void* chan, int priority, const char* wmesg, uint64_t timo)
 {
     KASSERT(chan != nullptr, "tsleep on a null channel");
     IntrOff off;
     thread* td = curthread();
     KASSERT(td, "tsleep before the scheduler runs");
+    const bool catch_signals = priority & PCATCH;
+    if (catch_signals && (td->td_flags & tdflag::TDF_NEEDSIGCHK)) return Errno::Intr;
+    const auto pri = static_cast<uint8_t>(priority & 0xff);
     td->td_wchan = chan;
     td->td_wmesg = wmesg;
     td->td_sleep_until = timo ? ticks() + timo : 0;
     td->td_timedout = false;
+    td->td_interrupted = false;
+    if (catch_signals) td->td_flags |= tdflag::TDF_SINTR;
     if (pri && pri < td->td_priority) td->td_priority = pri;
     td->td_state = ThreadState::Inhibited;
     bucket(chan).push_back(td);
     g_sleepers++;
     mi_switch();
+    td->td_flags &= ~tdflag::TDF_SINTR;
     td->td_wmesg = nullptr;
     td->td_priority = td->td_base_pri;
+    if (td->td_interrupted) return Errno::Intr;
     return td->td_timedout ? Errno::Again : Errno::Ok;
+}
+
+void sleepq_abort(thread* td)
+{
+    IntrOff off;
+    if (td->td_state != ThreadState::Inhibited || !(td->td_flags & tdflag::TDF_SINTR)) return;
+    KASSERT(td->td_wchan, "thread %s is inhibited but on no channel", td->td_name);
+    unsleep(td, false);
+    td->td_interrupted = true;
 }
 
 void pause(const char* wmesg, uint64_t n)

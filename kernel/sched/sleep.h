@@ -10,12 +10,17 @@
 
 struct thread;
 
+// Or'ed into tsleep's priority: a signal may end the sleep (FreeBSD's
+// PCATCH).  Without it a sleep ignores signals, SIGKILL included.
+inline constexpr int PCATCH = 0x100;
+
 // Sleeps until wakeup(chan) or, if timo > 0, for timo ticks.  While
-// asleep and until it next runs, the thread has priority `pri` when that
-// is better than its own (a kernel sleep priority, kernel/sched/priority.h;
-// 0 keeps its own).  Returns Errno::Ok when woken, Errno::Again
-// (EWOULDBLOCK) on timeout.
-Errno tsleep(const void* chan, uint8_t pri, const char* wmesg, uint64_t timo);
+// asleep and until it next runs, the thread has priority `pri & 0xff` when
+// that is better than its own (a kernel sleep priority,
+// kernel/sched/priority.h; 0 keeps its own).  Returns Errno::Ok when woken,
+// Errno::Again (EWOULDBLOCK) on timeout, Errno::Intr when pri has PCATCH
+// and a signal is deliverable (TDF_NEEDSIGCHK) before or during the sleep.
+Errno tsleep(const void* chan, int pri, const char* wmesg, uint64_t timo);
 // Sleeps for `ticks` ticks (at least one).
 void pause(const char* wmesg, uint64_t ticks);
 
@@ -23,6 +28,10 @@ void pause(const char* wmesg, uint64_t ticks);
 unsigned wakeup(const void* chan);
 // Wakes the thread that has slept longest on chan; returns 0 or 1.
 unsigned wakeup_one(const void* chan);
+
+// Ends td's sleep if it sleeps with PCATCH (its tsleep returns Intr); the
+// signal code calls it after posting a signal td should act on.
+void sleepq_abort(thread* td);
 
 // From hardclock(): ends the sleeps whose timeout has come.
 void sleepq_tick();

@@ -1,0 +1,51 @@
+#include <arch/vm_machdep.h>
+
+#include <arch/csr.h>
+#include <kernel/proc/proc.h>
+#include <lib/kassert.h>
+
+#include <string.h>
+
+namespace arch {
+
+void cpu_thread_alloc(thread* td)
+{
+    KASSERT(td->td_kstack_obj.valid(), "thread %s has no kernel stack", td->td_name);
+    // Where trap entry from user mode will push the frame: the very top.
+    const uint64_t top = td->td_kstack_obj.top().value();
+    td->td_frame = reinterpret_cast<TrapFrame*>(top - sizeof(TrapFrame));
+    memset(td->td_frame, 0, sizeof(TrapFrame));
+}
+
+void cpu_thread_free(thread* td) { td->td_frame = nullptr; }
+
+void* cpu_thread_stack(thread* td, size_t* size)
+{
+    KASSERT(td->td_frame, "thread %s has no frame", td->td_name);
+    *size = td->td_kstack_obj.size() - sizeof(TrapFrame);
+    return reinterpret_cast<void*>(td->td_kstack_obj.lo().value());
+}
+
+void cpu_fork(thread* td1, thread* td2)
+{
+    KASSERT(td2->td_frame, "child thread %s has no frame", td2->td_name);
+    if (td1->td_frame)
+        *td2->td_frame = *td1->td_frame;
+    else
+        memset(td2->td_frame, 0, sizeof(TrapFrame));
+    TrapFrame& tf = *td2->td_frame;
+    tf.a(0) = 0; // fork returns 0 in the child
+    tf.a(1) = 0;
+    tf.t0() = 0; // no error
+    // Back to user mode with interrupts on.
+    tf.sstatus = (tf.sstatus & ~riscv::SSTATUS_SPP) | riscv::SSTATUS_SPIE;
+}
+
+[[noreturn]] void cpu_user_return(thread* td)
+{
+    // Sprig has no user programs yet: only kernel children (fr_func) run.
+    panic("pid %d (%s) would return to user mode, which comes with user space",
+          td->td_proc ? td->td_proc->p_pid : -1, td->td_name);
+}
+
+} // namespace arch

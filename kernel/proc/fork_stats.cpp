@@ -1,0 +1,39 @@
+#include <kernel/proc/fork_stats.h>
+
+#include <kernel/sysctl.h>
+
+ForkStats& fork_stats()
+{
+    static ForkStats stats;
+    return stats;
+}
+
+Result<void> fork_stats_sysctl_register(SysctlRegistry& registry)
+{
+    ForkStats& s = fork_stats();
+    struct Entry {
+        const char* name;
+        uint32_t* value;
+        const char* descr;
+    };
+    const Entry entries[] = {
+        {"vm.stats.vm.v_forks", &s.v_forks, "Number of fork() calls"},
+        {"vm.stats.vm.v_vforks", &s.v_vforks, "Number of vfork() calls"},
+        {"vm.stats.vm.v_rforks", &s.v_rforks, "Number of rfork() calls"},
+        {"vm.stats.vm.v_kthreads", &s.v_kthreads, "Number of fork() calls by kernel"},
+        {"vm.stats.vm.v_forkpages", &s.v_forkpages, "VM pages affected by fork()"},
+        {"vm.stats.vm.v_vforkpages", &s.v_vforkpages, "VM pages affected by vfork()"},
+        {"vm.stats.vm.v_rforkpages", &s.v_rforkpages, "VM pages affected by rfork()"},
+        {"vm.stats.vm.v_kthreadpages", &s.v_kthreadpages, "VM pages affected by fork() by kernel"},
+    };
+    for (const Entry& e : entries) {
+        SysctlNode n;
+        n.name = e.name;
+        n.flags = CTLFLAG_RD;
+        // uint32_t may be read through int (its signed counterpart).
+        n.value = reinterpret_cast<int*>(e.value);
+        n.descr = e.descr;
+        TRY(registry.add(n));
+    }
+    return {};
+}

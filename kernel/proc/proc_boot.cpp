@@ -1,0 +1,32 @@
+#include <kernel/proc/proc_boot.h>
+
+#include <kernel/proc/fork_limits.h>
+#include <kernel/proc/fork_log.h>
+#include <kernel/proc/fork_stats.h>
+#include <kernel/proc/init_main.h>
+#include <kernel/proc/proc_zones.h>
+#include <kernel/sysctl.h>
+#include <lib/kassert.h>
+
+namespace {
+
+void must(Result<void> r, const char* what)
+{
+    if (!r.ok()) panic("boot: %s: %s", what, errno_name(r.error()));
+}
+
+} // namespace
+
+void proc_startup(PageAllocator& pages, uint64_t physpages)
+{
+    proc_zones_init(pages);
+    fork_limits_init(physpages);
+    SysctlRegistry& sysctl = kernel_sysctl();
+    must(pid_sysctl_register(sysctl, pid_allocator()), "kern.lastpid and kern.randompid");
+    must(fork_limits().sysctl_register(sysctl), "kern.maxproc");
+    must(fork_stats_sysctl_register(sysctl), "fork counters");
+    must(proc0_init(), "proc0");
+    fork_log().register_handler();
+    must(create_init(start_init, nullptr), "creating init");
+    kick_init();
+}
