@@ -26,6 +26,16 @@ size_t ProcZones::objects_in_use() const
            pgrps.session_count();
 }
 
+void ProcZones::drain()
+{
+    Zone* const all[] = {&procs.zone(),       &threads.zone(),     &creds.zone(),
+                         &uids.zone().zone(), &limits.zone(),      &sigacts.zone(),
+                         &fds.files.zone(),   &fds.tables.zone(),  &fds.leaders.zone(),
+                         &vmspaces.zone()};
+    for (Zone* z : all) z->drain();
+    pgrps.drain();
+}
+
 ProcZones& proc_zones()
 {
     KASSERT(g_zones, "proc_zones() before proc_zones_init()");

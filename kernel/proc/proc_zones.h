@@ -34,6 +34,9 @@ struct ProcZones {
 
     // Every object in use, of every kind: what a leak check compares.
     size_t objects_in_use() const;
+    // Cached empty slabs of every zone back to the page allocator, so the
+    // next allocation of each kind reaches it again (uma_reclaim).
+    void drain();
 };
 
 // The kernel's set.  proc_zones_init() makes it (once at boot; a host test

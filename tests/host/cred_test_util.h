@@ -4,6 +4,7 @@
 // counting fork_fail_pause hook.
 #pragma once
 
+#include "console_capture.h"
 #include "mem_test_util.h"
 
 #include <kernel/console.h>
@@ -12,7 +13,6 @@
 #include <kernel/proc/ucred.h>
 #include <kernel/proc/uidinfo.h>
 
-#include <string>
 
 namespace credtest {
 
@@ -64,24 +64,6 @@ long every_failure(CredEnv& env, Arm arm, Op op)
         REQUIRE(n < 100); // op must succeed once nothing is injected
     }
 }
-
-// Collects console output while alive.
-struct ConsoleCapture {
-    std::string out;
-    ConsoleOutput dev{"capture", [](void* ctx, char c) { static_cast<std::string*>(ctx)->push_back(c); },
-                      &out};
-    ConsoleCapture() { console_set_output(&dev); }
-    ~ConsoleCapture() { console_set_output(nullptr); }
-    ConsoleCapture(const ConsoleCapture&) = delete;
-    ConsoleCapture& operator=(const ConsoleCapture&) = delete;
-
-    size_t count(const std::string& needle) const
-    {
-        size_t n = 0;
-        for (size_t at = out.find(needle); at != std::string::npos; at = out.find(needle, at + 1)) n++;
-        return n;
-    }
-};
 
 // Replaces fork_fail_pause with a counter while alive: host tests observe
 // the pause, never sleep in it.

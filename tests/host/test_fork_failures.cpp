@@ -1,0 +1,358 @@
+// fork1's failure paths: every allocation it makes can fail, and each
+// failure must leave the system exactly as it was (no object, page, kernel
+// stack, commit charge or process count kept; lastpid unmoved; no child
+// on any list), pause once as the seed's fail1 does, and return ENOMEM.
+// The limits (maxproc, RLIMIT_NPROC) refuse through fork1 with EAGAIN and
+// the seed's console line.
+#include "console_capture.h"
+#include "proc_test_util.h"
+
+#include <kernel/fs/file.h>
+#include <kernel/fs/filedesc.h>
+#include <kernel/proc/fork_stats.h>
+#include <kernel/proc/pid.h>
+#include <kernel/proc/resource.h>
+#include <kernel/proc/ucred.h>
+#include <mm/vmspace.h>
+
+#include <functional>
+#include <string>
+
+using namespace proctest;
+
+namespace {
+
+void child_exit(void*) { exit1(curthread(), 0); }
+
+Result<proc*> fork_child(int flags)
+{
+    fork_req fr;
+    fr.fr_flags = flags;
+    fr.fr_func = child_exit;
+    return fork1(&thread0, fr);
+}
+
+size_t children_of(proc* p)
+{
+    size_t n = 0;
+    for (proc* q : p->p_children) {
+        (void)q;
+        n++;
+    }
+    return n;
+}
+
+// Everything a failed fork must leave as it found it.
+struct Snapshot {
+    Counts counts;
+    pid_t lastpid;
+    uint64_t pauses, forks, rforks, kthreads;
+    size_t children;
+    int fd_refcnt;
+    uint32_t vm_refcnt;
+    filedesc_to_leader* fdtol;
+    proc* peers;
+
+    static Snapshot take(const ProcWorld& w)
+    {
+        proc_zones().drain();
+        w.km->drain();
+        const ForkStats& s = fork_stats();
+        return {w.counts(),         pid_allocator().lastpid(), g_pauses, s.v_forks, s.v_rforks,
+                s.v_kthreads,       children_of(&proc0),       proc0.p_fd->fd_refcnt,
+                proc0.p_vmspace->vm_refcnt, proc0.p_fdtol,     proc0.p_peers};
+    }
+
+    void check_unchanged_after_failure(const ProcWorld& w) const
+    {
+        const Snapshot now = take(w);
+        CHECK(now.counts == counts);
+        CHECK(now.lastpid == lastpid);
+        CHECK(now.pauses == pauses + 1);
+        CHECK(now.forks == forks);
+        CHECK(now.rforks == rforks);
+        CHECK(now.kthreads == kthreads);
+        CHECK(now.children == children);
+        CHECK(now.fd_refcnt == fd_refcnt);
+        CHECK(now.vm_refcnt == vm_refcnt);
+        CHECK(now.fdtol == fdtol);
+        CHECK(now.peers == peers);
+    }
+};
+
+// The flag sets that take different allocation paths in fork1.
+constexpr int FLAG_SETS[] = {
+    RFFDG | RFPROC,                  // fork: vmspace copy, sigacts, table copy
+    RFCFDG | RFPROC,                 // an empty table
+    RFPROC,                          // shared table: two leader records
+    RFPROC | RFTHREAD | RFMEM,       // a peer: shared table and vmspace, no record
+    RFPROC | RFSIGSHARE | RFFDG,     // sigacts shared
+    RFFDG | RFPROC | RFHIGHPID,      // the high-pid range
+};
+
+// Gives proc0 something for fork to copy: open files, private memory.
+void furnish_proc0()
+{
+    ProcZones& z = proc_zones();
+    for (int i = 0; i < 3; i++) {
+        file* fp = falloc_noinstall(z.fds.files).release_value();
+        REQUIRE(finstall(proc0.p_fd, fp, 0).ok());
+        fdrop(fp);
+    }
+    vmspace_set_sizes(proc0.p_vmspace, 4, 8, 2);
+}
+
+// proc0's leader record, made by its first fork that shared its table,
+// dropped once no child shares the table any more.
+void drop_leader_record()
+{
+    if (!proc0.p_fdtol) return;
+    fdtol_free(proc0.p_fdtol);
+    proc0.p_fdtol = nullptr;
+}
+
+void unfurnish_proc0()
+{
+    for (int fd = 0; fd < 3; fd++) CHECK(fdclose(proc0.p_fd, fd) == Errno::Ok);
+    vmspace_set_sizes(proc0.p_vmspace, 0, 0, 0);
+    drop_leader_record();
+}
+
+// A fork that succeeds, run to its end, so the next attempt starts clean.
+void fork_and_reap(int flags)
+{
+    Result<proc*> r = fork_child(flags);
+    REQUIRE(r.ok());
+    const pid_t pid = r.value()->p_pid;
+    if (flags & RFNOWAIT) return;
+    wait_for(pid);
+}
+
+// One failure source: arm(n) lets n allocations of its kind succeed and
+// fails the next; arm(-1) disarms.
+struct Source {
+    const char* name;
+    std::function<void(long)> arm;
+};
+
+std::vector<Source> sources(ProcWorld& w)
+{
+    ProcZones& z = proc_zones();
+    return {
+        {"proc zone", [&z](long n) { z.procs.fail_after(n); }},
+        {"thread zone", [&z](long n) { z.threads.fail_after(n); }},
+        {"vmspace zone", [&z](long n) { z.vmspaces.fail_after(n); }},
+        {"commit reservation", [](long n) { kernel_commit().fail_after(n); }},
+        {"sigacts zone", [&z](long n) { z.sigacts.fail_after(n); }},
+        {"file zone", [&z](long n) { z.fds.files.fail_after(n); }},
+        {"table zone", [&z](long n) { z.fds.tables.fail_after(n); }},
+        {"leader zone", [&z](long n) { z.fds.leaders.fail_after(n); }},
+        {"kmalloc", [&w](long n) { w.km->fail_after(n); }},
+        {"page allocator", [&w](long n) { w.pages.fail_after(n); }},
+    };
+}
+
+} // namespace
+
+TEST_CASE("fork1: a failure at any allocation of any kind unwinds everything, pauses, and is ENOMEM")
+{
+    ProcWorld w;
+    furnish_proc0();
+    for (int flags : FLAG_SETS) {
+        for (const Source& src : sources(w)) {
+            long failures = 0;
+            for (long n = 0;; n++) {
+                CAPTURE(flags);
+                CAPTURE(src.name);
+                CAPTURE(n);
+                const Snapshot before = Snapshot::take(w);
+                src.arm(n);
+                Result<proc*> r = fork_child(flags);
+                src.arm(-1);
+                if (r.ok()) {
+                    wait_for(r.value()->p_pid);
+                    break;
+                }
+                failures++;
+                CHECK(r.error() == Errno::NoMem);
+                before.check_unchanged_after_failure(w);
+                REQUIRE(n < 200); // fork1 must succeed once nothing is injected
+            }
+            // Every flag set allocates from the page allocator and the
+            // proc and thread zones; the rest depend on the flags.
+            if (std::string(src.name) == "page allocator" || std::string(src.name) == "proc zone")
+                CHECK(failures > 0);
+        }
+    }
+    unfurnish_proc0();
+}
+
+TEST_CASE("fork1: each flag set reaches the allocations its branch needs, and no others")
+{
+    ProcWorld w;
+    furnish_proc0();
+    ProcZones& z = proc_zones();
+    struct Expect {
+        int flags;
+        bool vmspace, sigacts, table, leader;
+    };
+    const Expect cases[] = {
+        {RFFDG | RFPROC, true, true, true, false},
+        {RFCFDG | RFPROC, true, true, true, false},
+        {RFPROC, true, true, false, true},
+        {RFPROC | RFTHREAD | RFMEM, false, true, false, true}, // the parent's first record
+        {RFPROC | RFSIGSHARE | RFFDG, true, false, true, false},
+    };
+    for (const Expect& e : cases) {
+        CAPTURE(e.flags);
+        auto refused = [&](auto arm) {
+            drop_leader_record(); // each attempt from an unshared table
+            const Snapshot before = Snapshot::take(w);
+            arm(0);
+            Result<proc*> r = fork_child(e.flags);
+            arm(-1);
+            if (r.ok()) {
+                wait_for(r.value()->p_pid);
+                return false;
+            }
+            CHECK(r.error() == Errno::NoMem);
+            before.check_unchanged_after_failure(w);
+            return true;
+        };
+        CHECK(refused([&](long n) { z.vmspaces.fail_after(n); }) == e.vmspace);
+        CHECK(refused([&](long n) { z.sigacts.fail_after(n); }) == e.sigacts);
+        CHECK(refused([&](long n) { z.fds.tables.fail_after(n); }) == e.table);
+        CHECK(refused([&](long n) { z.fds.leaders.fail_after(n); }) == e.leader);
+    }
+    unfurnish_proc0();
+}
+
+TEST_CASE("fork1: strict commit accounting refuses a child whose memory does not fit")
+{
+    ProcWorld w;
+    furnish_proc0(); // 10 private pages: the copy must be charged 10 pages
+    CommitAccount& c = kernel_commit();
+    c.set_strict(true);
+    c.set_limit(c.reserved() + 9 * PG);
+    const uint64_t refused0 = c.refused();
+    const Snapshot before = Snapshot::take(w);
+    Result<proc*> r = fork_child(RFFDG | RFPROC);
+    CHECK(r.error() == Errno::NoMem);
+    before.check_unchanged_after_failure(w);
+    CHECK(c.refused() == refused0 + 1);
+
+    // RFMEM shares the space: nothing to charge, so it fits.
+    fork_and_reap(RFPROC | RFMEM | RFFDG);
+    // With room for exactly one copy, one child fits and then no more.
+    c.set_limit(c.reserved() + 10 * PG);
+    Result<proc*> first = fork_child(RFFDG | RFPROC | RFSTOPPED);
+    REQUIRE(first.ok());
+    CHECK(c.reserved() == before.counts.reserved + 10 * PG);
+    CHECK(fork_child(RFFDG | RFPROC).error() == Errno::NoMem);
+    sched_add(first.value()->p_thread);
+    wait_for(first.value()->p_pid);
+    CHECK(c.reserved() == before.counts.reserved); // the child's exit gave it back
+    c.set_strict(false);
+    c.set_limit(0);
+    unfurnish_proc0();
+}
+
+namespace {
+
+// thread0 acting as a non-root user while alive; children inherit it.
+struct ActAs {
+    ucred* saved = thread0.td_ucred;
+    explicit ActAs(uid_t uid)
+    {
+        ProcZones& z = proc_zones();
+        thread0.td_ucred = cred_create(z.creds, z.uids, uid, uid).release_value();
+    }
+    ~ActAs()
+    {
+        crfree(thread0.td_ucred);
+        thread0.td_ucred = saved;
+    }
+    ActAs(const ActAs&) = delete;
+    ActAs& operator=(const ActAs&) = delete;
+};
+
+} // namespace
+
+TEST_CASE("fork1: maxproc keeps the last ten slots for root; refusals are EAGAIN with the console line")
+{
+    constexpr int MAXPROC = 20;
+    ProcWorld w(MAXPROC);
+    credtest::ConsoleCapture console;
+    std::vector<pid_t> kids;
+    {
+        ActAs user(1001);
+        // proc0 and init count: a user may fork until nprocs reaches 10.
+        while (fork_limits().nprocs() < MAXPROC - ForkLimits::ROOT_RESERVE)
+            kids.push_back(fork_child(RFFDG | RFPROC | RFSTOPPED).value()->p_pid);
+        const Snapshot before = Snapshot::take(w);
+        CHECK(fork_child(RFFDG | RFPROC).error() == Errno::Again);
+        before.check_unchanged_after_failure(w);
+        CHECK(console.count("maxproc limit exceeded by uid 1001") == 1);
+    }
+    // Root takes the reserved slots, up to maxproc itself.
+    while (fork_limits().nprocs() < MAXPROC)
+        kids.push_back(fork_child(RFFDG | RFPROC | RFSTOPPED).value()->p_pid);
+    const Snapshot before = Snapshot::take(w);
+    CHECK(fork_child(RFFDG | RFPROC).error() == Errno::Again);
+    before.check_unchanged_after_failure(w);
+    CHECK(fork_limits().nprocs() == MAXPROC);
+    for (pid_t pid : kids) sched_add(proc_table().pfind(pid)->p_thread);
+    for (pid_t pid : kids) wait_for(pid);
+    // Every slot came back: a user can fork again.
+    ActAs user(1001);
+    fork_and_reap(RFFDG | RFPROC);
+}
+
+TEST_CASE("fork1: RLIMIT_NPROC bounds a user's processes; another user is not affected")
+{
+    ProcWorld w;
+    std::vector<pid_t> kids;
+    {
+        ActAs user(1002);
+        // The limit lives in the parent's plimit; children copy it.
+        REQUIRE(lim_set(&proc0.p_limit, RLIMIT_NPROC, rlimit{3, 3}).ok());
+        for (int i = 0; i < 3; i++)
+            kids.push_back(fork_child(RFFDG | RFPROC | RFSTOPPED).value()->p_pid);
+        const Snapshot before = Snapshot::take(w);
+        CHECK(fork_child(RFFDG | RFPROC).error() == Errno::Again);
+        before.check_unchanged_after_failure(w);
+    }
+    {
+        ActAs other(1003);
+        fork_and_reap(RFFDG | RFPROC);
+    }
+    for (pid_t pid : kids) sched_add(proc_table().pfind(pid)->p_thread);
+    for (pid_t pid : kids) wait_for(pid);
+    {
+        ActAs user(1002); // the reaped children gave their counts back
+        fork_and_reap(RFFDG | RFPROC);
+    }
+}
+
+TEST_CASE("fork1: a bad kernel stack size is EINVAL before anything is allocated")
+{
+    ProcWorld w;
+    const Snapshot before = Snapshot::take(w);
+    for (int pages : {-1, static_cast<int>(KSTACK_MAX_PAGES) + 1}) {
+        fork_req fr;
+        fr.fr_flags = RFFDG | RFPROC;
+        fr.fr_func = child_exit;
+        fr.fr_pages = pages;
+        CHECK(fork1(&thread0, fr).error() == Errno::Inval);
+        CHECK(Snapshot::take(w).counts == before.counts);
+    }
+    // The largest allowed size works and is the child's.
+    fork_req fr;
+    fr.fr_flags = RFFDG | RFPROC | RFSTOPPED;
+    fr.fr_func = child_exit;
+    fr.fr_pages = KSTACK_MAX_PAGES;
+    proc* p = fork1(&thread0, fr).release_value();
+    CHECK(p->p_thread->td_kstack_obj.pages() == KSTACK_MAX_PAGES);
+    sched_add(p->p_thread);
+    wait_for(p->p_pid);
+}
