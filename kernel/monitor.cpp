@@ -4,6 +4,9 @@
 #include <kernel/clock.h>
 #include <kernel/console.h>
 #include <kernel/line_editor.h>
+#include <kernel/proc/fork_log.h>
+#include <kernel/proc/fork_stats.h>
+#include <kernel/proc/proc_show.h>
 #include <kernel/sched/sched.h>
 #include <kernel/sched/sleep.h>
 #include <kernel/cmdline.h>
@@ -60,6 +63,18 @@ void cmd_sleep(const char* args)
         kprintf("sleep: the scheduler is not running\n");
 }
 
+void cmd_ps(const char*) { proc_show_all(); }
+
+void cmd_forks(const char*)
+{
+    const ForkStats& s = fork_stats();
+    kprintf("forks %u (%u pages), vforks %u (%u pages), rforks %u (%u pages), "
+            "kthreads %u (%u pages)\n",
+            s.v_forks, s.v_forkpages, s.v_vforks, s.v_vforkpages, s.v_rforks, s.v_rforkpages,
+            s.v_kthreads, s.v_kthreadpages);
+    fork_log().print();
+}
+
 void cmd_panic(const char* args) { panic("requested from the monitor: %s", *args ? args : "(no reason)"); }
 
 [[noreturn]] void cmd_poweroff(const char*)
@@ -75,6 +90,8 @@ const Command commands[] = {
     {"mem", "page allocator counters", cmd_mem},
     {"vmstat", "memory, pre-zeroed pages and scheduler counters", cmd_vmstat},
     {"sleep", "sleep for N clock ticks", cmd_sleep},
+    {"ps", "the process list", cmd_ps},
+    {"forks", "fork counters and the latest forks", cmd_forks},
     {"panic", "panic with the rest of the line as the reason", cmd_panic},
     {"poweroff", "shut down (SBI system reset)", cmd_poweroff},
 };

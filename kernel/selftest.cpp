@@ -22,14 +22,6 @@ struct Rng {
     }
 };
 
-#define FAIL_IF(cond, ...)                       \
-    do {                                         \
-        if (cond) {                              \
-            snformat(why, len, __VA_ARGS__);     \
-            return false;                        \
-        }                                        \
-    } while (0)
-
 struct Block {
     PhysAddr pa;
     unsigned order;
@@ -54,7 +46,7 @@ bool page_storm(char* why, size_t len)
         if (n < N && (n == 0 || rng.next() % 3 != 0)) {
             const unsigned order = rng.next() % 5;
             auto r = pa.alloc(order);
-            FAIL_IF(!r.ok(), "alloc(order %u) failed: %s", order, errno_name(r.error()));
+            SELFTEST_FAIL_IF(!r.ok(), "alloc(order %u) failed: %s", order, errno_name(r.error()));
             held[n] = {r.value(), order};
             for (uint64_t p = 0; p < (uint64_t{1} << order); p++) {
                 const PhysAddr page = r.value() + p * arch::PAGE_SIZE;
@@ -65,7 +57,7 @@ bool page_storm(char* why, size_t len)
             const size_t i = rng.next() % n;
             for (uint64_t p = 0; p < (uint64_t{1} << held[i].order); p++) {
                 const PhysAddr page = held[i].pa + p * arch::PAGE_SIZE;
-                FAIL_IF(*static_cast<uint64_t*>(arch::phys_to_virt(page)) != pattern_of(page),
+                SELFTEST_FAIL_IF(*static_cast<uint64_t*>(arch::phys_to_virt(page)) != pattern_of(page),
                         "page %#lx was overwritten: two blocks overlap", page.value());
             }
             pa.free(held[i].pa, held[i].order);
@@ -76,10 +68,10 @@ bool page_storm(char* why, size_t len)
         n--;
         pa.free(held[n].pa, held[n].order);
     }
-    FAIL_IF(pa.free_pages() != baseline, "free pages %lu after the storm, %lu before",
+    SELFTEST_FAIL_IF(pa.free_pages() != baseline, "free pages %lu after the storm, %lu before",
             pa.free_pages(), baseline);
     for (unsigned o = 0; o <= PageAllocator::MAX_ORDER; o++)
-        FAIL_IF(pa.free_blocks(o) != blocks_before[o], "order-%u free blocks %zu, were %zu", o,
+        SELFTEST_FAIL_IF(pa.free_blocks(o) != blocks_before[o], "order-%u free blocks %zu, were %zu", o,
                 pa.free_blocks(o), blocks_before[o]);
     return true;
 }
@@ -95,7 +87,7 @@ bool page_exhaustion(char* why, size_t len)
     for (;;) {
         auto r = pa.alloc(0);
         if (!r.ok()) {
-            FAIL_IF(r.error() != Errno::NoMem, "alloc failed with %s, not ENOMEM",
+            SELFTEST_FAIL_IF(r.error() != Errno::NoMem, "alloc failed with %s, not ENOMEM",
                     errno_name(r.error()));
             break;
         }
@@ -110,8 +102,8 @@ bool page_exhaustion(char* why, size_t len)
         head = next;
         taken--;
     }
-    FAIL_IF(free_at_bottom != 0, "%lu pages still free when allocation failed", free_at_bottom);
-    FAIL_IF(pa.free_pages() != baseline, "free pages %lu, %lu before", pa.free_pages(), baseline);
+    SELFTEST_FAIL_IF(free_at_bottom != 0, "%lu pages still free when allocation failed", free_at_bottom);
+    SELFTEST_FAIL_IF(pa.free_pages() != baseline, "free pages %lu, %lu before", pa.free_pages(), baseline);
     return true;
 }
 
@@ -126,22 +118,22 @@ bool zone_storm(char* why, size_t len)
         Rng rng{7};
         for (size_t i = 0; i < N; i++) {
             auto r = zone.alloc();
-            FAIL_IF(!r.ok(), "zone alloc %zu failed: %s", i, errno_name(r.error()));
+            SELFTEST_FAIL_IF(!r.ok(), "zone alloc %zu failed: %s", i, errno_name(r.error()));
             objs[i] = r.value();
             memset(objs[i], static_cast<int>(i), 200);
         }
-        FAIL_IF(zone.objects_in_use() != N, "%zu objects in use, wanted %zu",
+        SELFTEST_FAIL_IF(zone.objects_in_use() != N, "%zu objects in use, wanted %zu",
                 zone.objects_in_use(), N);
         for (size_t i = N; i > 0; i--) { // free in a shuffled order
             const size_t j = rng.next() % i;
             zone.free(objs[j]);
             objs[j] = objs[i - 1];
         }
-        FAIL_IF(zone.objects_in_use() != 0, "%zu objects left", zone.objects_in_use());
+        SELFTEST_FAIL_IF(zone.objects_in_use() != 0, "%zu objects left", zone.objects_in_use());
         zone.drain();
-        FAIL_IF(zone.pages_in_use() != 0, "zone keeps %zu pages after drain", zone.pages_in_use());
+        SELFTEST_FAIL_IF(zone.pages_in_use() != 0, "zone keeps %zu pages after drain", zone.pages_in_use());
     }
-    FAIL_IF(pa.free_pages() != baseline, "free pages %lu, %lu before", pa.free_pages(), baseline);
+    SELFTEST_FAIL_IF(pa.free_pages() != baseline, "free pages %lu, %lu before", pa.free_pages(), baseline);
     return true;
 }
 
@@ -155,14 +147,14 @@ bool kmalloc_storm(char* why, size_t len)
     for (size_t i = 0; i < N; i++) {
         const size_t size = 1 + rng.next() % (i % 10 == 0 ? 20000 : 2048);
         auto r = kmalloc(size, AllocFlags::Zero);
-        FAIL_IF(!r.ok(), "kmalloc(%zu) failed: %s", size, errno_name(r.error()));
+        SELFTEST_FAIL_IF(!r.ok(), "kmalloc(%zu) failed: %s", size, errno_name(r.error()));
         const auto* bytes = static_cast<const unsigned char*>(r.value());
-        for (size_t b = 0; b < size; b++) FAIL_IF(bytes[b] != 0, "kmalloc(%zu, Zero) not zeroed", size);
+        for (size_t b = 0; b < size; b++) SELFTEST_FAIL_IF(bytes[b] != 0, "kmalloc(%zu, Zero) not zeroed", size);
         objs[i] = r.value();
     }
     for (size_t i = 0; i < N; i++) kfree(objs[i]);
     kmem_drain();
-    FAIL_IF(pa.free_pages() != baseline, "free pages %lu, %lu before", pa.free_pages(), baseline);
+    SELFTEST_FAIL_IF(pa.free_pages() != baseline, "free pages %lu, %lu before", pa.free_pages(), baseline);
     return true;
 }
 
@@ -172,7 +164,7 @@ bool clock_ticks(char* why, size_t len)
     const uint64_t t0 = ticks();
     const uint64_t start = arch::read_time();
     while (ticks() < t0 + 5) {
-        FAIL_IF(arch::read_time() - start > timebase_hz() * 2,
+        SELFTEST_FAIL_IF(arch::read_time() - start > timebase_hz() * 2,
                 "ticks stuck at %lu for 2 seconds", ticks());
         arch::cpu_wait();
     }
@@ -205,7 +197,7 @@ bool context_switch(char* why, size_t len)
 {
     constexpr size_t SIZE = 16384;
     auto stack = kmalloc(SIZE);
-    FAIL_IF(!stack.ok(), "no memory for a stack");
+    SELFTEST_FAIL_IF(!stack.ok(), "no memory for a stack");
     static SwitchTest t;
     t = SwitchTest{};
     arch::context_init(&t.thread, stack.value(), SIZE, switch_thread, &t);
@@ -215,8 +207,8 @@ bool context_switch(char* why, size_t len)
     const int first = t.steps;
     arch::cpu_switch(&t.boot, &t.thread);
     kfree(stack.value());
-    FAIL_IF(first != 1 || t.steps != 2, "steps %d then %d, wanted 1 then 2", first, t.steps);
-    FAIL_IF(!on_stack, "thread ran with sp %#lx outside its stack %#lx+%zu", t.seen_sp, lo, SIZE);
+    SELFTEST_FAIL_IF(first != 1 || t.steps != 2, "steps %d then %d, wanted 1 then 2", first, t.steps);
+    SELFTEST_FAIL_IF(!on_stack, "thread ran with sp %#lx outside its stack %#lx+%zu", t.seen_sp, lo, SIZE);
     return true;
 }
 
@@ -229,11 +221,12 @@ const SelftestCase mi_cases[] = {
     {"clock interrupts advance ticks", clock_ticks},
 };
 
-bool run_one(const SelftestCase& c)
+bool run_one(const char* title, const SelftestCase& c)
 {
     char why[160] = "";
     const bool ok = c.run(why, sizeof why);
-    kprintf("selftest: %-52s %s%s%s\n", c.name, ok ? "ok" : "FAIL", ok ? "" : ": ", ok ? "" : why);
+    kprintf("%s: %-52s %s%s%s\n", title, c.name, ok ? "ok" : "FAIL", ok ? "" : ": ",
+            ok ? "" : why);
     return ok;
 }
 
@@ -242,8 +235,16 @@ bool run_one(const SelftestCase& c)
 int selftest_run(const SelftestCase* extra, size_t nextra)
 {
     int passed = 0, failed = 0;
-    for (const SelftestCase& c : mi_cases) (run_one(c) ? passed : failed)++;
-    for (size_t i = 0; i < nextra; i++) (run_one(extra[i]) ? passed : failed)++;
+    for (const SelftestCase& c : mi_cases) (run_one("selftest", c) ? passed : failed)++;
+    for (size_t i = 0; i < nextra; i++) (run_one("selftest", extra[i]) ? passed : failed)++;
     kprintf("selftest: %d passed, %d failed\n", passed, failed);
+    return failed;
+}
+
+int selftest_run_cases(const char* title, const SelftestCase* cases, size_t n)
+{
+    int passed = 0, failed = 0;
+    for (size_t i = 0; i < n; i++) (run_one(title, cases[i]) ? passed : failed)++;
+    kprintf("%s: %d passed, %d failed\n", title, passed, failed);
     return failed;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <lib/format.h>
 
 struct SelftestCase {
     const char* name;
@@ -15,3 +16,16 @@ struct SelftestCase {
 // Runs the machine-independent cases, then `extra` (the machine's own);
 // returns the number that failed.
 int selftest_run(const SelftestCase* extra, size_t nextra);
+
+// Runs n cases, one line each ("<title>: <case> ok"), then
+// "<title>: N passed, N failed"; returns the number that failed.
+int selftest_run_cases(const char* title, const SelftestCase* cases, size_t n);
+
+// Inside a case: on `cond`, writes the reason and fails the case.
+#define SELFTEST_FAIL_IF(cond, ...)              \
+    do {                                         \
+        if (cond) {                              \
+            snformat(why, len, __VA_ARGS__);     \
+            return false;                        \
+        }                                        \
+    } while (0)

@@ -19,6 +19,7 @@
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/kern_thread.h>
 #include <kernel/proc/proc_boot.h>
+#include <kernel/proc/proc_selftest.h>
 #include <kernel/random.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>
@@ -306,5 +307,6 @@ extern "C" [[noreturn]] void init_riscv(uint64_t hartid, uint64_t dtb_pa, uint64
     selftest_run(machine_cases, sizeof machine_cases / sizeof machine_cases[0]);
     crash_on_request(cmdline.get("crash"));
     sched_startup();
+    proc_selftest_run();
     monitor_run();
 }

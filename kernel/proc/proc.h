@@ -64,7 +64,6 @@ inline constexpr uint16_t AFORK = 0x01; // forked, has not exec'd
 // these zeroed and its own start time.
 struct pstats {
     uint64_t p_start = 0;    // ticks since boot when the process began
-    uint64_t p_nforks = 0;   // children forked
     uint64_t p_runticks = 0; // ticks its threads ran, exited ones included
 };
 

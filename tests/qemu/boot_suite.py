@@ -13,6 +13,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Case, run_cases  # noqa: E402
 
 SELFTEST_OK = r"selftest: \d+ passed, 0 failed"
+# The process self-test: kernel-side fork, vfork and rfork children.
+PROCS_OK = r"procs: [1-9]\d* passed, 0 failed"
+NO_FAILURES = [r"selftest: .* FAIL", r"procs: .* FAIL"]
 PROMPT = r"sprig> "
 # Typed at the monitor once its prompt shows: proves that input arrives
 # through the UART's interrupt, then ends the run.
@@ -23,14 +26,23 @@ def interactive(extra_expect=()):
     """Sends a line to the monitor and checks it came back, then powers off."""
     return dict(
         send=[(PROMPT, TYPED), (r"\ntyped-into-the-serial-port\r?\n", "sleep 20\r"),
-              (PROMPT, "vmstat\r"), (r"context switches", "poweroff\r")],
-        # pagezero, a kernel thread at idle priority, filled the pool
+              (PROMPT, "vmstat\r"), (r"context switches", "ps\r"),
+              (INIT_IN_PS, "forks\r"), (r"kthreads \d+", "poweroff\r")],
+        # pagezero, a kernel process at idle priority, filled the pool
         # while the monitor slept.
-        expect=[r"\ntyped-into-the-serial-port\r?\n", SELFTEST_OK,
-                r"pre-zeroed pages [1-9]\d* \(target \d+\), zeroed in all [1-9]"]
+        expect=[r"\ntyped-into-the-serial-port\r?\n", SELFTEST_OK, PROCS_OK,
+                r"pre-zeroed pages [1-9]\d* \(target \d+\), zeroed in all [1-9]",
+                # ps: init is pid 1, proc0's child, asleep in its wait loop;
+                # pagezero is a kernel process (P_SYSTEM|P_KTHREAD).
+                INIT_IN_PS, r"\n\s+\d+\s+0\s+0 [SR] 0x10000204 \S+\s+pagezero\r?\n",
+                # the self-test's vfork was counted as one
+                r"forks [1-9]\d* \(\d+ pages\), vforks [1-9]"]
         + list(extra_expect),
-        forbid=[r"selftest: .* FAIL"],
+        forbid=NO_FAILURES,
     )
+
+
+INIT_IN_PS = r"\n\s+1\s+0\s+0 S 0x[0-9a-f]+ init\s+init\r?\n"
 
 
 def banner(hart, console, timebase, ram):
@@ -67,6 +79,14 @@ def cases(args):
              **merge(interactive(banner(1, r"sifive-uart@0x0*10010000", 1000000,
                                         r"0x0*80000000-0x0*8fffffff")),
                      [r"plic:\s+.*context 2\b"])),
+        # A small kern.maxproc: root's forks stop exactly at the limit, the
+        # self-test's other cases fit in what is left.  Three processes
+        # exist before it: proc0, init and pagezero.
+        Case("virt-maxproc-40", virt + ["-m", "256M", "-kernel", image, "-append", "kern.maxproc=40"],
+             send=[(PROMPT, "poweroff\r")],
+             expect=[SELFTEST_OK, PROCS_OK, r"procs: kern.maxproc 40 reached after 37 forks",
+                     r"maxproc limit exceeded by uid 0"],
+             forbid=NO_FAILURES),
         Case("virt-crash-load", virt + ["-m", "256M", "-kernel", image, "-append", "crash=load"],
              expect_panic=r"kernel trap: load page fault",
              expect=[r"scause 0xd \(load page fault\)", r"sepc 0xffffffff8[0-9a-f]+",

@@ -1,0 +1,293 @@
+#include <kernel/proc/proc_selftest.h>
+
+#include <abi/signal.h>
+#include <abi/unistd.h>
+#include <abi/wait.h>
+#include <kernel/clock.h>
+#include <kernel/console.h>
+#include <kernel/proc/fork_limits.h>
+#include <kernel/proc/init_main.h>
+#include <kernel/proc/kern_exit.h>
+#include <kernel/proc/kern_fork.h>
+#include <kernel/proc/kern_kthread.h>
+#include <kernel/proc/kern_sig.h>
+#include <kernel/proc/proc_table.h>
+#include <kernel/proc/proc_zones.h>
+#include <kernel/sched/priority.h>
+#include <kernel/sched/sched.h>
+#include <kernel/sched/sleep.h>
+#include <kernel/selftest.h>
+#include <mm/kstack.h>
+#include <mm/swap_reserve.h>
+
+namespace {
+
+// What every case must give back.
+struct Baseline {
+    size_t objects, kstacks;
+    int nprocs;
+    uint64_t reserved;
+
+    static Baseline take()
+    {
+        return {proc_zones().objects_in_use(), kernel_kstacks().in_use(), fork_limits().nprocs(),
+                kernel_commit().reserved()};
+    }
+};
+
+// Fails the case unless everything is back at b.
+bool back_at(const Baseline& b, char* why, size_t len)
+{
+    const Baseline now = Baseline::take();
+    SELFTEST_FAIL_IF(now.objects != b.objects, "%zu process objects in use, %zu before",
+                     now.objects, b.objects);
+    SELFTEST_FAIL_IF(now.kstacks != b.kstacks, "%zu kernel stacks in use, %zu before",
+                     now.kstacks, b.kstacks);
+    SELFTEST_FAIL_IF(now.nprocs != b.nprocs, "nprocs %d, %d before", now.nprocs, b.nprocs);
+    SELFTEST_FAIL_IF(now.reserved != b.reserved, "commit %lu bytes, %lu before", now.reserved,
+                     b.reserved);
+    return true;
+}
+
+Result<proc*> spawn(int flags, void (*fn)(void*), void* arg = nullptr)
+{
+    fork_req fr;
+    fr.fr_flags = flags;
+    fr.fr_func = fn;
+    fr.fr_arg = arg;
+    return fork1(&thread0, fr);
+}
+
+// The status of child pid once it has exited; -1 when wait failed.
+int reap(pid_t pid)
+{
+    int st = -1;
+    Result<pid_t> r = kern_wait(&thread0, pid, &st, 0);
+    return r.ok() && r.value() == pid ? st : -1;
+}
+
+// Sleeps a tick at a time until cond() holds or `limit` ticks passed.
+template <typename Cond>
+bool wait_until(Cond cond, uint64_t limit = 2 * HZ)
+{
+    for (uint64_t t = 0; t < limit && !cond(); t++) pause("selftest", 1);
+    return cond();
+}
+
+// --- The children -----------------------------------------------------------
+
+pid_t g_seen_pid;
+vmspace* g_seen_vm;
+
+void child_exit_code(void* code)
+{
+    thread* td = curthread();
+    g_seen_pid = td->td_proc->p_pid;
+    g_seen_vm = td->td_proc->p_vmspace;
+    exit1(td, W_EXITCODE(static_cast<int>(reinterpret_cast<intptr_t>(code)), 0));
+}
+
+void child_pause_then_exit(void*)
+{
+    pause("vforked", 2); // the vfork parent must still be asleep after this
+    g_seen_vm = curthread()->td_proc->p_vmspace;
+    exit1(curthread(), 0);
+}
+
+int g_victim_chan;
+void child_sleep_forever(void*)
+{
+    for (;;) {
+        (void)tsleep(&g_victim_chan, PWAIT | PCATCH, "victim", 0);
+        userret(curthread()); // where a signal is acted on
+    }
+}
+
+void* code(int c) { return reinterpret_cast<void*>(static_cast<intptr_t>(c)); }
+
+// --- The cases ----------------------------------------------------------------
+
+bool fork_and_reap(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    g_seen_pid = 0;
+    Result<proc*> r = spawn(RFFDG | RFPROC, child_exit_code, code(7));
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    proc* p = r.value();
+    const pid_t pid = p->p_pid;
+    SELFTEST_FAIL_IF(pid != pid_allocator().lastpid(), "pid %d, lastpid %d", pid,
+                     pid_allocator().lastpid());
+    SELFTEST_FAIL_IF(p->p_pptr != &proc0, "parent is pid %d", p->p_pptr->p_pid);
+    SELFTEST_FAIL_IF(p->p_vmspace == proc0.p_vmspace, "RFFDG|RFPROC shares the vmspace");
+    const int st = reap(pid);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 7, "status %#x, wanted exit 7", st);
+    SELFTEST_FAIL_IF(g_seen_pid != pid, "the child saw pid %d, fork gave %d", g_seen_pid, pid);
+    return back_at(b, why, len);
+}
+
+bool vfork_waits(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    g_seen_vm = nullptr;
+    Result<proc*> r = spawn(RFFDG | RFPROC | RFPPWAIT | RFMEM, child_pause_then_exit);
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    // fork1 returned: the child must already have exited.
+    SELFTEST_FAIL_IF(r.value()->p_state != ProcState::Zombie, "the vfork parent woke too early");
+    SELFTEST_FAIL_IF(g_seen_vm != proc0.p_vmspace, "the child had a vmspace of its own");
+    SELFTEST_FAIL_IF(reap(r.value()->p_pid) != 0, "bad status");
+    return back_at(b, why, len);
+}
+
+bool rfnowait_to_init(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    const uint64_t reaped = init_reaped();
+    Result<proc*> r = spawn(RFFDG | RFPROC | RFNOWAIT | RFSTOPPED, child_exit_code, code(0));
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    proc* p = r.value();
+    const pid_t pid = p->p_pid;
+    SELFTEST_FAIL_IF(p->p_pptr != initproc, "the parent is pid %d, not init", p->p_pptr->p_pid);
+    sched_add(p->p_thread);
+    SELFTEST_FAIL_IF(!wait_until([pid] { return !proc_table().pfind(pid); }),
+                     "init did not reap pid %d", pid);
+    SELFTEST_FAIL_IF(init_reaped() != reaped + 1, "init reaped %lu", init_reaped() - reaped);
+    return back_at(b, why, len);
+}
+
+bool rfthread_peers(char* why, size_t len)
+{
+    Baseline b = Baseline::take();
+    // The first fork that shares proc0's table gives proc0 a leader record
+    // for good (as in FreeBSD): it is not a leak.
+    const bool had_record = proc0.p_fdtol != nullptr;
+    const int flags = RFPROC | RFTHREAD | RFMEM | RFSIGSHARE | RFSTOPPED;
+    Result<proc*> r1 = spawn(flags, child_exit_code, code(1));
+    SELFTEST_FAIL_IF(!r1.ok(), "fork1: %s", errno_name(r1.error()));
+    Result<proc*> r2 = spawn(flags, child_exit_code, code(2));
+    SELFTEST_FAIL_IF(!r2.ok(), "fork1: %s", errno_name(r2.error()));
+    proc* p1 = r1.value();
+    proc* p2 = r2.value();
+    SELFTEST_FAIL_IF(proc0.p_peers != p2 || p2->p_peers != p1, "peer list is not proc0, p2, p1");
+    SELFTEST_FAIL_IF(p1->p_leader != &proc0, "the leader is not proc0");
+    SELFTEST_FAIL_IF(p1->p_sigacts != proc0.p_sigacts, "RFSIGSHARE did not share sigacts");
+    SELFTEST_FAIL_IF(p1->p_fd != proc0.p_fd, "the descriptor table was not shared");
+    const pid_t pid1 = p1->p_pid, pid2 = p2->p_pid;
+    sched_add(p1->p_thread);
+    sched_add(p2->p_thread);
+    SELFTEST_FAIL_IF(WEXITSTATUS(reap(pid1)) != 1 || WEXITSTATUS(reap(pid2)) != 2, "bad status");
+    SELFTEST_FAIL_IF(proc0.p_peers != nullptr, "exited peers are still on the list");
+    SELFTEST_FAIL_IF(!proc0.p_fdtol, "proc0 has no leader record");
+    if (!had_record) b.objects++;
+    return back_at(b, why, len);
+}
+
+bool sigkill_sleeper(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    Result<proc*> r = spawn(RFFDG | RFPROC, child_sleep_forever);
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    proc* p = r.value();
+    const pid_t pid = p->p_pid;
+    SELFTEST_FAIL_IF(!wait_until([p] { return p->p_thread->td_wchan == &g_victim_chan; }),
+                     "the child never went to sleep");
+    psignal(p, SIGKILL);
+    const int st = reap(pid);
+    SELFTEST_FAIL_IF(!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL, "status %#x", st);
+    return back_at(b, why, len);
+}
+
+bool many_children(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    // 64, or fewer when a small kern.maxproc leaves less room.
+    const int room = fork_limits().maxproc() - fork_limits().nprocs();
+    const int n = room < 64 ? room : 64;
+    SELFTEST_FAIL_IF(n < 2, "room for %d processes only", room);
+    pid_t pids[64];
+    int made = 0;
+    Errno e = Errno::Ok;
+    for (; made < n; made++) {
+        Result<proc*> r = spawn(RFFDG | RFPROC, child_exit_code, code(made));
+        if (!r.ok()) {
+            e = r.error();
+            break;
+        }
+        pids[made] = r.value()->p_pid;
+    }
+    // Reaped in reverse order of creation; each has its own status.
+    int bad = -1, bad_status = 0;
+    for (int i = made - 1; i >= 0; i--) {
+        const int st = reap(pids[i]);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != i) bad = i, bad_status = st;
+    }
+    SELFTEST_FAIL_IF(made < n, "fork1 #%d: %s", made, errno_name(e));
+    SELFTEST_FAIL_IF(bad >= 0, "child %d: status %#x", bad, bad_status);
+    return back_at(b, why, len);
+}
+
+// Root forks until fork1 refuses: exactly maxproc processes may exist.
+bool maxproc_limit(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    ForkLimits& lim = fork_limits();
+    const int room = lim.maxproc() - lim.nprocs();
+    static proc* held[1 << 14];
+    SELFTEST_FAIL_IF(room < 0 || room > static_cast<int>(sizeof held / sizeof held[0]),
+                     "room for %d processes", room);
+    int made = 0;
+    Errno e = Errno::Ok;
+    for (;;) {
+        Result<proc*> r = spawn(RFFDG | RFPROC | RFSTOPPED, child_exit_code, code(0));
+        if (!r.ok()) {
+            e = r.error();
+            break;
+        }
+        SELFTEST_FAIL_IF(made == room, "fork %d succeeded past maxproc", made + 1);
+        held[made++] = r.value();
+    }
+    kprintf("procs: kern.maxproc %d reached after %d forks\n", lim.maxproc(), made);
+    for (int i = 0; i < made; i++) sched_add(held[i]->p_thread);
+    for (int i = 0; i < made; i++) (void)reap(held[i]->p_pid);
+    SELFTEST_FAIL_IF(e != Errno::Again, "the refusal was %s, not EAGAIN", errno_name(e));
+    SELFTEST_FAIL_IF(made != room, "%d forks, room for %d", made, room);
+    return back_at(b, why, len);
+}
+
+int g_kproc_ran;
+void kproc_body(void*)
+{
+    g_kproc_ran++;
+    kproc_exit(0);
+}
+
+bool kproc_runs(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    g_kproc_ran = 0;
+    Result<proc*> r = kproc_create(kproc_body, nullptr, "selftest", PVM);
+    SELFTEST_FAIL_IF(!r.ok(), "kproc_create: %s", errno_name(r.error()));
+    const pid_t pid = r.value()->p_pid;
+    SELFTEST_FAIL_IF(!(r.value()->p_flag & pflag::P_KTHREAD), "no P_KTHREAD");
+    SELFTEST_FAIL_IF(!wait_until([pid] { return !proc_table().pfind(pid); }),
+                     "pid %d was not reaped", pid);
+    SELFTEST_FAIL_IF(g_kproc_ran != 1, "the body ran %d times", g_kproc_ran);
+    return back_at(b, why, len);
+}
+
+const SelftestCase cases[] = {
+    {"fork: the child runs, exits 7, is reaped", fork_and_reap},
+    {"vfork: the parent sleeps until its child exits", vfork_waits},
+    {"rfork(RFNOWAIT): init adopts and reaps the child", rfnowait_to_init},
+    {"rfork(RFTHREAD|RFMEM|RFSIGSHARE): peers share", rfthread_peers},
+    {"SIGKILL ends a sleeping child", sigkill_sleeper},
+    {"up to 64 children at once, reaped in reverse", many_children},
+    {"maxproc: root forks until EAGAIN", maxproc_limit},
+    {"kproc_create: a kernel process runs and init reaps it", kproc_runs},
+};
+
+} // namespace
+
+int proc_selftest_run()
+{
+    return selftest_run_cases("procs", cases, sizeof cases / sizeof cases[0]);
+}
