@@ -177,6 +177,54 @@ TEST_CASE("fork: RFSIGSHARE shares sigacts, otherwise they are copied; RFLINUXTH
     CHECK(kern_wait(&thread0, WAIT_ANY, &st, WLINUXCLONE).value() == bpid);
 }
 
+TEST_CASE("exit1: the parent is sent the child's exit signal, SIGCHLD or RFLINUXTHPN's SIGUSR1")
+{
+    ProcWorld w;
+    // proc0 catches SIGCHLD (an ignored signal would be dropped, not
+    // posted); SIGUSR1's default action terminates, so it stays pending
+    // for proc0, which never returns to user mode.
+    sigaction act{};
+    act.sa_handler = 0x10000; // any user address: "caught"
+    REQUIRE(kern_sigaction_set(proc0.p_sigacts, SIGCHLD, &act, nullptr).ok());
+    proc* a = must_fork(RFFDG | RFPROC | RFSTOPPED);
+    const pid_t apid = a->p_pid;
+    sched_add(a->p_thread);
+    wait_for(apid);
+    CHECK(sigismember(proc0.p_siglist, SIGCHLD));
+    CHECK(!sigismember(proc0.p_siglist, SIGUSR1));
+    sigdelset(proc0.p_siglist, SIGCHLD);
+
+    proc* b = must_fork(RFFDG | RFPROC | RFSTOPPED | RFLINUXTHPN);
+    const pid_t bpid = b->p_pid;
+    sched_add(b->p_thread);
+    run_others();
+    CHECK(sigismember(proc0.p_siglist, SIGUSR1));
+    CHECK(!sigismember(proc0.p_siglist, SIGCHLD));
+    int st = 0;
+    CHECK(kern_wait(&thread0, bpid, &st, WLINUXCLONE).value() == bpid);
+    sigdelset(proc0.p_siglist, SIGUSR1);
+    act.sa_handler = SIG_DFL;
+    REQUIRE(kern_sigaction_set(proc0.p_sigacts, SIGCHLD, &act, nullptr).ok());
+}
+
+TEST_CASE("fork: the child's statistics start at zero and its start time is the fork's")
+{
+    ProcWorld w;
+    proc0.p_stats.p_runticks = 500;
+    for (int i = 0; i < 3; i++) {
+        IntrOff off;
+        hardclock();
+    }
+    const uint64_t now = ticks();
+    proc* p = must_fork(RFFDG | RFPROC | RFSTOPPED);
+    CHECK(p->p_stats.p_runticks == 0);
+    CHECK(p->p_stats.p_start == now);
+    CHECK(p->p_swtick == now);
+    proc0.p_stats.p_runticks = 0;
+    sched_add(p->p_thread);
+    wait_for(p->p_pid);
+}
+
 TEST_CASE("fork: descriptor tables copied (RFFDG), empty (RFCFDG) or shared (neither)")
 {
     ProcWorld w;

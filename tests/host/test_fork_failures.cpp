@@ -13,6 +13,7 @@
 #include <kernel/proc/pid.h>
 #include <kernel/proc/resource.h>
 #include <kernel/proc/ucred.h>
+#include <kernel/proc/uidinfo.h>
 #include <mm/vmspace.h>
 
 #include <functional>
@@ -52,6 +53,8 @@ struct Snapshot {
     uint32_t vm_refcnt;
     filedesc_to_leader* fdtol;
     proc* peers;
+    uint32_t cr_ref;     // references to the parent's credential
+    long ui_proccnt;     // its real uid's process count
 
     static Snapshot take(const ProcWorld& w)
     {
@@ -60,7 +63,8 @@ struct Snapshot {
         const ForkStats& s = fork_stats();
         return {w.counts(),         pid_allocator().lastpid(), g_pauses, s.v_forks, s.v_rforks,
                 s.v_kthreads,       children_of(&proc0),       proc0.p_fd->fd_refcnt,
-                proc0.p_vmspace->vm_refcnt, proc0.p_fdtol,     proc0.p_peers};
+                proc0.p_vmspace->vm_refcnt, proc0.p_fdtol,     proc0.p_peers,
+                thread0.td_ucred->cr_ref,   thread0.td_ucred->cr_ruidinfo->ui_proccnt};
     }
 
     void check_unchanged_after_failure(const ProcWorld& w) const
@@ -77,6 +81,8 @@ struct Snapshot {
         CHECK(now.vm_refcnt == vm_refcnt);
         CHECK(now.fdtol == fdtol);
         CHECK(now.peers == peers);
+        CHECK(now.cr_ref == cr_ref);
+        CHECK(now.ui_proccnt == ui_proccnt);
     }
 };
 
