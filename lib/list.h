@@ -56,6 +56,8 @@ public:
 
     // The element after obj, or nullptr at the end.
     T* next(T* obj) { return node(obj)->next == &head_ ? nullptr : owner(node(obj)->next); }
+    // The element before obj, or nullptr at the start.
+    T* prev(T* obj) { return node(obj)->prev == &head_ ? nullptr : owner(node(obj)->prev); }
 
     class Iterator {
     public:
