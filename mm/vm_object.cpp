@@ -1,10 +1,12 @@
 #include <mm/vm_object.h>
 
 #include <lib/kassert.h>
+#include <mm/page_alloc.h>
 
 Result<vm_object*> vm_object_allocate(VmObjectZone& zone, uint64_t pages)
 {
-    vm_object* obj = TRY(zone.create());
+    KASSERT(pages <= PageIndex::LIMIT, "object of %#lx pages", pages);
+    vm_object* obj = TRY(zone.create(zone.zone().page_allocator()));
     obj->size = pages;
     obj->zone = &zone;
     return obj;
@@ -20,5 +22,45 @@ void vm_object_deallocate(vm_object* obj)
 {
     KASSERT(obj && obj->ref_count > 0, "vm_object_deallocate of a freed object");
     if (--obj->ref_count > 0) return;
+    PageAllocator* pa = obj->allocator;
+    obj->pages.clear([pa](uint64_t, PhysAddr page) { pa->unref(page); });
     obj->zone->destroy(obj);
+}
+
+bool vm_object_page_lookup(const vm_object* obj, uint64_t pindex, PhysAddr* pa)
+{
+    return obj->pages.lookup(pindex, pa);
+}
+
+Result<void> vm_object_page_insert(vm_object* obj, uint64_t pindex, PhysAddr pa)
+{
+    KASSERT(pindex < obj->size, "page %#lx of an object of %#lx pages", pindex, obj->size);
+    return obj->pages.insert(pindex, pa);
+}
+
+PhysAddr vm_object_page_replace(vm_object* obj, uint64_t pindex, PhysAddr pa)
+{
+    return obj->pages.replace(pindex, pa);
+}
+
+Result<vm_object*> vm_object_copy(vm_object* src, uint64_t first, uint64_t count)
+{
+    KASSERT(first <= src->size && count <= src->size - first,
+            "copy of pages %#lx+%#lx of an object of %#lx", first, count, src->size);
+    VmObjectZone& zone = *src->zone;
+    vm_object* dst = TRY(vm_object_allocate(zone, count));
+    bool failed = false;
+    src->pages.for_each(first, first + count, [&](uint64_t pindex, PhysAddr page) {
+        if (failed) return;
+        if (!dst->pages.insert(pindex - first, page).ok()) {
+            failed = true;
+            return;
+        }
+        src->allocator->ref(page);
+    });
+    if (failed) {
+        vm_object_deallocate(dst); // drops exactly the references taken
+        return Errno::NoMem;
+    }
+    return dst;
 }

@@ -1,15 +1,22 @@
 // Backing objects (FreeBSD's vm_object): what the pages of a map entry
 // come from.  An object is reference counted by the map entries that name
-// it; a shared anonymous mapping is one object that both sides of a fork
-// reference, which is how a page first touched after the fork is still
-// seen by both.  This first version has the reference count and the size;
-// the pages an object holds come with the fault handler.
+// it, and holds its resident pages by page index, one page reference each.
+//
+// Private memory and fork: a child's private copy of an entry is a new
+// object holding the same physical pages (vm_object_copy), each with one
+// more reference; a write fault on either side copies a page whose count
+// is above one, or simply takes it back when the other side has let go.
+// Shared memory (MAP_SHARED, inheritance Share) is one object that both
+// sides reference, so a page first touched after the fork is seen by both.
 #pragma once
 
 #include <stdint.h>
+#include <lib/addr.h>
 #include <lib/result.h>
+#include <mm/page_index.h>
 #include <mm/zone.h>
 
+class PageAllocator;
 struct vm_object;
 using VmObjectZone = TypedZone<vm_object>;
 
@@ -19,16 +26,36 @@ enum class ObjType : uint8_t {
 };
 
 struct vm_object {
+    explicit vm_object(PageAllocator& pa) : allocator(&pa), pages(pa) {}
+
     uint32_t ref_count = 1;
     ObjType type = ObjType::Default;
     uint64_t size = 0; // pages
     VmObjectZone* zone = nullptr;
+    PageAllocator* allocator; // where the pages' references are dropped
+    PageIndex pages;          // resident pages, one reference each
 };
 
-// A new anonymous object of `pages` pages with one reference
-// (vm_object_allocate).  NoMem when the zone cannot grow.
+// A new anonymous object of `pages` pages (at most PageIndex::LIMIT) with
+// one reference and no resident page (vm_object_allocate).  NoMem when
+// the zone cannot grow.
 Result<vm_object*> vm_object_allocate(VmObjectZone& zone, uint64_t pages);
 // One more reference (vm_object_reference).
 void vm_object_reference(vm_object* obj);
-// Drops a reference; the last one frees the object (vm_object_deallocate).
+// Drops a reference; the last one drops every resident page's reference
+// and frees the object (vm_object_deallocate).
 void vm_object_deallocate(vm_object* obj);
+
+// The resident page at pindex (vm_page_lookup).
+bool vm_object_page_lookup(const vm_object* obj, uint64_t pindex, PhysAddr* pa);
+// Makes pa resident at pindex (< size, empty), taking over the caller's
+// reference on it (vm_page_insert).  NoMem (the index needs a node): the
+// reference is still the caller's.
+Result<void> vm_object_page_insert(vm_object* obj, uint64_t pindex, PhysAddr pa);
+// Puts pa at pindex in place of the page there and returns the old page,
+// whose reference passes to the caller (a COW break).
+PhysAddr vm_object_page_replace(vm_object* obj, uint64_t pindex, PhysAddr pa);
+// A new object of `count` pages whose page i is src's page first + i,
+// each referenced once more: the private copy fork gives a child.  NoMem
+// leaves nothing allocated and no reference taken.
+Result<vm_object*> vm_object_copy(vm_object* src, uint64_t first, uint64_t count);
