@@ -253,7 +253,7 @@ void PageTable::unmap_level(PhysAddr table, unsigned level, uint64_t lo, uint64_
     }
 }
 
-Result<TlbFlush> PageTable::protect(VirtAddr va, uint64_t len, uint64_t perms)
+Result<TlbFlush> PageTable::change_perms(VirtAddr va, uint64_t len, uint64_t perms, bool mask)
 {
     KASSERT(live(), "protect on an empty page table");
     const Span s = TRY(check_range(va, len));
@@ -264,12 +264,22 @@ Result<TlbFlush> PageTable::protect(VirtAddr va, uint64_t len, uint64_t perms)
         fl.execute();
         return r.error();
     }
-    protect_level(root_, TOP, s.lo, s.hi, perms, fl);
+    protect_level(root_, TOP, s.lo, s.hi, perms, mask, fl);
     return fl;
 }
 
+Result<TlbFlush> PageTable::protect(VirtAddr va, uint64_t len, uint64_t perms)
+{
+    return change_perms(va, len, perms, false);
+}
+
+Result<TlbFlush> PageTable::restrict(VirtAddr va, uint64_t len, uint64_t keep)
+{
+    return change_perms(va, len, keep, true);
+}
+
 void PageTable::protect_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi,
-                              uint64_t perms, TlbFlush& fl)
+                              uint64_t perms, bool mask, TlbFlush& fl)
 {
     Pte* t = table_of(table);
     while (lo < hi) {
@@ -278,7 +288,13 @@ void PageTable::protect_level(PhysAddr table, unsigned level, uint64_t lo, uint6
         Pte& e = t[i];
         if (e.leaf()) {
             KASSERT(covers_slot(lo, next, level), "protect would cut a superpage in two");
-            const Pte n = Pte::leaf(e.pa(), perms);
+            uint64_t p = perms;
+            if (mask) {
+                p = e.flags() & PERM_BITS & (perms | ~pte::RWX);
+                if (!(p & pte::R)) p &= ~pte::W;
+                KASSERT(p & pte::RWX, "restrict would leave %#lx with no permission", to_va(lo).value());
+            }
+            const Pte n = Pte::leaf(e.pa(), p);
             if (n.raw != e.raw) {
                 note_root_change(level, i);
                 e = n;
@@ -286,7 +302,7 @@ void PageTable::protect_level(PhysAddr table, unsigned level, uint64_t lo, uint6
             }
         } else if (e.valid()) {
             KASSERT(level > 0, "pointer entry at level 0");
-            protect_level(e.pa(), level - 1, lo, next, perms, fl);
+            protect_level(e.pa(), level - 1, lo, next, perms, mask, fl);
         }
         lo = next;
     }

@@ -97,6 +97,14 @@ public:
     // (validated as for map; holes are skipped), splitting superpages the
     // range covers partly.  Errors and NoMem as for unmap.
     Result<TlbFlush> protect(VirtAddr va, uint64_t len, uint64_t perms);
+    // Takes from every mapped page of [va, va + len) the permissions not in
+    // keep, leaving the others as each page has them (pmap_protect's
+    // masking: a copy-on-write page stays read-only when keep allows
+    // writing).  A page left with W but not R loses W too.  keep is
+    // validated as map()'s perms, with R or X among them; pages that
+    // would be left with nothing must be unmapped instead.  Errors and
+    // NoMem as for unmap.
+    Result<TlbFlush> restrict(VirtAddr va, uint64_t len, uint64_t keep);
     // The translation of va as the MMU would find it through this root.
     Translation lookup(VirtAddr va) const;
 
@@ -126,6 +134,7 @@ private:
 
     Result<Span> check_range(VirtAddr va, uint64_t len) const;
     Result<void> check_perms(uint64_t perms, const Span& s) const;
+    Result<TlbFlush> change_perms(VirtAddr va, uint64_t len, uint64_t perms, bool mask);
     Result<void> split_ends(const Span& s, TlbFlush& fl);
     Result<void> split_at(uint64_t off, TlbFlush& fl);
     Result<void> split_leaf(arch::Pte& e, unsigned level, unsigned index, TlbFlush& fl);
@@ -133,7 +142,9 @@ private:
     Result<void> map_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, PhysAddr pa,
                            uint64_t perms, PageSizes sizes, TlbFlush& fl);
     void unmap_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, TlbFlush& fl);
+    // mask: new perms are the old ones within perms (restrict), else perms.
     void protect_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, uint64_t perms,
+                       bool mask,
                        TlbFlush& fl);
     void destroy_level(PhysAddr table, unsigned level, TlbFlush& fl);
     bool permanent(unsigned level, unsigned index) const;

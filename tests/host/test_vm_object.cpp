@@ -208,6 +208,10 @@ TEST_CASE("vm_object: every allocation failure of a copy leaves nothing and take
         held.push_back(env.page());
         REQUIRE(vm_object_page_insert(src, p, held.back()).ok());
     }
+    env.objects.fail_after(0);
+    CHECK(vm_object_copy(src, 0, src->size).error() == Errno::NoMem);
+    env.objects.fail_after(-1);
+    for (PhysAddr pa : held) CHECK(env.mem.pages.ref_count(pa) == 1);
     const uint64_t free0 = env.mem.pages.free_pages();
     long failures = 0;
     for (long n = 0;; n++) {

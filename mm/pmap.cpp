@@ -1,0 +1,48 @@
+#include <mm/pmap.h>
+
+#include <arch/pte.h>
+#include <lib/kassert.h>
+
+Result<Pmap> Pmap::create(PtPageSource& src, PageTable& kernel, uint16_t asid)
+{
+    PageTable pt = TRY(PageTable::create_user(src, asid, kernel));
+    return Pmap(static_cast<PageTable&&>(pt));
+}
+
+uint64_t Pmap::pte_perms(vm_prot_t prot)
+{
+    KASSERT(prot != VM_PROT_NONE && !(prot & ~VM_PROT_ALL), "no PTE for protection %#x", prot);
+    uint64_t perms = arch::pte::U | arch::pte::R;
+    if (prot & VM_PROT_WRITE) perms |= arch::pte::W;
+    if (prot & VM_PROT_EXECUTE) perms |= arch::pte::X;
+    return perms;
+}
+
+Result<TlbFlush> Pmap::enter(VirtAddr va, PhysAddr pa, vm_prot_t prot)
+{
+    TlbFlush fl = remove(va, arch::PAGE_SIZE);
+    Result<TlbFlush> r = pt_.map(va, pa, arch::PAGE_SIZE, pte_perms(prot));
+    if (!r.ok()) {
+        fl.execute();
+        return r.error();
+    }
+    fl.merge(r.release_value());
+    return fl;
+}
+
+TlbFlush Pmap::remove(VirtAddr va, uint64_t len)
+{
+    // User tables hold 4 KiB leaves only: an unmap never splits, so it
+    // never needs a page and cannot fail.
+    Result<TlbFlush> r = pt_.unmap(va, len);
+    KASSERT(r.ok(), "pmap_remove of %#lx+%#lx: %s", va.value(), len, errno_name(r.error()));
+    return r.release_value();
+}
+
+TlbFlush Pmap::protect(VirtAddr va, uint64_t len, vm_prot_t prot)
+{
+    if (!(prot & VM_PROT_READ)) return remove(va, len);
+    Result<TlbFlush> r = pt_.restrict(va, len, pte_perms(prot));
+    KASSERT(r.ok(), "pmap_protect of %#lx+%#lx: %s", va.value(), len, errno_name(r.error()));
+    return r.release_value();
+}

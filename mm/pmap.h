@@ -1,0 +1,60 @@
+// A user address space's translations (FreeBSD's pmap, the user half):
+// a user PageTable plus the rules for turning a map entry's protection
+// into PTE bits.  The pmap holds no page references and no truth: map
+// entries and objects say what a page is; the pmap is a cache the fault
+// handler fills, and anything in it can be dropped and faulted back.
+//
+// Every change returns its TlbFlush (mm/tlb_flush.h) for the caller to run
+// before the address space is used again; the host's strict MMU simulator
+// fails a test that forgets.
+#pragma once
+
+#include <stdint.h>
+#include <lib/addr.h>
+#include <lib/result.h>
+#include <mm/pagetable.h>
+#include <mm/vm_map.h>
+
+class Pmap {
+public:
+    // An empty user table sharing `kernel`'s kernel half, with `asid`.
+    // NoMem when no table page is left.
+    static Result<Pmap> create(PtPageSource& src, PageTable& kernel, uint16_t asid);
+
+    Pmap() = default;
+    Pmap(Pmap&&) = default;
+    Pmap& operator=(Pmap&&) = default;
+
+    // PTE permissions for a protection: user pages, never global, and
+    // always readable, as FreeBSD/riscv maps them (Sv39 reserves W without
+    // R, and an execute-only page would be the one odd case).  prot must
+    // not be NONE.
+    static uint64_t pte_perms(vm_prot_t prot);
+
+    // Maps the page pa at va (page aligned) with prot, in place of what va
+    // mapped before, if anything (pmap_enter).  NoMem when a table page is
+    // needed and none is left: then va is unmapped (the caller may fault
+    // again later).
+    Result<TlbFlush> enter(VirtAddr va, PhysAddr pa, vm_prot_t prot);
+    // Drops every translation of [va, va + len) (pmap_remove).
+    TlbFlush remove(VirtAddr va, uint64_t len);
+    // Takes from every translation of [va, va + len) what prot does not
+    // allow (pmap_protect): never adds a permission, so a copy-on-write
+    // page stays read-only however much prot allows.  Dropping write is
+    // how fork makes private pages copy-on-write.  A prot without read
+    // removes the translations (the fault handler maps them again as the
+    // map entry then says).
+    TlbFlush protect(VirtAddr va, uint64_t len, vm_prot_t prot);
+    // What the MMU would find for va.
+    Translation extract(VirtAddr va) const { return pt_.lookup(va); }
+
+    // Frees the table pages; the returned flush covers the whole ASID.
+    TlbFlush destroy() { return pt_.destroy(); }
+    PageTable& table() { return pt_; }
+    uint16_t asid() const { return pt_.asid(); }
+
+private:
+    explicit Pmap(PageTable pt) : pt_(static_cast<PageTable&&>(pt)) {}
+
+    PageTable pt_;
+};

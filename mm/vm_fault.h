@@ -1,0 +1,37 @@
+// The machine-independent half of a user page fault (FreeBSD's vm_fault):
+// find the map entry, check the access against its protection, find or
+// make the page in the entry's object (zero-fill on first touch), break
+// copy-on-write on a write to a page another object still shares, and
+// enter the translation.  The trap handler decides what an error means
+// for the process (SIGSEGV, or death when memory ran out).
+#pragma once
+
+#include <stdint.h>
+#include <lib/addr.h>
+#include <lib/result.h>
+#include <mm/tlb_flush.h>
+#include <mm/vm_map.h>
+#include <mm/vm_object.h>
+
+class Pmap;
+
+// What the fault handler did, for vmstat and for tests that prove nothing
+// leaks (FreeBSD's v_vm_faults, v_zfod, v_cow_faults, v_cow_optim).
+struct VmFaultStats {
+    uint64_t faults = 0;     // calls that mapped a page
+    uint64_t zero_fills = 0; // pages made on first touch
+    uint64_t cow_copies = 0; // write faults that copied a shared page
+    uint64_t cow_reuses = 0; // write faults that found the page no longer shared
+};
+VmFaultStats& vm_fault_stats();
+
+// Makes va accessible for `access` (one of VM_PROT_READ, _WRITE,
+// _EXECUTE) in the address space of map and pmap.  New objects come from
+// `objects`, new pages from its page allocator.  The returned flush must
+// run before the access is retried.  Errors:
+//   Fault  no map entry holds va (FreeBSD's KERN_INVALID_ADDRESS);
+//   Acces  the entry does not allow the access (KERN_PROTECTION_FAILURE);
+//   NoMem  no page, object or table page could be had; nothing changed
+//          that a later fault could not finish.
+Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAddr va,
+                          vm_prot_t access);

@@ -1,0 +1,26 @@
+// The map half of a fork (the entry loop of FreeBSD's vmspace_fork): the
+// child's map gets each parent entry as its inheritance says.
+//   None   nothing;
+//   Share  the same object (made now if the parent never touched the
+//          range), one more reference: both see every page, including
+//          pages first touched after the fork;
+//   Copy   a new object holding the same pages (vm_object_copy), and the
+//          parent's translations of the range lose write permission, so
+//          the first write on either side faults and copies (vm_fault).
+// Untouched private memory (no object yet) is copied as untouched.
+#pragma once
+
+#include <lib/result.h>
+#include <mm/tlb_flush.h>
+#include <mm/vm_map.h>
+#include <mm/vm_object.h>
+
+class Pmap;
+
+// Fills the empty map `child` from `parent`.  The flush (for the parent's
+// pmap) must run before the parent touches memory again.  NoMem: the
+// child's map may hold some entries (its owner frees it), the parent's
+// entries are as they were, and its pmap lost only write permissions that
+// faults give back.
+Result<TlbFlush> vm_map_fork(VmMap& parent, Pmap& parent_pmap, VmMap& child,
+                             VmObjectZone& objects);

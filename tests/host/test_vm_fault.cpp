@@ -1,0 +1,326 @@
+// User page faults and the copy-on-write fork of a map, driven through the
+// strict MMU simulator: a "user access" translates through the real Sv39
+// tables (A/D never set by the simulator, a TLB that forgets only on a
+// flush), calls vm_fault on a page fault, runs its flush and retries, and
+// then reads or writes the arena's memory.  A missing flush or a wrong
+// permission shows up as a wrong value or a fault that never ends.
+#include "mem_test_util.h"
+
+#include <arch/mmu_sim.h>
+#include <arch/param.h>
+#include <mm/kmem.h>
+#include <mm/pmap.h>
+#include <mm/vm_fault.h>
+#include <mm/vm_map.h>
+#include <mm/vm_map_fork.h>
+#include <mm/vm_object.h>
+
+#include <string.h>
+
+using namespace memtest;
+
+namespace {
+
+constexpr uint64_t UMIN = 0x10000;
+constexpr vm_prot_t RW = VM_PROT_READ | VM_PROT_WRITE;
+
+// One address space: a map, its pmap, and the hart that runs it.
+struct Space {
+    VmMap map;
+    Pmap pmap;
+
+    Space(VmMapEntryZone& entries, PtPageSource& src, PageTable& kernel, uint16_t asid)
+        : map(entries, UMIN, arch::USER_TOP),
+          pmap(Pmap::create(src, kernel, asid).release_value())
+    {
+    }
+};
+
+struct VmEnv {
+    MemEnv mem{0x80000000, 16 * MiB};
+    PageAllocatorPtSource src{mem.pages};
+    PageTable kernel = PageTable::create_kernel(src).release_value();
+    VmMapEntryZone entries{"vm_map_entry", mem.pages};
+    VmObjectZone objects{"vm_object", mem.pages};
+    MmuSim sim;
+    uint64_t pages0 = 0;
+
+    VmEnv() { pages0 = mem.pages.pages_in_use(); }
+    ~VmEnv() { kernel.destroy().execute(); }
+
+    // The hart switches to s (satp; a full flush, as with no ASIDs).
+    void run(Space& s)
+    {
+        sim.set_satp(s.pmap.table().root(), s.pmap.asid());
+        sim.flush_all();
+    }
+
+    // A user access at va; on a page fault, vm_fault and one retry (one
+    // fault must be enough: a second would mean a stale TLB entry or a
+    // wrong permission).  Returns the fault's error, or Ok once the access
+    // went through.
+    Errno access(Space& s, uint64_t va, Access a, uint64_t* value)
+    {
+        for (int tries = 0; tries < 2; tries++) {
+            const SimResult r = sim.translate(VirtAddr(va), a, Priv::User);
+            if (r.ok()) {
+                auto* p = static_cast<uint64_t*>(arch::phys_to_virt(r.pa));
+                if (a == Access::Write)
+                    *p = *value;
+                else
+                    *value = *p;
+                return Errno::Ok;
+            }
+            const vm_prot_t want = a == Access::Write   ? VM_PROT_WRITE
+                                   : a == Access::Read ? VM_PROT_READ
+                                                       : VM_PROT_EXECUTE;
+            Result<TlbFlush> f = vm_fault(s.map, s.pmap, objects, VirtAddr(va), want);
+            if (!f.ok()) return f.error();
+            f.value().execute();
+        }
+        FAIL("the access still faults after vm_fault mapped it");
+        return Errno::Fault;
+    }
+    uint64_t read(Space& s, uint64_t va)
+    {
+        uint64_t v = ~uint64_t{0};
+        REQUIRE(access(s, va, Access::Read, &v) == Errno::Ok);
+        return v;
+    }
+    void write(Space& s, uint64_t va, uint64_t v) { REQUIRE(access(s, va, Access::Write, &v) == Errno::Ok); }
+
+    void map_anon(Space& s, uint64_t start, uint64_t end, vm_prot_t prot = RW,
+                  VmInherit inh = VmInherit::Copy)
+    {
+        REQUIRE(s.map.insert(start, end, nullptr, 0, prot, VM_PROT_ALL, inh).ok());
+    }
+    // Tears a space down as exit does: translations, then the map.
+    void destroy(Space& s)
+    {
+        s.pmap.destroy().execute();
+        while (vm_map_entry* e = s.map.entries().front())
+            REQUIRE(s.map.remove(e->start, e->end).ok());
+    }
+    // Everything given back: entries, objects, pages (zones drained).
+    void check_baseline()
+    {
+        CHECK(entries.objects_in_use() == 0);
+        CHECK(objects.objects_in_use() == 0);
+        entries.zone().drain();
+        objects.zone().drain();
+        CHECK(mem.pages.pages_in_use() == pages0);
+    }
+};
+
+} // namespace
+
+TEST_CASE("vm_fault: first touch zero-fills; the page is then read and written in place")
+{
+    VmEnv env;
+    Space s(env.entries, env.src, env.kernel, 1);
+    env.run(s);
+    env.map_anon(s, 0x100000, 0x104000);
+    const VmFaultStats st0 = vm_fault_stats();
+    CHECK(env.read(s, 0x101008) == 0);
+    CHECK(vm_fault_stats().zero_fills == st0.zero_fills + 1);
+    env.write(s, 0x101008, 0xfeed);
+    CHECK(env.read(s, 0x101008) == 0xfeed);
+    env.write(s, 0x103ff8, 7);
+    CHECK(vm_fault_stats().zero_fills == st0.zero_fills + 2);
+    // A user page: U set, never G, A and D set from the start.
+    const Translation t = s.pmap.extract(VirtAddr(0x101000));
+    CHECK((t.flags & arch::pte::U) != 0);
+    CHECK((t.flags & arch::pte::G) == 0);
+    CHECK((t.flags & (arch::pte::A | arch::pte::D)) == (arch::pte::A | arch::pte::D));
+    env.destroy(s);
+    env.check_baseline();
+}
+
+TEST_CASE("vm_fault: no entry is EFAULT; an access the entry forbids is EACCES")
+{
+    VmEnv env;
+    Space s(env.entries, env.src, env.kernel, 1);
+    env.run(s);
+    env.map_anon(s, 0x100000, 0x101000, VM_PROT_READ);
+    uint64_t v = 1;
+    CHECK(env.access(s, 0x200000, Access::Read, &v) == Errno::Fault);
+    CHECK(env.access(s, 0x100000, Access::Write, &v) == Errno::Acces);
+    CHECK(env.access(s, 0x100000, Access::Execute, &v) == Errno::Acces);
+    CHECK(env.read(s, 0x100000) == 0);
+    // Mapped read-only now, still no write.
+    CHECK(env.access(s, 0x100000, Access::Write, &v) == Errno::Acces);
+    env.destroy(s);
+    env.check_baseline();
+}
+
+TEST_CASE("vm_fault: mprotect takes write away from mapped pages, and faults respect it")
+{
+    VmEnv env;
+    Space s(env.entries, env.src, env.kernel, 1);
+    env.run(s);
+    env.map_anon(s, 0x100000, 0x102000);
+    env.write(s, 0x100000, 5);
+    env.write(s, 0x101000, 6);
+    REQUIRE(s.map.protect(0x101000, 0x102000, VM_PROT_READ).ok());
+    s.pmap.protect(VirtAddr(0x101000), 0x1000, VM_PROT_READ).execute();
+    uint64_t v = 9;
+    CHECK(env.access(s, 0x101000, Access::Write, &v) == Errno::Acces);
+    CHECK(env.read(s, 0x101000) == 6);
+    env.write(s, 0x100000, 8); // the other page is still writable
+    CHECK(env.read(s, 0x100000) == 8);
+    env.destroy(s);
+    env.check_baseline();
+}
+
+TEST_CASE("fork: private pages are shared read-only, and a write on either side copies")
+{
+    VmEnv env;
+    Space parent(env.entries, env.src, env.kernel, 1);
+    env.run(parent);
+    env.map_anon(parent, 0x100000, 0x108000);
+    for (uint64_t i = 0; i < 8; i++) env.write(parent, 0x100000 + i * PG, 100 + i);
+    const uint64_t pages_before_fork = env.mem.pages.pages_in_use();
+
+    Space child(env.entries, env.src, env.kernel, 2);
+    vm_map_fork(parent.map, parent.pmap, child.map, env.objects).value().execute();
+    // Nothing copied at fork: the child's object holds the same pages.
+    CHECK(env.mem.pages.pages_in_use() - pages_before_fork < 8);
+    const VmFaultStats st0 = vm_fault_stats();
+
+    // Both read the same data.
+    env.run(child);
+    for (uint64_t i = 0; i < 8; i++) CHECK(env.read(child, 0x100000 + i * PG) == 100 + i);
+    CHECK(vm_fault_stats().cow_copies == st0.cow_copies);
+    // The child writes page 0: copied, invisible to the parent.
+    env.write(child, 0x100000, 555);
+    CHECK(vm_fault_stats().cow_copies == st0.cow_copies + 1);
+    env.run(parent);
+    CHECK(env.read(parent, 0x100000) == 100);
+    // The parent writes page 1: copied too, invisible to the child.
+    env.write(parent, 0x101000, 777);
+    CHECK(vm_fault_stats().cow_copies == st0.cow_copies + 2);
+    env.run(child);
+    CHECK(env.read(child, 0x101000) == 101);
+    // Page 0 is the parent's alone now (the child has its copy): its write
+    // takes the page back without copying.
+    env.run(parent);
+    env.write(parent, 0x100000, 1000);
+    CHECK(vm_fault_stats().cow_copies == st0.cow_copies + 2);
+    CHECK(vm_fault_stats().cow_reuses == st0.cow_reuses + 1);
+    env.run(child);
+    CHECK(env.read(child, 0x100000) == 555);
+
+    env.destroy(child);
+    // The parent's pages are its own again, every one of them.
+    for (uint64_t i = 2; i < 8; i++) {
+        env.run(parent);
+        env.write(parent, 0x100000 + i * PG, i);
+    }
+    CHECK(vm_fault_stats().cow_copies == st0.cow_copies + 2);
+    env.destroy(parent);
+    env.check_baseline();
+}
+
+TEST_CASE("fork: shared memory stays shared, even for pages first touched after the fork")
+{
+    VmEnv env;
+    Space parent(env.entries, env.src, env.kernel, 1);
+    env.run(parent);
+    env.map_anon(parent, 0x200000, 0x204000, RW, VmInherit::Share);
+    env.write(parent, 0x200000, 1);
+    Space child(env.entries, env.src, env.kernel, 2);
+    vm_map_fork(parent.map, parent.pmap, child.map, env.objects).value().execute();
+    env.run(child);
+    CHECK(env.read(child, 0x200000) == 1);
+    env.write(child, 0x200000, 2);      // no copy: the parent sees it
+    env.write(child, 0x203000, 3);      // first touched after the fork
+    env.run(parent);
+    CHECK(env.read(parent, 0x200000) == 2);
+    CHECK(env.read(parent, 0x203000) == 3);
+    env.write(parent, 0x202000, 4);
+    env.run(child);
+    CHECK(env.read(child, 0x202000) == 4);
+    env.destroy(parent);
+    env.run(child);
+    CHECK(env.read(child, 0x203000) == 3); // the object lives on in the child
+    env.destroy(child);
+    env.check_baseline();
+}
+
+TEST_CASE("fork: VM_INHERIT_NONE leaves a hole; untouched private memory stays untouched")
+{
+    VmEnv env;
+    Space parent(env.entries, env.src, env.kernel, 1);
+    env.run(parent);
+    env.map_anon(parent, 0x100000, 0x101000, RW, VmInherit::None);
+    env.map_anon(parent, 0x300000, 0x310000); // never touched
+    env.write(parent, 0x100000, 1);
+    Space child(env.entries, env.src, env.kernel, 2);
+    const uint64_t objects0 = env.objects.objects_in_use();
+    vm_map_fork(parent.map, parent.pmap, child.map, env.objects).value().execute();
+    CHECK(env.objects.objects_in_use() == objects0); // nothing to copy
+    CHECK(child.map.lookup(0x100000) == nullptr);
+    REQUIRE(child.map.lookup(0x300000) != nullptr);
+    CHECK(child.map.lookup(0x300000)->object == nullptr);
+    env.run(child);
+    uint64_t v = 0;
+    CHECK(env.access(child, 0x100000, Access::Read, &v) == Errno::Fault);
+    CHECK(env.read(child, 0x30f000) == 0);
+    env.destroy(child);
+    env.destroy(parent);
+    env.check_baseline();
+}
+
+TEST_CASE("vm_fault and fork: every allocation failure is ENOMEM and a retry completes")
+{
+    VmEnv env;
+    Space parent(env.entries, env.src, env.kernel, 1);
+    env.run(parent);
+    env.map_anon(parent, 0x100000, 0x102000);
+    env.map_anon(parent, 0x400000, 0x401000, RW, VmInherit::Share);
+    env.write(parent, 0x100000, 42);
+    env.write(parent, 0x400000, 43);
+    // A fault whose page, object node or page-table page cannot be had.
+    long failures = 0;
+    for (long n = 0;; n++) {
+        env.objects.zone().drain();
+        env.mem.pages.fail_after(n);
+        uint64_t v = 9;
+        const Errno e = env.access(parent, 0x101000, Access::Write, &v);
+        env.mem.pages.fail_after(-1);
+        if (e == Errno::Ok) break;
+        failures++;
+        CHECK(e == Errno::NoMem);
+        REQUIRE(n < 10);
+    }
+    CHECK(failures > 0);
+    CHECK(env.read(parent, 0x101000) == 9);
+    // A fork whose object copy cannot be had: the child map is dropped,
+    // the parent goes on with its data.
+    for (long n = 0;; n++) {
+        Space child(env.entries, env.src, env.kernel, 2);
+        env.objects.zone().drain();
+        env.entries.zone().drain();
+        env.mem.pages.fail_after(n);
+        Result<TlbFlush> r = vm_map_fork(parent.map, parent.pmap, child.map, env.objects);
+        env.mem.pages.fail_after(-1);
+        if (r.ok()) {
+            r.value().execute();
+            env.run(child);
+            CHECK(env.read(child, 0x100000) == 42);
+            CHECK(env.read(child, 0x400000) == 43);
+            env.destroy(child);
+            break;
+        }
+        CHECK(r.error() == Errno::NoMem);
+        env.destroy(child);
+        env.run(parent);
+        CHECK(env.read(parent, 0x100000) == 42);
+        REQUIRE(n < 20);
+    }
+    env.run(parent);
+    env.write(parent, 0x100000, 44);
+    CHECK(env.read(parent, 0x100000) == 44);
+    env.destroy(parent);
+    env.check_baseline();
+}
