@@ -83,6 +83,12 @@ PageTable::PageTable(PageTable&& o)
     o.root_ = PhysAddr();
 }
 
+void PageTable::set_asid(uint16_t asid)
+{
+    KASSERT(kind_ == Kind::User, "the kernel table's ASID is 0 for good");
+    asid_ = asid;
+}
+
 PageTable& PageTable::operator=(PageTable&& o)
 {
     if (this == &o) return *this;

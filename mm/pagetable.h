@@ -120,6 +120,12 @@ public:
     // afterwards.  The token flushes the whole ASID and frees the pages.
     TlbFlush destroy();
 
+    // A user table's address space was given another ASID (a new ASID
+    // generation, mm/asid.h): later flushes name the new one.  What the
+    // TLB cached under the old ASID must already be gone (the generation
+    // change flushed everything).
+    void set_asid(uint16_t asid);
+
     bool live() const { return src_ != nullptr; }
     Kind kind() const { return kind_; }
     uint16_t asid() const { return asid_; }

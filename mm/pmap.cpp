@@ -46,3 +46,10 @@ TlbFlush Pmap::protect(VirtAddr va, uint64_t len, vm_prot_t prot)
     KASSERT(r.ok(), "pmap_protect of %#lx+%#lx: %s", va.value(), len, errno_name(r.error()));
     return r.release_value();
 }
+
+bool Pmap::activate(AsidAllocator& asids)
+{
+    const bool flush_all = asids.activate(tag_);
+    pt_.set_asid(tag_.asid);
+    return flush_all;
+}

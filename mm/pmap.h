@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <lib/addr.h>
 #include <lib/result.h>
+#include <mm/asid.h>
 #include <mm/pagetable.h>
 #include <mm/vm_map.h>
 
@@ -48,8 +49,15 @@ public:
     // What the MMU would find for va.
     Translation extract(VirtAddr va) const { return pt_.lookup(va); }
 
+    // Before the hart runs this space (pmap_activate): makes its ASID
+    // valid for the allocator's current generation.  Returns true when the
+    // whole TLB must be flushed before satp names it: a new generation
+    // began, or the hart has no ASIDs and every space is ASID 0.
+    bool activate(AsidAllocator& asids);
     // Frees the table pages; the returned flush covers the whole ASID.
     TlbFlush destroy() { return pt_.destroy(); }
+    // After destroy()'s flush ran: the ASID may be given out again.
+    void release_asid(AsidAllocator& asids) { asids.release(tag_); }
     PageTable& table() { return pt_; }
     uint16_t asid() const { return pt_.asid(); }
 
@@ -57,4 +65,5 @@ private:
     explicit Pmap(PageTable pt) : pt_(static_cast<PageTable&&>(pt)) {}
 
     PageTable pt_;
+    AsidAllocator::Tag tag_;
 };

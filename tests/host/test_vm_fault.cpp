@@ -15,6 +15,7 @@
 #include <mm/vm_map_fork.h>
 #include <mm/vm_object.h>
 
+#include <memory>
 #include <string.h>
 
 using namespace memtest;
@@ -322,5 +323,91 @@ TEST_CASE("vm_fault and fork: every allocation failure is ENOMEM and a retry com
     env.write(parent, 0x100000, 44);
     CHECK(env.read(parent, 0x100000) == 44);
     env.destroy(parent);
+    env.check_baseline();
+}
+
+namespace {
+
+// The hart switches to s as pmap_activate would: a full flush only when
+// the allocator says so.  Returns whether it flushed.
+bool switch_to(VmEnv& env, Space& s, AsidAllocator& asids)
+{
+    const bool flush = s.pmap.activate(asids);
+    env.sim.set_satp(s.pmap.table().root(), s.pmap.asid());
+    if (flush) env.sim.flush_all();
+    return flush;
+}
+
+void end_space(VmEnv& env, Space& s, AsidAllocator& asids)
+{
+    env.destroy(s);
+    s.pmap.release_asid(asids);
+}
+
+} // namespace
+
+TEST_CASE("asid: spaces with ASIDs switch without flushing, and each sees its own pages")
+{
+    VmEnv env;
+    auto asids = std::make_unique<AsidAllocator>(16);
+    Space a(env.entries, env.src, env.kernel, 0), b(env.entries, env.src, env.kernel, 0);
+    for (Space* s : {&a, &b}) env.map_anon(*s, 0x100000, 0x101000);
+    CHECK(!switch_to(env, a, *asids));
+    env.write(a, 0x100000, 0xa);
+    CHECK(!switch_to(env, b, *asids));
+    env.write(b, 0x100000, 0xb);
+    CHECK(a.pmap.asid() != b.pmap.asid());
+    const uint64_t flushes = env.sim.flushes();
+    for (int i = 0; i < 4; i++) {
+        CHECK(!switch_to(env, a, *asids));
+        CHECK(env.read(a, 0x100000) == 0xa);
+        CHECK(!switch_to(env, b, *asids));
+        CHECK(env.read(b, 0x100000) == 0xb);
+    }
+    CHECK(env.sim.flushes() == flushes); // the TLB kept both, told apart by ASID
+    end_space(env, a, *asids);
+    end_space(env, b, *asids);
+    CHECK(asids->in_use() == 0);
+    env.check_baseline();
+}
+
+TEST_CASE("asid: without ASIDs every switch flushes, and must: a skipped flush reads the other space")
+{
+    VmEnv env;
+    auto asids = std::make_unique<AsidAllocator>(0);
+    Space a(env.entries, env.src, env.kernel, 0), b(env.entries, env.src, env.kernel, 0);
+    for (Space* s : {&a, &b}) env.map_anon(*s, 0x100000, 0x101000);
+    CHECK(switch_to(env, a, *asids));
+    env.write(a, 0x100000, 0xa);
+    CHECK(switch_to(env, b, *asids));
+    env.write(b, 0x100000, 0xb);
+    CHECK(switch_to(env, a, *asids));
+    CHECK(env.read(a, 0x100000) == 0xa);
+    // What a switch without the flush would do: b's satp, a's cached
+    // translation (both are ASID 0).
+    b.pmap.activate(*asids);
+    env.sim.set_satp(b.pmap.table().root(), b.pmap.asid());
+    CHECK(env.read(b, 0x100000) == 0xa); // stale: the reason for the rule
+    end_space(env, a, *asids);
+    end_space(env, b, *asids);
+    env.check_baseline();
+}
+
+TEST_CASE("asid: when the ASIDs run out, a new generation flushes once and old spaces get new ASIDs")
+{
+    VmEnv env;
+    auto asids = std::make_unique<AsidAllocator>(1); // a single user ASID
+    Space a(env.entries, env.src, env.kernel, 0), b(env.entries, env.src, env.kernel, 0);
+    for (Space* s : {&a, &b}) env.map_anon(*s, 0x100000, 0x101000);
+    CHECK(!switch_to(env, a, *asids));
+    env.write(a, 0x100000, 0xa);
+    CHECK(switch_to(env, b, *asids)); // no ASID left: generation 2
+    env.write(b, 0x100000, 0xb);
+    CHECK(a.pmap.asid() == b.pmap.asid()); // a's is stale, to be renewed
+    CHECK(switch_to(env, a, *asids)); // and again
+    CHECK(env.read(a, 0x100000) == 0xa);
+    CHECK(asids->rollovers() == 2);
+    end_space(env, a, *asids);
+    end_space(env, b, *asids);
     env.check_baseline();
 }
