@@ -11,6 +11,7 @@
 #include <kernel/sched/sleep.h>
 #include <kernel/cmdline.h>
 #include <mm/kmem.h>
+#include <mm/vm_fault.h>
 
 #include <string.h>
 
@@ -46,6 +47,9 @@ void cmd_vmstat(const char*)
     if (ZeroPool* zp = kmem_zero_pool())
         kprintf("pre-zeroed pages %zu (target %zu), zeroed in all %lu, used %lu\n", zp->size(),
                 zp->target(), zp->zeroed(), zp->hits());
+    const VmFaultStats& f = vm_fault_stats();
+    kprintf("page faults %u: zero-filled %u, copy-on-write copied %u, reused %u\n",
+            f.v_vm_faults, f.v_zfod, f.v_cow_faults, f.v_cow_optim);
     kprintf("context switches %lu, runnable %u, asleep %u, ticks %lu\n", sched_switches(),
             sched_runnable(), sleepq_sleepers(), ticks());
 }

@@ -79,3 +79,17 @@ Result<int> SysctlRegistry::write(const char* name, int value, bool privileged)
 }
 
 SysctlRegistry& kernel_sysctl() { return g_kernel_sysctl; }
+
+Result<void> sysctl_add_counters(SysctlRegistry& registry, const SysctlCounter* counters, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        SysctlNode node;
+        node.name = counters[i].name;
+        node.flags = CTLFLAG_RD;
+        // uint32_t may be read through int (its signed counterpart).
+        node.value = reinterpret_cast<int*>(counters[i].value);
+        node.descr = counters[i].descr;
+        TRY(registry.add(node));
+    }
+    return {};
+}

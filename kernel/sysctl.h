@@ -83,3 +83,13 @@ private:
 // The kernel's registry, statically initialised; subsystems add their nodes
 // from boot code (pid_sysctl_register and the like).
 SysctlRegistry& kernel_sysctl();
+
+// A read-only statistics counter (FreeBSD's SYSCTL_UINT with CTLFLAG_RD),
+// read through the int node interface.
+struct SysctlCounter {
+    const char* name;
+    uint32_t* value;
+    const char* descr;
+};
+// Adds n counters; stops at the first error (the registry's).
+Result<void> sysctl_add_counters(SysctlRegistry& registry, const SysctlCounter* counters, size_t n);

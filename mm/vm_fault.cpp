@@ -32,7 +32,7 @@ Result<PhysAddr> resident_page(vm_object* obj, uint64_t pindex)
         obj->allocator->unref(page);
         return r.error();
     }
-    g_stats.zero_fills++;
+    g_stats.v_zfod++;
     return page;
 }
 
@@ -44,7 +44,7 @@ Result<PhysAddr> break_cow(vm_object* obj, uint64_t pindex, PhysAddr shared)
     const PhysAddr old = vm_object_page_replace(obj, pindex, copy);
     KASSERT(old == shared, "COW break replaced %#lx, expected %#lx", old.value(), shared.value());
     obj->allocator->unref(old);
-    g_stats.cow_copies++;
+    g_stats.v_cow_faults++;
     return copy;
 }
 
@@ -73,9 +73,9 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
             prot &= ~VM_PROT_WRITE; // read-only until a write breaks the sharing
     } else if (access == VM_PROT_WRITE) {
         const Translation t = pmap.extract(page_va);
-        if (t && !(t.flags & arch::pte::W)) g_stats.cow_reuses++;
+        if (t && !(t.flags & arch::pte::W)) g_stats.v_cow_optim++;
     }
     TlbFlush fl = TRY(pmap.enter(page_va, page, prot));
-    g_stats.faults++;
+    g_stats.v_vm_faults++;
     return fl;
 }

@@ -15,13 +15,13 @@
 
 class Pmap;
 
-// What the fault handler did, for vmstat and for tests that prove nothing
-// leaks (FreeBSD's v_vm_faults, v_zfod, v_cow_faults, v_cow_optim).
+// What the fault handler did, for vmstat and the vm.stats.vm sysctls
+// (FreeBSD's counters of the same names, u_int as there).
 struct VmFaultStats {
-    uint64_t faults = 0;     // calls that mapped a page
-    uint64_t zero_fills = 0; // pages made on first touch
-    uint64_t cow_copies = 0; // write faults that copied a shared page
-    uint64_t cow_reuses = 0; // write faults that found the page no longer shared
+    uint32_t v_vm_faults = 0;  // faults that mapped a page
+    uint32_t v_zfod = 0;       // pages zero-filled on first touch
+    uint32_t v_cow_faults = 0; // write faults that copied a shared page
+    uint32_t v_cow_optim = 0;  // write faults that found the page no longer shared
 };
 VmFaultStats& vm_fault_stats();
 

@@ -11,12 +11,7 @@ ForkStats& fork_stats()
 Result<void> fork_stats_sysctl_register(SysctlRegistry& registry)
 {
     ForkStats& s = fork_stats();
-    struct Entry {
-        const char* name;
-        uint32_t* value;
-        const char* descr;
-    };
-    const Entry entries[] = {
+    const SysctlCounter counters[] = {
         {"vm.stats.vm.v_forks", &s.v_forks, "Number of fork() calls"},
         {"vm.stats.vm.v_vforks", &s.v_vforks, "Number of vfork() calls"},
         {"vm.stats.vm.v_rforks", &s.v_rforks, "Number of rfork() calls"},
@@ -26,14 +21,5 @@ Result<void> fork_stats_sysctl_register(SysctlRegistry& registry)
         {"vm.stats.vm.v_rforkpages", &s.v_rforkpages, "VM pages affected by rfork()"},
         {"vm.stats.vm.v_kthreadpages", &s.v_kthreadpages, "VM pages affected by fork() by kernel"},
     };
-    for (const Entry& e : entries) {
-        SysctlNode n;
-        n.name = e.name;
-        n.flags = CTLFLAG_RD;
-        // uint32_t may be read through int (its signed counterpart).
-        n.value = reinterpret_cast<int*>(e.value);
-        n.descr = e.descr;
-        TRY(registry.add(n));
-    }
-    return {};
+    return sysctl_add_counters(registry, counters, sizeof counters / sizeof counters[0]);
 }

@@ -6,6 +6,7 @@
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/proc_zones.h>
 #include <kernel/sysctl.h>
+#include <kernel/vm_sysctl.h>
 #include <lib/kassert.h>
 
 namespace {
@@ -25,6 +26,7 @@ void proc_startup(PageAllocator& pages, uint64_t physpages)
     must(pid_sysctl_register(sysctl, pid_allocator()), "kern.lastpid and kern.randompid");
     must(fork_limits().sysctl_register(sysctl), "kern.maxproc");
     must(fork_stats_sysctl_register(sysctl), "fork counters");
+    must(vm_stats_sysctl_register(sysctl), "fault counters");
     must(proc0_init(), "proc0");
     fork_log().register_handler();
     must(create_init(start_init, nullptr), "creating init");

@@ -8,6 +8,8 @@
 
 #include <arch/mmu_sim.h>
 #include <arch/param.h>
+#include <kernel/sysctl.h>
+#include <kernel/vm_sysctl.h>
 #include <mm/kmem.h>
 #include <mm/pmap.h>
 #include <mm/vm_fault.h>
@@ -123,11 +125,11 @@ TEST_CASE("vm_fault: first touch zero-fills; the page is then read and written i
     env.map_anon(s, 0x100000, 0x104000);
     const VmFaultStats st0 = vm_fault_stats();
     CHECK(env.read(s, 0x101008) == 0);
-    CHECK(vm_fault_stats().zero_fills == st0.zero_fills + 1);
+    CHECK(vm_fault_stats().v_zfod == st0.v_zfod + 1);
     env.write(s, 0x101008, 0xfeed);
     CHECK(env.read(s, 0x101008) == 0xfeed);
     env.write(s, 0x103ff8, 7);
-    CHECK(vm_fault_stats().zero_fills == st0.zero_fills + 2);
+    CHECK(vm_fault_stats().v_zfod == st0.v_zfod + 2);
     // A user page: U set, never G, A and D set from the start.
     const Translation t = s.pmap.extract(VirtAddr(0x101000));
     CHECK((t.flags & arch::pte::U) != 0);
@@ -191,23 +193,23 @@ TEST_CASE("fork: private pages are shared read-only, and a write on either side 
     // Both read the same data.
     env.run(child);
     for (uint64_t i = 0; i < 8; i++) CHECK(env.read(child, 0x100000 + i * PG) == 100 + i);
-    CHECK(vm_fault_stats().cow_copies == st0.cow_copies);
+    CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults);
     // The child writes page 0: copied, invisible to the parent.
     env.write(child, 0x100000, 555);
-    CHECK(vm_fault_stats().cow_copies == st0.cow_copies + 1);
+    CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults + 1);
     env.run(parent);
     CHECK(env.read(parent, 0x100000) == 100);
     // The parent writes page 1: copied too, invisible to the child.
     env.write(parent, 0x101000, 777);
-    CHECK(vm_fault_stats().cow_copies == st0.cow_copies + 2);
+    CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults + 2);
     env.run(child);
     CHECK(env.read(child, 0x101000) == 101);
     // Page 0 is the parent's alone now (the child has its copy): its write
     // takes the page back without copying.
     env.run(parent);
     env.write(parent, 0x100000, 1000);
-    CHECK(vm_fault_stats().cow_copies == st0.cow_copies + 2);
-    CHECK(vm_fault_stats().cow_reuses == st0.cow_reuses + 1);
+    CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults + 2);
+    CHECK(vm_fault_stats().v_cow_optim == st0.v_cow_optim + 1);
     env.run(child);
     CHECK(env.read(child, 0x100000) == 555);
 
@@ -217,7 +219,7 @@ TEST_CASE("fork: private pages are shared read-only, and a write on either side 
         env.run(parent);
         env.write(parent, 0x100000 + i * PG, i);
     }
-    CHECK(vm_fault_stats().cow_copies == st0.cow_copies + 2);
+    CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults + 2);
     env.destroy(parent);
     env.check_baseline();
 }
@@ -409,5 +411,25 @@ TEST_CASE("asid: when the ASIDs run out, a new generation flushes once and old s
     CHECK(asids->rollovers() == 2);
     end_space(env, a, *asids);
     end_space(env, b, *asids);
+    env.check_baseline();
+}
+
+TEST_CASE("vm.stats.vm: the fault counters are readable by name and follow the faults")
+{
+    VmEnv env;
+    auto registry = std::make_unique<SysctlRegistry>();
+    REQUIRE(vm_stats_sysctl_register(*registry).ok());
+    Space s(env.entries, env.src, env.kernel, 1);
+    env.run(s);
+    env.map_anon(s, 0x100000, 0x102000);
+    const int zfod0 = registry->read("vm.stats.vm.v_zfod").value();
+    const int faults0 = registry->read("vm.stats.vm.v_vm_faults").value();
+    env.write(s, 0x100000, 1);
+    env.write(s, 0x101000, 2);
+    CHECK(registry->read("vm.stats.vm.v_zfod").value() == zfod0 + 2);
+    CHECK(registry->read("vm.stats.vm.v_vm_faults").value() == faults0 + 2);
+    CHECK(registry->read("vm.stats.vm.v_cow_faults").ok());
+    CHECK(registry->write("vm.stats.vm.v_zfod", 0, true).error() == Errno::Perm);
+    env.destroy(s);
     env.check_baseline();
 }

@@ -1,0 +1,10 @@
+// The VM counters as FreeBSD names them under vm.stats.vm: the fault
+// handler's (v_vm_faults, v_zfod, v_cow_faults, v_cow_optim).  Boot code
+// registers them once with the kernel's registry.
+#pragma once
+
+#include <lib/result.h>
+
+class SysctlRegistry;
+
+Result<void> vm_stats_sysctl_register(SysctlRegistry& registry);
