@@ -21,13 +21,13 @@ Result<void> fork_shared(vm_map_entry* e, VmMap& child, VmObjectZone& objects)
     return r;
 }
 
-Result<void> fork_copied(vm_map_entry* e, Pmap& parent_pmap, VmMap& child, TlbFlush& fl)
+Result<void> fork_copied(vm_map_entry* e, Pmap* parent_pmap, VmMap& child, TlbFlush& fl)
 {
     vm_object* copy = nullptr;
     if (e->object) {
         copy = TRY(vm_object_copy(e->object, pages_of(e->offset), pages_of(e->size())));
-        if (e->protection & VM_PROT_WRITE)
-            fl.merge(parent_pmap.protect(VirtAddr(e->start), e->size(),
+        if (parent_pmap && (e->protection & VM_PROT_WRITE))
+            fl.merge(parent_pmap->protect(VirtAddr(e->start), e->size(),
                                          e->protection & ~VM_PROT_WRITE));
     }
     Result<void> r = child.insert(e->start, e->end, copy, 0, e->protection, e->max_protection,
@@ -38,12 +38,12 @@ Result<void> fork_copied(vm_map_entry* e, Pmap& parent_pmap, VmMap& child, TlbFl
 
 } // namespace
 
-Result<TlbFlush> vm_map_fork(VmMap& parent, Pmap& parent_pmap, VmMap& child,
+Result<TlbFlush> vm_map_fork(VmMap& parent, Pmap* parent_pmap, VmMap& child,
                              VmObjectZone& objects)
 {
     KASSERT(child.entry_count() == 0, "forking into a map with %zu entries",
             child.entry_count());
-    TlbFlush fl(parent_pmap.asid(), nullptr);
+    TlbFlush fl;
     for (vm_map_entry* e : parent.entries()) {
         Result<void> r;
         switch (e->inheritance) {

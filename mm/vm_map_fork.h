@@ -17,10 +17,11 @@
 
 class Pmap;
 
-// Fills the empty map `child` from `parent`.  The flush (for the parent's
+// Fills the empty map `child` from `parent`, whose translations are in
+// parent_pmap (nullptr: it has none yet).  The flush (for the parent's
 // pmap) must run before the parent touches memory again.  NoMem: the
 // child's map may hold some entries (its owner frees it), the parent's
 // entries are as they were, and its pmap lost only write permissions that
 // faults give back.
-Result<TlbFlush> vm_map_fork(VmMap& parent, Pmap& parent_pmap, VmMap& child,
+Result<TlbFlush> vm_map_fork(VmMap& parent, Pmap* parent_pmap, VmMap& child,
                              VmObjectZone& objects);

@@ -2,32 +2,64 @@
 
 #include <arch/pte.h>
 #include <lib/kassert.h>
+#include <mm/vm_fault.h>
+#include <mm/vm_map_fork.h>
 
 namespace {
 
-// What a space of these sizes is charged: its private writable pages.
-uint64_t private_bytes(uint64_t dsize, uint64_t ssize)
-{
-    KASSERT(dsize <= UINT64_MAX / arch::PAGE_SIZE - ssize, "vmspace of %lu + %lu pages",
-            static_cast<unsigned long>(dsize), static_cast<unsigned long>(ssize));
-    return (dsize + ssize) * arch::PAGE_SIZE;
-}
-
-void check_live(const vmspace* vm, const char* what)
+void check_live(vmspace* vm, const char* what)
 {
     KASSERT(vm && vm->vm_refcnt > 0, "%s of a freed vmspace", what);
-    KASSERT(vm->vm_charged == private_bytes(vm->vm_dsize, vm->vm_ssize),
-            "%s: vmspace charged %lu bytes for %lu + %lu pages", what,
-            static_cast<unsigned long>(vm->vm_charged), static_cast<unsigned long>(vm->vm_dsize),
-            static_cast<unsigned long>(vm->vm_ssize));
+    KASSERT(vm->vm_charged == vm_map_charge(vm->vm_map, vm->vm_map.min(), vm->vm_map.max()),
+            "%s: vmspace charged %#lx bytes, its private writable entries hold %#lx", what,
+            vm->vm_charged, vm_map_charge(vm->vm_map, vm->vm_map.min(), vm->vm_map.max()));
+}
+
+bool charged_entry(const vm_map_entry* e)
+{
+    return e->inheritance != VmInherit::Share && (e->protection & VM_PROT_WRITE);
+}
+
+// Drops the translations of [start, end), if the space has any.
+void unmap_translations(vmspace* vm, uint64_t start, uint64_t end)
+{
+    if (vm->vm_pmap.table().live()) vm->vm_pmap.remove(VirtAddr(start), end - start).execute();
 }
 
 } // namespace
 
+VmspaceZone::VmspaceZone(const char* name, PageAllocator& pages)
+    : spaces(name, pages), entries("vm_map_entry", pages), objects("vm_object", pages)
+{
+}
+
+size_t VmspaceZone::all_in_use() const
+{
+    return spaces.objects_in_use() + entries.objects_in_use() + objects.objects_in_use();
+}
+
+void VmspaceZone::drain()
+{
+    spaces.zone().drain();
+    entries.zone().drain();
+    objects.zone().drain();
+}
+
+uint64_t vm_map_charge(VmMap& map, uint64_t start, uint64_t end)
+{
+    uint64_t bytes = 0;
+    for (const vm_map_entry* e : map.entries()) {
+        if (e->end <= start || e->start >= end || !charged_entry(e)) continue;
+        const uint64_t lo = e->start > start ? e->start : start;
+        const uint64_t hi = e->end < end ? e->end : end;
+        bytes += hi - lo;
+    }
+    return bytes;
+}
+
 Result<vmspace*> vmspace_alloc(VmspaceZone& zone, CommitAccount& commit)
 {
-    vmspace* vm = TRY(zone.create());
-    vm->vm_zone = &zone;
+    vmspace* vm = TRY(zone.spaces.create(zone));
     vm->vm_commit = &commit;
     return vm;
 }
@@ -35,15 +67,41 @@ Result<vmspace*> vmspace_alloc(VmspaceZone& zone, CommitAccount& commit)
 void vmspace_set_sizes(vmspace* vm, uint64_t tsize, uint64_t dsize, uint64_t ssize)
 {
     check_live(vm, "vmspace_set_sizes");
-    const uint64_t charge = private_bytes(dsize, ssize);
-    if (charge > vm->vm_charged)
-        vm->vm_commit->reserve_force(charge - vm->vm_charged);
-    else
-        vm->vm_commit->release(vm->vm_charged - charge);
     vm->vm_tsize = tsize;
     vm->vm_dsize = dsize;
     vm->vm_ssize = ssize;
-    vm->vm_charged = charge;
+}
+
+Result<void> vmspace_map_anon(vmspace* vm, uint64_t start, uint64_t len, vm_prot_t prot,
+                              VmInherit inherit)
+{
+    check_live(vm, "vmspace_map_anon");
+    if (len == 0 || start > UINT64_MAX - len) return Errno::Inval;
+    const bool charged = inherit != VmInherit::Share && (prot & VM_PROT_WRITE);
+    const uint64_t charge = charged ? len : 0;
+    if (!vm->vm_commit->reserve(charge)) return Errno::NoMem;
+    Result<void> r = vm->vm_map.insert(start, start + len, nullptr, 0, prot, VM_PROT_ALL, inherit);
+    if (!r.ok()) {
+        vm->vm_commit->release(charge);
+        return r.error();
+    }
+    vm->vm_charged += charge;
+    return {};
+}
+
+Result<void> vmspace_unmap(vmspace* vm, uint64_t start, uint64_t len)
+{
+    check_live(vm, "vmspace_unmap");
+    if (len == 0 || start > UINT64_MAX - len) return Errno::Inval;
+    const uint64_t end = start + len;
+    const uint64_t charge = vm_map_charge(vm->vm_map, start, end);
+    // Translations first: the pages may go with the entries.  Dropping
+    // them is harmless if the map then refuses (faults bring them back).
+    unmap_translations(vm, start, end);
+    TRY(vm->vm_map.remove(start, end));
+    vm->vm_commit->release(charge);
+    vm->vm_charged -= charge;
+    return {};
 }
 
 Result<vmspace*> vmspace_fork(vmspace* vm1, uint64_t* mem_charged)
@@ -55,8 +113,17 @@ Result<vmspace*> vmspace_fork(vmspace* vm1, uint64_t* mem_charged)
     vm2->vm_tsize = vm1->vm_tsize;
     vm2->vm_dsize = vm1->vm_dsize;
     vm2->vm_ssize = vm1->vm_ssize;
+    Pmap* pmap1 = vm1->vm_pmap.table().live() ? &vm1->vm_pmap : nullptr;
+    Result<TlbFlush> r = vm_map_fork(vm1->vm_map, pmap1, vm2->vm_map, vm1->vm_zone->objects);
+    if (!r.ok()) {
+        // Neither charged nor ever mapped in a page table: the entries it
+        // got go with it.
+        vm1->vm_zone->spaces.destroy(vm2);
+        return r.error();
+    }
+    r.value().execute();
     // Owed, not yet reserved: the caller reserves (or forces) it.
-    vm2->vm_charged = vm1->vm_charged;
+    vm2->vm_charged = vm_map_charge(vm2->vm_map, vm2->vm_map.min(), vm2->vm_map.max());
     *mem_charged = vm2->vm_charged;
     return vm2;
 }
@@ -72,8 +139,15 @@ void vmspace_free(vmspace* vm)
 {
     check_live(vm, "vmspace_free");
     if (--vm->vm_refcnt > 0) return;
+    VmspaceZone& zone = *vm->vm_zone;
+    // Translations before pages: the map's objects free the pages as the
+    // space is destroyed.  The caller is not running on this table.
+    if (vm->vm_pmap.table().live()) {
+        vm->vm_pmap.destroy().execute();
+        if (zone.asids) vm->vm_pmap.release_asid(*zone.asids);
+    }
     vm->vm_commit->release(vm->vm_charged);
-    vm->vm_zone->destroy(vm);
+    zone.spaces.destroy(vm);
 }
 
 Result<void> vmspace_unshare(vmspace** vmp)
@@ -97,4 +171,15 @@ Result<void> vmspace_unshare(vmspace** vmp)
     *vmp = copy;
     vmspace_free(old); // the shared one keeps its other holders
     return {};
+}
+
+Result<TlbFlush> vmspace_fault(vmspace* vm, VirtAddr va, vm_prot_t access)
+{
+    check_live(vm, "vmspace_fault");
+    VmspaceZone& zone = *vm->vm_zone;
+    if (!vm->vm_pmap.table().live()) {
+        KASSERT(zone.pt_pages && zone.kernel_pt, "vmspace_fault: the zone makes no page tables");
+        vm->vm_pmap = TRY(Pmap::create(*zone.pt_pages, *zone.kernel_pt, 0));
+    }
+    return vm_fault(vm->vm_map, vm->vm_pmap, zone.objects, va, access);
 }

@@ -8,6 +8,7 @@
 #include <kernel/sysctl.h>
 #include <kernel/vm_sysctl.h>
 #include <lib/kassert.h>
+#include <mm/kmem.h>
 
 namespace {
 
@@ -21,6 +22,10 @@ void must(Result<void> r, const char* what)
 void proc_startup(PageAllocator& pages, uint64_t physpages)
 {
     proc_zones_init(pages);
+    // User page tables come from the kernel's table pages and share the
+    // kernel table's upper half.
+    proc_zones().vmspaces.pt_pages = &kernel_pt_pages();
+    proc_zones().vmspaces.kernel_pt = &kernel_pmap();
     fork_limits_init(physpages);
     SysctlRegistry& sysctl = kernel_sysctl();
     must(pid_sysctl_register(sysctl, pid_allocator()), "kern.lastpid and kern.randompid");

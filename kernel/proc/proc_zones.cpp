@@ -22,7 +22,7 @@ size_t ProcZones::objects_in_use() const
 {
     return procs.objects_in_use() + threads.objects_in_use() + creds.objects_in_use() +
            uids.count() + limits.objects_in_use() + sigacts.objects_in_use() +
-           fds.objects_in_use() + vmspaces.objects_in_use() + pgrps.pgrp_count() +
+           fds.objects_in_use() + vmspaces.all_in_use() + pgrps.pgrp_count() +
            pgrps.session_count();
 }
 
@@ -30,9 +30,9 @@ void ProcZones::drain()
 {
     Zone* const all[] = {&procs.zone(),       &threads.zone(),     &creds.zone(),
                          &uids.zone().zone(), &limits.zone(),      &sigacts.zone(),
-                         &fds.files.zone(),   &fds.tables.zone(),  &fds.leaders.zone(),
-                         &vmspaces.zone()};
+                         &fds.files.zone(),   &fds.tables.zone(),  &fds.leaders.zone()};
     for (Zone* z : all) z->drain();
+    vmspaces.drain();
     pgrps.drain();
 }
 

@@ -85,6 +85,8 @@ struct ProcWorld {
                     .ok());
         kmem_install({&pages, km, &src, &pt});
         proc_zones_init(pages);
+        proc_zones().vmspaces.pt_pages = &src;
+        proc_zones().vmspaces.kernel_pt = &pt;
         fork_limits().configure(maxproc);
         set_fork_fail_pause(count_pause);
         g_pauses = 0;
@@ -117,7 +119,7 @@ struct ProcWorld {
         CHECK(z.limits.objects_in_use() == 0);
         CHECK(z.sigacts.objects_in_use() == 0);
         CHECK(z.fds.objects_in_use() == 0);
-        CHECK(z.vmspaces.objects_in_use() == 0);
+        CHECK(z.vmspaces.all_in_use() == 0);
         CHECK(z.pgrps.pgrp_count() + z.pgrps.session_count() == 0);
         proc_zones_fini();
         CHECK(kernel_kstacks().in_use() == 0);

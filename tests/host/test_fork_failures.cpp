@@ -96,7 +96,12 @@ constexpr int FLAG_SETS[] = {
     RFFDG | RFPROC | RFHIGHPID,      // the high-pid range
 };
 
-// Gives proc0 something for fork to copy: open files, private memory.
+constexpr uint64_t TEXT = 0x10000, DATA = 0x1000000, STACK = 0x3000000, SHARED = 0x4000000;
+
+// Gives proc0 something for fork to copy: open files, and memory laid out
+// as exec would (text, data, stack: 10 private writable pages to charge)
+// plus shared memory, with some pages touched so that fork copies objects
+// and their pages.
 void furnish_proc0()
 {
     ProcZones& z = proc_zones();
@@ -105,7 +110,15 @@ void furnish_proc0()
         REQUIRE(finstall(proc0.p_fd, fp, 0).ok());
         fdrop(fp);
     }
-    vmspace_set_sizes(proc0.p_vmspace, 4, 8, 2);
+    vmspace* vm = proc0.p_vmspace;
+    const vm_prot_t rw = VM_PROT_READ | VM_PROT_WRITE;
+    REQUIRE(vmspace_map_anon(vm, TEXT, 4 * PG, VM_PROT_READ | VM_PROT_EXECUTE).ok());
+    REQUIRE(vmspace_map_anon(vm, DATA, 8 * PG, rw).ok());
+    REQUIRE(vmspace_map_anon(vm, STACK, 2 * PG, rw).ok());
+    REQUIRE(vmspace_map_anon(vm, SHARED, 2 * PG, rw, VmInherit::Share).ok());
+    vmspace_set_sizes(vm, 4, 8, 2);
+    for (uint64_t va : {DATA, DATA + 3 * PG, DATA + 7 * PG, SHARED})
+        vmspace_fault(vm, VirtAddr(va), VM_PROT_WRITE).value().execute();
 }
 
 // proc0's leader record, made by its first fork that shared its table,
@@ -120,7 +133,9 @@ void drop_leader_record()
 void unfurnish_proc0()
 {
     for (int fd = 0; fd < 3; fd++) CHECK(fdclose(proc0.p_fd, fd) == Errno::Ok);
-    vmspace_set_sizes(proc0.p_vmspace, 0, 0, 0);
+    vmspace* vm = proc0.p_vmspace;
+    REQUIRE(vmspace_unmap(vm, VM_MIN_USER_ADDRESS, VM_MAX_USER_ADDRESS - VM_MIN_USER_ADDRESS).ok());
+    vmspace_set_sizes(vm, 0, 0, 0);
     drop_leader_record();
 }
 
@@ -148,6 +163,8 @@ std::vector<Source> sources(ProcWorld& w)
         {"proc zone", [&z](long n) { z.procs.fail_after(n); }},
         {"thread zone", [&z](long n) { z.threads.fail_after(n); }},
         {"vmspace zone", [&z](long n) { z.vmspaces.fail_after(n); }},
+        {"map entry zone", [&z](long n) { z.vmspaces.entries.fail_after(n); }},
+        {"vm object zone", [&z](long n) { z.vmspaces.objects.fail_after(n); }},
         {"commit reservation", [](long n) { kernel_commit().fail_after(n); }},
         {"sigacts zone", [&z](long n) { z.sigacts.fail_after(n); }},
         {"file zone", [&z](long n) { z.fds.files.fail_after(n); }},
@@ -185,9 +202,13 @@ TEST_CASE("fork1: a failure at any allocation of any kind unwinds everything, pa
                 REQUIRE(n < 200); // fork1 must succeed once nothing is injected
             }
             // Every flag set allocates from the page allocator and the
-            // proc and thread zones; the rest depend on the flags.
-            if (std::string(src.name) == "page allocator" || std::string(src.name) == "proc zone")
+            // proc and thread zones; a copied address space also takes
+            // map entries and objects (proc0's data pages were touched).
+            const std::string name = src.name;
+            if (name == "page allocator" || name == "proc zone" || name == "thread zone")
                 CHECK(failures > 0);
+            if (name == "map entry zone" || name == "vm object zone")
+                CHECK((failures > 0) == !(flags & RFMEM));
         }
     }
     unfurnish_proc0();

@@ -16,6 +16,7 @@
 #include <mm/vm_map.h>
 #include <mm/vm_map_fork.h>
 #include <mm/vm_object.h>
+#include <mm/vmspace.h>
 
 #include <memory>
 #include <string.h>
@@ -185,7 +186,7 @@ TEST_CASE("fork: private pages are shared read-only, and a write on either side 
     const uint64_t pages_before_fork = env.mem.pages.pages_in_use();
 
     Space child(env.entries, env.src, env.kernel, 2);
-    vm_map_fork(parent.map, parent.pmap, child.map, env.objects).value().execute();
+    vm_map_fork(parent.map, &parent.pmap, child.map, env.objects).value().execute();
     // Nothing copied at fork: the child's object holds the same pages.
     CHECK(env.mem.pages.pages_in_use() - pages_before_fork < 8);
     const VmFaultStats st0 = vm_fault_stats();
@@ -232,7 +233,7 @@ TEST_CASE("fork: shared memory stays shared, even for pages first touched after 
     env.map_anon(parent, 0x200000, 0x204000, RW, VmInherit::Share);
     env.write(parent, 0x200000, 1);
     Space child(env.entries, env.src, env.kernel, 2);
-    vm_map_fork(parent.map, parent.pmap, child.map, env.objects).value().execute();
+    vm_map_fork(parent.map, &parent.pmap, child.map, env.objects).value().execute();
     env.run(child);
     CHECK(env.read(child, 0x200000) == 1);
     env.write(child, 0x200000, 2);      // no copy: the parent sees it
@@ -260,7 +261,7 @@ TEST_CASE("fork: VM_INHERIT_NONE leaves a hole; untouched private memory stays u
     env.write(parent, 0x100000, 1);
     Space child(env.entries, env.src, env.kernel, 2);
     const uint64_t objects0 = env.objects.objects_in_use();
-    vm_map_fork(parent.map, parent.pmap, child.map, env.objects).value().execute();
+    vm_map_fork(parent.map, &parent.pmap, child.map, env.objects).value().execute();
     CHECK(env.objects.objects_in_use() == objects0); // nothing to copy
     CHECK(child.map.lookup(0x100000) == nullptr);
     REQUIRE(child.map.lookup(0x300000) != nullptr);
@@ -305,7 +306,7 @@ TEST_CASE("vm_fault and fork: every allocation failure is ENOMEM and a retry com
         env.objects.zone().drain();
         env.entries.zone().drain();
         env.mem.pages.fail_after(n);
-        Result<TlbFlush> r = vm_map_fork(parent.map, parent.pmap, child.map, env.objects);
+        Result<TlbFlush> r = vm_map_fork(parent.map, &parent.pmap, child.map, env.objects);
         env.mem.pages.fail_after(-1);
         if (r.ok()) {
             r.value().execute();
@@ -432,4 +433,87 @@ TEST_CASE("vm.stats.vm: the fault counters are readable by name and follow the f
     CHECK(registry->write("vm.stats.vm.v_zfod", 0, true).error() == Errno::Perm);
     env.destroy(s);
     env.check_baseline();
+}
+
+namespace {
+
+// A user access in a vmspace: as VmEnv::access, faulting through
+// vmspace_fault (which makes the page table on the first fault).
+Errno vm_access(VmEnv& env, vmspace* vm, uint64_t va, Access a, uint64_t* value)
+{
+    for (int tries = 0; tries < 2; tries++) {
+        if (vm->vm_pmap.table().live()) {
+            env.sim.set_satp(vm->vm_pmap.table().root(), vm->vm_pmap.asid());
+            const SimResult r = env.sim.translate(VirtAddr(va), a, Priv::User);
+            if (r.ok()) {
+                auto* p = static_cast<uint64_t*>(arch::phys_to_virt(r.pa));
+                if (a == Access::Write)
+                    *p = *value;
+                else
+                    *value = *p;
+                return Errno::Ok;
+            }
+        }
+        const vm_prot_t want = a == Access::Write ? VM_PROT_WRITE : VM_PROT_READ;
+        Result<TlbFlush> f = vmspace_fault(vm, VirtAddr(va), want);
+        if (!f.ok()) return f.error();
+        f.value().execute();
+    }
+    FAIL("the access still faults after vmspace_fault mapped it");
+    return Errno::Fault;
+}
+
+} // namespace
+
+TEST_CASE("vmspace_fork: parent and child read the same data; a write on either side stays its own")
+{
+    VmEnv env;
+    VmspaceZone zone("vmspace", env.mem.pages);
+    zone.pt_pages = &env.src;
+    zone.kernel_pt = &env.kernel;
+    CommitAccount commit;
+    vmspace* parent = vmspace_alloc(zone, commit).value();
+    REQUIRE(vmspace_map_anon(parent, 0x100000, 16 * PG, RW).ok());
+    for (uint64_t i = 0; i < 16; i++) {
+        uint64_t v = 1000 + i;
+        REQUIRE(vm_access(env, parent, 0x100000 + i * PG, Access::Write, &v) == Errno::Ok);
+    }
+    env.sim.flush_all(); // both spaces run as ASID 0 here: a switch flushes
+    uint64_t charged = 0;
+    vmspace* child = vmspace_fork(parent, &charged).value();
+    REQUIRE(commit.reserve(charged));
+    CHECK(charged == 16 * PG);
+    // Every page is shared until written.
+    for (uint64_t i = 0; i < 16; i++) {
+        uint64_t v = 0;
+        env.sim.flush_all();
+        REQUIRE(vm_access(env, child, 0x100000 + i * PG, Access::Read, &v) == Errno::Ok);
+        CHECK(v == 1000 + i);
+    }
+    const uint64_t copies0 = vm_fault_stats().v_cow_faults;
+    for (uint64_t i = 0; i < 16; i += 2) { // the child writes the even pages
+        uint64_t v = 2000 + i;
+        REQUIRE(vm_access(env, child, 0x100000 + i * PG, Access::Write, &v) == Errno::Ok);
+    }
+    env.sim.flush_all();
+    for (uint64_t i = 1; i < 16; i += 2) { // the parent the odd ones
+        uint64_t v = 3000 + i;
+        REQUIRE(vm_access(env, parent, 0x100000 + i * PG, Access::Write, &v) == Errno::Ok);
+    }
+    CHECK(vm_fault_stats().v_cow_faults == copies0 + 16);
+    for (uint64_t i = 0; i < 16; i++) {
+        uint64_t pv = 0, cv = 0;
+        env.sim.flush_all();
+        REQUIRE(vm_access(env, parent, 0x100000 + i * PG, Access::Read, &pv) == Errno::Ok);
+        env.sim.flush_all();
+        REQUIRE(vm_access(env, child, 0x100000 + i * PG, Access::Read, &cv) == Errno::Ok);
+        CHECK(pv == (i % 2 ? 3000 + i : 1000 + i));
+        CHECK(cv == (i % 2 ? 1000 + i : 2000 + i));
+    }
+    vmspace_free(child);
+    vmspace_free(parent);
+    CHECK(commit.reserved() == 0);
+    CHECK(zone.all_in_use() == 0);
+    zone.drain();
+    env.check_baseline(); // every page, table and node given back
 }

@@ -1,8 +1,8 @@
 // Commit accounting (CommitAccount: swap_reserve / swap_reserve_force /
-// swap_release) and the minimal vmspace: alloc, sizes and their charge,
-// fork (the charge owed, fork1's reserve-or-force contract), hold/free,
-// unshare, in the default and the strict overcommit modes, with failures
-// injected in the zone and in the reservation.
+// swap_release) and the vmspace: alloc, anonymous mappings and their
+// charge, fork (the charge owed, fork1's reserve-or-force contract),
+// hold/free, unshare, in the default and the strict overcommit modes, with
+// failures injected in the zone and in the reservation.
 #include "mem_test_util.h"
 
 #include <mm/swap_reserve.h>
@@ -19,16 +19,27 @@ struct VmEnv {
 
     ~VmEnv()
     {
-        CHECK(zone.objects_in_use() == 0);
+        CHECK(zone.all_in_use() == 0);
         CHECK(commit.reserved() == 0);
     }
 
+    // A space laid out as exec lays one out: t pages of text (read and
+    // execute: not charged), d of data and s of stack (private and
+    // writable: charged).
     vmspace* make(uint64_t t, uint64_t d, uint64_t s)
     {
         vmspace* vm = vmspace_alloc(zone, commit).value();
+        const vm_prot_t rw = VM_PROT_READ | VM_PROT_WRITE;
+        if (t) REQUIRE(vmspace_map_anon(vm, TEXT, t * PG, VM_PROT_READ | VM_PROT_EXECUTE).ok());
+        if (d) REQUIRE(vmspace_map_anon(vm, DATA, d * PG, rw).ok());
+        if (s) REQUIRE(vmspace_map_anon(vm, STACK_TOP - s * PG, s * PG, rw).ok());
         vmspace_set_sizes(vm, t, d, s);
         return vm;
     }
+
+    static constexpr uint64_t TEXT = 0x10000;
+    static constexpr uint64_t DATA = 0x1000000;
+    static constexpr uint64_t STACK_TOP = 0x3f00000000;
 };
 
 // fork1's sequence for the copy: vmspace_fork, then reserve or force.
@@ -169,27 +180,60 @@ TEST_CASE("vmspace: alloc gives an empty space with one reference")
     CHECK(env.zone.objects_in_use() == 0);
 }
 
-TEST_CASE("vmspace: sizes charge data and stack, not text, and the last free releases")
+TEST_CASE("vmspace: private writable mappings are charged, text and shared memory are not")
 {
     VmEnv env;
     vmspace* vm = env.make(5, 7, 3);
     CHECK(vm->vm_tsize == 5);
     CHECK(vm->vm_dsize == 7);
     CHECK(vm->vm_ssize == 3);
+    CHECK(vm->vm_map.entry_count() == 3);
     CHECK(vm->vm_charged == 10 * PG);
     CHECK(env.commit.reserved() == 10 * PG);
 
-    vmspace_set_sizes(vm, 5, 2, 1); // shrinking gives the difference back
-    CHECK(vm->vm_charged == 3 * PG);
-    CHECK(env.commit.reserved() == 3 * PG);
+    // Shared memory is charged to nobody (FreeBSD charges its object once;
+    // Sprig not at all).
+    REQUIRE(vmspace_map_anon(vm, 0x2000000, 4 * PG, VM_PROT_READ | VM_PROT_WRITE,
+                             VmInherit::Share).ok());
+    CHECK(vm->vm_charged == 10 * PG);
 
-    // exec forces its charge: a strict account over its limit still takes it.
-    env.commit.set_strict(true);
-    vmspace_set_sizes(vm, 1, 20, 4);
-    CHECK(env.commit.reserved() == 24 * PG);
+    // Unmapping part of the data and all of the stack gives their charge back.
+    REQUIRE(vmspace_unmap(vm, VmEnv::DATA + 2 * PG, 5 * PG).ok());
+    REQUIRE(vmspace_unmap(vm, VmEnv::STACK_TOP - 3 * PG, 3 * PG).ok());
+    CHECK(vm->vm_charged == 2 * PG);
+    CHECK(env.commit.reserved() == 2 * PG);
+    // Unmapping a hole changes nothing; bad ranges are EINVAL.
+    REQUIRE(vmspace_unmap(vm, 0x3000000, PG).ok());
+    CHECK(vmspace_unmap(vm, 0x3000000, 0).error() == Errno::Inval);
+    CHECK(vmspace_unmap(vm, 0x3000800, PG).error() == Errno::Inval);
+    CHECK(env.commit.reserved() == 2 * PG);
 
     vmspace_free(vm);
     CHECK(env.commit.reserved() == 0);
+}
+
+TEST_CASE("vmspace: strict mode refuses a mapping that does not fit, and changes nothing")
+{
+    VmEnv env;
+    vmspace* vm = env.make(1, 4, 0);
+    env.commit.set_strict(true);
+    env.commit.set_limit(6 * PG);
+    const vm_prot_t rw = VM_PROT_READ | VM_PROT_WRITE;
+    CHECK(vmspace_map_anon(vm, 0x2000000, 3 * PG, rw).error() == Errno::NoMem);
+    CHECK(vm->vm_map.lookup(0x2000000) == nullptr);
+    CHECK(env.commit.reserved() == 4 * PG);
+    // Read-only and shared mappings need no reservation.
+    REQUIRE(vmspace_map_anon(vm, 0x2000000, 3 * PG, VM_PROT_READ).ok());
+    REQUIRE(vmspace_map_anon(vm, 0x3000000, 3 * PG, rw, VmInherit::Share).ok());
+    REQUIRE(vmspace_map_anon(vm, 0x4000000, 2 * PG, rw).ok()); // exactly the limit
+    CHECK(env.commit.reserved() == 6 * PG);
+    // A refused insert gives its reservation back: overlap, then bad range.
+    env.commit.set_strict(false);
+    CHECK(vmspace_map_anon(vm, 0x4000000, PG, rw).error() == Errno::NoMem);
+    CHECK(vmspace_map_anon(vm, 0x4800800, PG, rw).error() == Errno::Inval);
+    CHECK(vmspace_map_anon(vm, ~uint64_t{0} - PG, 2 * PG, rw).error() == Errno::Inval);
+    CHECK(env.commit.reserved() == 6 * PG);
+    vmspace_free(vm);
 }
 
 TEST_CASE("vmspace: hold shares, free drops references, only the last releases")
@@ -426,7 +470,7 @@ TEST_CASE("vmspace: unshare with a failure injected in the zone or the reservati
         CHECK(env.commit.reserved() == reserved);
         CHECK(env.zone.objects_in_use() == 1);
     }
-    CHECK(env.zone.zone().injected_failures() == 1);
+    CHECK(env.zone.spaces.zone().injected_failures() == 1);
     CHECK(env.commit.injected_failures() == 1);
 
     CHECK(vmspace_unshare(&mine).ok()); // nothing injected any more
