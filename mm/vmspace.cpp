@@ -1,11 +1,14 @@
 #include <mm/vmspace.h>
 
+#include <arch/machdep.h>
 #include <arch/pte.h>
 #include <lib/kassert.h>
 #include <mm/vm_fault.h>
 #include <mm/vm_map_fork.h>
 
 namespace {
+
+vmspace* g_active = nullptr;
 
 void check_live(vmspace* vm, const char* what)
 {
@@ -61,6 +64,14 @@ Result<vmspace*> vmspace_alloc(VmspaceZone& zone, CommitAccount& commit)
 {
     vmspace* vm = TRY(zone.spaces.create(zone));
     vm->vm_commit = &commit;
+    if (zone.pt_pages) {
+        Result<Pmap> pm = Pmap::create(*zone.pt_pages, *zone.kernel_pt, 0);
+        if (!pm.ok()) {
+            zone.spaces.destroy(vm);
+            return pm.error();
+        }
+        vm->vm_pmap = pm.release_value();
+    }
     return vm;
 }
 
@@ -116,8 +127,9 @@ Result<vmspace*> vmspace_fork(vmspace* vm1, uint64_t* mem_charged)
     Pmap* pmap1 = vm1->vm_pmap.table().live() ? &vm1->vm_pmap : nullptr;
     Result<TlbFlush> r = vm_map_fork(vm1->vm_map, pmap1, vm2->vm_map, vm1->vm_zone->objects);
     if (!r.ok()) {
-        // Neither charged nor ever mapped in a page table: the entries it
-        // got go with it.
+        // Neither charged nor ever run: its entries and its empty
+        // table go with it.
+        if (vm2->vm_pmap.table().live()) vm2->vm_pmap.destroy().dismiss();
         vm1->vm_zone->spaces.destroy(vm2);
         return r.error();
     }
@@ -140,8 +152,9 @@ void vmspace_free(vmspace* vm)
     check_live(vm, "vmspace_free");
     if (--vm->vm_refcnt > 0) return;
     VmspaceZone& zone = *vm->vm_zone;
+    if (g_active == vm) vmspace_activate(nullptr);
     // Translations before pages: the map's objects free the pages as the
-    // space is destroyed.  The caller is not running on this table.
+    // space is destroyed.
     if (vm->vm_pmap.table().live()) {
         vm->vm_pmap.destroy().execute();
         if (zone.asids) vm->vm_pmap.release_asid(*zone.asids);
@@ -176,10 +189,22 @@ Result<void> vmspace_unshare(vmspace** vmp)
 Result<TlbFlush> vmspace_fault(vmspace* vm, VirtAddr va, vm_prot_t access)
 {
     check_live(vm, "vmspace_fault");
-    VmspaceZone& zone = *vm->vm_zone;
-    if (!vm->vm_pmap.table().live()) {
-        KASSERT(zone.pt_pages && zone.kernel_pt, "vmspace_fault: the zone makes no page tables");
-        vm->vm_pmap = TRY(Pmap::create(*zone.pt_pages, *zone.kernel_pt, 0));
-    }
-    return vm_fault(vm->vm_map, vm->vm_pmap, zone.objects, va, access);
+    KASSERT(vm->vm_pmap.table().live(), "vmspace_fault in a space without a page table");
+    return vm_fault(vm->vm_map, vm->vm_pmap, vm->vm_zone->objects, va, access);
 }
+
+void vmspace_activate(vmspace* vm)
+{
+    if (vm == g_active) return;
+    if (!vm || !vm->vm_pmap.table().live()) {
+        arch::set_page_table(PhysAddr(), 0, false);
+        g_active = nullptr;
+        return;
+    }
+    AsidAllocator* asids = vm->vm_zone->asids;
+    const bool flush_all = asids ? vm->vm_pmap.activate(*asids) : true;
+    arch::set_page_table(vm->vm_pmap.table().root(), vm->vm_pmap.asid(), flush_all);
+    g_active = vm;
+}
+
+vmspace* vmspace_active() { return g_active; }

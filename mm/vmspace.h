@@ -41,10 +41,12 @@ struct VmspaceZone {
     VmMapEntryZone entries;
     VmObjectZone objects;
     // Where user page tables come from, and the kernel table whose kernel
-    // half they share; unset (host tests of accounting alone): a space
-    // never gets a page table, and vmspace_fault is not allowed.
+    // half they share; unset (host tests of accounting alone): spaces get
+    // no page table, and vmspace_fault is not allowed.
     PtPageSource* pt_pages = nullptr;
     PageTable* kernel_pt = nullptr;
+    // The hart's ASIDs; unset: every space runs as ASID 0 and each switch
+    // flushes the whole TLB.
     AsidAllocator* asids = nullptr;
 
     // Spaces in use.
@@ -72,11 +74,13 @@ struct vmspace {
     VmspaceZone* vm_zone;
     CommitAccount* vm_commit = nullptr;
     VmMap vm_map;
-    Pmap vm_pmap; // no table until the first fault
+    Pmap vm_pmap; // made with the space when its zone makes page tables
 };
 
 // An empty space (no entries, nothing charged), one reference, charging to
-// `commit` (vmspace_alloc).  NoMem when the zone cannot grow.
+// `commit`, with an empty user page table when the zone makes them
+// (vmspace_alloc, pmap_pinit).  NoMem when the zone or the table pages
+// run out.
 Result<vmspace*> vmspace_alloc(VmspaceZone& zone, CommitAccount& commit);
 
 // Records the text, data and stack sizes in pages, as exec does (FreeBSD
@@ -119,8 +123,18 @@ Result<vmspace*> vmspace_fork(vmspace* vm1, uint64_t* mem_charged);
 vmspace* vmspace_hold(vmspace* vm);
 
 // Drops a reference; the last one releases vm_charged, the translations,
-// the map (and so the pages) and the space.
+// the map (and so the pages) and the space.  If the hart runs on the
+// space's table, it is moved to the kernel's first.
 void vmspace_free(vmspace* vm);
+
+// Before the hart runs a thread of vm (the scheduler calls this on every
+// switch to a process's thread; pmap_activate): satp names vm's table,
+// with an ASID valid for the current generation, and the TLB is flushed
+// whole when the ASIDs say so.  Nothing happens when vm is already the
+// active space, or has no table.  nullptr: the kernel's table.
+void vmspace_activate(vmspace* vm);
+// The space the hart runs on (nullptr: the kernel's table).
+vmspace* vmspace_active();
 
 // Whether more than one process uses vm.
 inline bool vmspace_shared(const vmspace* vm) { return vm->vm_refcnt > 1; }
@@ -133,8 +147,8 @@ inline bool vmspace_shared(const vmspace* vm) { return vm->vm_refcnt > 1; }
 // they were.
 Result<void> vmspace_unshare(vmspace** vmp);
 
-// A user page fault in vm (vm_fault over its map and page table, made on
-// the first fault).  The flush must run before the access is retried.
+// A user page fault in vm (vm_fault over its map and page table).  The
+// flush must run before the access is retried.
 // Errors as vm_fault's: Fault, Acces, NoMem.
 Result<TlbFlush> vmspace_fault(vmspace* vm, VirtAddr va, vm_prot_t access);
 

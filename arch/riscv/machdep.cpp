@@ -2,7 +2,10 @@
 #include <arch/csr.h>
 #include <arch/machdep.h>
 
+#include "pmap_bootstrap.h"
 #include "sbi.h"
+
+#include <mm/kmem.h>
 
 namespace arch {
 
@@ -49,6 +52,24 @@ void tlb_flush_asid(uint16_t asid)
 }
 
 void tlb_flush_all() { riscv::sfence_vma_all(); }
+
+void set_page_table(PhysAddr root, uint16_t asid, bool flush_all)
+{
+    if (root.value() == 0) {
+        root = kernel_pmap().root();
+        asid = 0;
+    }
+    const uint64_t satp = riscv::SATP_MODE_SV39 |
+                          (uint64_t{asid} << riscv::SATP_ASID_SHIFT) |
+                          (root.value() >> arch::PAGE_SHIFT);
+    csr_write(satp, satp);
+    if (flush_all) riscv::sfence_vma_all();
+}
+
+unsigned asid_bits() { return riscv::asid_bits(); }
+
+void user_access_begin() { csr_set(sstatus, riscv::SSTATUS_SUM); }
+void user_access_end() { csr_clear(sstatus, riscv::SSTATUS_SUM); }
 
 [[noreturn]] void halt(bool failure)
 {

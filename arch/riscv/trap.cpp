@@ -3,8 +3,10 @@
 #include <arch/csr.h>
 #include <arch/machdep.h>
 #include <kernel/console.h>
+#include <kernel/proc/proc.h>
 #include <kernel/sched/sched.h>
 #include <lib/kassert.h>
+#include <mm/vmspace.h>
 
 #include "backtrace.h"
 #include "timer.h"
@@ -31,6 +33,28 @@ void interrupt(arch::TrapFrame& tf)
     case Irq::Software: csr_clear(sip, SIE_SSIE); return;
     }
     panic("unexpected interrupt: scause %#lx", tf.scause);
+}
+
+// A kernel access to user memory (SUM on, as copyin sets it) that
+// faults is resolved as the same access from user mode would be: zero
+// fill and copy-on-write must work under copyin too.  What the VM cannot
+// resolve stays a kernel fault (copyin's EFAULT recovery comes with the
+// system calls).
+bool user_fault_from_kernel(const arch::TrapFrame& tf)
+{
+    if (!(tf.sstatus & SSTATUS_SUM) || tf.stval >= arch::USER_TOP) return false;
+    vm_prot_t access;
+    switch (static_cast<Exc>(tf.scause)) {
+    case Exc::LoadPageFault: access = VM_PROT_READ; break;
+    case Exc::StorePageFault: access = VM_PROT_WRITE; break;
+    default: return false;
+    }
+    thread* td = curthread();
+    if (!td || !td->td_proc || !td->td_proc->p_vmspace) return false;
+    Result<TlbFlush> r = vmspace_fault(td->td_proc->p_vmspace, VirtAddr(tf.stval), access);
+    if (!r.ok()) return false;
+    r.value().execute();
+    return true;
 }
 
 [[noreturn]] void kernel_fault(arch::TrapFrame& tf)
@@ -95,7 +119,10 @@ extern "C" void trap_handler(arch::TrapFrame* tf)
         sched_preempt_point();
         return;
     }
-    if (tf->sstatus & SSTATUS_SPP) kernel_fault(*tf);
+    if (tf->sstatus & SSTATUS_SPP) {
+        if (user_fault_from_kernel(*tf)) return; // retried on return
+        kernel_fault(*tf);
+    }
     // There is no user mode yet (the user-space issue adds it).
     set_panic_frame(tf);
     panic("trap from user mode: %s at sepc %#lx", cause_name(tf->scause), tf->sepc);

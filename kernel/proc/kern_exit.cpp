@@ -62,9 +62,11 @@ void proc_exit_release(proc* p)
         fdfree(p->p_fd);
         p->p_fd = nullptr;
     }
-    if (p->p_vmspace) {
-        vmspace_free(p->p_vmspace);
+    if (vmspace* vm = p->p_vmspace) {
+        // Off the process first: a switch back to it must not find a
+        // freed space (the scheduler activates p_vmspace).
         p->p_vmspace = nullptr;
+        vmspace_free(vm);
     }
     if (p->p_textvp) {
         vrele(p->p_textvp);

@@ -8,6 +8,8 @@
 #include <kernel/sysctl.h>
 #include <kernel/vm_sysctl.h>
 #include <lib/kassert.h>
+#include <arch/machdep.h>
+#include <mm/asid.h>
 #include <mm/kmem.h>
 
 namespace {
@@ -24,8 +26,10 @@ void proc_startup(PageAllocator& pages, uint64_t physpages)
     proc_zones_init(pages);
     // User page tables come from the kernel's table pages and share the
     // kernel table's upper half.
+    static AsidAllocator asids(arch::asid_bits());
     proc_zones().vmspaces.pt_pages = &kernel_pt_pages();
     proc_zones().vmspaces.kernel_pt = &kernel_pmap();
+    proc_zones().vmspaces.asids = &asids;
     fork_limits_init(physpages);
     SysctlRegistry& sysctl = kernel_sysctl();
     must(pid_sysctl_register(sysctl, pid_allocator()), "kern.lastpid and kern.randompid");

@@ -13,11 +13,17 @@
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/proc_table.h>
 #include <kernel/proc/proc_zones.h>
+#include <lib/format.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>
 #include <kernel/sched/sleep.h>
 #include <kernel/selftest.h>
+#include <arch/machdep.h>
+#include <mm/intr_off.h>
+#include <mm/kmem.h>
 #include <mm/kstack.h>
+#include <mm/vm_fault.h>
+#include <mm/vmspace.h>
 #include <mm/swap_reserve.h>
 
 namespace {
@@ -274,6 +280,114 @@ bool kproc_runs(char* why, size_t len)
     return back_at(b, why, len);
 }
 
+// --- Copy-on-write through the MMU ------------------------------------------
+//
+// A child maps anonymous memory in its own address space and writes it
+// from the kernel with SUM on (each first touch faults and is zero-filled
+// through the trap handler), then forks a grandchild and at once writes
+// the even pages (copied: the grandchild still shares them).  The
+// grandchild must still read the old values there; it writes the odd
+// pages (copied too).  Once it is gone the child sees its own values
+// everywhere, and its writes to the odd pages take them back without a
+// copy.
+
+constexpr uint64_t COW_BASE = 0x10000000;
+constexpr uint64_t COW_PAGES = 64;
+char g_cow_why[120];
+
+volatile uint64_t* cow_word(uint64_t i)
+{
+    return reinterpret_cast<volatile uint64_t*>(COW_BASE + i * arch::PAGE_SIZE + 8 * (i % 8));
+}
+
+// Page i holds even_base + i (even i) or odd_base + i (odd i).
+bool cow_check(uint64_t even_base, uint64_t odd_base, const char* who)
+{
+    arch::user_access_begin();
+    bool ok = true;
+    for (uint64_t i = 0; i < COW_PAGES && ok; i++) {
+        const uint64_t want = (i % 2 ? odd_base : even_base) + i;
+        const uint64_t got = *cow_word(i);
+        if (got != want) {
+            snformat(g_cow_why, sizeof g_cow_why, "%s: page %lu holds %lu, not %lu", who, i, got,
+                     want);
+            ok = false;
+        }
+    }
+    arch::user_access_end();
+    return ok;
+}
+
+void cow_write(uint64_t first, uint64_t step, uint64_t base)
+{
+    arch::user_access_begin();
+    for (uint64_t i = first; i < COW_PAGES; i += step) *cow_word(i) = base + i;
+    arch::user_access_end();
+}
+
+void cow_grandchild(void*)
+{
+    int code = 0;
+    if (!cow_check(100, 100, "grandchild")) code = 1;
+    cow_write(1, 2, 7000);
+    if (!code && !cow_check(100, 7000, "grandchild after writing")) code = 2;
+    exit1(curthread(), W_EXITCODE(code, 0));
+}
+
+void cow_child(void*)
+{
+    thread* td = curthread();
+    auto done = [td](int code) { exit1(td, W_EXITCODE(code, 0)); };
+    if (!vmspace_map_anon(td->td_proc->p_vmspace, COW_BASE, COW_PAGES * arch::PAGE_SIZE,
+                          VM_PROT_READ | VM_PROT_WRITE).ok())
+        done(10);
+    const VmFaultStats f0 = vm_fault_stats();
+    cow_write(0, 1, 100);
+    if (vm_fault_stats().v_zfod - f0.v_zfod != COW_PAGES) done(11);
+    fork_req fr;
+    fr.fr_flags = RFFDG | RFPROC;
+    fr.fr_func = cow_grandchild;
+    Result<proc*> r = fork1(td, fr);
+    if (!r.ok()) done(12);
+    const pid_t pid = r.value()->p_pid;
+    cow_write(0, 2, 9000); // while the grandchild still shares them
+    int st = -1;
+    if (!kern_wait(td, pid, &st, 0).ok() || !WIFEXITED(st)) done(13);
+    if (WEXITSTATUS(st) != 0) done(20 + WEXITSTATUS(st));
+    if (vm_fault_stats().v_cow_faults - f0.v_cow_faults != COW_PAGES) done(14);
+    if (!cow_check(9000, 100, "child after the grandchild")) done(15);
+    cow_write(1, 2, 5000); // odd pages: no longer shared
+    if (vm_fault_stats().v_cow_faults - f0.v_cow_faults != COW_PAGES) done(16);
+    if (vm_fault_stats().v_cow_optim - f0.v_cow_optim != COW_PAGES / 2) done(17);
+    if (!cow_check(9000, 5000, "child at the end")) done(18);
+    done(0);
+}
+
+// Free pages, counting the pre-zeroed pool as free (pagezero moves pages
+// between the two at any time), with the process zones' caches drained.
+uint64_t free_pages_now()
+{
+    IntrOff off;
+    proc_zones().drain();
+    const ZeroPool* zp = kmem_zero_pool();
+    return vm_pages().free_pages() + (zp ? zp->size() : 0);
+}
+
+bool cow_fork(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    const uint64_t free0 = free_pages_now();
+    g_cow_why[0] = 0;
+    Result<proc*> r = spawn(RFFDG | RFPROC, cow_child);
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    const int st = reap(r.value()->p_pid);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 0, "child failed at step %d %s",
+                     WEXITSTATUS(st), g_cow_why);
+    SELFTEST_FAIL_IF(free_pages_now() != free0, "%lu free pages, %lu before", free_pages_now(),
+                     free0);
+    return back_at(b, why, len);
+}
+
 const SelftestCase cases[] = {
     {"fork: the child runs, exits 7, is reaped", fork_and_reap},
     {"vfork: the parent sleeps until its child exits", vfork_waits},
@@ -283,6 +397,7 @@ const SelftestCase cases[] = {
     {"up to 64 children at once, reaped in reverse", many_children},
     {"maxproc: root forks until EAGAIN", maxproc_limit},
     {"kproc_create: a kernel process runs and init reaps it", kproc_runs},
+    {"copy-on-write fork: each side keeps its own writes", cow_fork},
 };
 
 } // namespace

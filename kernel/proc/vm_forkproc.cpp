@@ -3,6 +3,7 @@
 #include <abi/unistd.h>
 #include <arch/vm_machdep.h>
 #include <kernel/proc/proc.h>
+#include <kernel/sched/sched.h>
 #include <lib/kassert.h>
 #include <mm/vmspace.h>
 
@@ -10,7 +11,10 @@ Result<void> vm_forkproc_self(thread* td, int flags)
 {
     KASSERT(!(flags & RFPROC), "vm_forkproc_self with RFPROC");
     if (flags & RFMEM) return {};
-    return vmspace_unshare(&td->td_proc->p_vmspace);
+    TRY(vmspace_unshare(&td->td_proc->p_vmspace));
+    // The caller goes on in its new space at once, not at its next switch.
+    if (td == curthread()) vmspace_activate(td->td_proc->p_vmspace);
+    return {};
 }
 
 void vm_forkproc_commit(thread* td, proc* p2, thread* td2, vmspace* vm2, int flags)

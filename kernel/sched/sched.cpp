@@ -5,6 +5,7 @@
 #include <kernel/console.h>
 #include <kernel/sched/priority.h>
 #include <lib/kassert.h>
+#include <mm/vmspace.h>
 #include <mm/intr_off.h>
 
 namespace {
@@ -166,6 +167,9 @@ void mi_switch()
     const KStack& ks = next->td_kstack_obj;
     arch::set_current_stack(ks.valid() ? ks.lo() : VirtAddr(0), ks.valid() ? ks.top() : VirtAddr(0),
                             next->td_name);
+    // Its process's address space (threads without one, the idle thread,
+    // run on whatever table is active: they touch only the kernel half).
+    if (next->td_proc) vmspace_activate(next->td_proc->p_vmspace);
     arch::cpu_switch(&td->td_pcb, &next->td_pcb);
     // Running again on td.
     reap_dead();

@@ -43,6 +43,18 @@ void tlb_flush_page(VirtAddr va, uint16_t asid);
 void tlb_flush_asid(uint16_t asid);
 void tlb_flush_all();
 
+// Address-space switch: satp names the user table whose root is `root`
+// with `asid`, or the kernel's own table for PhysAddr() (ASID 0).  With
+// flush_all the whole TLB is flushed after the write (a new ASID
+// generation, or a hart without ASIDs).
+void set_page_table(PhysAddr root, uint16_t asid, bool flush_all);
+// The hart's ASID width, as probed at boot (0: none).
+unsigned asid_bits();
+// Kernel access to user addresses (sstatus.SUM) on or off; the access
+// itself may fault, and vmspace_fault resolves that (copyin's path).
+void user_access_begin();
+void user_access_end();
+
 // The kernel stack the running thread is on: [lo, hi), with an unmapped
 // guard page just below lo.  The scheduler calls this on every switch;
 // lo = 0 means unknown (no check).  A trap taken in the kernel with sp in
