@@ -6,7 +6,7 @@
 #include <kernel/proc/proc.h>
 #include <kernel/sched/sched.h>
 #include <lib/kassert.h>
-#include <mm/vmspace.h>
+#include <kernel/vm_trap.h>
 
 #include "backtrace.h"
 #include "timer.h"
@@ -35,25 +35,33 @@ void interrupt(arch::TrapFrame& tf)
     panic("unexpected interrupt: scause %#lx", tf.scause);
 }
 
-// A kernel access to user memory (SUM on, as copyin sets it) that
+// A kernel access to user memory (SUM on, as the user copies set it) that
 // faults is resolved as the same access from user mode would be: zero
-// fill and copy-on-write must work under copyin too.  What the VM cannot
-// resolve stays a kernel fault (copyin's EFAULT recovery comes with the
-// system calls).
+// fill and copy-on-write must work under copyin too.
 bool user_fault_from_kernel(const arch::TrapFrame& tf)
 {
-    if (!(tf.sstatus & SSTATUS_SUM) || tf.stval >= arch::USER_TOP) return false;
-    vm_prot_t access;
+    if (!(tf.sstatus & SSTATUS_SUM)) return false;
     switch (static_cast<Exc>(tf.scause)) {
-    case Exc::LoadPageFault: access = VM_PROT_READ; break;
-    case Exc::StorePageFault: access = VM_PROT_WRITE; break;
+    case Exc::LoadPageFault: return vm_fault_user_access(tf.stval, VM_PROT_READ);
+    case Exc::StorePageFault: return vm_fault_user_access(tf.stval, VM_PROT_WRITE);
     default: return false;
     }
+}
+
+// A fault inside a user copy that the VM refused: the copy returns EFAULT
+// from its recovery label (FreeBSD's pcb_onfault).
+bool copy_fault_recovery(arch::TrapFrame& tf)
+{
     thread* td = curthread();
-    if (!td || !td->td_proc || !td->td_proc->p_vmspace) return false;
-    Result<TlbFlush> r = vmspace_fault(td->td_proc->p_vmspace, VirtAddr(tf.stval), access);
-    if (!r.ok()) return false;
-    r.value().execute();
+    if (!td || !td->td_md.md_onfault) return false;
+    switch (static_cast<Exc>(tf.scause)) {
+    case Exc::LoadPageFault:
+    case Exc::StorePageFault:
+    case Exc::LoadAccess:
+    case Exc::StoreAccess: break;
+    default: return false;
+    }
+    tf.sepc = td->td_md.md_onfault;
     return true;
 }
 
@@ -121,6 +129,7 @@ extern "C" void trap_handler(arch::TrapFrame* tf)
     }
     if (tf->sstatus & SSTATUS_SPP) {
         if (user_fault_from_kernel(*tf)) return; // retried on return
+        if (copy_fault_recovery(*tf)) return;
         kernel_fault(*tf);
     }
     // There is no user mode yet (the user-space issue adds it).

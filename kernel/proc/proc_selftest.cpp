@@ -19,12 +19,15 @@
 #include <kernel/sched/sleep.h>
 #include <kernel/selftest.h>
 #include <arch/machdep.h>
+#include <mm/copyio.h>
 #include <mm/intr_off.h>
 #include <mm/kmem.h>
 #include <mm/kstack.h>
 #include <mm/vm_fault.h>
 #include <mm/vmspace.h>
 #include <mm/swap_reserve.h>
+
+#include <string.h>
 
 namespace {
 
@@ -363,6 +366,55 @@ void cow_child(void*)
     done(0);
 }
 
+// --- copyin and copyout on the hart -------------------------------------------
+//
+// In a child's own space: a round trip through a fresh (zero-filled on
+// the fault) page, EFAULT from a hole, from a read-only page and for a
+// kernel address, copyinstr's length and ENAMETOOLONG: the assembly's
+// fault recovery and the trap handler's route to the VM.
+
+void copyio_child(void*)
+{
+    thread* td = curthread();
+    auto done = [td](int code) { exit1(td, W_EXITCODE(code, 0)); };
+    vmspace* vm = td->td_proc->p_vmspace;
+    constexpr uint64_t RW_AT = 0x20000000, RO_AT = 0x20100000, HOLE = 0x20200000;
+    if (!vmspace_map_anon(vm, RW_AT, 2 * arch::PAGE_SIZE, VM_PROT_READ | VM_PROT_WRITE).ok() ||
+        !vmspace_map_anon(vm, RO_AT, arch::PAGE_SIZE, VM_PROT_READ).ok())
+        done(1);
+    static const char msg[] = "copy me across a page boundary";
+    const uint64_t at = RW_AT + arch::PAGE_SIZE - 10;
+    char back[sizeof msg] = {};
+    if (copyout(msg, at, sizeof msg) != Errno::Ok) done(2);
+    if (copyin(at, back, sizeof back) != Errno::Ok || memcmp(back, msg, sizeof msg) != 0) done(3);
+    if (copyin(HOLE, back, 8) != Errno::Fault) done(4);
+    if (copyout(msg, RO_AT, 8) != Errno::Fault) done(5);
+    if (copyin(reinterpret_cast<uint64_t>(msg), back, 8) != Errno::Fault) done(6);
+    char name[8];
+    size_t n = 0;
+    if (copyinstr(at, name, sizeof name, &n) != Errno::NameTooLong || n != sizeof name) done(7);
+    if (copyout(msg, RO_AT, 0) != Errno::Ok) done(8); // nothing to copy: no fault
+    if (copyout("init", RW_AT, 5) != Errno::Ok) done(9);
+    if (copyinstr(RW_AT, name, sizeof name, &n) != Errno::Ok || n != 5 || strcmp(name, "init"))
+        done(10);
+    // A string running off the end of the region into the hole after it.
+    const uint64_t tail = RW_AT + 2 * arch::PAGE_SIZE - 4;
+    if (copyout("xxxx", tail, 4) != Errno::Ok) done(11);
+    if (copyinstr(tail, name, sizeof name, &n) != Errno::Fault || n != 4) done(12);
+    done(0);
+}
+
+bool copyio_works(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    Result<proc*> r = spawn(RFFDG | RFPROC, copyio_child);
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    const int st = reap(r.value()->p_pid);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 0, "child failed at step %d",
+                     WEXITSTATUS(st));
+    return back_at(b, why, len);
+}
+
 // Free pages, counting the pre-zeroed pool as free (pagezero moves pages
 // between the two at any time), with the process zones' caches drained.
 uint64_t free_pages_now()
@@ -398,6 +450,7 @@ const SelftestCase cases[] = {
     {"maxproc: root forks until EAGAIN", maxproc_limit},
     {"kproc_create: a kernel process runs and init reaps it", kproc_runs},
     {"copy-on-write fork: each side keeps its own writes", cow_fork},
+    {"copyin/copyout: faults resolved, or EFAULT", copyio_works},
 };
 
 } // namespace

@@ -4,7 +4,9 @@
 // pointer, or one outside RAM, fails at once.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
+#include <abi/errno.h>
 #include <lib/addr.h>
 #include <arch/param.h>
 
@@ -35,6 +37,15 @@ unsigned asid_bits();
 // itself may fault, and vmspace_fault resolves that (copyin's path).
 void user_access_begin();
 void user_access_end();
+
+// Copies between kernel and user memory, the primitives under copyin and
+// copyout (mm/copyio.h checks the user range first): with SUM on, a fault
+// the VM resolves is retried, one it cannot ends the copy with Fault.
+Errno copy_from_user(void* kdst, uint64_t usrc, size_t len);
+Errno copy_to_user(uint64_t udst, const void* ksrc, size_t len);
+// A NUL-terminated string of at most maxlen bytes, NUL included; *copied
+// gets the bytes copied.  NameTooLong when maxlen bytes hold no NUL.
+Errno copy_str_from_user(char* kdst, uint64_t usrc, size_t maxlen, size_t* copied);
 
 // The kernel stack the running thread is on: [lo, hi), with an unmapped
 // guard page just below lo.  The scheduler calls this on every switch;

@@ -4,16 +4,20 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 #include <arch/frame.h>
 
 struct thread;
 
 namespace arch {
 
-// Per-thread machine state beyond the switch context: none on RISC-V (the
-// user frame sits at the top of the kernel stack, where trap entry from
-// user mode pushes it).
-struct MdThread {};
+// Per-thread machine state beyond the switch context (the user frame sits
+// at the top of the kernel stack, where trap entry from user mode pushes
+// it): where a fault inside a user copy resumes (FreeBSD's pcb_onfault),
+// 0 outside one.
+struct MdThread {
+    uint64_t md_onfault = 0;
+};
 
 // Places td's user frame at the top of its kernel stack (td->td_kstack must
 // be valid) and zeroes it.
