@@ -11,6 +11,7 @@
 #include <kernel/sched/sleep.h>
 #include <kernel/cmdline.h>
 #include <mm/kmem.h>
+#include <mm/swap_reserve.h>
 #include <mm/vm_fault.h>
 
 #include <string.h>
@@ -47,6 +48,10 @@ void cmd_vmstat(const char*)
     if (ZeroPool* zp = kmem_zero_pool())
         kprintf("pre-zeroed pages %zu (target %zu), zeroed in all %lu, used %lu\n", zp->size(),
                 zp->target(), zp->zeroed(), zp->hits());
+    const CommitAccount& c = kernel_commit();
+    kprintf("page-table pages %lu; commit %lu KiB reserved of %lu KiB (%s)\n",
+            kernel_pt_pages().pages_in_use(), c.reserved() / 1024, c.limit() / 1024,
+            c.strict() ? "strict" : "counted, not enforced");
     const VmFaultStats& f = vm_fault_stats();
     kprintf("page faults %u: zero-filled %u, copy-on-write copied %u, reused %u\n",
             f.v_vm_faults, f.v_zfod, f.v_cow_faults, f.v_cow_optim);

@@ -10,11 +10,17 @@ ZeroPool* kmem_zero_pool() { return g_zero_pool; }
 
 Result<PhysAddr> PageAllocatorPtSource::alloc_table_page()
 {
-    if (zero_pool_) return zero_pool_->take();
-    return pages_.alloc(0, AllocFlags::Zero);
+    const PhysAddr pa = TRY(zero_pool_ ? zero_pool_->take() : pages_.alloc(0, AllocFlags::Zero));
+    in_use_++;
+    return pa;
 }
 
-void PageAllocatorPtSource::free_table_page(PhysAddr pa) { pages_.free(pa, 0); }
+void PageAllocatorPtSource::free_table_page(PhysAddr pa)
+{
+    KASSERT(in_use_ > 0, "freeing table page %#lx, none in use", pa.value());
+    in_use_--;
+    pages_.free(pa, 0);
+}
 
 void kmem_install(const KernelMemory& km)
 {

@@ -19,10 +19,12 @@ public:
     Result<PhysAddr> alloc_table_page() override;
     void free_table_page(PhysAddr pa) override;
     void attach_zero_pool(ZeroPool* pool) { zero_pool_ = pool; }
+    uint64_t pages_in_use() const override { return in_use_; }
 
 private:
     PageAllocator& pages_;
     ZeroPool* zero_pool_ = nullptr;
+    uint64_t in_use_ = 0;
 };
 
 struct KernelMemory {

@@ -16,6 +16,8 @@ public:
     // Gives back a page from alloc_table_page().  Its contents are
     // undefined by then (the caller may have used it as a list link).
     virtual void free_table_page(PhysAddr pa) = 0;
+    // Pages handed out and not yet given back: the page-table pages in use.
+    virtual uint64_t pages_in_use() const = 0;
 
 protected:
     // Not deleted through this interface: no virtual destructor, so the

@@ -6,7 +6,11 @@
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/proc_zones.h>
 #include <kernel/sysctl.h>
+#include <kernel/cmdline.h>
+#include <kernel/vm_overcommit.h>
 #include <kernel/vm_sysctl.h>
+#include <mm/page_alloc.h>
+#include <mm/swap_reserve.h>
 #include <lib/kassert.h>
 #include <arch/machdep.h>
 #include <mm/asid.h>
@@ -36,6 +40,10 @@ void proc_startup(PageAllocator& pages, uint64_t physpages)
     must(fork_limits().sysctl_register(sysctl), "kern.maxproc");
     must(fork_stats_sysctl_register(sysctl), "fork counters");
     must(vm_stats_sysctl_register(sysctl), "fault counters");
+    // Strict commit accounting (vm.overcommit=1) refuses what the RAM left
+    // now could not back.
+    vm_overcommit_init(kernel_cmdline(), kernel_commit(), pages.free_pages() * arch::PAGE_SIZE);
+    must(vm_overcommit_sysctl_register(sysctl), "vm.overcommit");
     must(proc0_init(), "proc0");
     fork_log().register_handler();
     must(create_init(start_init, nullptr), "creating init");

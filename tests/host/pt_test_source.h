@@ -56,6 +56,7 @@ public:
     void no_fail() { fail_after_ = -1; }
 
     size_t in_use() const { return live_.size(); }
+    uint64_t pages_in_use() const override { return live_.size(); }
     bool owns(PhysAddr p) const { return live_.count(p.value()) == 1; }
     uint64_t allocs() const { return allocs_; }
     uint64_t frees() const { return frees_; }

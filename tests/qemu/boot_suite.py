@@ -36,7 +36,10 @@ def interactive(extra_expect=()):
                 # pagezero is a kernel process (P_SYSTEM|P_KTHREAD).
                 INIT_IN_PS, r"\n\s+\d+\s+0\s+0 [SR] 0x10000204 \S+\s+pagezero\r?\n",
                 # the self-test's vfork was counted as one
-                r"forks [1-9]\d* \(\d+ pages\), vforks [1-9]"]
+                r"forks [1-9]\d* \(\d+ pages\), vforks [1-9]",
+                # its copy-on-write fork went through the fault handler
+                r"page faults [1-9]\d*: zero-filled [1-9]\d*, copy-on-write copied [1-9]\d*, reused [1-9]",
+                r"commit \d+ KiB reserved of [1-9]\d+ KiB \(counted, not enforced\)"]
         + list(extra_expect),
         forbid=NO_FAILURES,
     )
@@ -82,10 +85,14 @@ def cases(args):
         # A small kern.maxproc: root's forks stop exactly at the limit, the
         # self-test's other cases fit in what is left.  Three processes
         # exist before it: proc0, init and pagezero.
-        Case("virt-maxproc-40", virt + ["-m", "256M", "-kernel", image, "-append", "kern.maxproc=40"],
-             send=[(PROMPT, "poweroff\r")],
+        # With strict commit accounting (vm.overcommit=1) too: the self-test's
+        # mappings fit, and vmstat reports the mode.
+        Case("virt-maxproc-40-strict",
+             virt + ["-m", "256M", "-kernel", image, "-append", "kern.maxproc=40 vm.overcommit=1"],
+             send=[(PROMPT, "vmstat\r"), (r"commit \d+ KiB", "poweroff\r")],
              expect=[SELFTEST_OK, PROCS_OK, r"procs: kern.maxproc 40 reached after 37 forks",
-                     r"maxproc limit exceeded by uid 0"],
+                     r"maxproc limit exceeded by uid 0",
+                     r"commit \d+ KiB reserved of [1-9]\d+ KiB \(strict\)"],
              forbid=NO_FAILURES),
         Case("virt-crash-load", virt + ["-m", "256M", "-kernel", image, "-append", "crash=load"],
              expect_panic=r"kernel trap: load page fault",
