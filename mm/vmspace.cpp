@@ -48,16 +48,34 @@ void VmspaceZone::drain()
     objects.zone().drain();
 }
 
-uint64_t vm_map_charge(VmMap& map, uint64_t start, uint64_t end)
+namespace {
+
+bool private_entry(const vm_map_entry* e) { return e->inheritance != VmInherit::Share; }
+
+// The bytes of [start, end) held by entries that satisfy pred.
+template <typename Pred>
+uint64_t bytes_where(VmMap& map, uint64_t start, uint64_t end, Pred pred)
 {
     uint64_t bytes = 0;
     for (const vm_map_entry* e : map.entries()) {
-        if (e->end <= start || e->start >= end || !charged_entry(e)) continue;
+        if (e->end <= start || e->start >= end || !pred(e)) continue;
         const uint64_t lo = e->start > start ? e->start : start;
         const uint64_t hi = e->end < end ? e->end : end;
         bytes += hi - lo;
     }
     return bytes;
+}
+
+} // namespace
+
+uint64_t vm_map_charge(VmMap& map, uint64_t start, uint64_t end)
+{
+    return bytes_where(map, start, end, charged_entry);
+}
+
+uint64_t vm_map_private(VmMap& map, uint64_t start, uint64_t end)
+{
+    return bytes_where(map, start, end, private_entry);
 }
 
 Result<vmspace*> vmspace_alloc(VmspaceZone& zone, CommitAccount& commit)
@@ -115,6 +133,40 @@ Result<void> vmspace_unmap(vmspace* vm, uint64_t start, uint64_t len)
     return {};
 }
 
+Result<void> vmspace_protect(vmspace* vm, uint64_t start, uint64_t len, vm_prot_t prot)
+{
+    check_live(vm, "vmspace_protect");
+    if (len == 0 || start > UINT64_MAX - len || (prot & ~VM_PROT_ALL)) return Errno::Inval;
+    const uint64_t end = start + len;
+    const uint64_t before = vm_map_charge(vm->vm_map, start, end);
+    const uint64_t after = (prot & VM_PROT_WRITE) ? vm_map_private(vm->vm_map, start, end) : 0;
+    if (after > before && !vm->vm_commit->reserve(after - before)) return Errno::NoMem;
+    if (auto r = vm->vm_map.protect(start, end, prot); !r.ok()) {
+        if (after > before) vm->vm_commit->release(after - before);
+        return r.error();
+    }
+    if (before > after) vm->vm_commit->release(before - after);
+    vm->vm_charged = vm->vm_charged + after - before;
+    if (vm->vm_pmap.table().live()) vm->vm_pmap.protect(VirtAddr(start), len, prot).execute();
+    return {};
+}
+
+Result<void> vmspace_break(vmspace* vm, uint64_t new_end, uint64_t data_limit)
+{
+    check_live(vm, "vmspace_break");
+    const uint64_t base = vm->vm_daddr;
+    if (!base || new_end < base || new_end > UINT64_MAX - arch::PAGE_SIZE) return Errno::Inval;
+    const uint64_t want = (new_end + arch::PAGE_SIZE - 1) & ~(arch::PAGE_SIZE - 1);
+    const uint64_t old = base + vm->vm_dsize * arch::PAGE_SIZE;
+    if (want > old && want - base > data_limit) return Errno::NoMem;
+    if (want > old)
+        TRY(vmspace_map_anon(vm, old, want - old, VM_PROT_READ | VM_PROT_WRITE));
+    else if (want < old)
+        TRY(vmspace_unmap(vm, want, old - want));
+    vm->vm_dsize = (want - base) / arch::PAGE_SIZE;
+    return {};
+}
+
 Result<vmspace*> vmspace_fork(vmspace* vm1, uint64_t* mem_charged)
 {
     check_live(vm1, "vmspace_fork");
@@ -124,6 +176,7 @@ Result<vmspace*> vmspace_fork(vmspace* vm1, uint64_t* mem_charged)
     vm2->vm_tsize = vm1->vm_tsize;
     vm2->vm_dsize = vm1->vm_dsize;
     vm2->vm_ssize = vm1->vm_ssize;
+    vm2->vm_daddr = vm1->vm_daddr;
     Pmap* pmap1 = vm1->vm_pmap.table().live() ? &vm1->vm_pmap : nullptr;
     Result<TlbFlush> r = vm_map_fork(vm1->vm_map, pmap1, vm2->vm_map, vm1->vm_zone->objects);
     if (!r.ok()) {

@@ -69,6 +69,7 @@ struct vmspace {
     uint64_t vm_tsize = 0;        // text size, pages (statistics)
     uint64_t vm_dsize = 0;        // data size, pages (statistics)
     uint64_t vm_ssize = 0;        // stack size, pages (statistics)
+    uint64_t vm_daddr = 0;        // where the data segment (and break) starts; 0: none
     // Bytes charged to vm_commit: the private writable entries' size.
     uint64_t vm_charged = 0;
     VmspaceZone* vm_zone;
@@ -100,6 +101,23 @@ Result<void> vmspace_map_anon(vmspace* vm, uint64_t start, uint64_t len, vm_prot
 // charge is given back.  Inval for a bad range; NoMem when an entry split
 // could not be had, and then nothing changed.
 Result<void> vmspace_unmap(vmspace* vm, uint64_t start, uint64_t len);
+
+// Changes the protection of [start, start + len) (mprotect): the map's
+// entries as VmMap::protect does (Acces beyond max_protection), the
+// translations lowered at once (never raised: faults do that), and the
+// charge moved: private memory becoming writable is reserved (strict mode
+// may refuse: NoMem), private memory losing write is given back.  Inval
+// for a bad range; on any error nothing changed.
+Result<void> vmspace_protect(vmspace* vm, uint64_t start, uint64_t len, vm_prot_t prot);
+
+// Moves the break, the end of the data segment, to new_end rounded up to a
+// page (obreak): growing maps private read-write memory from the old end
+// (reserved on the account; strict mode may refuse), shrinking unmaps it,
+// and vm_dsize follows.  Errors, each changing nothing: Inval (no data
+// segment, or new_end below its start), NoMem (more than data_limit bytes
+// of data, FreeBSD's RLIMIT_DATA check; the range is taken; the account
+// refused).
+Result<void> vmspace_break(vmspace* vm, uint64_t new_end, uint64_t data_limit);
 
 // A copy of vm1 for a child (vmspace_fork): the same sizes, the map as
 // each entry's inheritance says (vm_map_fork: private pages shared
@@ -154,3 +172,5 @@ Result<TlbFlush> vmspace_fault(vmspace* vm, VirtAddr va, vm_prot_t access);
 
 // The private writable bytes of [start, end) in map: what they are charged.
 uint64_t vm_map_charge(VmMap& map, uint64_t start, uint64_t end);
+// The private (not shared) bytes of [start, end) in map, writable or not.
+uint64_t vm_map_private(VmMap& map, uint64_t start, uint64_t end);

@@ -478,3 +478,80 @@ TEST_CASE("vmspace: unshare with a failure injected in the zone or the reservati
     vmspace_free(mine);
     vmspace_free(shared);
 }
+
+TEST_CASE("vmspace: mprotect across entries moves the charge with write permission")
+{
+    VmEnv env;
+    vmspace* vm = env.make(2, 6, 0);
+    const vm_prot_t rw = VM_PROT_READ | VM_PROT_WRITE;
+    // Read-only across the end of the text and the start of the data.
+    REQUIRE(vmspace_protect(vm, VmEnv::DATA + 2 * PG, 2 * PG, VM_PROT_READ).ok());
+    CHECK(vm->vm_charged == 4 * PG);
+    CHECK(env.commit.reserved() == 4 * PG);
+    CHECK(vm->vm_map.entry_count() == 4); // text, data rw, data r, data rw
+    // Writable again, across three entries and the text: the text is
+    // private too, so it is charged once writable.
+    REQUIRE(vmspace_protect(vm, VmEnv::TEXT, VmEnv::DATA + 6 * PG - VmEnv::TEXT, rw).ok());
+    CHECK(vm->vm_charged == 8 * PG);
+    CHECK(env.commit.reserved() == 8 * PG);
+    // Shared memory is never charged, writable or not.
+    REQUIRE(vmspace_map_anon(vm, 0x2000000, 2 * PG, VM_PROT_READ, VmInherit::Share).ok());
+    REQUIRE(vmspace_protect(vm, 0x2000000, 2 * PG, rw).ok());
+    CHECK(vm->vm_charged == 8 * PG);
+    CHECK(vmspace_protect(vm, 0x2000000, 0, rw).error() == Errno::Inval);
+    CHECK(vmspace_protect(vm, 0x2000000, PG, 0x10).error() == Errno::Inval);
+    vmspace_free(vm);
+}
+
+TEST_CASE("vmspace: a refused mprotect (strict account, max protection) changes nothing")
+{
+    VmEnv env;
+    vmspace* vm = env.make(0, 2, 0);
+    REQUIRE(vmspace_map_anon(vm, 0x3000000, 4 * PG, VM_PROT_READ).ok());
+    env.commit.set_strict(true);
+    env.commit.set_limit(4 * PG);
+    CHECK(vmspace_protect(vm, 0x3000000, 4 * PG, VM_PROT_READ | VM_PROT_WRITE).error() ==
+          Errno::NoMem);
+    CHECK(vm->vm_map.lookup(0x3000000)->protection == VM_PROT_READ);
+    CHECK(env.commit.reserved() == 2 * PG);
+    // An entry whose max protection is read: EACCES, and the charge it
+    // would have taken given back.
+    REQUIRE(vm->vm_map.insert(0x4000000, 0x4001000, nullptr, 0, VM_PROT_READ, VM_PROT_READ,
+                              VmInherit::Copy).ok());
+    CHECK(vmspace_protect(vm, 0x4000000, PG, VM_PROT_READ | VM_PROT_WRITE).error() ==
+          Errno::Acces);
+    CHECK(env.commit.reserved() == 2 * PG);
+    CHECK(vm->vm_charged == 2 * PG);
+    vmspace_free(vm);
+}
+
+TEST_CASE("vmspace: break grows and shrinks the data segment with its charge")
+{
+    VmEnv env;
+    vmspace* vm = env.make(1, 2, 0);
+    constexpr uint64_t LIMIT = 64 * PG;
+    CHECK(vmspace_break(vm, VmEnv::DATA + 5 * PG, LIMIT).error() == Errno::Inval); // no segment yet
+    vm->vm_daddr = VmEnv::DATA;
+    REQUIRE(vmspace_break(vm, VmEnv::DATA + 5 * PG - 100, LIMIT).ok()); // rounded up
+    CHECK(vm->vm_dsize == 5);
+    CHECK(vm->vm_charged == 5 * PG);
+    CHECK(vm->vm_map.lookup(VmEnv::DATA + 4 * PG) != nullptr);
+    CHECK(vm->vm_map.entry_count() == 2); // the new part merged with the data
+    REQUIRE(vmspace_break(vm, VmEnv::DATA + PG, LIMIT).ok());
+    CHECK(vm->vm_dsize == 1);
+    CHECK(vm->vm_charged == PG);
+    CHECK(vm->vm_map.lookup(VmEnv::DATA + PG) == nullptr);
+    CHECK(vmspace_break(vm, VmEnv::DATA - PG, LIMIT).error() == Errno::Inval);
+    CHECK(vmspace_break(vm, VmEnv::DATA + LIMIT + 1, LIMIT).error() == Errno::NoMem); // RLIMIT_DATA
+    env.commit.set_strict(true);
+    env.commit.set_limit(3 * PG);
+    CHECK(vmspace_break(vm, VmEnv::DATA + 4 * PG, LIMIT).error() == Errno::NoMem);
+    CHECK(vm->vm_dsize == 1);
+    CHECK(env.commit.reserved() == PG);
+    REQUIRE(vmspace_break(vm, VmEnv::DATA + 3 * PG, LIMIT).ok()); // exactly the limit
+    CHECK(vm->vm_dsize == 3);
+    REQUIRE(vmspace_break(vm, VmEnv::DATA, LIMIT).ok());
+    CHECK(vm->vm_dsize == 0);
+    CHECK(env.commit.reserved() == 0);
+    vmspace_free(vm);
+}
