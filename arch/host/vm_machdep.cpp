@@ -1,4 +1,5 @@
 #include <arch/vm_machdep.h>
+#include <kernel/selftest_user.h>
 
 #include <kernel/proc/proc.h>
 #include <lib/kassert.h>
@@ -63,6 +64,13 @@ UserModeHook set_user_mode_hook(UserModeHook hook)
     UserModeHook old = g_user_mode;
     g_user_mode = hook;
     return old;
+}
+
+void sync_icache() {}
+
+UserCode selftest_user_program(SelftestProgram)
+{
+    panic("the host runs no user programs");
 }
 
 } // namespace arch

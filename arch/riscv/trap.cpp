@@ -6,6 +6,9 @@
 #include <kernel/proc/proc.h>
 #include <kernel/sched/sched.h>
 #include <lib/kassert.h>
+#include <abi/signal.h>
+#include <kernel/proc/kern_sig.h>
+#include <kernel/syscall.h>
 #include <kernel/vm_trap.h>
 
 #include "backtrace.h"
@@ -63,6 +66,46 @@ bool copy_fault_recovery(arch::TrapFrame& tf)
     }
     tf.sepc = td->td_md.md_onfault;
     return true;
+}
+
+// A page fault from user mode: the VM resolves it, or the process gets
+// SIGSEGV (SIGKILL when memory ran out), with a console line until
+// signals reach user handlers.
+void user_page_fault(thread* td, const arch::TrapFrame& tf, vm_prot_t access)
+{
+    if (vm_fault_user_access(tf.stval, access)) return;
+    proc* p = td->td_proc;
+    kprintf("pid %d (%s): %s at %#lx, pc %#lx: SIGSEGV\n", p->p_pid, p->p_comm,
+            cause_name(tf.scause), tf.stval, tf.sepc);
+    psignal(p, SIGSEGV);
+}
+
+// A trap from user mode (the frame is td's td_frame): a system call, a
+// page fault, or a signal for the rest; then the signal check on the way
+// back (userret).
+void user_trap(arch::TrapFrame& tf)
+{
+    thread* td = curthread();
+    KASSERT(td && td->td_proc && td->td_frame == &tf, "user trap with frame %p, thread's %p",
+            static_cast<void*>(&tf), td ? static_cast<void*>(td->td_frame) : nullptr);
+    arch::intr_enable(); // a system call may sleep; page faults may allocate
+    switch (static_cast<Exc>(tf.scause)) {
+    case Exc::EcallUser: syscall(td); break;
+    case Exc::LoadPageFault: user_page_fault(td, tf, VM_PROT_READ); break;
+    case Exc::StorePageFault: user_page_fault(td, tf, VM_PROT_WRITE); break;
+    case Exc::InsnPageFault: user_page_fault(td, tf, VM_PROT_EXECUTE); break;
+    case Exc::IllegalInsn: psignal(td->td_proc, SIGILL); break;
+    case Exc::Breakpoint: psignal(td->td_proc, SIGTRAP); break;
+    case Exc::LoadMisaligned:
+    case Exc::StoreMisaligned:
+    case Exc::InsnMisaligned: psignal(td->td_proc, SIGBUS); break;
+    default:
+        kprintf("pid %d (%s): %s at pc %#lx: SIGBUS\n", td->td_proc->p_pid,
+                td->td_proc->p_comm, cause_name(tf.scause), tf.sepc);
+        psignal(td->td_proc, SIGBUS);
+    }
+    userret(td);
+    arch::intr_disable(); // trap_return restores sstatus from the frame
 }
 
 [[noreturn]] void kernel_fault(arch::TrapFrame& tf)
@@ -132,7 +175,5 @@ extern "C" void trap_handler(arch::TrapFrame* tf)
         if (copy_fault_recovery(*tf)) return;
         kernel_fault(*tf);
     }
-    // There is no user mode yet (the user-space issue adds it).
-    set_panic_frame(tf);
-    panic("trap from user mode: %s at sepc %#lx", cause_name(tf->scause), tf->sepc);
+    user_trap(*tf);
 }

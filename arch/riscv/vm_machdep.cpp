@@ -1,10 +1,14 @@
 #include <arch/vm_machdep.h>
 
 #include <arch/csr.h>
+#include <arch/machdep.h>
 #include <kernel/proc/proc.h>
+#include <kernel/sched/sched.h>
 #include <lib/kassert.h>
 
 #include <string.h>
+
+extern "C" [[noreturn]] void riscv_enter_user(arch::TrapFrame* frame);
 
 namespace arch {
 
@@ -43,9 +47,18 @@ void cpu_fork(thread* td1, thread* td2)
 
 [[noreturn]] void cpu_user_return(thread* td)
 {
-    // Sprig has no user programs yet: only kernel children (fr_func) run.
-    panic("pid %d (%s) would return to user mode, which comes with user space",
-          td->td_proc ? td->td_proc->p_pid : -1, td->td_name);
+    KASSERT(td == curthread(), "cpu_user_return for %s, not the running thread", td->td_name);
+    KASSERT(reinterpret_cast<uint64_t>(td->td_frame + 1) == td->td_kstack_obj.top().value(),
+            "thread %s: the user frame is not at the top of its kernel stack", td->td_name);
+    intr_disable();
+    // User mode with interrupts on after sret; no SUM left over.
+    TrapFrame& tf = *td->td_frame;
+    tf.sstatus = (csr_read(sstatus) & ~(riscv::SSTATUS_SPP | riscv::SSTATUS_SIE |
+                                         riscv::SSTATUS_SUM)) |
+                 riscv::SSTATUS_SPIE;
+    riscv_enter_user(&tf);
 }
+
+void sync_icache() { __asm__ volatile("fence.i" ::: "memory"); }
 
 } // namespace arch

@@ -18,7 +18,9 @@
 #include <kernel/sched/sched.h>
 #include <kernel/sched/sleep.h>
 #include <kernel/selftest.h>
+#include <kernel/selftest_user.h>
 #include <arch/machdep.h>
+#include <arch/vm_machdep.h>
 #include <mm/copyio.h>
 #include <mm/intr_off.h>
 #include <mm/kmem.h>
@@ -415,6 +417,62 @@ bool copyio_works(char* why, size_t len)
     return back_at(b, why, len);
 }
 
+// --- User mode ----------------------------------------------------------------
+//
+// A child puts a program into a page of its own address space (written
+// with copyout, then made read and execute), and leaves for user mode with
+// the arguments in its frame.  TouchPages writes eight fresh pages (eight
+// zero-fill faults taken from user mode) and exits through two system
+// calls, getpid then exit; StoreToNull dies of SIGSEGV.
+
+constexpr uint64_t UCODE = 0x10000, UDATA = 0x20000000, UPAGES = 8;
+
+void user_child(void* which)
+{
+    thread* td = curthread();
+    vmspace* vm = td->td_proc->p_vmspace;
+    const arch::UserCode code =
+        arch::selftest_user_program(static_cast<arch::SelftestProgram>(reinterpret_cast<uintptr_t>(which)));
+    const vm_prot_t rw = VM_PROT_READ | VM_PROT_WRITE;
+    if (!vmspace_map_anon(vm, UCODE, arch::PAGE_SIZE, rw).ok() ||
+        copyout(code.bytes, UCODE, code.size) != Errno::Ok ||
+        !vmspace_protect(vm, UCODE, arch::PAGE_SIZE, VM_PROT_READ | VM_PROT_EXECUTE).ok() ||
+        !vmspace_map_anon(vm, UDATA, UPAGES * arch::PAGE_SIZE, rw).ok())
+        exit1(td, W_EXITCODE(255, 0));
+    arch::sync_icache();
+    arch::TrapFrame& tf = *td->td_frame;
+    memset(&tf, 0, sizeof tf);
+    tf.sepc = UCODE;
+    tf.a(0) = UDATA;
+    tf.a(1) = UPAGES;
+    arch::cpu_user_return(td);
+}
+
+Result<proc*> spawn_user(arch::SelftestProgram which)
+{
+    return spawn(RFFDG | RFPROC, user_child, reinterpret_cast<void*>(static_cast<uintptr_t>(which)));
+}
+
+bool user_mode(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    const uint32_t zfod0 = vm_fault_stats().v_zfod;
+    Result<proc*> r = spawn_user(arch::SelftestProgram::TouchPages);
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    const pid_t pid = r.value()->p_pid;
+    int st = reap(pid);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != (pid & 0xff),
+                     "status %#x, wanted exit(%d) (its pid)", st, pid & 0xff);
+    // The code page (zero-filled under copyout) and the eight data pages.
+    SELFTEST_FAIL_IF(vm_fault_stats().v_zfod - zfod0 != 1 + UPAGES, "%u zero-fill faults, not %lu",
+                     vm_fault_stats().v_zfod - zfod0, 1 + UPAGES);
+    r = spawn_user(arch::SelftestProgram::StoreToNull);
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    st = reap(r.value()->p_pid);
+    SELFTEST_FAIL_IF(!WIFSIGNALED(st) || WTERMSIG(st) != SIGSEGV, "status %#x, not SIGSEGV", st);
+    return back_at(b, why, len);
+}
+
 // Free pages, counting the pre-zeroed pool as free (pagezero moves pages
 // between the two at any time), with the process zones' caches drained.
 uint64_t free_pages_now()
@@ -451,6 +509,7 @@ const SelftestCase cases[] = {
     {"kproc_create: a kernel process runs and init reaps it", kproc_runs},
     {"copy-on-write fork: each side keeps its own writes", cow_fork},
     {"copyin/copyout: faults resolved, or EFAULT", copyio_works},
+    {"user mode: faults, system calls, SIGSEGV", user_mode},
 };
 
 } // namespace

@@ -37,6 +37,8 @@ def interactive(extra_expect=()):
                 INIT_IN_PS, r"\n\s+\d+\s+0\s+0 [SR] 0x10000204 \S+\s+pagezero\r?\n",
                 # the self-test's vfork was counted as one
                 r"forks [1-9]\d* \(\d+ pages\), vforks [1-9]",
+                # its user program's bad store was reported and killed it
+                r"pid \d+ \(\S+\): store/AMO page fault at 0x8, pc 0x1000\d: SIGSEGV",
                 # its copy-on-write fork went through the fault handler
                 r"page faults [1-9]\d*: zero-filled [1-9]\d*, copy-on-write copied [1-9]\d*, reused [1-9]",
                 r"commit \d+ KiB reserved of [1-9]\d+ KiB \(counted, not enforced\)"]

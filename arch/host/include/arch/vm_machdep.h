@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 #include <arch/frame.h>
 
 struct thread;
@@ -24,6 +25,9 @@ void cpu_fork(thread* td1, thread* td2);
 // Calls the installed user-mode hook (a test's stand-in for a user
 // program, which must not return: it ends in exit1); panics without one.
 [[noreturn]] void cpu_user_return(thread* td);
+// Makes instructions the kernel just wrote into memory visible to
+// instruction fetch (fence.i), before user code runs them.
+void sync_icache();
 using UserModeHook = void (*)(thread* td);
 UserModeHook set_user_mode_hook(UserModeHook hook);
 

@@ -31,5 +31,8 @@ void* cpu_thread_stack(thread* td, size_t* size);
 void cpu_fork(thread* td1, thread* td2);
 // From fork_return: leaves for user mode through td's frame.
 [[noreturn]] void cpu_user_return(thread* td);
+// Makes instructions the kernel just wrote into memory visible to
+// instruction fetch (fence.i), before user code runs them.
+void sync_icache();
 
 } // namespace arch

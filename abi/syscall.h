@@ -1,0 +1,6 @@
+// System call numbers, FreeBSD's (sys/sys/syscall.h, from syscalls.master),
+// for the calls Sprig has so far.  The user-space issue adds the rest.
+#pragma once
+
+inline constexpr int SYS_exit = 1;
+inline constexpr int SYS_getpid = 20;
