@@ -1,17 +1,36 @@
 #include <kernel/vm_trap.h>
 
+#include <abi/signal.h>
 #include <arch/param.h>
+#include <kernel/console.h>
+#include <kernel/proc/kern_sig.h>
 #include <kernel/proc/proc.h>
 #include <kernel/sched/sched.h>
 #include <mm/vmspace.h>
 
-bool vm_fault_user_access(uint64_t va, vm_prot_t access)
+Errno vm_fault_user_access(uint64_t va, vm_prot_t access)
 {
-    if (va >= arch::USER_TOP) return false;
+    if (va >= arch::USER_TOP) return Errno::Fault;
     thread* td = curthread();
-    if (!td || !td->td_proc || !td->td_proc->p_vmspace) return false;
+    if (!td || !td->td_proc || !td->td_proc->p_vmspace) return Errno::Fault;
     Result<TlbFlush> r = vmspace_fault(td->td_proc->p_vmspace, VirtAddr(va), access);
-    if (!r.ok()) return false;
+    if (!r.ok()) return r.error();
     r.value().execute();
-    return true;
+    return Errno::Ok;
+}
+
+void trap_pfault(thread* td, uint64_t va, vm_prot_t access, uint64_t pc)
+{
+    const Errno e = vm_fault_user_access(va, access);
+    if (e == Errno::Ok) return;
+    proc* p = td->td_proc;
+    const char* what = access == VM_PROT_WRITE ? "write" : access == VM_PROT_EXECUTE ? "execute" : "read";
+    if (e == Errno::NoMem) {
+        kprintf("pid %d (%s): out of memory in a page fault (%s at %#lx, pc %#lx): killed\n",
+                p->p_pid, p->p_comm, what, va, pc);
+        psignal(p, SIGKILL);
+        return;
+    }
+    kprintf("pid %d (%s): %s at %#lx, pc %#lx: SIGSEGV\n", p->p_pid, p->p_comm, what, va, pc);
+    psignal(p, SIGSEGV);
 }

@@ -1,13 +1,24 @@
-// The one place where a fault on a user address taken in the kernel meets
-// the VM: the RISC-V trap handler calls it for faults inside user copies
-// (SUM on), and the host's copy primitives call it when the simulated MMU
-// refuses, so both resolve zero-fill and copy-on-write the same way.
+// Where a fault on a user address meets the VM: the RISC-V trap handler
+// calls these for faults from user mode and for faults inside user copies
+// (SUM on), and the host's copy primitives call vm_fault_user_access when
+// the simulated MMU refuses, so every path resolves zero-fill and
+// copy-on-write the same way.
 #pragma once
 
 #include <stdint.h>
+#include <abi/errno.h>
 #include <mm/vm_map.h>
 
+struct thread;
+
 // Resolves an access to user address va by the running thread's process
-// (vmspace_fault, with the flush run).  false when there is no process or
-// the VM refuses (no entry, not allowed, no memory).
-bool vm_fault_user_access(uint64_t va, vm_prot_t access);
+// (vmspace_fault, with the flush run).  Fault when there is no process or
+// no entry (or va is not a user address), Acces when the entry forbids
+// the access, NoMem when memory ran out.
+Errno vm_fault_user_access(uint64_t va, vm_prot_t access);
+
+// A page fault from user mode (FreeBSD's trap_pfault): resolved, or a
+// signal for td's process with a console line naming it, the address and
+// pc: SIGSEGV for an access the process may not make, SIGKILL when memory
+// ran out (the process dies, the kernel carries on).
+void trap_pfault(thread* td, uint64_t va, vm_prot_t access, uint64_t pc);

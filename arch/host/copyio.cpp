@@ -20,7 +20,7 @@ unsigned char* user_byte(uint64_t va, Access access)
         const SimResult r = sim->translate(VirtAddr(va), access, Priv::Supervisor);
         if (r.ok()) return static_cast<unsigned char*>(phys_to_virt(r.pa));
         const vm_prot_t want = access == Access::Write ? VM_PROT_WRITE : VM_PROT_READ;
-        if (r.fault != SimFault::Page || !vm_fault_user_access(va, want)) return nullptr;
+        if (r.fault != SimFault::Page || vm_fault_user_access(va, want) != Errno::Ok) return nullptr;
     }
     return nullptr;
 }

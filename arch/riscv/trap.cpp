@@ -45,8 +45,8 @@ bool user_fault_from_kernel(const arch::TrapFrame& tf)
 {
     if (!(tf.sstatus & SSTATUS_SUM)) return false;
     switch (static_cast<Exc>(tf.scause)) {
-    case Exc::LoadPageFault: return vm_fault_user_access(tf.stval, VM_PROT_READ);
-    case Exc::StorePageFault: return vm_fault_user_access(tf.stval, VM_PROT_WRITE);
+    case Exc::LoadPageFault: return vm_fault_user_access(tf.stval, VM_PROT_READ) == Errno::Ok;
+    case Exc::StorePageFault: return vm_fault_user_access(tf.stval, VM_PROT_WRITE) == Errno::Ok;
     default: return false;
     }
 }
@@ -68,18 +68,6 @@ bool copy_fault_recovery(arch::TrapFrame& tf)
     return true;
 }
 
-// A page fault from user mode: the VM resolves it, or the process gets
-// SIGSEGV (SIGKILL when memory ran out), with a console line until
-// signals reach user handlers.
-void user_page_fault(thread* td, const arch::TrapFrame& tf, vm_prot_t access)
-{
-    if (vm_fault_user_access(tf.stval, access)) return;
-    proc* p = td->td_proc;
-    kprintf("pid %d (%s): %s at %#lx, pc %#lx: SIGSEGV\n", p->p_pid, p->p_comm,
-            cause_name(tf.scause), tf.stval, tf.sepc);
-    psignal(p, SIGSEGV);
-}
-
 // A trap from user mode (the frame is td's td_frame): a system call, a
 // page fault, or a signal for the rest; then the signal check on the way
 // back (userret).
@@ -91,9 +79,9 @@ void user_trap(arch::TrapFrame& tf)
     arch::intr_enable(); // a system call may sleep; page faults may allocate
     switch (static_cast<Exc>(tf.scause)) {
     case Exc::EcallUser: syscall(td); break;
-    case Exc::LoadPageFault: user_page_fault(td, tf, VM_PROT_READ); break;
-    case Exc::StorePageFault: user_page_fault(td, tf, VM_PROT_WRITE); break;
-    case Exc::InsnPageFault: user_page_fault(td, tf, VM_PROT_EXECUTE); break;
+    case Exc::LoadPageFault: trap_pfault(td, tf.stval, VM_PROT_READ, tf.sepc); break;
+    case Exc::StorePageFault: trap_pfault(td, tf.stval, VM_PROT_WRITE, tf.sepc); break;
+    case Exc::InsnPageFault: trap_pfault(td, tf.stval, VM_PROT_EXECUTE, tf.sepc); break;
     case Exc::IllegalInsn: psignal(td->td_proc, SIGILL); break;
     case Exc::Breakpoint: psignal(td->td_proc, SIGTRAP); break;
     case Exc::LoadMisaligned:

@@ -3,9 +3,12 @@
 // copy primitives going through it byte by byte as the kernel with SUM on.
 // Faults resolve through the VM (zero-fill, copy-on-write); what the VM
 // refuses is EFAULT; ranges outside the user half never reach the MMU.
+#include "console_capture.h"
 #include "proc_test_util.h"
 
 #include <arch/mmu_sim.h>
+#include <kernel/proc/sigset.h>
+#include <kernel/vm_trap.h>
 #include <mm/copyio.h>
 #include <mm/vm_fault.h>
 #include <mm/vmspace.h>
@@ -152,4 +155,35 @@ TEST_CASE("copyio: copyout into a page shared copy-on-write copies it; the child
     // Back on proc0's table: its value.
     REQUIRE(fuword(RWBASE, &v) == Errno::Ok);
     CHECK(v == 5678);
+}
+
+TEST_CASE("trap_pfault: resolved silently, SIGSEGV where nothing may be touched, SIGKILL when memory runs out")
+{
+    CopyWorld cw;
+    credtest::ConsoleCapture con;
+    trap_pfault(&thread0, RWBASE + 8, VM_PROT_WRITE, 0x10000);
+    CHECK(proc0.p_vmspace->vm_pmap.extract(VirtAddr(RWBASE)).valid());
+    CHECK(con.out.empty());
+    CHECK(!sigismember(proc0.p_siglist, SIGSEGV));
+
+    trap_pfault(&thread0, 0x500000, VM_PROT_READ, 0x10004); // nothing mapped
+    CHECK(sigismember(proc0.p_siglist, SIGSEGV));
+    CHECK(con.count("pid 0 (kernel): read at 0x500000, pc 0x10004: SIGSEGV") == 1);
+    sigdelset(proc0.p_siglist, SIGSEGV);
+    trap_pfault(&thread0, ROBASE, VM_PROT_WRITE, 0x10008); // read-only
+    CHECK(sigismember(proc0.p_siglist, SIGSEGV));
+    sigdelset(proc0.p_siglist, SIGSEGV);
+
+    proc_zones().drain();
+    cw.w.pages.fail_after(0);
+    trap_pfault(&thread0, RWBASE + PG, VM_PROT_WRITE, 0x1000c); // a fresh page: none left
+    cw.w.pages.fail_after(-1);
+    CHECK(sigismember(proc0.p_siglist, SIGKILL));
+    CHECK(!sigismember(proc0.p_siglist, SIGSEGV));
+    CHECK(con.count("out of memory in a page fault (write at 0x101000, pc 0x1000c): killed") == 1);
+    sigdelset(proc0.p_siglist, SIGKILL);
+    // Memory back: the same fault now succeeds.
+    trap_pfault(&thread0, RWBASE + PG, VM_PROT_WRITE, 0x1000c);
+    CHECK(proc0.p_vmspace->vm_pmap.extract(VirtAddr(RWBASE + PG)).valid());
+    CHECK(!sigismember(proc0.p_siglist, SIGKILL));
 }

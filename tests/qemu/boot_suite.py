@@ -38,7 +38,7 @@ def interactive(extra_expect=()):
                 # the self-test's vfork was counted as one
                 r"forks [1-9]\d* \(\d+ pages\), vforks [1-9]",
                 # its user program's bad store was reported and killed it
-                r"pid \d+ \(\S+\): store/AMO page fault at 0x8, pc 0x1000\d: SIGSEGV",
+                r"pid \d+ \(\S+\): write at 0x8, pc 0x1000\d: SIGSEGV",
                 # its copy-on-write fork went through the fault handler
                 r"page faults [1-9]\d*: zero-filled [1-9]\d*, copy-on-write copied [1-9]\d*, reused [1-9]",
                 r"commit \d+ KiB reserved of [1-9]\d+ KiB \(counted, not enforced\)"]
