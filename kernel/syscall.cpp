@@ -5,6 +5,7 @@
 #include <arch/frame.h>
 #include <kernel/proc/kern_exit.h>
 #include <kernel/proc/proc.h>
+#include <kernel/vm_mmap.h>
 #include <lib/kassert.h>
 
 namespace {
@@ -19,6 +20,20 @@ Errno sys_getpid(thread* td, Args)
     return Errno::Ok;
 }
 
+// The argument unpacking of each call (FreeBSD's sys_*); the work is
+// in the kern_* functions.
+Errno sys_break(thread* td, Args a) { return kern_break(td, a[0]); }
+
+Errno sys_munmap(thread* td, Args a) { return kern_munmap(td, a[0], a[1]); }
+
+Errno sys_mprotect(thread* td, Args a) { return kern_mprotect(td, a[0], a[1], static_cast<int>(a[2])); }
+
+Errno sys_mmap(thread* td, Args a)
+{
+    return kern_mmap(td, a[0], a[1], static_cast<int>(a[2]), static_cast<int>(a[3]),
+                     static_cast<int>(a[4]), static_cast<int64_t>(a[5]));
+}
+
 struct Sysent {
     int code;
     Errno (*fn)(thread*, Args);
@@ -26,7 +41,11 @@ struct Sysent {
 
 constexpr Sysent sysent[] = {
     {SYS_exit, sys_exit},
+    {SYS_break, sys_break},
     {SYS_getpid, sys_getpid},
+    {SYS_munmap, sys_munmap},
+    {SYS_mprotect, sys_mprotect},
+    {SYS_mmap, sys_mmap},
 };
 
 } // namespace
