@@ -1,7 +1,11 @@
 #include <mm/vm_object.h>
 
+#include <arch/machdep.h>
+#include <arch/pte.h>
 #include <lib/kassert.h>
 #include <mm/page_alloc.h>
+
+#include <string.h>
 
 Result<vm_object*> vm_object_allocate(VmObjectZone& zone, uint64_t pages)
 {
@@ -63,4 +67,27 @@ Result<vm_object*> vm_object_copy(vm_object* src, uint64_t first, uint64_t count
         return Errno::NoMem;
     }
     return dst;
+}
+
+Result<vm_object*> vm_object_from_bytes(VmObjectZone& zone, const void* data, size_t len)
+{
+    const uint64_t pages = (len + arch::PAGE_SIZE - 1) / arch::PAGE_SIZE;
+    vm_object* obj = TRY(vm_object_allocate(zone, pages));
+    const auto* src = static_cast<const unsigned char*>(data);
+    for (uint64_t i = 0; i < pages; i++) {
+        Result<PhysAddr> page = obj->allocator->alloc(0, AllocFlags::Zero);
+        if (!page.ok()) {
+            vm_object_deallocate(obj);
+            return page.error();
+        }
+        const size_t off = i * arch::PAGE_SIZE;
+        const size_t n = len - off < arch::PAGE_SIZE ? len - off : arch::PAGE_SIZE;
+        memcpy(arch::phys_to_virt(page.value()), src + off, n);
+        if (auto r = vm_object_page_insert(obj, i, page.value()); !r.ok()) {
+            obj->allocator->unref(page.value());
+            vm_object_deallocate(obj);
+            return r.error();
+        }
+    }
+    return obj;
 }

@@ -10,6 +10,7 @@
 // sides reference, so a page first touched after the fork is seen by both.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 #include <lib/addr.h>
 #include <lib/result.h>
@@ -55,6 +56,11 @@ Result<void> vm_object_page_insert(vm_object* obj, uint64_t pindex, PhysAddr pa)
 // Puts pa at pindex in place of the page there and returns the old page,
 // whose reference passes to the caller (a COW break).
 PhysAddr vm_object_page_replace(vm_object* obj, uint64_t pindex, PhysAddr pa);
+// A new object holding a copy of len bytes of data (a program image from
+// the initrd, whose members are only 4-byte aligned): ceil(len / page)
+// pages, each resident, the last one zero-padded.  NoMem leaves nothing.
+Result<vm_object*> vm_object_from_bytes(VmObjectZone& zone, const void* data, size_t len);
+
 // A new object of `count` pages whose page i is src's page first + i,
 // each referenced once more: the private copy fork gives a child.  NoMem
 // leaves nothing allocated and no reference taken.

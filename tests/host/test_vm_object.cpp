@@ -237,3 +237,51 @@ TEST_CASE("vm_object: every allocation failure of a copy leaves nothing and take
     CHECK(failures == 1 + 3 + 4);
     vm_object_deallocate(src);
 }
+
+TEST_CASE("vm_object: an image's bytes are copied into resident pages, the last one zero-padded")
+{
+    ObjEnv env;
+    const uint64_t free0 = env.mem.pages.free_pages();
+    // A member of an initrd: 4-byte aligned only, not page aligned.
+    std::vector<unsigned char> image(2 * PG + 100 + 4);
+    for (size_t i = 0; i < image.size(); i++) image[i] = static_cast<unsigned char>(i * 7);
+    const unsigned char* bytes = image.data() + 4;
+    const size_t len = image.size() - 4;
+    vm_object* obj = vm_object_from_bytes(env.objects, bytes, len).value();
+    CHECK(obj->size == 3);
+    CHECK(obj->pages.count() == 3);
+    for (uint64_t p = 0; p < 3; p++) {
+        PhysAddr pa;
+        REQUIRE(vm_object_page_lookup(obj, p, &pa));
+        const auto* page = static_cast<const unsigned char*>(arch::phys_to_virt(pa));
+        for (size_t i = 0; i < PG; i++) {
+            const size_t at = p * PG + i;
+            const unsigned char want = at < len ? bytes[at] : 0;
+            if (page[i] != want) {
+                FAIL("byte " << at << " is " << int(page[i]) << ", not " << int(want));
+                break;
+            }
+        }
+    }
+    vm_object_deallocate(obj);
+    // Every allocation failure leaves nothing.
+    long failures = 0;
+    for (long n = 0;; n++) {
+        env.objects.zone().drain();
+        env.mem.pages.fail_after(n);
+        Result<vm_object*> r = vm_object_from_bytes(env.objects, bytes, len);
+        env.mem.pages.fail_after(-1);
+        if (r.ok()) {
+            vm_object_deallocate(r.value());
+            break;
+        }
+        failures++;
+        CHECK(r.error() == Errno::NoMem);
+        env.objects.zone().drain();
+        CHECK(env.mem.pages.free_pages() == free0);
+        REQUIRE(n < 20);
+    }
+    CHECK(failures == 1 + 3 + 3); // the object's slab, three pages, and the index's three nodes
+    env.objects.zone().drain();
+    CHECK(env.mem.pages.free_pages() == free0);
+}
