@@ -54,8 +54,7 @@ Result<bool> CpioReader::next(CpioEntry* e)
     const size_t namesize = f[Namesize], filesize = f[Filesize];
     if (namesize == 0 || namesize > len_ - pos_ - HEADER) return error_;
     const char* name = reinterpret_cast<const char*>(h + HEADER);
-    if (name[namesize - 1] != '\0' || memchr(name, '\0', namesize) != name + namesize - 1)
-        return error_;
+    if (strnlen(name, namesize) != namesize - 1) return error_; // one NUL, at the end
     const size_t data_at = align4(pos_ + HEADER + namesize);
     if (data_at > len_ || filesize > len_ - data_at) return error_;
     error_ = Errno::Ok;
