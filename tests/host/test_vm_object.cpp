@@ -36,6 +36,29 @@ std::vector<std::pair<uint64_t, PhysAddr>> contents(const PageIndex& ix, uint64_
     return v;
 }
 
+// Runs make() with the page allocator failing after n = 0, 1, ...
+// successes until it works; every failure must be NoMem with the free
+// page count back at free0 and check() holding.  Returns the failures.
+template <typename Make, typename Check>
+long every_page_failure(ObjEnv& env, uint64_t free0, Make make, Check check)
+{
+    for (long n = 0;; n++) {
+        env.objects.zone().drain();
+        env.mem.pages.fail_after(n);
+        Result<vm_object*> r = make();
+        env.mem.pages.fail_after(-1);
+        if (r.ok()) {
+            vm_object_deallocate(r.value());
+            return n;
+        }
+        CHECK(r.error() == Errno::NoMem);
+        env.objects.zone().drain();
+        CHECK(env.mem.pages.free_pages() == free0);
+        check();
+        REQUIRE(n < 20);
+    }
+}
+
 } // namespace
 
 TEST_CASE("page index: insert, lookup and remove across every level's boundaries")
@@ -213,24 +236,9 @@ TEST_CASE("vm_object: every allocation failure of a copy leaves nothing and take
     env.objects.fail_after(-1);
     for (PhysAddr pa : held) CHECK(env.mem.pages.ref_count(pa) == 1);
     const uint64_t free0 = env.mem.pages.free_pages();
-    long failures = 0;
-    for (long n = 0;; n++) {
-        env.objects.zone().drain();
-        env.mem.pages.fail_after(n);
-        Result<vm_object*> r = vm_object_copy(src, 0, src->size);
-        env.mem.pages.fail_after(-1);
-        if (r.ok()) {
-            CHECK(r.value()->pages.count() == 4);
-            vm_object_deallocate(r.value());
-            break;
-        }
-        failures++;
-        CHECK(r.error() == Errno::NoMem);
-        env.objects.zone().drain();
-        CHECK(env.mem.pages.free_pages() == free0);
-        for (PhysAddr pa : held) CHECK(env.mem.pages.ref_count(pa) == 1);
-        REQUIRE(n < 20);
-    }
+    const long failures = every_page_failure(
+        env, free0, [&] { return vm_object_copy(src, 0, src->size); },
+        [&] { for (PhysAddr pa : held) CHECK(env.mem.pages.ref_count(pa) == 1); });
     // The copy's nodes, one by one: a root, three level-1 nodes (root
     // slots 0, 1 and 9) and four leaves.  (The object itself fits in the
     // slab that src's already uses, so it needs no page.)
@@ -265,22 +273,8 @@ TEST_CASE("vm_object: an image's bytes are copied into resident pages, the last 
     }
     vm_object_deallocate(obj);
     // Every allocation failure leaves nothing.
-    long failures = 0;
-    for (long n = 0;; n++) {
-        env.objects.zone().drain();
-        env.mem.pages.fail_after(n);
-        Result<vm_object*> r = vm_object_from_bytes(env.objects, bytes, len);
-        env.mem.pages.fail_after(-1);
-        if (r.ok()) {
-            vm_object_deallocate(r.value());
-            break;
-        }
-        failures++;
-        CHECK(r.error() == Errno::NoMem);
-        env.objects.zone().drain();
-        CHECK(env.mem.pages.free_pages() == free0);
-        REQUIRE(n < 20);
-    }
+    const long failures = every_page_failure(
+        env, free0, [&] { return vm_object_from_bytes(env.objects, bytes, len); }, [] {});
     CHECK(failures == 1 + 3 + 3); // the object's slab, three pages, and the index's three nodes
     env.objects.zone().drain();
     CHECK(env.mem.pages.free_pages() == free0);
