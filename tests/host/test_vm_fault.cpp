@@ -59,11 +59,12 @@ struct VmEnv {
         sim.flush_all();
     }
 
-    // A user access at va; on a page fault, vm_fault and one retry (one
-    // fault must be enough: a second would mean a stale TLB entry or a
-    // wrong permission).  Returns the fault's error, or Ok once the access
-    // went through.
-    Errno access(Space& s, uint64_t va, Access a, uint64_t* value)
+    // A user access at va through the hart's current table; on a page
+    // fault, fault(va, access) and one retry (one fault must be enough: a
+    // second would mean a stale TLB entry or a wrong permission).  Returns
+    // the fault's error, or Ok once the access went through.
+    template <typename Fault>
+    Errno access_with(Fault fault, uint64_t va, Access a, uint64_t* value)
     {
         for (int tries = 0; tries < 2; tries++) {
             const SimResult r = sim.translate(VirtAddr(va), a, Priv::User);
@@ -78,12 +79,18 @@ struct VmEnv {
             const vm_prot_t want = a == Access::Write   ? VM_PROT_WRITE
                                    : a == Access::Read ? VM_PROT_READ
                                                        : VM_PROT_EXECUTE;
-            Result<TlbFlush> f = vm_fault(s.map, s.pmap, objects, VirtAddr(va), want);
+            Result<TlbFlush> f = fault(VirtAddr(va), want);
             if (!f.ok()) return f.error();
             f.value().execute();
         }
-        FAIL("the access still faults after vm_fault mapped it");
+        FAIL("the access still faults after the fault handler mapped it");
         return Errno::Fault;
+    }
+    Errno access(Space& s, uint64_t va, Access a, uint64_t* value)
+    {
+        return access_with(
+            [&](VirtAddr at, vm_prot_t want) { return vm_fault(s.map, s.pmap, objects, at, want); },
+            va, a, value);
     }
     uint64_t read(Space& s, uint64_t va)
     {
@@ -437,30 +444,13 @@ TEST_CASE("vm.stats.vm: the fault counters are readable by name and follow the f
 
 namespace {
 
-// A user access in a vmspace: as VmEnv::access, faulting through
-// vmspace_fault (which makes the page table on the first fault).
+// A user access in a vmspace: as VmEnv::access, on the space's own table,
+// faulting through vmspace_fault.
 Errno vm_access(VmEnv& env, vmspace* vm, uint64_t va, Access a, uint64_t* value)
 {
-    for (int tries = 0; tries < 2; tries++) {
-        if (vm->vm_pmap.table().live()) {
-            env.sim.set_satp(vm->vm_pmap.table().root(), vm->vm_pmap.asid());
-            const SimResult r = env.sim.translate(VirtAddr(va), a, Priv::User);
-            if (r.ok()) {
-                auto* p = static_cast<uint64_t*>(arch::phys_to_virt(r.pa));
-                if (a == Access::Write)
-                    *p = *value;
-                else
-                    *value = *p;
-                return Errno::Ok;
-            }
-        }
-        const vm_prot_t want = a == Access::Write ? VM_PROT_WRITE : VM_PROT_READ;
-        Result<TlbFlush> f = vmspace_fault(vm, VirtAddr(va), want);
-        if (!f.ok()) return f.error();
-        f.value().execute();
-    }
-    FAIL("the access still faults after vmspace_fault mapped it");
-    return Errno::Fault;
+    env.sim.set_satp(vm->vm_pmap.table().root(), vm->vm_pmap.asid());
+    return env.access_with(
+        [vm](VirtAddr at, vm_prot_t want) { return vmspace_fault(vm, at, want); }, va, a, value);
 }
 
 } // namespace
