@@ -5,8 +5,8 @@
 #include <kernel/console.h>
 #include <kernel/sched/priority.h>
 #include <lib/kassert.h>
-#include <mm/vmspace.h>
 #include <mm/intr_off.h>
+#include <mm/vmspace.h>
 
 namespace {
 
