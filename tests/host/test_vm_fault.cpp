@@ -507,3 +507,28 @@ TEST_CASE("vmspace_fork: parent and child read the same data; a write on either 
     zone.drain();
     env.check_baseline(); // every page, table and node given back
 }
+
+TEST_CASE("isolation: user pages are never global, and the kernel never executes them, SUM or not")
+{
+    VmEnv env;
+    Space s(env.entries, env.src, env.kernel, 1);
+    env.run(s);
+    env.map_anon(s, 0x100000, 0x101000, VM_PROT_READ | VM_PROT_EXECUTE);
+    uint64_t v = 0;
+    REQUIRE(env.access(s, 0x100000, Access::Execute, &v) == Errno::Ok); // user mode may
+    const Translation t = s.pmap.extract(VirtAddr(0x100000));
+    CHECK((t.flags & arch::pte::G) == 0);
+    CHECK((t.flags & arch::pte::U) != 0);
+    for (bool sum : {false, true}) {
+        env.sim.set_sum(sum);
+        const SimResult r = env.sim.translate(VirtAddr(0x100000), Access::Execute, Priv::Supervisor);
+        CHECK(r.fault == SimFault::Page);
+        CHECK(r.why == FaultWhy::SupervisorExecU);
+    }
+    env.sim.set_sum(false);
+    // Without SUM the kernel cannot even read it.
+    CHECK(env.sim.translate(VirtAddr(0x100000), Access::Read, Priv::Supervisor).why ==
+          FaultWhy::UserPageNoSum);
+    env.destroy(s);
+    env.check_baseline();
+}
