@@ -8,6 +8,13 @@
 //          parent's translations of the range lose write permission, so
 //          the first write on either side faults and copies (vm_fault).
 // Untouched private memory (no object yet) is copied as untouched.
+//
+// Private memory is copy-on-write by page reference count between
+// per-entry objects, not by FreeBSD's shadow chains.  That relies on an
+// object being either private to one space or shared (inheritance Share)
+// for good: a Copy entry over an object another space also maps would
+// leave that space's translations writable.  Sprig has no minherit, and
+// MAP_SHARED entries are always Share, so such an entry cannot arise.
 #pragma once
 
 #include <lib/result.h>
