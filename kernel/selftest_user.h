@@ -10,7 +10,8 @@ namespace arch {
 
 // TouchPages: a0 = first page, a1 = count; writes each page, then exits
 // with getpid() & 0xff.  StoreToNull: stores to address 8 (SIGSEGV).
-enum class SelftestProgram : uint8_t { TouchPages, StoreToNull };
+// Spin: loops forever without a system call (only a signal ends it).
+enum class SelftestProgram : uint8_t { TouchPages, StoreToNull, Spin };
 
 struct UserCode {
     const unsigned char* bytes;

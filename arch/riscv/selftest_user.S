@@ -30,3 +30,10 @@ selftest_user_segv:
     li      t0, 1
     ecall
 selftest_user_segv_end:
+
+/* Spins forever without a system call: only a signal ends it. */
+    .balign 4
+    .globl selftest_user_spin, selftest_user_spin_end
+selftest_user_spin:
+1:  j       1b
+selftest_user_spin_end:

@@ -156,6 +156,9 @@ extern "C" void trap_handler(arch::TrapFrame* tf)
     if (tf->scause & SCAUSE_INTR) {
         interrupt(*tf);
         sched_preempt_point();
+        // Back to user mode: a signal posted meanwhile (SIGKILL to a
+        // process that never makes a system call) is acted on here.
+        if (!(tf->sstatus & SSTATUS_SPP)) userret(curthread());
         return;
     }
     if (tf->sstatus & SSTATUS_SPP) {

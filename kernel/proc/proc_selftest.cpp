@@ -423,7 +423,7 @@ bool copyio_works(char* why, size_t len)
 // with copyout, then made read and execute), and leaves for user mode with
 // the arguments in its frame.  TouchPages writes eight fresh pages (eight
 // zero-fill faults taken from user mode) and exits through two system
-// calls, getpid then exit; StoreToNull dies of SIGSEGV.
+// calls, getpid then exit; StoreToNull dies of SIGSEGV; Spin is killed.
 
 constexpr uint64_t UCODE = 0x10000, UDATA = 0x20000000, UPAGES = 8;
 
@@ -470,6 +470,15 @@ bool user_mode(char* why, size_t len)
     SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
     st = reap(r.value()->p_pid);
     SELFTEST_FAIL_IF(!WIFSIGNALED(st) || WTERMSIG(st) != SIGSEGV, "status %#x, not SIGSEGV", st);
+    // A process that never enters the kernel on its own still dies of
+    // SIGKILL: the clock's interrupt brings it back through userret.
+    r = spawn_user(arch::SelftestProgram::Spin);
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    proc* spinner = r.value();
+    pause("selftest", 3); // let it spin
+    psignal(spinner, SIGKILL);
+    st = reap(spinner->p_pid);
+    SELFTEST_FAIL_IF(!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL, "spinner status %#x", st);
     return back_at(b, why, len);
 }
 
@@ -509,7 +518,7 @@ const SelftestCase cases[] = {
     {"kproc_create: a kernel process runs and init reaps it", kproc_runs},
     {"copy-on-write fork: each side keeps its own writes", cow_fork},
     {"copyin/copyout: faults resolved, or EFAULT", copyio_works},
-    {"user mode: faults, system calls, SIGSEGV", user_mode},
+    {"user mode: faults, system calls, SIGSEGV, SIGKILL", user_mode},
 };
 
 } // namespace
