@@ -69,20 +69,26 @@ Result<vm_object*> vm_object_copy(vm_object* src, uint64_t first, uint64_t count
     return dst;
 }
 
-Result<vm_object*> vm_object_from_bytes(VmObjectZone& zone, const void* data, size_t len)
+Result<vm_object*> vm_object_from_image(VmObjectZone& zone, const void* data, size_t len,
+                                        size_t lead, uint64_t pages)
 {
-    const uint64_t pages = (len + arch::PAGE_SIZE - 1) / arch::PAGE_SIZE;
+    const uint64_t resident = (lead + len + arch::PAGE_SIZE - 1) / arch::PAGE_SIZE;
+    KASSERT(lead < arch::PAGE_SIZE && resident <= pages, "image of %zu bytes at %zu in %lu pages",
+            len, lead, pages);
     vm_object* obj = TRY(vm_object_allocate(zone, pages));
     const auto* src = static_cast<const unsigned char*>(data);
-    for (uint64_t i = 0; i < pages; i++) {
+    for (uint64_t i = 0; i < resident; i++) {
         Result<PhysAddr> page = obj->allocator->alloc(0, AllocFlags::Zero);
         if (!page.ok()) {
             vm_object_deallocate(obj);
             return page.error();
         }
-        const size_t off = i * arch::PAGE_SIZE;
-        const size_t n = len - off < arch::PAGE_SIZE ? len - off : arch::PAGE_SIZE;
-        memcpy(arch::phys_to_virt(page.value()), src + off, n);
+        // Image bytes [from, to) of this page; the rest stays zero.
+        const size_t page_lo = i * arch::PAGE_SIZE, page_hi = page_lo + arch::PAGE_SIZE;
+        const size_t from = page_lo > lead ? page_lo : lead;
+        const size_t to = page_hi < lead + len ? page_hi : lead + len;
+        auto* dst = static_cast<unsigned char*>(arch::phys_to_virt(page.value()));
+        if (from < to) memcpy(dst + (from - page_lo), src + (from - lead), to - from);
         if (auto r = vm_object_page_insert(obj, i, page.value()); !r.ok()) {
             obj->allocator->unref(page.value());
             vm_object_deallocate(obj);
@@ -90,4 +96,9 @@ Result<vm_object*> vm_object_from_bytes(VmObjectZone& zone, const void* data, si
         }
     }
     return obj;
+}
+
+Result<vm_object*> vm_object_from_bytes(VmObjectZone& zone, const void* data, size_t len)
+{
+    return vm_object_from_image(zone, data, len, 0, (len + arch::PAGE_SIZE - 1) / arch::PAGE_SIZE);
 }

@@ -60,6 +60,12 @@ PhysAddr vm_object_page_replace(vm_object* obj, uint64_t pindex, PhysAddr pa);
 // the initrd, whose members are only 4-byte aligned): ceil(len / page)
 // pages, each resident, the last one zero-padded.  NoMem leaves nothing.
 Result<vm_object*> vm_object_from_bytes(VmObjectZone& zone, const void* data, size_t len);
+// The same for a program segment: an object of `pages` pages whose bytes
+// from `lead` (< a page: where the segment starts in its first page) hold
+// the len bytes of data; the pages those bytes touch are resident, the
+// rest (bss beyond them) zero-fill on demand.
+Result<vm_object*> vm_object_from_image(VmObjectZone& zone, const void* data, size_t len,
+                                        size_t lead, uint64_t pages);
 
 // A new object of `count` pages whose page i is src's page first + i,
 // each referenced once more: the private copy fork gives a child.  NoMem
