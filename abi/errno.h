@@ -4,6 +4,9 @@
 #pragma once
 
 enum class Errno : int {
+    // Kernel-only (FreeBSD's _KERNEL values): the system call has set the
+    // user registers itself (exec), leave them as they are.
+    JustReturn = -2,   // EJUSTRETURN
     Ok = 0,
     Perm = 1,          // EPERM
     NoEnt = 2,         // ENOENT

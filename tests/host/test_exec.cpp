@@ -1,0 +1,200 @@
+// kern_execve on the host: a forked child replaces its image with a small
+// ELF program and checks, through the MMU simulator, what the program
+// would find: the argument block at sp (argc, argv, envp, auxv), its text
+// where the headers say, its frame at the entry.  A vfork parent is woken
+// by the exec and keeps its own address space; failures change nothing;
+// close-on-exec descriptors close and shared signal actions are unshared.
+#include "elf_test_util.h"
+#include "proc_test_util.h"
+
+#include <abi/fcntl.h>
+#include <arch/mmu_sim.h>
+#include <kernel/exec/kern_exec.h>
+#include <kernel/fs/file.h>
+#include <kernel/fs/filedesc.h>
+#include <kernel/proc/sigacts.h>
+#include <mm/copyio.h>
+#include <mm/vmspace.h>
+
+#include <string>
+
+using namespace proctest;
+using elftest::ElfBuilder;
+
+namespace {
+
+std::string g_image;
+std::string g_failed; // the first check that failed in the child, if any
+vmspace* g_old_space;
+
+#define EXPECT_IN_CHILD(cond)                                   \
+    do {                                                        \
+        if (!(cond) && g_failed.empty()) g_failed = #cond;      \
+    } while (0)
+
+uint64_t word_at(uint64_t va)
+{
+    uint64_t v = ~uint64_t{0};
+    EXPECT_IN_CHILD(fuword(va, &v) == Errno::Ok);
+    return v;
+}
+
+std::string string_at(uint64_t va)
+{
+    char buf[64] = {};
+    size_t n = 0;
+    EXPECT_IN_CHILD(copyinstr(va, buf, sizeof buf, &n) == Errno::Ok);
+    return buf;
+}
+
+// The checks of exec_child, in a function of their own so that their
+// locals are gone before exit1 (which never returns to free them).
+void exec_and_check(thread* td)
+{
+    proc* p = td->td_proc;
+    g_old_space = p->p_vmspace;
+    static const char* const argv[] = {"prog", "-x", nullptr};
+    static const char* const envp[] = {"HOME=/", nullptr};
+    const ExecArgs a{"/bin/prog", g_image.data(), g_image.size(), argv, envp};
+    EXPECT_IN_CHILD(kern_execve(td, a) == Errno::Ok);
+    arch::TrapFrame& tf = *td->td_frame;
+    const uint64_t sp = tf.sp();
+    EXPECT_IN_CHILD(tf.sepc == 0x10100);
+    EXPECT_IN_CHILD(tf.a(0) == sp);
+    EXPECT_IN_CHILD(sp % 16 == 0);
+    EXPECT_IN_CHILD(p->p_vmspace != g_old_space);
+    EXPECT_IN_CHILD(std::string(p->p_comm) == "prog");
+    EXPECT_IN_CHILD((p->p_flag & pflag::P_PPWAIT) == 0);
+    EXPECT_IN_CHILD(word_at(sp) == 2);
+    EXPECT_IN_CHILD(string_at(word_at(sp + 8)) == "prog");
+    EXPECT_IN_CHILD(string_at(word_at(sp + 16)) == "-x");
+    EXPECT_IN_CHILD(word_at(sp + 24) == 0);
+    EXPECT_IN_CHILD(string_at(word_at(sp + 32)) == "HOME=/");
+    EXPECT_IN_CHILD(word_at(sp + 40) == 0);
+    EXPECT_IN_CHILD(word_at(sp + 48) == AT_PAGESZ);
+    EXPECT_IN_CHILD(word_at(sp + 56) == PG);
+    EXPECT_IN_CHILD(word_at(sp + 64) == AT_ENTRY);
+    EXPECT_IN_CHILD(word_at(sp + 72) == 0x10100);
+    EXPECT_IN_CHILD(word_at(sp + 80) == AT_NULL);
+    std::string text(16, '\0');
+    EXPECT_IN_CHILD(copyin(0x10000, text.data(), text.size()) == Errno::Ok);
+    EXPECT_IN_CHILD(text == g_image.substr(0x1000, 16));
+}
+
+void exec_child(void*)
+{
+    exec_and_check(curthread());
+    exit1(curthread(), 0);
+}
+
+} // namespace
+
+TEST_CASE("exec: the new image, its argument block and its frame; the vfork parent wakes and keeps its space")
+{
+    ProcWorld w;
+    MmuSim sim;
+    g_image = ElfBuilder().bytes();
+    g_failed.clear();
+    fork_req fr;
+    fr.fr_flags = RFFDG | RFPROC | RFPPWAIT | RFMEM; // vfork
+    fr.fr_func = exec_child;
+    proc* child = fork1(&thread0, fr).release_value(); // returns once the child exec'd
+    const pid_t pid = child->p_pid;
+    wait_for(pid);
+    CHECK(g_failed == "");
+    CHECK(g_old_space == proc0.p_vmspace); // the child shared it until exec
+    CHECK(proc0.p_vmspace->vm_refcnt == 1);
+    vmspace_activate(nullptr);
+}
+
+namespace {
+
+Errno g_exec_error;
+void failing_exec_child(void* which)
+{
+    thread* td = curthread();
+    proc* p = td->td_proc;
+    vmspace* before = p->p_vmspace;
+    static const char* const argv[] = {"prog", nullptr};
+    static std::string huge(EXEC_ARG_MAX, 'a');
+    static const char* const big_argv[] = {"prog", huge.c_str(), nullptr};
+    static const char garbage[] = "#!/bin/sh\n";
+    ExecArgs a{"/bin/prog", g_image.data(), g_image.size(), argv, nullptr};
+    if (which == nullptr) {
+        a.image = garbage;
+        a.image_len = sizeof garbage;
+    } else {
+        a.argv = big_argv;
+    }
+    g_exec_error = kern_execve(td, a);
+    EXPECT_IN_CHILD(p->p_vmspace == before);
+    EXPECT_IN_CHILD(std::string(p->p_comm) == "kernel");
+    exit1(td, 0);
+}
+
+} // namespace
+
+TEST_CASE("exec: ENOEXEC and E2BIG leave the process as it was, with nothing leaked")
+{
+    ProcWorld w;
+    MmuSim sim;
+    g_image = ElfBuilder().bytes();
+    for (void* which : {static_cast<void*>(nullptr), static_cast<void*>(&w)}) {
+        g_failed.clear();
+        fork_req fr;
+        fr.fr_flags = RFFDG | RFPROC;
+        fr.fr_func = failing_exec_child;
+        fr.fr_arg = which;
+        wait_for(fork1(&thread0, fr).value()->p_pid);
+        CHECK(g_failed == "");
+        CHECK(g_exec_error == (which ? Errno::TooBig : Errno::NoExec));
+    }
+    vmspace_activate(nullptr);
+}
+
+namespace {
+
+int g_fd_keep, g_fd_close;
+void exec_fd_child(void*)
+{
+    thread* td = curthread();
+    proc* p = td->td_proc;
+    static const char* const argv[] = {"prog", nullptr};
+    EXPECT_IN_CHILD(kern_execve(td, {"prog", g_image.data(), g_image.size(), argv, nullptr}) ==
+                    Errno::Ok);
+    EXPECT_IN_CHILD(fget_locked(p->p_fd, g_fd_keep) != nullptr);
+    EXPECT_IN_CHILD(fget_locked(p->p_fd, g_fd_close) == nullptr);
+    EXPECT_IN_CHILD(p->p_sigacts != proc0.p_sigacts);
+    EXPECT_IN_CHILD(!sig_caught(p->p_sigacts, SIGUSR1)); // reset to the default
+    exit1(td, 0);
+}
+
+} // namespace
+
+TEST_CASE("exec: close-on-exec descriptors close; shared signal actions are unshared, then reset")
+{
+    ProcWorld w;
+    MmuSim sim;
+    g_image = ElfBuilder().bytes();
+    g_failed.clear();
+    ProcZones& z = proc_zones();
+    for (int* fd : {&g_fd_keep, &g_fd_close}) {
+        file* fp = falloc_noinstall(z.fds.files).release_value();
+        *fd = finstall(proc0.p_fd, fp, fd == &g_fd_close ? O_CLOEXEC : 0).release_value();
+        fdrop(fp);
+    }
+    sigaction act{};
+    act.sa_handler = 0x10000;
+    REQUIRE(kern_sigaction_set(proc0.p_sigacts, SIGUSR1, &act, nullptr).ok());
+    fork_req fr;
+    fr.fr_flags = RFFDG | RFPROC | RFSIGSHARE;
+    fr.fr_func = exec_fd_child;
+    wait_for(fork1(&thread0, fr).value()->p_pid);
+    CHECK(g_failed == "");
+    CHECK(sig_caught(proc0.p_sigacts, SIGUSR1)); // the parent's action stays
+    CHECK(proc0.p_sigacts->ps_refcnt == 1);
+    act.sa_handler = SIG_DFL;
+    REQUIRE(kern_sigaction_set(proc0.p_sigacts, SIGUSR1, &act, nullptr).ok());
+    for (int fd : {g_fd_keep, g_fd_close}) CHECK(fdclose(proc0.p_fd, fd) == Errno::Ok);
+    vmspace_activate(nullptr);
+}
