@@ -63,6 +63,7 @@ help: ## List the targets
 include mk/deps.mk
 include mk/kernel.mk
 include mk/host.mk
+include mk/user.mk
 include mk/qemu.mk
 
 clean: ## Remove build/

@@ -7,13 +7,13 @@ APPEND      ?=
 
 test: check test-qemu ## Run every suite: host unit tests, then the QEMU boots
 
-run: kernel ## Boot Sprig in QEMU virt (console on this terminal; Ctrl-A X quits)
-	$(QEMU_VIRT) -nographic -kernel $(BUILD)/Image $(if $(APPEND),-append "$(APPEND)")
+run: kernel $(INITRD) ## Boot Sprig in QEMU virt (console on this terminal; Ctrl-A X quits)
+	$(QEMU_VIRT) -nographic -kernel $(BUILD)/Image -initrd $(INITRD) $(if $(APPEND),-append "$(APPEND)")
 
-debug: kernel ## Boot halted with a gdb server, and attach gdb-multiarch with symbols
+debug: kernel $(INITRD) ## Boot halted with a gdb server, and attach gdb-multiarch with symbols
 	@echo "QEMU waits for gdb on :1234; its console log goes to $(BUILD)/debug-console.log"
 	$(QEMU_VIRT) -display none -serial file:$(BUILD)/debug-console.log -S -s \
-	  -kernel $(BUILD)/Image $(if $(APPEND),-append "$(APPEND)") & \
+	  -kernel $(BUILD)/Image -initrd $(INITRD) $(if $(APPEND),-append "$(APPEND)") & \
 	  qpid=$$!; \
 	  gdb-multiarch -q -x scripts/gdbinit $(BUILD)/kernel.elf; \
 	  kill $$qpid 2>/dev/null || true
@@ -21,6 +21,6 @@ debug: kernel ## Boot halted with a gdb server, and attach gdb-multiarch with sy
 # The same bytes, wrapped to load 2 MiB higher than QEMU's default.
 SECOND_LOAD := 0x80400000
 
-test-qemu: kernel $(BUILD)/kernel-at-$(SECOND_LOAD).elf ## Boot suites in QEMU virt and sifive_u
-	$(PYTHON) tests/qemu/boot_suite.py --build $(BUILD) --opensbi $(OPENSBI) \
+test-qemu: kernel $(BUILD)/kernel-at-$(SECOND_LOAD).elf $(INITRD) ## Boot suites in QEMU virt and sifive_u
+	$(PYTHON) tests/qemu/boot_suite.py --build $(BUILD) --opensbi $(OPENSBI) --initrd $(INITRD) \
 	  --second $(BUILD)/kernel-at-$(SECOND_LOAD).elf --second-addr $(SECOND_LOAD)

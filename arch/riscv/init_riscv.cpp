@@ -14,6 +14,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/crash.h>
+#include <kernel/fs/initrd.h>
 #include <kernel/monitor.h>
 #include <kernel/pagezero.h>
 #include <kernel/proc/init_main.h>
@@ -296,6 +297,9 @@ extern "C" [[noreturn]] void init_riscv(uint64_t hartid, uint64_t dtb_pa, uint64
     PhysRangeSet dmap;
     if (auto r = bm.direct_map(dmap); !r.ok()) boot_fail("direct map ranges", r.error());
     pmap_bootstrap(image, dmap);
+    // The initrd stays in the direct map for the kernel's life.
+    if (g_plat.initrd.size)
+        initrd_set(arch::phys_to_virt(g_plat.initrd.base), g_plat.initrd.size);
 
     console_startup();
     clock_set_timebase(g_plat.timebase_hz);

@@ -17,6 +17,8 @@
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>
 #include <kernel/sched/sleep.h>
+#include <kernel/exec/kern_exec.h>
+#include <kernel/fs/initrd.h>
 #include <kernel/selftest.h>
 #include <kernel/selftest_user.h>
 #include <arch/machdep.h>
@@ -482,6 +484,35 @@ bool user_mode(char* why, size_t len)
     return back_at(b, why, len);
 }
 
+// --- exec from the initrd ------------------------------------------------------
+//
+// A child execs /bin/argc from the initrd (user/selftest/argc.S, built and
+// archived by the Makefile) with three arguments; the program exits with
+// 40 + argc, read from the argument block exec left at sp.
+
+void exec_child(void*)
+{
+    thread* td = curthread();
+    Result<CpioEntry> prog = initrd_lookup("/bin/argc");
+    if (!prog.ok()) exit1(td, W_EXITCODE(1, 0));
+    static const char* const argv[] = {"argc", "one", "two", nullptr};
+    const ExecArgs a{"/bin/argc", prog.value().data, prog.value().size, argv, nullptr};
+    if (kern_execve(td, a) != Errno::Ok) exit1(td, W_EXITCODE(2, 0));
+    arch::cpu_user_return(td);
+}
+
+bool exec_from_initrd(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    SELFTEST_FAIL_IF(!initrd_present(), "no initrd (boot with -initrd build/initrd.cpio)");
+    Result<proc*> r = spawn(RFFDG | RFPROC, exec_child);
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    const int st = reap(r.value()->p_pid);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 43,
+                     "status %#x: wanted exit(43), 40 + argc", st);
+    return back_at(b, why, len);
+}
+
 // Free pages, counting the pre-zeroed pool as free (pagezero moves pages
 // between the two at any time), with the process zones' caches drained.
 uint64_t free_pages_now()
@@ -519,6 +550,7 @@ const SelftestCase cases[] = {
     {"copy-on-write fork: each side keeps its own writes", cow_fork},
     {"copyin/copyout: faults resolved, or EFAULT", copyio_works},
     {"user mode: faults, system calls, SIGSEGV, SIGKILL", user_mode},
+    {"exec /bin/argc from the initrd with its arguments", exec_from_initrd},
 };
 
 } // namespace

@@ -68,6 +68,8 @@ def cases(args):
     qemu = ["qemu-system-riscv64", "-bios", args.opensbi, "-display", "none",
             "-serial", "stdio", "-monitor", "none", "-no-reboot"]
     image = os.path.join(args.build, "Image")
+    # Every boot carries the initrd: the process self-test execs from it.
+    qemu = qemu + ["-initrd", args.initrd]
     virt = qemu + ["-M", "virt", "-smp", "1"]
     sifive = qemu + ["-M", "sifive_u", "-smp", "2"]
     return [
@@ -138,6 +140,7 @@ def main():
     ap.add_argument("--opensbi", required=True)
     ap.add_argument("--second", required=True, help="the image wrapped at another address")
     ap.add_argument("--second-addr", required=True)
+    ap.add_argument("--initrd", required=True, help="the cpio archive every boot carries")
     ap.add_argument("--only", help="regex: run only matching cases")
     args = ap.parse_args()
     failed = run_cases(cases(args), os.path.join(args.build, "qemu-logs"), args.only)

@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Writes a cpio "newc" archive (the initrd format Sprig reads, as Linux's
+initramfs does) from NAME=PATH pairs: each file PATH becomes member NAME,
+with the directories above it.  Deterministic: fixed inode numbers, times
+and owners, so the same inputs give the same bytes."""
+import sys
+
+
+def member(name, data, mode, ino):
+    namez = name.encode() + b"\0"
+    fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(namez), 0]
+    head = b"070701" + b"".join(b"%08X" % f for f in fields) + namez
+    head += b"\0" * (-len(head) % 4)
+    return head + data + b"\0" * (-len(data) % 4)
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit("usage: mkinitrd.py OUT NAME=PATH...")
+    out, pairs = sys.argv[1], sys.argv[2:]
+    archive, dirs, ino = b"", set(), 1
+    for pair in pairs:
+        name, path = pair.split("=", 1)
+        parts = name.split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            d = "/".join(parts[:i])
+            if d not in dirs:
+                dirs.add(d)
+                archive += member(d, b"", 0o40755, ino)
+                ino += 1
+        with open(path, "rb") as f:
+            archive += member(name, f.read(), 0o100755, ino)
+        ino += 1
+    archive += member("TRAILER!!!", b"", 0, 0)
+    with open(out, "wb") as f:
+        f.write(archive)
+
+
+if __name__ == "__main__":
+    main()
