@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <kernel/fs/cpio.h>
+#include <kernel/fs/initrd.h>
 
 #include <cstdio>
 #include <memory>
@@ -132,4 +133,17 @@ TEST_CASE("cpio: every truncation is EINVAL (or a clean end), never a read past 
             CHECK(more.error() == Errno::Inval); // the trailer never fits in a prefix
         }
     }
+}
+
+TEST_CASE("initrd: lookups by path once set; NoEnt when there is none")
+{
+    initrd_set(nullptr, 0);
+    CHECK_FALSE(initrd_present());
+    CHECK(initrd_lookup("/bin/init").error() == Errno::NoEnt);
+    const std::string a = archive({member("bin/init", "init")});
+    initrd_set(a.data(), a.size());
+    CHECK(initrd_present());
+    CHECK(initrd_lookup("/bin/init").value().size == 4);
+    CHECK(initrd_lookup("/bin/sh").error() == Errno::NoEnt);
+    initrd_set(nullptr, 0);
 }
