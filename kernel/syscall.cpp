@@ -3,6 +3,7 @@
 #include <abi/syscall.h>
 #include <abi/wait.h>
 #include <arch/frame.h>
+#include <kernel/exec/execve.h>
 #include <kernel/proc/kern_exit.h>
 #include <kernel/proc/proc.h>
 #include <kernel/vm_mmap.h>
@@ -34,6 +35,8 @@ Errno sys_mmap(thread* td, Args a)
                      static_cast<int>(a[4]), static_cast<int64_t>(a[5]));
 }
 
+Errno sys_execve(thread* td, Args a) { return user_execve(td, a[0], a[1], a[2]); }
+
 struct Sysent {
     int code;
     Errno (*fn)(thread*, Args);
@@ -43,6 +46,7 @@ constexpr Sysent sysent[] = {
     {SYS_exit, sys_exit},
     {SYS_break, sys_break},
     {SYS_getpid, sys_getpid},
+    {SYS_execve, sys_execve},
     {SYS_munmap, sys_munmap},
     {SYS_mprotect, sys_mprotect},
     {SYS_mmap, sys_mmap},

@@ -486,30 +486,44 @@ bool user_mode(char* why, size_t len)
 
 // --- exec from the initrd ------------------------------------------------------
 //
-// A child execs /bin/argc from the initrd (user/selftest/argc.S, built and
-// archived by the Makefile) with three arguments; the program exits with
-// 40 + argc, read from the argument block exec left at sp.
+// Children exec programs from the initrd (user/selftest/, built and
+// archived by the Makefile): /bin/argc exits with 40 + argc, read from
+// the argument block exec left at sp; /bin/execer makes the execve system
+// call twice, for a missing program (ENOENT, it goes on) and for /bin/argc.
 
-void exec_child(void*)
+// Execs `path` from the initrd with argv (the child of an exec case).
+void exec_child(void* argv_arg)
 {
     thread* td = curthread();
-    Result<CpioEntry> prog = initrd_lookup("/bin/argc");
+    const auto* argv = static_cast<const char* const*>(argv_arg);
+    Result<CpioEntry> prog = initrd_lookup(argv[0]);
     if (!prog.ok()) exit1(td, W_EXITCODE(1, 0));
-    static const char* const argv[] = {"argc", "one", "two", nullptr};
-    const ExecArgs a{"/bin/argc", prog.value().data, prog.value().size, argv, nullptr};
+    const ExecArgs a{argv[0], prog.value().data, prog.value().size, argv, nullptr};
     if (kern_execve(td, a) != Errno::Ok) exit1(td, W_EXITCODE(2, 0));
     arch::cpu_user_return(td);
+}
+
+// Runs argv[0] from the initrd in a child; its exit status, or -1.
+int run_from_initrd(const char* const* argv)
+{
+    Result<proc*> r = spawn(RFFDG | RFPROC, exec_child, const_cast<char**>(argv));
+    return r.ok() ? reap(r.value()->p_pid) : -1;
 }
 
 bool exec_from_initrd(char* why, size_t len)
 {
     const Baseline b = Baseline::take();
     SELFTEST_FAIL_IF(!initrd_present(), "no initrd (boot with -initrd build/initrd.cpio)");
-    Result<proc*> r = spawn(RFFDG | RFPROC, exec_child);
-    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
-    const int st = reap(r.value()->p_pid);
+    static const char* const argc_argv[] = {"/bin/argc", "one", "two", nullptr};
+    int st = run_from_initrd(argc_argv);
     SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 43,
-                     "status %#x: wanted exit(43), 40 + argc", st);
+                     "/bin/argc: status %#x, wanted exit(43), 40 + argc", st);
+    // The execve system call from user mode: a missing program is ENOENT
+    // and the caller goes on; then /bin/argc replaces it with two arguments.
+    static const char* const execer_argv[] = {"/bin/execer", nullptr};
+    st = run_from_initrd(execer_argv);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 42,
+                     "/bin/execer: status %#x, wanted exit(42) from the /bin/argc it execs", st);
     return back_at(b, why, len);
 }
 
@@ -550,7 +564,7 @@ const SelftestCase cases[] = {
     {"copy-on-write fork: each side keeps its own writes", cow_fork},
     {"copyin/copyout: faults resolved, or EFAULT", copyio_works},
     {"user mode: faults, system calls, SIGSEGV, SIGKILL", user_mode},
-    {"exec /bin/argc from the initrd with its arguments", exec_from_initrd},
+    {"exec from the initrd, and the execve system call", exec_from_initrd},
 };
 
 } // namespace

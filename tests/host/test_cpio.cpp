@@ -4,6 +4,8 @@
 // size, so AddressSanitizer catches any read past the end).
 #include <doctest/doctest.h>
 
+#include "cpio_test_util.h"
+
 #include <kernel/fs/cpio.h>
 #include <kernel/fs/initrd.h>
 
@@ -12,30 +14,10 @@
 #include <string>
 #include <vector>
 
+using cpiotest::archive;
+using cpiotest::member;
+
 namespace {
-
-std::string member(const std::string& name, const std::string& data, uint32_t mode = 0100644,
-                   const char* magic = "070701")
-{
-    char h[111];
-    snprintf(h, sizeof h, "%s%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", magic, 1u,
-             mode, 0u, 0u, 1u, 0u, static_cast<unsigned>(data.size()), 0u, 0u, 0u, 0u,
-             static_cast<unsigned>(name.size() + 1), 0u);
-    std::string m(h, 110);
-    m += name;
-    m += '\0';
-    while (m.size() % 4) m += '\0';
-    m += data;
-    while (m.size() % 4) m += '\0';
-    return m;
-}
-
-std::string archive(const std::vector<std::string>& members)
-{
-    std::string a;
-    for (const std::string& m : members) a += m;
-    return a + member("TRAILER!!!", "", 0);
-}
 
 // The archive's bytes in a heap block of exactly their size.
 std::unique_ptr<uint8_t[]> exact(const std::string& a, size_t n)

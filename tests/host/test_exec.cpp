@@ -4,18 +4,24 @@
 // where the headers say, its frame at the entry.  A vfork parent is woken
 // by the exec and keeps its own address space; failures change nothing;
 // close-on-exec descriptors close and shared signal actions are unshared.
+#include "cpio_test_util.h"
 #include "elf_test_util.h"
 #include "proc_test_util.h"
 
 #include <abi/fcntl.h>
 #include <arch/mmu_sim.h>
+#include <abi/syscall.h>
+#include <kernel/exec/execve.h>
 #include <kernel/exec/kern_exec.h>
+#include <kernel/fs/initrd.h>
+#include <kernel/syscall.h>
 #include <kernel/fs/file.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/proc/sigacts.h>
 #include <mm/copyio.h>
 #include <mm/vmspace.h>
 
+#include <cstdio>
 #include <string>
 
 using namespace proctest;
@@ -196,5 +202,79 @@ TEST_CASE("exec: close-on-exec descriptors close; shared signal actions are unsh
     act.sa_handler = SIG_DFL;
     REQUIRE(kern_sigaction_set(proc0.p_sigacts, SIGUSR1, &act, nullptr).ok());
     for (int fd : {g_fd_keep, g_fd_close}) CHECK(fdclose(proc0.p_fd, fd) == Errno::Ok);
+    vmspace_activate(nullptr);
+}
+
+namespace {
+
+// The execve system call from a child: its arguments in its own memory,
+// the program in an initrd.
+std::string g_archive;
+Errno g_enoent, g_efault, g_toolong;
+uint64_t g_ok_t0, g_ok_sepc, g_ok_argc;
+
+void setup_and_call(thread* td)
+{
+    vmspace* vm = td->td_proc->p_vmspace;
+    const uint64_t at = 0x300000;
+    EXPECT_IN_CHILD(vmspace_map_anon(vm, at, 2 * PG, VM_PROT_READ | VM_PROT_WRITE).ok());
+    vmspace_activate(vm);
+    const char path[] = "/bin/prog", missing[] = "/bin/nope";
+    EXPECT_IN_CHILD(copyout(path, at, sizeof path) == Errno::Ok);
+    EXPECT_IN_CHILD(copyout(missing, at + 64, sizeof missing) == Errno::Ok);
+    const uint64_t argv[] = {at, at + 64, 0}; // {"/bin/prog", "/bin/nope"}
+    EXPECT_IN_CHILD(copyout(argv, at + 128, sizeof argv) == Errno::Ok);
+    std::string longpath(EXEC_MAXPATH + 10, 'p');
+    EXPECT_IN_CHILD(copyout(longpath.c_str(), at + PG, longpath.size() + 1) == Errno::Ok);
+    arch::TrapFrame& tf = *td->td_frame;
+    auto call = [&](uint64_t upath, uint64_t uargv) {
+        tf = {};
+        tf.t0() = SYS_execve;
+        tf.a(0) = upath;
+        tf.a(1) = uargv;
+        syscall(td);
+        return tf.t0() ? static_cast<Errno>(tf.a(0)) : Errno::Ok;
+    };
+    g_enoent = call(at + 64, at + 128);
+    g_efault = call(0x500000, at + 128);
+    g_toolong = call(at + PG, at + 128);
+    call(at, at + 128);
+    g_ok_t0 = tf.t0();
+    g_ok_sepc = tf.sepc;
+    uint64_t argc = 0;
+    EXPECT_IN_CHILD(fuword(tf.sp(), &argc) == Errno::Ok);
+    g_ok_argc = argc;
+}
+
+void execve_child(void*)
+{
+    setup_and_call(curthread());
+    exit1(curthread(), 0);
+}
+
+} // namespace
+
+TEST_CASE("execve: the system call copies its arguments in, finds the program, or says why not")
+{
+    ProcWorld w;
+    MmuSim sim;
+    g_image = ElfBuilder().bytes();
+    g_failed.clear();
+    // An initrd holding bin/prog.
+    g_archive = cpiotest::archive({cpiotest::member("bin/prog", g_image, 0100755)});
+    initrd_set(g_archive.data(), g_archive.size());
+
+    fork_req fr;
+    fr.fr_flags = RFFDG | RFPROC;
+    fr.fr_func = execve_child;
+    wait_for(fork1(&thread0, fr).value()->p_pid);
+    CHECK(g_failed == "");
+    CHECK(g_enoent == Errno::NoEnt);
+    CHECK(g_efault == Errno::Fault);
+    CHECK(g_toolong == Errno::NameTooLong);
+    CHECK(g_ok_t0 == 0);       // left as exec set it: the frame starts the program
+    CHECK(g_ok_sepc == 0x10100);
+    CHECK(g_ok_argc == 2);
+    initrd_set(nullptr, 0);
     vmspace_activate(nullptr);
 }
