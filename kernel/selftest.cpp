@@ -232,11 +232,21 @@ bool run_one(const char* title, const SelftestCase& c)
 
 } // namespace
 
+namespace {
+
+// Runs n cases, adding each to passed or failed.
+void run_all(const char* title, const SelftestCase* cases, size_t n, int& passed, int& failed)
+{
+    for (size_t i = 0; i < n; i++) (run_one(title, cases[i]) ? passed : failed)++;
+}
+
+} // namespace
+
 int selftest_run(const SelftestCase* extra, size_t nextra)
 {
     int passed = 0, failed = 0;
-    for (const SelftestCase& c : mi_cases) (run_one("selftest", c) ? passed : failed)++;
-    for (size_t i = 0; i < nextra; i++) (run_one("selftest", extra[i]) ? passed : failed)++;
+    run_all("selftest", mi_cases, sizeof mi_cases / sizeof mi_cases[0], passed, failed);
+    run_all("selftest", extra, nextra, passed, failed);
     kprintf("selftest: %d passed, %d failed\n", passed, failed);
     return failed;
 }
@@ -244,7 +254,7 @@ int selftest_run(const SelftestCase* extra, size_t nextra)
 int selftest_run_cases(const char* title, const SelftestCase* cases, size_t n)
 {
     int passed = 0, failed = 0;
-    for (size_t i = 0; i < n; i++) (run_one(title, cases[i]) ? passed : failed)++;
+    run_all(title, cases, n, passed, failed);
     kprintf("%s: %d passed, %d failed\n", title, passed, failed);
     return failed;
 }

@@ -311,32 +311,31 @@ Result<proc*> fork1(thread* td, const fork_req& fr)
     return p2;
 }
 
-Errno sys_fork(thread* td)
+namespace {
+
+// The system calls' common return: the child's pid (0 for an rfork that
+// made none) in td_retval[0], 0 in td_retval[1].
+Errno fork_retval(thread* td, const Result<proc*>& r)
 {
-    Result<proc*> r = fork1(td, fork_req{RFFDG | RFPROC});
     if (!r.ok()) return r.error();
-    td->td_retval[0] = static_cast<uint64_t>(r.value()->p_pid);
+    td->td_retval[0] = r.value() ? static_cast<uint64_t>(r.value()->p_pid) : 0;
     td->td_retval[1] = 0;
     return Errno::Ok;
 }
 
+} // namespace
+
+Errno sys_fork(thread* td) { return fork_retval(td, fork1(td, fork_req{RFFDG | RFPROC})); }
+
 Errno sys_vfork(thread* td)
 {
-    Result<proc*> r = fork1(td, fork_req{RFFDG | RFPROC | RFPPWAIT | RFMEM});
-    if (!r.ok()) return r.error();
-    td->td_retval[0] = static_cast<uint64_t>(r.value()->p_pid);
-    td->td_retval[1] = 0;
-    return Errno::Ok;
+    return fork_retval(td, fork1(td, fork_req{RFFDG | RFPROC | RFPPWAIT | RFMEM}));
 }
 
 Errno sys_rfork(thread* td, int flags)
 {
     if (flags & RFKERNELONLY) return Errno::Inval;
-    Result<proc*> r = fork1(td, fork_req{flags});
-    if (!r.ok()) return r.error();
-    td->td_retval[0] = r.value() ? static_cast<uint64_t>(r.value()->p_pid) : 0;
-    td->td_retval[1] = 0;
-    return Errno::Ok;
+    return fork_retval(td, fork1(td, fork_req{flags}));
 }
 
 [[noreturn]] void fork_exit(void* arg)
