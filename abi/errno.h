@@ -7,6 +7,9 @@ enum class Errno : int {
     // Kernel-only (FreeBSD's _KERNEL values): the system call has set the
     // user registers itself (exec), leave them as they are.
     JustReturn = -2,   // EJUSTRETURN
+    // A sleep ended by a signal whose handler has SA_RESTART: the system
+    // call is made again (the ecall re-executed) once the handler returns.
+    Restart = -1,      // ERESTART
     Ok = 0,
     Perm = 1,          // EPERM
     NoEnt = 2,         // ENOENT

@@ -67,6 +67,10 @@ void syscall(thread* td)
     for (const Sysent& s : sysent)
         if (static_cast<uint64_t>(s.code) == tf.t0()) e = s.fn(td, args);
     if (e == Errno::JustReturn) return; // the call set the registers (exec)
+    if (e == Errno::Restart) {          // made again after the signal handler
+        tf.sepc -= 4;
+        return;
+    }
     if (e == Errno::Ok) {
         tf.a(0) = td->td_retval[0];
         tf.a(1) = td->td_retval[1];

@@ -4,6 +4,7 @@ const char* errno_name(Errno e)
 {
     switch (e) {
     case Errno::JustReturn: return "EJUSTRETURN";
+    case Errno::Restart: return "ERESTART";
     case Errno::Ok: return "OK";
     case Errno::Perm: return "EPERM";
     case Errno::NoEnt: return "ENOENT";
