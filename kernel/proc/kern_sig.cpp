@@ -3,6 +3,7 @@
 #include <abi/signal.h>
 #include <abi/wait.h>
 #include <kernel/proc/kern_exit.h>
+#include <kernel/proc/pgrp.h>
 #include <kernel/proc/proc.h>
 #include <kernel/proc/sigacts.h>
 #include <kernel/proc/sigprop.h>
@@ -32,6 +33,14 @@ void psignal(proc* p, int sig)
     if (sig != SIGKILL && sig_ignored(p->p_sigacts, sig)) return;
     sigaddset(p->p_siglist, sig);
     if (p->p_thread) signotify(p->p_thread);
+}
+
+void pgsignal(pgrp* pg, int sig, bool checkctty)
+{
+    KASSERT(pg, "pgsignal: no process group");
+    IntrOff off;
+    for (proc* p : pg->pg_members)
+        if (!checkctty || (p->p_flag & pflag::P_CONTROLT)) psignal(p, sig);
 }
 
 int cursig(thread* td)

@@ -9,6 +9,7 @@
 // kernel at its next sleep point instead of sleeping on.
 #pragma once
 
+struct pgrp;
 struct proc;
 struct thread;
 
@@ -17,6 +18,10 @@ struct thread;
 // thread told to look (waking it from an interruptible sleep) when the
 // signal is one it must act on now.
 void psignal(proc* p, int sig);
+// Posts sig to every member of pg (FreeBSD's pgsignal); with checkctty,
+// only to members that have a controlling terminal (P_CONTROLT), as the
+// terminal's ^C does.  Exiting members and zombies are skipped by psignal.
+void pgsignal(pgrp* pg, int sig, bool checkctty);
 // The lowest pending signal td must act on now, or 0: not blocked by
 // td_sigmask, and not caught (handlers come with user space).
 int cursig(thread* td);

@@ -447,6 +447,23 @@ TEST_CASE("psignal: an ignored signal is dropped, a blocked one stays pending")
     wait_for(p->p_pid);
 }
 
+TEST_CASE("pgsignal: with checkctty only members with a controlling terminal get the signal")
+{
+    ProcWorld w;
+    proc* with_tty = must_fork(RFPROC | RFFDG | RFSTOPPED);
+    proc* without = must_fork(RFPROC | RFFDG | RFSTOPPED);
+    REQUIRE(with_tty->p_pgrp == without->p_pgrp);
+    with_tty->p_flag |= pflag::P_CONTROLT;
+    pgsignal(with_tty->p_pgrp, SIGTERM, true);
+    CHECK(sigismember(with_tty->p_siglist, SIGTERM));
+    CHECK(!sigismember(without->p_siglist, SIGTERM));
+    CHECK(!sigismember(proc0.p_siglist, SIGTERM));
+    sched_add(with_tty->p_thread);
+    sched_add(without->p_thread);
+    wait_for(with_tty->p_pid);
+    wait_for(without->p_pid);
+}
+
 TEST_CASE("fork: the child has no pending signals but its parent's mask and signal stack")
 {
     ProcWorld w;
