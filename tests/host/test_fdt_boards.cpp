@@ -7,10 +7,12 @@
 #include "fdt_test_support.h"
 
 #include <drivers/fdt_platform.h>
+#include <drivers/plic.h>
 #include <drivers/uart_ns16550.h>
 #include <mm/boot_memory.h>
 
 #include <string>
+#include <vector>
 
 using namespace fdt_test;
 
@@ -90,6 +92,28 @@ void check_plic(const Tree& t, const FdtPlic& plic, uint32_t ndev, const char* p
     CHECK(plic.phandle != 0);
 }
 
+// The PLIC driver started as boot code starts it, from the tree's facts,
+// on a plain word array: it must touch the registers of the context
+// BOARDS.md gives for the hart (2h on the JH7110, 2h+1 on the JH7100), at
+// the specification's offsets (enables 0x2000 + 0x80*c, threshold
+// 0x200000 + 0x1000*c, priority 4*irq), and nothing else.
+void check_plic_driver(const FdtPlatform& p, uint32_t want_context)
+{
+    constexpr uint32_t S = 0xa5a5a5a5;
+    const size_t window = 0x200000 + 0x1000 * size_t(want_context + 1);
+    std::vector<uint32_t> regs(window / 4, S), want(window / 4, S);
+    Plic plic;
+    REQUIRE(plic.init(regs.data(), p.plic.ndev, p.plic.context).ok());
+    REQUIRE(plic.enable(p.uart.irq, 1).ok());
+
+    const size_t enables = 0x2000 + 0x80 * size_t(want_context);
+    for (uint32_t word = 0; word <= p.plic.ndev / 32; word++) want[(enables + 4 * word) / 4] = 0;
+    want[(enables + 4 * (p.uart.irq / 32)) / 4] = 1u << (p.uart.irq % 32);
+    want[(0x200000 + 0x1000 * size_t(want_context)) / 4] = 0;
+    want[(4 * p.uart.irq) / 4] = 1;
+    CHECK(regs == want);
+}
+
 } // namespace
 
 // --- VisionFive 2 (JH7110), upstream tree ---------------------------------
@@ -164,6 +188,7 @@ TEST_CASE("fdt boards: VisionFive 2 boot harts 1..4 (U74): ISA, timer, PLIC cont
         // <&cpu0_intc M>, then <&cpuN_intc M>, <&cpuN_intc 9> per U74.
         CHECK(p.plic.has_context);
         CHECK(p.plic.context == 2 * hart);
+        check_plic_driver(p, uint32_t(2 * hart));
 
         check_dw_uart(t, p.uart, kUart0);
     }
@@ -343,6 +368,7 @@ TEST_CASE("fdt boards: VisionFive boot harts 0 and 1 (U74): ISA, timer, PLIC con
         // <&cpuN_intc M>, <&cpuN_intc 9> for each hart.
         CHECK(p.plic.has_context);
         CHECK(p.plic.context == 2 * hart + 1);
+        check_plic_driver(p, uint32_t(2 * hart + 1));
 
         check_dw_uart(t, p.uart, {"/soc/serial@12440000", 0x12440000, 73});
     }
