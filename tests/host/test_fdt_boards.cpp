@@ -127,10 +127,13 @@ TEST_CASE("fdt boards: VisionFive 2 memory, firmware region and /chosen")
     REQUIRE(p.nram == 1);
     CHECK(same(p.ram[0], R(0x40000000, 4 * GiB)));
     CHECK(p.ram[0].end() == PhysAddr(0x140000000)); // RAM runs past 4 GiB
-    // OpenSBI's own region, at the RAM base.
-    REQUIRE(p.nreserved == 1);
-    CHECK(same(p.reserved[0].range, R(0x40000000, 0x80000)));
+    // /memreserve/ first (U-Boot's entry for the initrd), then OpenSBI's
+    // own region at the RAM base.
+    REQUIRE(p.nreserved == 2);
+    CHECK(same(p.reserved[0].range, R(0x46100000, 0x2e5a1)));
     CHECK(!p.reserved[0].no_map);
+    CHECK(same(p.reserved[1].range, R(0x40000000, 0x80000)));
+    CHECK(!p.reserved[1].no_map);
 
     CHECK(std::string(p.bootargs) == "console=ttyS0,115200 init=/bin/sh");
     CHECK(std::string(p.stdout_path) == "serial0:115200n8");
@@ -148,7 +151,7 @@ TEST_CASE("fdt boards: VisionFive 2 firmware region stays out of the allocator a
 {
     Tree t(dts_blob("jh7110-visionfive2.dtb"));
     const FdtPlatform p = read_platform(t, 2);
-    // booti's kernel_addr_r; U-Boot moves the tree to the top of RAM.
+    // booti's kernel_addr_r, and the tree wherever U-Boot put it.
     const BootMemory bm = board_memory(p, R(0x40200000, 0x180000), R(0x13fff4000, 0x3000));
     CHECK(excluded(bm, R(0x40000000, 0x80000)));
     CHECK(excluded(bm, R(0x46100000, 0x2e5a1)));
@@ -159,6 +162,9 @@ TEST_CASE("fdt boards: VisionFive 2 firmware region stays out of the allocator a
     CHECK(!dm.contains(PhysAddr(0x4007ffff)));
     CHECK(dm.contains(PhysAddr(0x40080000))); // the tree reserves 512 KiB, not 2 MiB
     CHECK(dm.contains(PhysAddr(0x40200000)));
+    // Reserved by /memreserve/, yet mapped: the kernel reads the initrd.
+    CHECK(dm.contains(PhysAddr(0x46100000)));
+    CHECK(dm.contains(PhysAddr(0x4612e5a0)));
     CHECK(dm.contains(PhysAddr(0x13fffffff)));
     CHECK(!dm.contains(PhysAddr(0x140000000)));
     CHECK(dm.total() == 4 * GiB - 0x80000);
@@ -237,9 +243,10 @@ TEST_CASE("fdt boards: VisionFive 2 vendor tree: memory, firmware region, /chose
     REQUIRE(p.nram == 1); // the node is memory@80000000; its reg is what counts
     CHECK(same(p.ram[0], R(0x40000000, 8 * GiB)));
     CHECK(p.ram[0].end() == PhysAddr(0x240000000));
-    REQUIRE(p.nreserved == 1); // the board file's "opensbi", once
-    CHECK(same(p.reserved[0].range, R(0x40000000, 0x80000)));
-    CHECK(p.reserved[0].no_map);
+    REQUIRE(p.nreserved == 2); // the initrd's /memreserve/, then "opensbi", once
+    CHECK(same(p.reserved[0].range, R(0x46100000, 0x80000)));
+    CHECK(same(p.reserved[1].range, R(0x40000000, 0x80000)));
+    CHECK(p.reserved[1].no_map);
 
     // A path, not an alias (the tree has no serial alias at all).
     CHECK(t.fdt.alias("serial0", 7) == nullptr);
@@ -256,6 +263,7 @@ TEST_CASE("fdt boards: VisionFive 2 vendor tree: memory, firmware region, /chose
     REQUIRE(bm.direct_map(dm).ok());
     CHECK(!dm.contains(PhysAddr(0x4007ffff)));
     CHECK(dm.contains(PhysAddr(0x40080000)));
+    CHECK(dm.contains(PhysAddr(0x46100000))); // the initrd, reserved but read
     CHECK(dm.contains(PhysAddr(0x23fffffff)));
     CHECK(dm.total() == 8 * GiB - 0x80000);
 }
@@ -309,15 +317,17 @@ TEST_CASE("fdt boards: VisionFive memory, reserved regions and /chosen")
     REQUIRE(p.nram == 1);
     CHECK(same(p.ram[0], R(0x80000000, 8 * GiB)));
     CHECK(p.ram[0].end() == PhysAddr(0x280000000));
-    // In tree order: OpenSBI's region, the DMA pool, and the pool's
-    // uncached alias far above RAM.
-    REQUIRE(p.nreserved == 3);
-    CHECK(same(p.reserved[0].range, R(0x80000000, 0x80000)));
+    // The initrd's /memreserve/, then in tree order: OpenSBI's region, the
+    // DMA pool, and the pool's uncached alias far above RAM.
+    REQUIRE(p.nreserved == 4);
+    CHECK(same(p.reserved[0].range, R(0x88300000, 0x42a00)));
     CHECK(!p.reserved[0].no_map);
-    CHECK(same(p.reserved[1].range, R(0xfa000000, 16 * MiB)));
-    CHECK(p.reserved[1].no_map);
-    CHECK(same(p.reserved[2].range, R(0x107a000000, 16 * MiB)));
+    CHECK(same(p.reserved[1].range, R(0x80000000, 0x80000)));
+    CHECK(!p.reserved[1].no_map);
+    CHECK(same(p.reserved[2].range, R(0xfa000000, 16 * MiB)));
     CHECK(p.reserved[2].no_map);
+    CHECK(same(p.reserved[3].range, R(0x107a000000, 16 * MiB)));
+    CHECK(p.reserved[3].no_map);
 
     CHECK(std::string(p.bootargs) == "console=ttyS0,115200 earlycon");
     CHECK(std::string(p.stdout_path) == "serial0:115200n8");
@@ -333,12 +343,13 @@ TEST_CASE("fdt boards: VisionFive reserved regions, one outside RAM, in the boot
     Tree t(dts_blob("jh7100-visionfive.dtb"));
     const FdtPlatform p = read_platform(t, 0);
     const BootMemory bm = board_memory(p, R(0x80200000, 0x180000), R(0x27fff4000, 0x3000));
-    for (size_t i = 0; i < 3; i++) CHECK(excluded(bm, p.reserved[i].range));
+    for (size_t i = 0; i < p.nreserved; i++) CHECK(excluded(bm, p.reserved[i].range));
 
     PhysRangeSet dm;
     REQUIRE(bm.direct_map(dm).ok());
     CHECK(!dm.contains(PhysAddr(0x80000000)));
     CHECK(dm.contains(PhysAddr(0x80080000)));
+    CHECK(dm.contains(PhysAddr(0x88300000))); // the initrd, reserved but read
     CHECK(dm.contains(PhysAddr(0xf9ffffff)));
     CHECK(!dm.contains(PhysAddr(0xfa000000)));
     CHECK(!dm.contains(PhysAddr(0xfaffffff)));
