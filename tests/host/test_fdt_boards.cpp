@@ -181,6 +181,11 @@ TEST_CASE("fdt boards: VisionFive 2 boot harts 1..4 (U74): ISA, timer, PLIC cont
         CHECK(p.cpu == t.node(cpu.c_str()));
         CHECK(t.fdt.is_enabled(p.cpu));
         CHECK(std::string(p.isa) == "rv64imafdc_zba_zbb");
+        // The newer form says the same (the reader prefers riscv,isa).
+        CHECK(p.isa_extensions.string_count() == 12);
+        CHECK(p.isa_extensions.has_string("zba"));
+        CHECK(p.isa_extensions.has_string("zbb"));
+        CHECK(!p.isa_extensions.has_string("sstc"));
         CHECK(std::string(p.mmu_type) == "riscv,sv39");
         CHECK(fdt_cpu_has_extension(p, "zba"));
         CHECK(fdt_cpu_has_extension(p, "zbb"));
@@ -255,6 +260,7 @@ TEST_CASE("fdt boards: VisionFive 2 vendor tree: memory, firmware region, /chose
     CHECK(p.stdout_node == t.node("/soc/serial@10000000"));
     CHECK(std::string(p.bootargs) == "console=ttyS0,115200 monitor");
     CHECK(same(p.initrd, R(0x46100000, 0x80000)));
+    CHECK(p.rng_seed == nullptr);
     CHECK(p.timebase_hz == 4000000);
 
     const BootMemory bm = board_memory(p, R(0x40200000, 0x180000), R(0x23fff4000, 0x3000));
@@ -280,6 +286,7 @@ TEST_CASE("fdt boards: VisionFive 2 vendor tree: the boot hart is a0, not starfi
         const std::string cpu = "/cpus/cpu@" + std::to_string(hart);
         CHECK(p.cpu == t.node(cpu.c_str()));
         CHECK(std::string(p.isa) == "rv64imafdcbsux");
+        CHECK(!p.isa_extensions.present());
         CHECK(std::string(p.mmu_type) == "riscv,sv39");
         CHECK(fdt_cpu_has_extension(p, "f"));
         CHECK(fdt_cpu_has_extension(p, "d"));
@@ -335,6 +342,7 @@ TEST_CASE("fdt boards: VisionFive memory, reserved regions and /chosen")
     CHECK(std::string(t.fdt.alias("serial0", 7)) == "/soc/serial@12440000");
     CHECK(p.stdout_node == t.node("/soc/serial@12440000"));
     CHECK(same(p.initrd, R(0x88300000, 0x42a00)));
+    CHECK(p.rng_seed == nullptr);
     CHECK(p.timebase_hz == 6250000);
 }
 
@@ -368,6 +376,9 @@ TEST_CASE("fdt boards: VisionFive boot harts 0 and 1 (U74): ISA, timer, PLIC con
         const std::string cpu = "/cpus/cpu@" + std::to_string(hart);
         CHECK(p.cpu == t.node(cpu.c_str()));
         CHECK(std::string(p.isa) == "rv64imafdc");
+        CHECK(p.isa_extensions.string_count() == 10);
+        CHECK(!p.isa_extensions.has_string("zba"));
+        CHECK(!p.isa_extensions.has_string("sstc"));
         CHECK(std::string(p.mmu_type) == "riscv,sv39");
         CHECK(fdt_cpu_has_extension(p, "c"));
         CHECK(!fdt_cpu_has_extension(p, "zba"));
