@@ -9,6 +9,7 @@
 #include <drivers/fdt_platform.h>
 #include <drivers/plic.h>
 #include <drivers/uart_ns16550.h>
+#include <kernel/cmdline.h>
 #include <mm/boot_memory.h>
 
 #include <string>
@@ -136,6 +137,10 @@ TEST_CASE("fdt boards: VisionFive 2 memory, firmware region and /chosen")
     CHECK(!p.reserved[1].no_map);
 
     CHECK(std::string(p.bootargs) == "console=ttyS0,115200 init=/bin/sh");
+    CmdLine cmdline;
+    REQUIRE(cmdline.parse(p.bootargs).ok());
+    CHECK(std::string(cmdline.get("init")) == "/bin/sh");
+    CHECK(std::string(cmdline.get("console")) == "ttyS0,115200");
     CHECK(std::string(p.stdout_path) == "serial0:115200n8");
     CHECK(std::string(p.stdout_options) == "115200n8");
     CHECK(std::string(t.fdt.alias("serial0", 7)) == "/soc/serial@10000000");
@@ -259,6 +264,10 @@ TEST_CASE("fdt boards: VisionFive 2 vendor tree: memory, firmware region, /chose
     CHECK(std::string(p.stdout_options) == "115200");
     CHECK(p.stdout_node == t.node("/soc/serial@10000000"));
     CHECK(std::string(p.bootargs) == "console=ttyS0,115200 monitor");
+    CmdLine cmdline;
+    REQUIRE(cmdline.parse(p.bootargs).ok());
+    CHECK(cmdline.has("monitor"));
+    CHECK(cmdline.get("monitor") == nullptr); // a bare flag
     CHECK(same(p.initrd, R(0x46100000, 0x80000)));
     CHECK(p.rng_seed == nullptr);
     CHECK(p.timebase_hz == 4000000);
