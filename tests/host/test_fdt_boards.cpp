@@ -228,8 +228,10 @@ TEST_CASE("fdt boards: VisionFive 2 console is uart0 although uart1 is enabled t
 TEST_CASE("fdt boards: VisionFive 2 hart 0 is the S7 monitor core: no MMU, no S-mode context")
 {
     Tree t(dts_blob("jh7110-visionfive2.dtb"));
-    // OpenSBI never enters S-mode there, so a0 is never 0; should it be,
-    // the tree says everything boot code would need to refuse it.
+    // OpenSBI never enters S-mode there, so a0 is never 0.  The reader has
+    // no notion of a usable hart and reads it like any other; this tree
+    // marks it (disabled, no mmu-type, no S-mode context), the vendor tree
+    // below does not.
     const FdtPlatform p = read_platform(t, 0);
     CHECK(p.cpu == t.node("/cpus/cpu@0"));
     CHECK(!t.fdt.is_enabled(p.cpu));
