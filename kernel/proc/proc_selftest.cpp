@@ -332,8 +332,17 @@ void cow_write(uint64_t first, uint64_t step, uint64_t base)
     arch::user_access_end();
 }
 
+// Set once the child has written the even pages: the grandchild waits for
+// it, or on a busy machine it could run to its exit first, and the child's
+// writes would find the pages no longer shared (no copy to count).
+bool g_cow_child_wrote = false;
+
 void cow_grandchild(void*)
 {
+    {
+        IntrOff off;
+        while (!g_cow_child_wrote) (void)tsleep(&g_cow_child_wrote, PWAIT, "cowwait", 0);
+    }
     int code = 0;
     if (!cow_check(100, 100, "grandchild")) code = 1;
     cow_write(1, 2, 7000);
@@ -354,10 +363,16 @@ void cow_child(void*)
     fork_req fr;
     fr.fr_flags = RFFDG | RFPROC;
     fr.fr_func = cow_grandchild;
+    g_cow_child_wrote = false;
     Result<proc*> r = fork1(td, fr);
     if (!r.ok()) done(12);
     const pid_t pid = r.value()->p_pid;
     cow_write(0, 2, 9000); // while the grandchild still shares them
+    {
+        IntrOff off;
+        g_cow_child_wrote = true;
+        wakeup(&g_cow_child_wrote);
+    }
     int st = -1;
     if (!kern_wait(td, pid, &st, 0).ok() || !WIFEXITED(st)) done(13);
     if (WEXITSTATUS(st) != 0) done(20 + WEXITSTATUS(st));
