@@ -38,6 +38,7 @@ bool is_session_leader(const proc* p)
 void proc_set_cred(thread* td, ucred* newcred)
 {
     proc* p = td->td_proc;
+    KASSERT(p->p_thread == td, "pid %d: credential change from a thread not its own", p->p_pid);
     ucred* old = p->p_ucred;
     p->p_ucred = newcred;
     crfree(td->td_ucred);
