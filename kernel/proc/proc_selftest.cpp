@@ -556,6 +556,19 @@ bool user_fork_wait(char* why, size_t len)
     return back_at(b, why, len);
 }
 
+// __sysctl from user mode: /bin/sysctler finds kern.lastpid by name, sees
+// its child's pid there, and ENOMEM for a short buffer; exit(50) says so.
+bool user_sysctl_by_name(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    SELFTEST_FAIL_IF(!initrd_present(), "no initrd (boot with -initrd build/initrd.cpio)");
+    static const char* const sysctler_argv[] = {"/bin/sysctler", nullptr};
+    const int st = run_from_initrd(sysctler_argv);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 50,
+                     "/bin/sysctler: status %#x, wanted exit(50)", st);
+    return back_at(b, why, len);
+}
+
 // Free pages, counting the pre-zeroed pool as free (pagezero moves pages
 // between the two at any time), with the process zones' caches drained.
 uint64_t free_pages_now()
@@ -595,6 +608,7 @@ const SelftestCase cases[] = {
     {"user mode: faults, system calls, SIGSEGV, SIGKILL", user_mode},
     {"exec from the initrd, and the execve system call", exec_from_initrd},
     {"fork, vfork and wait4 from user mode", user_fork_wait},
+    {"__sysctl from user mode: kern.lastpid by name", user_sysctl_by_name},
 };
 
 } // namespace

@@ -423,3 +423,23 @@ TEST_CASE("fork(2): kern.maxproc: a user stops ten short of it, root goes on to 
     CHECK(ProcWorld::reap_orphans() == static_cast<unsigned>(g_user_forks));
     CHECK_COUNTS(settled_counts(s.w), before);
 }
+
+TEST_CASE("fork(2) and wait4(2): 10000 cycles leave every count where it was, and no pid repeats while in use")
+{
+    SysWorld s;
+    UserModeScope um(child_exits_5);
+    const Counts before = settled_counts(s.w);
+    pid_t last = 0;
+    int wraps = 0;
+    for (int i = 0; i < 10000; i++) {
+        const UResult r = ucall(SYS_fork);
+        REQUIRE(r.ok());
+        const auto pid = static_cast<pid_t>(r.a0);
+        if (pid <= last) wraps++;
+        last = pid;
+        REQUIRE(wait4(pid, UBUF).value() == pid);
+        REQUIRE(uread<int>(UBUF) == W_EXITCODE(5, 0));
+    }
+    CHECK(wraps == 0); // pids only go up until PID_MAX
+    CHECK_COUNTS(settled_counts(s.w), before);
+}
