@@ -585,6 +585,26 @@ bool user_stop_continue(char* why, size_t len)
     return back_at(b, why, len);
 }
 
+// /bin/sigspin spins without system calls until its SIGUSR1 handler has
+// run: the signal is delivered on the return from a clock interrupt, and
+// the registers the handler clobbers (s1, f1) come back.
+bool user_signal_from_interrupt(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    static const char* const argv[] = {"/bin/sigspin", nullptr};
+    Result<proc*> r = spawn(RFFDG | RFPROC, exec_child, const_cast<char**>(argv));
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    proc* p = r.value();
+    const pid_t pid = p->p_pid;
+    // Once its handler is in place (it is spinning by then).
+    for (int i = 0; i < 500 && !sig_caught(p->p_sigacts, SIGUSR1); i++) pause("selftest", 1);
+    psignal(p, SIGUSR1);
+    const int st = reap(pid);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 0,
+                     "status %#x (1: no signal, 2: registers not restored, 3: wrong a0)", st);
+    return back_at(b, why, len);
+}
+
 // Two /bin/fpswitch at once: each finds clean FP registers after exec,
 // fills them, is switched out for the other several times, and finds
 // them intact.
@@ -647,6 +667,7 @@ const SelftestCase cases[] = {
     {"signals: handlers, sigreturn, masks, faults, shared page", user_signals},
     {"FP registers: clean after exec, kept across switches", user_fp_switch},
     {"SIGSTOP, SIGCONT and SIGKILL of a spinning program", user_stop_continue},
+    {"a signal delivered on the return from an interrupt", user_signal_from_interrupt},
 };
 
 } // namespace
