@@ -4,7 +4,7 @@
 # static and non-PIE at 0x10000 by the kernel's cross compiler; the
 # initrd is a cpio "newc" archive written by tools/mkinitrd.py.
 
-USER_PROGS := argc execer sigtest segvloop fpswitch fileio forker sysctler
+USER_PROGS := argc execer sigtest segvloop fpswitch sigspin fileio forker sysctler
 USER_ELFS  := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS))
 INITRD     := $(BUILD)/initrd.cpio
 

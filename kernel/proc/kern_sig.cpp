@@ -2,6 +2,7 @@
 
 #include <abi/signal.h>
 #include <abi/wait.h>
+#include <kernel/proc/init_main.h>
 #include <kernel/proc/kern_exit.h>
 #include <kernel/proc/pgrp.h>
 #include <kernel/proc/proc.h>
@@ -51,8 +52,10 @@ void sigcont_proc(proc* p)
 // SIGKILL.
 void stop_proc(thread* td, int sig)
 {
+    KASSERT(td == curthread(), "stopping thread %s, which is not running", td->td_name);
     proc* p = td->td_proc;
     IntrOff off;
+    // A new stop, reportable once more by wait4.
     p->p_flag = (p->p_flag & ~(pflag::P_WAITED | pflag::P_CONTINUED)) | pflag::P_STOPPED_SIG;
     p->p_xstat = sig;
     notify_parent_stop(p);
@@ -92,6 +95,10 @@ void psignal(proc* p, int sig)
     IntrOff off;
     if (p->p_state == ProcState::Zombie) return;
     const sigacts* ps = p->p_sigacts;
+    // Init takes no default action, SIGKILL included (FreeBSD's issignal:
+    // "don't take default actions on system processes"): only what it
+    // catches reaches it.
+    if (p == initproc && !sig_caught(ps, sig)) return;
     const int prop = sigprop(sig);
     if (prop & SigProp::Cont) {
         sigcont_proc(p);
