@@ -12,6 +12,7 @@
 #include <kernel/proc/proc.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sleep.h>
+#include <kernel/tty/tty_cons.h>
 #include <lib/kassert.h>
 #include <mm/intr_off.h>
 
@@ -53,6 +54,12 @@ const char* init_released_path() { return g_init_path; }
 [[noreturn]] void init_exec(thread* td, const char* path)
 {
     KASSERT(td->td_proc == initproc, "init_exec from pid %d", td->td_proc->p_pid);
+    // As FreeBSD's init, the first program finds the console on 0, 1 and
+    // 2 and makes its own session and controlling terminal.
+    if (const Errno e = cons_open_stdio(td->td_proc); e != Errno::Ok) {
+        kprintf("init: cannot open the console: %s\n", errno_name(e));
+        init_exited(W_EXITCODE(127, 0));
+    }
     Result<CpioEntry> prog = initrd_lookup(path);
     Errno e = prog.ok() ? Errno::Ok : prog.error();
     if (e == Errno::Ok) {
