@@ -50,7 +50,8 @@ HOSTCXXFLAGS := -std=c++20 -O1 -g $(COMMON_WARN) -fno-omit-frame-pointer \
 K_OBJS     := $(patsubst %,$(BUILD)/k/%.o,$(MI_SRCS) $(K_SRCS))
 H_OBJS     := $(patsubst %,$(BUILD)/h/%.o,$(MI_SRCS) $(HOST_SRCS))
 
-.PHONY: all kernel check test test-qemu run debug deps help clean compile_commands symbolize
+.PHONY: all kernel check test test-qemu test-uboot image run run-uboot debug deps help clean \
+        compile_commands symbolize
 
 all: kernel ## Build the kernel (build/kernel.elf and build/Image)
 
@@ -64,6 +65,7 @@ include mk/deps.mk
 include mk/kernel.mk
 include mk/host.mk
 include mk/user.mk
+include mk/image.mk
 include mk/qemu.mk
 
 clean: ## Remove build/

@@ -38,8 +38,11 @@ $(BUILD)/kernel.elf: $(K_OBJS) $(KSYMS_FULL) linker/kernel.ld $(BUILD)/kernel.pa
 	@cmp -s $(BUILD)/k/text1.txt $(BUILD)/k/text2.txt || \
 	  { echo "kernel.elf: the symbol table moved text; fix linker/kernel.ld"; rm -f $@; exit 1; }
 
-$(BUILD)/Image: $(BUILD)/kernel.elf
+# U-Boot's booti refuses (or misplaces) an image whose header is wrong:
+# check every field against the ELF's symbols before anything uses it.
+$(BUILD)/Image: $(BUILD)/kernel.elf tools/check_image_header.py
 	$(OBJCOPY) -O binary $< $@
+	$(Q)$(PYTHON) tools/check_image_header.py $@ $< $(NM) || { rm -f $@; exit 1; }
 
 # A second ELF that carries the very same bytes at another load address: the
 # kernel must not care where it was put.

@@ -3,9 +3,9 @@
 QEMU_VIRT   := $(QEMU) -M virt -m 256M -smp 1 -bios $(OPENSBI)
 APPEND      ?=
 
-.PHONY: test test-qemu run debug
+.PHONY: test test-qemu test-uboot run run-uboot debug
 
-test: check test-qemu ## Run every suite: host unit tests, then the QEMU boots
+test: check test-qemu test-uboot ## Run every suite: host unit tests, the QEMU boots, the boots through U-Boot
 
 run: kernel $(INITRD) ## Boot Sprig in QEMU virt (console on this terminal; Ctrl-A X quits)
 	$(QEMU_VIRT) -nographic -kernel $(BUILD)/Image -initrd $(INITRD) $(if $(APPEND),-append "$(APPEND)")
@@ -24,3 +24,25 @@ SECOND_LOAD := 0x80400000
 test-qemu: kernel $(BUILD)/kernel-at-$(SECOND_LOAD).elf $(INITRD) ## Boot suites in QEMU virt and sifive_u
 	$(PYTHON) tests/qemu/boot_suite.py --build $(BUILD) --opensbi $(OPENSBI) --initrd $(INITRD) \
 	  --second $(BUILD)/kernel-at-$(SECOND_LOAD).elf --second-addr $(SECOND_LOAD)
+
+# Booting through U-Boot as a board does: Debian's OpenSBI and S-mode U-Boot,
+# the SD image on a virtio disk, U-Boot's distro boot.
+UBOOT        ?= /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+QEMU_UBOOT   = $(QEMU_VIRT) -kernel $(UBOOT) -drive file=$(1),if=none,format=raw,id=hd0 \
+               -device virtio-blk-device,drive=hd0
+# The prompt (a regex) the user's image must reach: the kernel monitor's
+# (`sprig> `) while the initrd has no /bin/init, the shell's once it has.
+UBOOT_PROMPT ?= sprig>
+
+run-uboot: $(SD_IMAGE) ## Boot build/sprig-sd.img through OpenSBI and U-Boot in QEMU virt
+	$(call QEMU_UBOOT,$(SD_IMAGE)) -nographic
+
+CHECK_SD := $(PYTHON) tests/image/check_sd_image.py --kernel $(BUILD)/Image --initrd $(INITRD)
+
+test-uboot: $(SD_IMAGE) $(SD_TEST_IMAGE) $(SD_SCRIPT_IMAGE) ## Check the SD images' layout, then boot them through U-Boot's distro boot in QEMU
+	$(CHECK_SD) $(SD_IMAGE) --append "$(IMAGE_APPEND)"
+	$(CHECK_SD) $(SD_TEST_IMAGE) --append "init=$(UBOOT_TEST_INIT)"
+	$(CHECK_SD) $(SD_SCRIPT_IMAGE) --append "init=/bin/argc" --no-extlinux
+	$(PYTHON) tests/qemu/uboot_suite.py --build $(BUILD) --opensbi $(OPENSBI) --uboot $(UBOOT) \
+	  --image $(SD_IMAGE) --image-append "$(IMAGE_APPEND)" --prompt "$(UBOOT_PROMPT)" \
+	  --test-image $(SD_TEST_IMAGE) --test-init $(UBOOT_TEST_INIT) --script-image $(SD_SCRIPT_IMAGE)

@@ -20,8 +20,13 @@
     .globl _start
 _start:
     /* The RISC-V boot image header (Linux's Documentation/riscv/boot-image-header),
-     * which U-Boot's booti checks.  code0/code1 jump over it. */
+     * which U-Boot's booti checks.  code0/code1 jump over it.  The jump must
+     * be a full 4-byte one: a compressed c.j would shift every field below
+     * off its offset (tools/check_image_header.py checks them in the build). */
+    .option push
+    .option norvc
     j       real_start                  /* code0 */
+    .option pop
     .word   0                           /* code1 */
     .dword  0x200000                    /* text_offset */
     .dword  _image_size                 /* image_size, .bss included */

@@ -106,7 +106,7 @@ BootMemory boot_memory(const KernelImage& image)
 
 void memory_startup(const BootMemory& bm)
 {
-    PhysRange exclude[BootMemory::MAX_FIRMWARE + 3];
+    PhysRange exclude[BootMemory::MAX_EXCLUSIONS];
     const size_t n = bm.allocator_exclusions(exclude);
     if (auto r = g_pages.init(bm.ram, bm.nram, exclude, n); !r.ok())
         boot_fail("page allocator", r.error());

@@ -39,7 +39,7 @@ BootMemory board_memory(const FdtPlatform& p, PhysRange kernel, PhysRange dtb)
 
 bool excluded(const BootMemory& bm, const PhysRange& r)
 {
-    PhysRange ex[BootMemory::MAX_FIRMWARE + 3];
+    PhysRange ex[BootMemory::MAX_EXCLUSIONS];
     const size_t n = bm.allocator_exclusions(ex);
     for (size_t i = 0; i < n; i++)
         if (same(ex[i], r)) return true;
@@ -159,20 +159,24 @@ TEST_CASE("fdt boards: VisionFive 2 firmware region stays out of the allocator a
     // booti's kernel_addr_r, and the tree wherever U-Boot put it.
     const BootMemory bm = board_memory(p, R(0x40200000, 0x180000), R(0x13fff4000, 0x3000));
     CHECK(excluded(bm, R(0x40000000, 0x80000)));
+    CHECK(excluded(bm, R(0x40000000, 0x200000))); // below the kernel: PMP-protected
     CHECK(excluded(bm, R(0x46100000, 0x2e5a1)));
 
     PhysRangeSet dm;
     REQUIRE(bm.direct_map(dm).ok());
     CHECK(!dm.contains(PhysAddr(0x40000000)));
     CHECK(!dm.contains(PhysAddr(0x4007ffff)));
-    CHECK(dm.contains(PhysAddr(0x40080000))); // the tree reserves 512 KiB, not 2 MiB
+    // The tree reserves 512 KiB, but OpenSBI protects 2 MiB: all of it below
+    // the kernel stays out.
+    CHECK(!dm.contains(PhysAddr(0x40080000)));
+    CHECK(!dm.contains(PhysAddr(0x401fffff)));
     CHECK(dm.contains(PhysAddr(0x40200000)));
     // Reserved by /memreserve/, yet mapped: the kernel reads the initrd.
     CHECK(dm.contains(PhysAddr(0x46100000)));
     CHECK(dm.contains(PhysAddr(0x4612e5a0)));
     CHECK(dm.contains(PhysAddr(0x13fffffff)));
     CHECK(!dm.contains(PhysAddr(0x140000000)));
-    CHECK(dm.total() == 4 * GiB - 0x80000);
+    CHECK(dm.total() == 4 * GiB - 2 * MiB);
 }
 
 TEST_CASE("fdt boards: VisionFive 2 boot harts 1..4 (U74): ISA, timer, PLIC context 2h")
@@ -279,10 +283,11 @@ TEST_CASE("fdt boards: VisionFive 2 vendor tree: memory, firmware region, /chose
     PhysRangeSet dm;
     REQUIRE(bm.direct_map(dm).ok());
     CHECK(!dm.contains(PhysAddr(0x4007ffff)));
-    CHECK(dm.contains(PhysAddr(0x40080000)));
+    CHECK(!dm.contains(PhysAddr(0x40080000)));
+    CHECK(dm.contains(PhysAddr(0x40200000)));
     CHECK(dm.contains(PhysAddr(0x46100000))); // the initrd, reserved but read
     CHECK(dm.contains(PhysAddr(0x23fffffff)));
-    CHECK(dm.total() == 8 * GiB - 0x80000);
+    CHECK(dm.total() == 8 * GiB - 2 * MiB);
 }
 
 TEST_CASE("fdt boards: VisionFive 2 vendor tree: the boot hart is a0, not starfive,boot-hart-id")
@@ -367,7 +372,8 @@ TEST_CASE("fdt boards: VisionFive reserved regions, one outside RAM, in the boot
     PhysRangeSet dm;
     REQUIRE(bm.direct_map(dm).ok());
     CHECK(!dm.contains(PhysAddr(0x80000000)));
-    CHECK(dm.contains(PhysAddr(0x80080000)));
+    CHECK(!dm.contains(PhysAddr(0x80080000))); // below the kernel
+    CHECK(dm.contains(PhysAddr(0x80200000)));
     CHECK(dm.contains(PhysAddr(0x88300000))); // the initrd, reserved but read
     CHECK(dm.contains(PhysAddr(0xf9ffffff)));
     CHECK(!dm.contains(PhysAddr(0xfa000000)));
@@ -375,7 +381,7 @@ TEST_CASE("fdt boards: VisionFive reserved regions, one outside RAM, in the boot
     CHECK(dm.contains(PhysAddr(0xfb000000)));
     CHECK(dm.contains(PhysAddr(0x27fffffff)));
     CHECK(!dm.contains(PhysAddr(0x107a000000))); // never was RAM
-    CHECK(dm.total() == 8 * GiB - 0x80000 - 16 * MiB);
+    CHECK(dm.total() == 8 * GiB - 2 * MiB - 16 * MiB);
 }
 
 TEST_CASE("fdt boards: VisionFive boot harts 0 and 1 (U74): ISA, timer, PLIC context 2h+1")

@@ -10,6 +10,9 @@ shutdown as success on virt, and sifive_u cannot power off at all).
 Markers the kernel prints:
     SPRIG PANIC: <message>      the kernel panicked
     SPRIG EXIT status=<n>       the kernel's run ended normally
+
+A case with stop_at (say, a shell prompt) also ends when that pattern
+appears; with expect_exit=None it then passes without an EXIT line.
 """
 import os
 import re
@@ -23,14 +26,15 @@ EXIT = re.compile(r"SPRIG EXIT status=(\d+)")
 
 class Case:
     def __init__(self, name, qemu_cmd, expect=(), send=(), expect_panic=None,
-                 expect_exit=0, timeout=60, forbid=()):
+                 expect_exit=0, timeout=60, forbid=(), stop_at=None):
         self.name = name
         self.qemu_cmd = qemu_cmd
         self.expect = list(expect)        # regexes that must all appear
         self.forbid = list(forbid)        # regexes that must not appear
         self.send = list(send)            # (regex, text): type text once regex appears
         self.expect_panic = expect_panic  # regex the panic message must match, or None
-        self.expect_exit = expect_exit    # status of SPRIG EXIT, when no panic is expected
+        self.expect_exit = expect_exit    # status of SPRIG EXIT (None: none needed)
+        self.stop_at = stop_at            # regex that ends the run like a marker, or None
         self.timeout = timeout
 
 
@@ -61,7 +65,8 @@ def run_qemu(case, log_path):
                     break
                 out += chunk
                 last_output = time.monotonic()
-                if not ended and (PANIC.search(text(out)) or EXIT.search(text(out))):
+                if not ended and (PANIC.search(text(out)) or EXIT.search(text(out))
+                                  or (case.stop_at and re.search(case.stop_at, text(out)))):
                     ended = True
                     deadline = min(deadline, last_output + 5)
             while pending and re.search(pending[0][0], text(out[send_from:])):
@@ -92,10 +97,15 @@ def judge(case, out, timed_out):
     if case.expect_panic is None:
         if panic:
             problems.append("kernel panicked: " + panic.group(1).strip())
-        elif exit_ is None:
+        elif exit_ is None and case.expect_exit is not None:
             problems.append("no SPRIG EXIT line" + (" (timed out)" if timed_out else ""))
-        elif int(exit_.group(1)) != case.expect_exit:
-            problems.append("SPRIG EXIT status=%s, wanted %d" % (exit_.group(1), case.expect_exit))
+        elif exit_ is None and not (case.stop_at and re.search(case.stop_at, out)):
+            problems.append("neither SPRIG EXIT nor %r" % case.stop_at
+                            + (" (timed out)" if timed_out else ""))
+        elif exit_ is not None and (case.expect_exit is None
+                                    or int(exit_.group(1)) != case.expect_exit):
+            wanted = "no exit" if case.expect_exit is None else "%d" % case.expect_exit
+            problems.append("SPRIG EXIT status=%s, wanted %s" % (exit_.group(1), wanted))
     else:
         if not panic:
             problems.append("no SPRIG PANIC line" + (" (timed out)" if timed_out else ""))
