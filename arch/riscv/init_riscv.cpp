@@ -15,11 +15,11 @@
 #include <kernel/console.h>
 #include <kernel/crash.h>
 #include <kernel/fs/initrd.h>
-#include <kernel/monitor.h>
 #include <kernel/pagezero.h>
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/kern_thread.h>
 #include <kernel/proc/proc_boot.h>
+#include <kernel/proc/init_exec.h>
 #include <kernel/proc/proc_selftest.h>
 #include <kernel/random.h>
 #include <kernel/sched/priority.h>
@@ -312,5 +312,5 @@ extern "C" [[noreturn]] void init_riscv(uint64_t hartid, uint64_t dtb_pa, uint64
     crash_on_request(cmdline.get("crash"));
     sched_startup();
     proc_selftest_run();
-    monitor_run();
+    start_userland(cmdline);
 }

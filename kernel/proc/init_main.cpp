@@ -3,6 +3,7 @@
 #include <abi/wait.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/proc/fork_limits.h>
+#include <kernel/proc/init_exec.h>
 #include <kernel/proc/kern_exit.h>
 #include <kernel/proc/kern_fork.h>
 #include <kernel/proc/pgrp.h>
@@ -135,7 +136,10 @@ void kick_init()
             continue;
         }
         IntrOff off;
-        if (r.error() == Errno::Child) (void)tsleep(initproc, PWAIT, "init", 0);
+        if (r.error() != Errno::Child) continue;
+        // No children left: the boot may have released the first program.
+        if (const char* path = init_released_path()) init_exec(td, path);
+        (void)tsleep(initproc, PWAIT, "init", 0);
     }
 }
 

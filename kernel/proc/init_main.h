@@ -1,9 +1,9 @@
 // The first processes (FreeBSD's init_main.c): proc0, the kernel's own
 // process, whose thread is the boot thread; and init, pid 1, the parent
 // of orphans, made early so that RFNOWAIT and reparenting have their real
-// target.  Until user space exists init stays in the kernel and does the
-// one job it has there: reaping the zombies it inherits.  Once it exists,
-// init will exec /bin/init instead.
+// target.  Until the boot's self-tests are done init stays in the kernel
+// and does the one job it has there: reaping the zombies it inherits;
+// then it execs the first program (kernel/proc/init_exec.h).
 #pragma once
 
 #include <lib/result.h>
@@ -28,7 +28,8 @@ Result<void> create_init(void (*start)(void*), void* arg);
 // Lets init run (kick_init).
 void kick_init();
 // Init's kernel-side loop: reap every zombie child, sleep while there is
-// none.  Counts what it reaped (init_reaped()).
+// none, until init_release() names the first program and no child is
+// left: then init_exec().  Counts what it reaped (init_reaped()).
 [[noreturn]] void start_init(void*);
 uint64_t init_reaped();
 

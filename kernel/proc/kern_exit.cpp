@@ -1,10 +1,13 @@
 #include <kernel/proc/kern_exit.h>
 
+#include <kernel/proc/init_exec.h>
+
 #include <abi/signal.h>
 #include <abi/wait.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/fs/vnode.h>
 #include <kernel/proc/fork_limits.h>
+#include <kernel/proc/init_exec.h>
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/kern_thread.h>
@@ -138,7 +141,7 @@ void proc_reparent(proc* child, proc* parent)
 [[noreturn]] void exit1(thread* td, int xstat)
 {
     proc* p = td->td_proc;
-    if (p == initproc) panic("init died (status %#x)", xstat);
+    if (p == initproc) init_exited(xstat); // the system ends with its first program
     KASSERT(p != &proc0, "proc0 cannot exit");
     KASSERT(td == curthread(), "exit1 of thread %s from %s", td->td_name, curthread()->td_name);
     {

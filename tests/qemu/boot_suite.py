@@ -72,17 +72,20 @@ def cases(args):
     qemu = qemu + ["-initrd", args.initrd]
     virt = qemu + ["-M", "virt", "-smp", "1"]
     sifive = qemu + ["-M", "sifive_u", "-smp", "2"]
+    # The boot argument monitor gives the console to the kernel monitor
+    # instead of init's first program.
+    monitor = ["-append", "monitor"]
     return [
-        Case("virt-256M", virt + ["-m", "256M", "-kernel", image],
+        Case("virt-256M", virt + ["-m", "256M", "-kernel", image] + monitor,
              **merge(interactive(banner(0, r"ns16550a@0x0*10000000", 10000000,
                                         r"0x0*80000000-0x0*8fffffff")),
                      [r"loaded at 0x0*80200000", r"selftest: kernel mappings"])),
         Case("virt-second-load-address",
-             virt + ["-m", "256M", "-kernel", args.second],
+             virt + ["-m", "256M", "-kernel", args.second] + monitor,
              **merge(interactive(), [r"loaded at %s\b" % args.second_addr])),
-        Case("virt-8G", virt + ["-m", "8G", "-kernel", image],
+        Case("virt-8G", virt + ["-m", "8G", "-kernel", image] + monitor,
              **merge(interactive(), [r"ram:\s+0x0*80000000-0x0*27fffffff \(8192 MiB\)"])),
-        Case("sifive_u-hart1", sifive + ["-m", "256M", "-kernel", image],
+        Case("sifive_u-hart1", sifive + ["-m", "256M", "-kernel", image] + monitor,
              **merge(interactive(banner(1, r"sifive-uart@0x0*10010000", 1000000,
                                         r"0x0*80000000-0x0*8fffffff")),
                      [r"plic:\s+.*context 2\b"])),
@@ -92,12 +95,22 @@ def cases(args):
         # With strict commit accounting (vm.overcommit=1) too: the self-test's
         # mappings fit, and vmstat reports the mode.
         Case("virt-maxproc-40-strict",
-             virt + ["-m", "256M", "-kernel", image, "-append", "kern.maxproc=40 vm.overcommit=1"],
+             virt + ["-m", "256M", "-kernel", image, "-append", "kern.maxproc=40 vm.overcommit=1 monitor"],
              send=[(PROMPT, "vmstat\r"), (r"commit \d+ KiB", "poweroff\r")],
              expect=[SELFTEST_OK, PROCS_OK, r"procs: kern.maxproc 40 reached after 37 forks",
                      r"maxproc limit exceeded by uid 0",
                      r"commit \d+ KiB reserved of [1-9]\d+ KiB \(strict\)"],
              forbid=NO_FAILURES),
+        # init=PATH runs one program as pid 1; its exit ends the system
+        # with its status (/bin/argc exits with 40 + argc).  A program the
+        # initrd lacks is reported, and ends the run with status 127.
+        Case("virt-init-argc",
+             virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/argc"],
+             expect=[SELFTEST_OK, PROCS_OK, r"init: running /bin/argc\r?\n"],
+             expect_exit=41, forbid=NO_FAILURES),
+        Case("virt-init-missing",
+             virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/nope"],
+             expect=[r"init: cannot run /bin/nope: ENOENT\r?\n"], expect_exit=127),
         Case("virt-crash-load", virt + ["-m", "256M", "-kernel", image, "-append", "crash=load"],
              expect_panic=r"kernel trap: load page fault",
              expect=[r"scause 0xd \(load page fault\)", r"sepc 0xffffffff8[0-9a-f]+",

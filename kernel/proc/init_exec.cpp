@@ -1,0 +1,81 @@
+#include <kernel/proc/init_exec.h>
+
+#include <abi/wait.h>
+#include <arch/machdep.h>
+#include <arch/vm_machdep.h>
+#include <kernel/cmdline.h>
+#include <kernel/console.h>
+#include <kernel/monitor.h>
+#include <kernel/exec/kern_exec.h>
+#include <kernel/fs/initrd.h>
+#include <kernel/proc/init_main.h>
+#include <kernel/proc/proc.h>
+#include <kernel/sched/priority.h>
+#include <kernel/sched/sleep.h>
+#include <lib/kassert.h>
+#include <mm/intr_off.h>
+
+namespace {
+const char* g_init_path = nullptr;
+} // namespace
+
+InitChoice init_choose(const CmdLine& cmdline)
+{
+    if (cmdline.has("monitor")) return {nullptr, "the boot argument monitor"};
+    if (const char* path = cmdline.get("init")) return {path, nullptr};
+    if (!initrd_present()) return {nullptr, "no initrd"};
+    if (!initrd_lookup(INIT_DEFAULT_PATH).ok()) return {nullptr, "no /bin/init in the initrd"};
+    return {INIT_DEFAULT_PATH, nullptr};
+}
+
+void init_release(const char* path)
+{
+    KASSERT(path && initproc, "init_release(%s) without init", path ? path : "null");
+    IntrOff off;
+    g_init_path = path;
+    wakeup(initproc);
+}
+
+const char* init_released_path() { return g_init_path; }
+
+[[noreturn]] void start_userland(const CmdLine& cmdline)
+{
+    const InitChoice c = init_choose(cmdline);
+    if (!c.path) {
+        kprintf("init: %s: the kernel monitor has the console\n", c.reason);
+        monitor_run();
+    }
+    init_release(c.path);
+    IntrOff off;
+    for (;;) (void)tsleep(&proc0, PWAIT, "swapper", 0);
+}
+
+[[noreturn]] void init_exec(thread* td, const char* path)
+{
+    KASSERT(td->td_proc == initproc, "init_exec from pid %d", td->td_proc->p_pid);
+    Result<CpioEntry> prog = initrd_lookup(path);
+    Errno e = prog.ok() ? Errno::Ok : prog.error();
+    if (e == Errno::Ok) {
+        const char* const argv[] = {path, nullptr};
+        e = kern_execve(td, ExecArgs{path, prog.value().data, prog.value().size, argv, nullptr});
+    }
+    if (e != Errno::Ok) {
+        kprintf("init: cannot run %s: %s\n", path, errno_name(e));
+        init_exited(W_EXITCODE(127, 0));
+    }
+    kprintf("init: running %s\n", path);
+    arch::cpu_user_return(td);
+}
+
+int init_exit_code(int xstat)
+{
+    if (WIFSIGNALED(xstat)) return 128 + WTERMSIG(xstat);
+    return WEXITSTATUS(xstat);
+}
+
+[[noreturn]] void init_exited(int xstat)
+{
+    const int code = init_exit_code(xstat);
+    kprintf("SPRIG EXIT status=%d\n", code);
+    arch::halt(code != 0);
+}
