@@ -19,7 +19,8 @@ int usage()
 
 void list_signals()
 {
-    for (int sig = 1; sig < NSIG; sig++) printf("%2d %s%s", sig, sys_signame[sig], sig % 8 ? "\t" : "\n");
+    for (int sig = 1; sig < NSIG; sig++)
+        printf("%2d %s%s", sig, sys_signame[sig], sig % 8 && sig != NSIG - 1 ? "\t" : "\n");
 }
 
 // A pid argument: an optional '-' and digits only.

@@ -46,8 +46,9 @@ void set_job_signals(sig_t how)
     }
     if (close_too >= 0) close(close_too);
     execvp(cmd.argv[0], cmd.argv);
-    fprintf(stderr, "sh: %s: %s\n", cmd.argv[0], strerror(errno));
-    _exit(errno == ENOENT ? 127 : 126);
+    const int err = errno;
+    fprintf(stderr, "sh: %s: %s\n", cmd.argv[0], strerror(err));
+    _exit(err == ENOENT ? 127 : 126); // POSIX's "not found" and "not runnable"
 }
 
 // Starts every command of the pipeline; returns how many started.
@@ -89,13 +90,23 @@ int start_pipeline(const sh::Pipeline& p, pid_t* pids, pid_t* pgid_out)
 }
 
 // Waits for a foreground job's processes, then takes the terminal back.
+// A job that stops (^Z, SIGSTOP) is left to run on as a background job
+// rather than hanging the shell: there is no fg to bring it back, but
+// kill -CONT can.
 void wait_foreground(const sh::Pipeline& p, const pid_t* pids, int n, pid_t pgid)
 {
     tcsetpgrp(kTty, pgid);
     int last_status = 0;
     for (int i = 0; i < n; i++) {
-        int status;
-        while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR) {
+        int status = 0;
+        pid_t r;
+        while ((r = waitpid(pids[i], &status, WUNTRACED)) < 0 && errno == EINTR) {
+        }
+        if (r > 0 && WIFSTOPPED(status)) {
+            tcsetpgrp(kTty, getpgrp());
+            printf("[%d] Stopped (kill -CONT -%d resumes it)\n", pgid, pgid);
+            sh::jobs_add(pgid, pids + i, n - i);
+            return;
         }
         if (i == n - 1) last_status = status;
     }
