@@ -97,7 +97,7 @@ $(HELLO_ELF): user/examples/hello.cpp $(LIBSPRIG) linker/user.ld
 
 user-prog: $(LIBSPRIG) ## Build your own program: make user-prog SRC=foo.cpp [OUT=foo.elf]
 	@test -n "$(SRC)" || { echo "usage: make user-prog SRC=foo.cpp [OUT=foo.elf]"; exit 2; }
-	$(ULD) $(UCXXFLAGS) $(ULDFLAGS) -o $(or $(OUT),$(basename $(SRC)).elf) $(SRC) $(ULIBS)
+	$(ULD) $(filter-out -MMD -MP,$(UCXXFLAGS)) $(ULDFLAGS) -o $(or $(OUT),$(basename $(SRC)).elf) $(SRC) $(ULIBS)
 
 # Rebuild the initrd when the EXTRA_BIN list changes, not only its files.
 $(EXTRA_STAMP): FORCE
