@@ -5,6 +5,8 @@
 #include <arch/frame.h>
 #include <kernel/exec/execve.h>
 #include <kernel/proc/kern_exit.h>
+#include <kernel/proc/kern_kill.h>
+#include <kernel/proc/sig_calls.h>
 #include <kernel/proc/proc.h>
 #include <kernel/vm_mmap.h>
 #include <lib/kassert.h>
@@ -37,6 +39,20 @@ Errno sys_mmap(thread* td, Args a)
 
 Errno sys_execve(thread* td, Args a) { return user_execve(td, a[0], a[1], a[2]); }
 
+Errno sys_kill(thread* td, Args a)
+{
+    const Result<void> r = kern_kill(td, static_cast<pid_t>(a[0]), static_cast<int>(a[1]));
+    return r.ok() ? Errno::Ok : r.error();
+}
+
+Errno sys_sigprocmask(thread* td, Args a) { return user_sigprocmask(td, static_cast<int>(a[0]), a[1], a[2]); }
+
+Errno sys_sigpending(thread* td, Args a) { return user_sigpending(td, a[0]); }
+
+Errno sys_sigaction(thread* td, Args a) { return user_sigaction(td, static_cast<int>(a[0]), a[1], a[2]); }
+
+Errno sys_sigreturn(thread* td, Args a) { return user_sigreturn(td, a[0]); }
+
 struct Sysent {
     int code;
     Errno (*fn)(thread*, Args);
@@ -46,9 +62,14 @@ constexpr Sysent sysent[] = {
     {SYS_exit, sys_exit},
     {SYS_break, sys_break},
     {SYS_getpid, sys_getpid},
+    {SYS_kill, sys_kill},
     {SYS_execve, sys_execve},
     {SYS_munmap, sys_munmap},
     {SYS_mprotect, sys_mprotect},
+    {SYS_sigprocmask, sys_sigprocmask},
+    {SYS_sigpending, sys_sigpending},
+    {SYS_sigaction, sys_sigaction},
+    {SYS_sigreturn, sys_sigreturn},
     {SYS_mmap, sys_mmap},
 };
 

@@ -32,5 +32,9 @@ void trap_pfault(thread* td, uint64_t va, vm_prot_t access, uint64_t pc)
         return;
     }
     kprintf("pid %d (%s): %s at %#lx, pc %#lx: SIGSEGV\n", p->p_pid, p->p_comm, what, va, pc);
-    psignal(p, SIGSEGV);
+    __siginfo si{};
+    si.si_signo = SIGSEGV;
+    si.si_code = e == Errno::Acces ? SEGV_ACCERR : SEGV_MAPERR;
+    si.si_addr = va;
+    trapsignal(td, si);
 }

@@ -19,6 +19,8 @@ Errno vm_fault_user_access(uint64_t va, vm_prot_t access);
 
 // A page fault from user mode (FreeBSD's trap_pfault): resolved, or a
 // signal for td's process with a console line naming it, the address and
-// pc: SIGSEGV for an access the process may not make, SIGKILL when memory
-// ran out (the process dies, the kernel carries on).
+// pc: SIGSEGV for an access the process may not make (trapsignal, with
+// si_addr = va and SEGV_ACCERR for a mapping that forbids the access,
+// SEGV_MAPERR for none), SIGKILL when memory ran out (the process dies,
+// the kernel carries on).
 void trap_pfault(thread* td, uint64_t va, vm_prot_t access, uint64_t pc);

@@ -29,6 +29,7 @@ void cpu_thread_alloc(thread* td)
 
 void cpu_thread_free(thread* td)
 {
+    fpe_thread_free(td);
     free(td->td_md.host_stack);
     td->td_md.host_stack = nullptr;
     td->td_md.host_stack_size = 0;
@@ -49,6 +50,7 @@ void cpu_fork(thread* td1, thread* td2)
     td2->td_frame->a(0) = 0;
     td2->td_frame->a(1) = 0;
     td2->td_frame->t0() = 0;
+    fpe_fork(td1, td2);
 }
 
 [[noreturn]] void cpu_user_return(thread* td)

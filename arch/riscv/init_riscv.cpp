@@ -275,6 +275,9 @@ extern "C" [[noreturn]] void init_riscv(uint64_t hartid, uint64_t dtb_pa, uint64
     using namespace riscv;
     set_boot_hartid(hartid);
     trap_init();
+    // User programs may read cycle, time and instret, as on Linux, to time
+    // themselves (the firmware's mcounteren must allow them as well).
+    csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
     run_static_constructors();
     sbi::probe();
     kprintf("\nSprig %s (RISC-V, Sv39) on hart %lu, loaded at %#lx\n", SPRIG_VERSION, hartid,

@@ -68,6 +68,18 @@ bool copy_fault_recovery(arch::TrapFrame& tf)
     return true;
 }
 
+// A fault's synchronous signal (trapsignal) with its code, the address
+// (stval for data, sepc for the instruction) and the cause.
+void trap_signal(thread* td, const arch::TrapFrame& tf, int sig, int code, uint64_t addr)
+{
+    __siginfo si{};
+    si.si_signo = sig;
+    si.si_code = code;
+    si.si_addr = addr;
+    si._reason._trapno = static_cast<int>(tf.scause);
+    trapsignal(td, si);
+}
+
 // A trap from user mode (the frame is td's td_frame): a system call, a
 // page fault, or a signal for the rest; then the signal check on the way
 // back (userret).
@@ -82,15 +94,15 @@ void user_trap(arch::TrapFrame& tf)
     case Exc::LoadPageFault: trap_pfault(td, tf.stval, VM_PROT_READ, tf.sepc); break;
     case Exc::StorePageFault: trap_pfault(td, tf.stval, VM_PROT_WRITE, tf.sepc); break;
     case Exc::InsnPageFault: trap_pfault(td, tf.stval, VM_PROT_EXECUTE, tf.sepc); break;
-    case Exc::IllegalInsn: psignal(td->td_proc, SIGILL); break;
-    case Exc::Breakpoint: psignal(td->td_proc, SIGTRAP); break;
+    case Exc::IllegalInsn: trap_signal(td, tf, SIGILL, ILL_ILLOPC, tf.sepc); break;
+    case Exc::Breakpoint: trap_signal(td, tf, SIGTRAP, TRAP_BRKPT, tf.sepc); break;
     case Exc::LoadMisaligned:
     case Exc::StoreMisaligned:
-    case Exc::InsnMisaligned: psignal(td->td_proc, SIGBUS); break;
+    case Exc::InsnMisaligned: trap_signal(td, tf, SIGBUS, BUS_ADRALN, tf.stval); break;
     default:
         kprintf("pid %d (%s): %s at pc %#lx: SIGBUS\n", td->td_proc->p_pid,
                 td->td_proc->p_comm, cause_name(tf.scause), tf.sepc);
-        psignal(td->td_proc, SIGBUS);
+        trap_signal(td, tf, SIGBUS, BUS_ADRERR, tf.stval);
     }
     userret(td);
     arch::intr_disable(); // trap_return restores sstatus from the frame

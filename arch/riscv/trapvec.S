@@ -81,6 +81,11 @@ trap_vector:
     addi    t0, sp, TF_SIZE
 2:  sd      t0, 2*8(sp)
     SAVE_CSRS
+    /* The kernel runs with FP off (the user's FS is in the frame, and
+     * trap_return puts it back): a stray FP instruction traps instead of
+     * touching user state. */
+    li      t0, SSTATUS_FS
+    csrc    sstatus, t0
     FRAME_RECORD
     call    trap_handler
     addi    sp, sp, 16

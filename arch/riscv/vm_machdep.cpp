@@ -21,7 +21,11 @@ void cpu_thread_alloc(thread* td)
     memset(td->td_frame, 0, sizeof(TrapFrame));
 }
 
-void cpu_thread_free(thread* td) { td->td_frame = nullptr; }
+void cpu_thread_free(thread* td)
+{
+    fpe_thread_free(td);
+    td->td_frame = nullptr;
+}
 
 void* cpu_thread_stack(thread* td, size_t* size)
 {
@@ -43,6 +47,7 @@ void cpu_fork(thread* td1, thread* td2)
     tf.t0() = 0; // no error
     // Back to user mode with interrupts on.
     tf.sstatus = (tf.sstatus & ~riscv::SSTATUS_SPP) | riscv::SSTATUS_SPIE;
+    fpe_fork(td1, td2);
 }
 
 [[noreturn]] void cpu_user_return(thread* td)
@@ -51,11 +56,13 @@ void cpu_fork(thread* td1, thread* td2)
     KASSERT(reinterpret_cast<uint64_t>(td->td_frame + 1) == td->td_kstack_obj.top().value(),
             "thread %s: the user frame is not at the top of its kernel stack", td->td_name);
     intr_disable();
-    // User mode with interrupts on after sret; no SUM left over.
+    // User mode with interrupts on after sret; no SUM left over; the FP
+    // state as the frame says (Off unless exec or fork gave it one), never
+    // what the firmware or the kernel left in sstatus.
     TrapFrame& tf = *td->td_frame;
     tf.sstatus = (csr_read(sstatus) & ~(riscv::SSTATUS_SPP | riscv::SSTATUS_SIE |
-                                         riscv::SSTATUS_SUM)) |
-                 riscv::SSTATUS_SPIE;
+                                         riscv::SSTATUS_SUM | riscv::SSTATUS_FS)) |
+                 riscv::SSTATUS_SPIE | (tf.sstatus & riscv::SSTATUS_FS);
     riscv_enter_user(&tf);
 }
 

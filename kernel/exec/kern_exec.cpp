@@ -4,10 +4,12 @@
 #include <arch/pte.h>
 #include <kernel/exec/elf.h>
 #include <kernel/exec/elf_load.h>
+#include <kernel/exec/sharedpage.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/proc/proc.h>
 #include <kernel/proc/proc_zones.h>
 #include <kernel/proc/sigacts.h>
+#include <kernel/proc/sigset.h>
 #include <kernel/sched/sleep.h>
 #include <lib/kassert.h>
 #include <mm/copyio.h>
@@ -18,7 +20,7 @@
 
 namespace {
 
-constexpr uint64_t STACK_TOP = VM_MAX_USER_ADDRESS - arch::PAGE_SIZE; // a guard page above
+constexpr uint64_t STACK_TOP = SHAREDPAGE; // the shared page right above, as in FreeBSD
 
 size_t count(const char* const* v)
 {
@@ -91,6 +93,8 @@ Errno build_space(thread* td, const ExecArgs& a, const ElfImage& img, uint64_t* 
         if (!r.ok()) e = r.error();
         vm->vm_ssize = EXEC_STACK_SIZE / arch::PAGE_SIZE;
     }
+    if (e == Errno::Ok)
+        if (auto r = sharedpage_map(vm); !r.ok()) e = r.error();
     if (e == Errno::Ok) {
         // Written as the process itself would: in the new space, faults
         // resolved by its own map.
@@ -108,6 +112,17 @@ Errno build_space(thread* td, const ExecArgs& a, const ElfImage& img, uint64_t* 
     }
     vmspace_free(old); // a vfork parent keeps its own reference
     return Errno::Ok;
+}
+
+// The thread and process half of execsigs: no signal stack, and nothing
+// pending that the reset actions now ignore.
+void exec_sigstate_reset(thread* td)
+{
+    td->td_sigstk = sigaltstack{};
+    td->td_sigstk.ss_flags = SS_DISABLE;
+    td->td_pflags &= ~tdpflag::TDP_ALTSTACK;
+    IntrOff off;
+    sigsetnand(td->td_proc->p_siglist, td->td_proc->p_sigacts->ps_sigignore);
 }
 
 } // namespace
@@ -138,6 +153,7 @@ Errno kern_execve(thread* td, const ExecArgs& a)
         p->p_sigacts = newsigacts;
     }
     execsigs_reset(p->p_sigacts);
+    exec_sigstate_reset(td);
     if (p->p_fd) fdcloseexec(p->p_fd);
     strncpy(p->p_comm, basename_of(a.path), sizeof p->p_comm - 1);
     p->p_comm[sizeof p->p_comm - 1] = 0;
@@ -151,6 +167,7 @@ Errno kern_execve(thread* td, const ExecArgs& a)
     KASSERT(td->td_frame, "exec in thread %s without a user frame", td->td_name);
     arch::TrapFrame& tf = *td->td_frame;
     memset(&tf, 0, sizeof tf);
+    arch::cpu_exec_fpinit(td); // FP state clean: zeroed registers, FS Initial
     tf.sepc = img.value().entry;
     tf.sp() = sp;
     tf.a(0) = sp;

@@ -5,6 +5,7 @@
 #include <kernel/proc/kern_exit.h>
 #include <kernel/proc/pgrp.h>
 #include <kernel/proc/proc.h>
+#include <kernel/proc/sig_machdep.h>
 #include <kernel/proc/sigacts.h>
 #include <kernel/proc/sigprop.h>
 #include <kernel/proc/sigset.h>
@@ -14,13 +15,73 @@
 
 namespace {
 
-// Pending, not blocked, and with an action the kernel takes itself.
-bool actionable(const proc* p, const thread* td, int sig)
+// Where a stopped process's thread sleeps (no PCATCH: only SIGCONT and
+// SIGKILL, through psignal, end the stop).
+const void* stop_chan(const proc* p) { return &p->p_siglist; }
+
+bool stop_signal(int sig) { return (sigprop(sig) & SigProp::Stop) != 0; }
+
+// The parent hears of a stop or a continue (FreeBSD's childproc_stopped
+// and childproc_continued): SIGCHLD unless it asked for none with
+// SA_NOCLDSTOP, and a wakeup for a wait4 with WUNTRACED or WCONTINUED.
+void notify_parent_stop(proc* p)
 {
-    if (!sigismember(p->p_siglist, sig)) return false;
-    if (sig == SIGKILL) return true;
-    if (sigismember(td->td_sigmask, sig)) return false;
-    return !sig_caught(p->p_sigacts, sig);
+    proc* pp = p->p_pptr;
+    if (!pp) return;
+    if (!(pp->p_sigacts->ps_flag & PS_NOCLDSTOP)) psignal(pp, SIGCHLD);
+    wakeup(pp);
+}
+
+// SIGCONT's side of psignal: pending stops are cancelled and a stopped
+// process runs again.  Interrupts off.
+void sigcont_proc(proc* p)
+{
+    static constexpr int stops[] = {SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU};
+    for (int s : stops) sigdelset(p->p_siglist, s);
+    if (!(p->p_flag & pflag::P_STOPPED_SIG)) return;
+    p->p_flag = (p->p_flag & ~pflag::P_STOPPED_SIG) | pflag::P_CONTINUED;
+    p->p_xstat = SIGCONT;
+    wakeup(stop_chan(p));
+    notify_parent_stop(p);
+}
+
+// The default stop (issignal's SA_STOP branch): the process is marked
+// stopped with the signal recorded for wait4 (p_xstat, as FreeBSD 8
+// keeps it), its parent told, and its thread sleeps until SIGCONT or
+// SIGKILL.
+void stop_proc(thread* td, int sig)
+{
+    proc* p = td->td_proc;
+    IntrOff off;
+    p->p_flag = (p->p_flag & ~(pflag::P_WAITED | pflag::P_CONTINUED)) | pflag::P_STOPPED_SIG;
+    p->p_xstat = sig;
+    notify_parent_stop(p);
+    while ((p->p_flag & pflag::P_STOPPED_SIG) && !sigismember(p->p_siglist, SIGKILL))
+        (void)tsleep(stop_chan(p), 0, "stopped", 0);
+    p->p_flag &= ~pflag::P_STOPPED_SIG;
+}
+
+// After a handler's frame is built (FreeBSD's postsig_done): the
+// handler's mask is blocked (the signal itself too unless SA_NODEFER),
+// and an SA_RESETHAND action goes back to SIG_DFL.
+void postsig_done(thread* td, sigacts* ps, int sig)
+{
+    ksigset_t mask = ps->ps_catchmask[sig_idx(sig)];
+    if (!sigismember(ps->ps_signodefer, sig)) sigaddset(mask, sig);
+    sig_cantmask(mask);
+    sigsetor(td->td_sigmask, mask);
+    if (sigismember(ps->ps_sigreset, sig)) sigdflt(ps, sig);
+}
+
+// Delivers sig to its handler; a frame that cannot be written kills the
+// process with SIGILL (the process has trashed its stack).
+void postsig_caught(thread* td, const __siginfo& si)
+{
+    const int sig = si.si_signo;
+    sigacts* ps = td->td_proc->p_sigacts;
+    KASSERT(sig_caught(ps, sig), "postsig of signal %d, which is not caught", sig);
+    if (sendsig(td, sig_handler(ps, sig), si, td->td_sigmask) != Errno::Ok) sigexit(td, SIGILL);
+    postsig_done(td, ps, sig);
 }
 
 } // namespace
@@ -30,8 +91,16 @@ void psignal(proc* p, int sig)
     KASSERT(sig_valid(sig), "psignal: bad signal %d to pid %d", sig, p->p_pid);
     IntrOff off;
     if (p->p_state == ProcState::Zombie) return;
-    if (sig != SIGKILL && sig_ignored(p->p_sigacts, sig)) return;
+    const sigacts* ps = p->p_sigacts;
+    const int prop = sigprop(sig);
+    if (prop & SigProp::Cont) {
+        sigcont_proc(p);
+        if (!sig_caught(ps, sig)) return; // its default is to be dropped once it continued
+    }
+    if (sig != SIGKILL && sig_ignored(ps, sig)) return;
+    if (prop & SigProp::Stop) sigdelset(p->p_siglist, SIGCONT);
     sigaddset(p->p_siglist, sig);
+    if (sig == SIGKILL && (p->p_flag & pflag::P_STOPPED_SIG)) wakeup(stop_chan(p));
     if (p->p_thread) signotify(p->p_thread);
 }
 
@@ -43,12 +112,30 @@ void pgsignal(pgrp* pg, int sig, bool checkctty)
         if (!checkctty || (p->p_flag & pflag::P_CONTROLT)) psignal(p, sig);
 }
 
+void trapsignal(thread* td, const __siginfo& si)
+{
+    const int sig = si.si_signo;
+    KASSERT(sig_valid(sig) && sig != SIGKILL, "trapsignal of signal %d", sig);
+    proc* p = td->td_proc;
+    sigacts* ps = p->p_sigacts;
+    if (sig_caught(ps, sig) && !sigismember(td->td_sigmask, sig)) {
+        postsig_caught(td, si);
+        return;
+    }
+    if (sigismember(td->td_sigmask, sig) || sig_handler(ps, sig) == SIG_IGN) {
+        sigdelset(td->td_sigmask, sig);
+        sigdflt(ps, sig);
+    }
+    psignal(p, sig);
+}
+
 int cursig(thread* td)
 {
     const proc* p = td->td_proc;
-    for (int sig = 1; sig <= _SIG_MAXSIG; sig++)
-        if (actionable(p, td, sig)) return sig;
-    return 0;
+    ksigset_t pending = p->p_siglist;
+    sigsetnand(pending, td->td_sigmask);
+    if (sigismember(p->p_siglist, SIGKILL)) return SIGKILL;
+    return sig_first(pending);
 }
 
 void signotify(thread* td)
@@ -70,9 +157,29 @@ void userret(thread* td)
             IntrOff off;
             sigdelset(p->p_siglist, sig);
         }
-        // A signal the process ignores never became pending, so what is
-        // left is the default action (a caught one is not actionable).
-        if (sig == SIGKILL || (sigprop(sig) & SigProp::Kill)) exit1(td, W_EXITCODE(0, sig));
+        if (sig != SIGKILL && sig_caught(p->p_sigacts, sig)) {
+            __siginfo si{};
+            si.si_signo = sig;
+            si.si_code = SI_NOINFO; // psignal queues no sender information
+            postsig_caught(td, si);
+            continue;
+        }
+        // What is left has its default action: a signal the process
+        // ignores never became pending (SIGCONT did its work in psignal).
+        const int prop = sigprop(sig);
+        if (sig == SIGKILL || (prop & SigProp::Kill)) sigexit(td, sig);
+        if (prop & SigProp::Stop) stop_proc(td, sig);
     }
     signotify(td);
+}
+
+void sigexit(thread* td, int sig) { exit1(td, W_EXITCODE(0, sig)); }
+
+Errno sig_sleep_error(thread* td)
+{
+    const int sig = cursig(td);
+    if (!sig || sig == SIGKILL) return Errno::Intr;
+    const sigacts* ps = td->td_proc->p_sigacts;
+    if (sig_caught(ps, sig)) return sigismember(ps->ps_sigintr, sig) ? Errno::Intr : Errno::Restart;
+    return stop_signal(sig) ? Errno::Restart : Errno::Intr;
 }

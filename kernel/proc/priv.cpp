@@ -10,6 +10,8 @@ Result<void> priv_check_cred(const ucred* cred, Priv priv, int flags)
     case Priv::MaxProc:
     case Priv::ProcLimit:
     case Priv::ProcSetRlimit:
+    case Priv::SignalDiffCred:
+    case Priv::SignalSugid:
         // The superuser policy: the effective uid decides.
         return cred->cr_uid == 0 ? Result<void>() : Result<void>(Errno::Perm);
     }

@@ -13,6 +13,8 @@ enum class Priv : int {
     MaxProc = 4,          // PRIV_MAXPROC: use the last processes kept for root
     ProcLimit = 160,      // PRIV_PROC_LIMIT: exceed RLIMIT_NPROC
     ProcSetRlimit = 162,  // PRIV_PROC_SETRLIMIT: raise a hard limit
+    SignalDiffCred = 190, // PRIV_SIGNAL_DIFFCRED: signal another user's process
+    SignalSugid = 191,    // PRIV_SIGNAL_SUGID: any signal to a set-id process
 };
 
 // Whether cred holds priv (priv_check_cred; flags as FreeBSD's, unused).

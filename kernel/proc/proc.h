@@ -44,6 +44,10 @@ inline constexpr uint32_t P_CONTROLT = 0x00002;   // has a controlling terminal
 inline constexpr uint32_t P_SUGID = 0x00100;      // had set-id privileges since the last exec
 inline constexpr uint32_t P_WEXIT = 0x02000;      // working on exiting
 inline constexpr uint32_t P_KTHREAD = 0x00004;    // kernel process
+// Job control (kern_sig.cpp sets them; wait4 reports and clears).
+inline constexpr uint32_t P_WAITED = 0x01000;      // the current stop was reported by wait4
+inline constexpr uint32_t P_CONTINUED = 0x10000;   // continued by SIGCONT, not yet reported
+inline constexpr uint32_t P_STOPPED_SIG = 0x20000; // stopped by a signal (p_xstat holds it)
 } // namespace pflag
 
 // td_pflags bits (FreeBSD's TDP_*).
@@ -165,7 +169,7 @@ struct proc {
     uint64_t p_swtick = 0;      // tick it was made
     uint16_t p_acflag = 0;      // accounting: AFORK
     thread* p_thread = nullptr; // the one thread
-    int p_xstat = 0;            // exit status for wait (W_EXITCODE)
+    int p_xstat = 0;            // exit status for wait (W_EXITCODE); the stop signal while stopped
 };
 
 // The session of p (FreeBSD's p_session, through its process group).

@@ -5,6 +5,7 @@
 #include <kernel/proc/fork_stats.h>
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/proc_zones.h>
+#include <kernel/exec/sharedpage.h>
 #include <kernel/sysctl.h>
 #include <kernel/cmdline.h>
 #include <kernel/vm_overcommit.h>
@@ -34,6 +35,7 @@ void proc_startup(PageAllocator& pages, uint64_t physpages)
     proc_zones().vmspaces.pt_pages = &kernel_pt_pages();
     proc_zones().vmspaces.kernel_pt = &kernel_pmap();
     proc_zones().vmspaces.asids = &asids;
+    must(sharedpage_init(proc_zones().vmspaces.objects), "the shared page");
     fork_limits_init(physpages);
     SysctlRegistry& sysctl = kernel_sysctl();
     must(pid_sysctl_register(sysctl, pid_allocator()), "kern.lastpid and kern.randompid");

@@ -128,6 +128,14 @@ void execsigs_reset(sigacts* ps)
     if (ps->ps_sigact[sig_idx(SIGCHLD)] == SIG_IGN) ps->ps_sigact[sig_idx(SIGCHLD)] = SIG_DFL;
 }
 
+void sigdflt(sigacts* ps, int sig)
+{
+    KASSERT(sig_valid(sig), "signal %d out of range", sig);
+    ps->ps_sigact[sig_idx(sig)] = SIG_DFL;
+    sigdelset(ps->ps_siginfo, sig);
+    sig_classify(ps, sig);
+}
+
 uintptr_t sig_handler(const sigacts* ps, int sig)
 {
     KASSERT(sig_valid(sig), "signal %d out of range", sig);

@@ -79,6 +79,11 @@ Result<void> kern_sigaction_set(sigacts* ps, int sig, const sigaction* act, siga
 // unshares it first).
 void execsigs_reset(sigacts* ps);
 
+// sig back to SIG_DFL (FreeBSD's sigdflt): no longer caught, and in
+// ps_sigignore when its default is to ignore (SIGCONT excepted).  For
+// SA_RESETHAND, and for trapsignal's blocked or ignored faults.
+void sigdflt(sigacts* ps, int sig);
+
 // sig's handler: SIG_DFL, SIG_IGN or a user address.
 uintptr_t sig_handler(const sigacts* ps, int sig);
 // Whether sig is dropped when sent (psignal's fast path).  SIGCONT is

@@ -170,6 +170,7 @@ void mi_switch()
     // Its process's address space (threads without one, the idle thread,
     // run on whatever table is active: they touch only the kernel half).
     if (next->td_proc) vmspace_activate(next->td_proc->p_vmspace);
+    arch::cpu_switch_fp(td, next); // user FP registers: lazy save and restore
     arch::cpu_switch(&td->td_pcb, &next->td_pcb);
     // Running again on td.
     reap_dead();

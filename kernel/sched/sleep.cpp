@@ -1,6 +1,7 @@
 #include <kernel/sched/sleep.h>
 
 #include <kernel/clock.h>
+#include <kernel/proc/kern_sig.h>
 #include <kernel/proc/proc.h>
 #include <kernel/sched/sched.h>
 #include <lib/kassert.h>
@@ -55,7 +56,7 @@ Errno tsleep(const void* chan, int priority, const char* wmesg, uint64_t timo)
     thread* td = curthread();
     KASSERT(td, "tsleep before the scheduler runs");
     const bool catch_signals = priority & PCATCH;
-    if (catch_signals && (td->td_flags & tdflag::TDF_NEEDSIGCHK)) return Errno::Intr;
+    if (catch_signals && (td->td_flags & tdflag::TDF_NEEDSIGCHK)) return sig_sleep_error(td);
     const auto pri = static_cast<uint8_t>(priority & 0xff);
     td->td_wchan = chan;
     td->td_wmesg = wmesg;
@@ -71,7 +72,7 @@ Errno tsleep(const void* chan, int priority, const char* wmesg, uint64_t timo)
     td->td_flags &= ~tdflag::TDF_SINTR;
     td->td_wmesg = nullptr;
     td->td_priority = td->td_base_pri;
-    if (td->td_interrupted) return Errno::Intr;
+    if (td->td_interrupted) return sig_sleep_error(td);
     return td->td_timedout ? Errno::Again : Errno::Ok;
 }
 

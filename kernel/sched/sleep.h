@@ -18,8 +18,10 @@ inline constexpr int PCATCH = 0x100;
 // asleep and until it next runs, the thread has priority `pri & 0xff` when
 // that is better than its own (a kernel sleep priority,
 // kernel/sched/priority.h; 0 keeps its own).  Returns Errno::Ok when woken,
-// Errno::Again (EWOULDBLOCK) on timeout, Errno::Intr when pri has PCATCH
-// and a signal is deliverable (TDF_NEEDSIGCHK) before or during the sleep.
+// Errno::Again (EWOULDBLOCK) on timeout; when pri has PCATCH and a signal
+// is deliverable (TDF_NEEDSIGCHK) before or during the sleep,
+// Errno::Restart if that signal is caught with SA_RESTART (or stops the
+// process), Errno::Intr otherwise (sig_sleep_error, kern_sig.h).
 Errno tsleep(const void* chan, int pri, const char* wmesg, uint64_t timo);
 // Sleeps for `ticks` ticks (at least one).
 void pause(const char* wmesg, uint64_t ticks);

@@ -181,11 +181,13 @@ TEST_CASE("exit1: the parent is sent the child's exit signal, SIGCHLD or RFLINUX
 {
     ProcWorld w;
     // proc0 catches SIGCHLD (an ignored signal would be dropped, not
-    // posted); SIGUSR1's default action terminates, so it stays pending
-    // for proc0, which never returns to user mode.
+    // posted); both signals are blocked, so they stay pending for proc0
+    // (which never returns to user mode) instead of interrupting its wait.
     sigaction act{};
     act.sa_handler = 0x10000; // any user address: "caught"
     REQUIRE(kern_sigaction_set(proc0.p_sigacts, SIGCHLD, &act, nullptr).ok());
+    sigaddset(thread0.td_sigmask, SIGCHLD);
+    sigaddset(thread0.td_sigmask, SIGUSR1);
     proc* a = must_fork(RFFDG | RFPROC | RFSTOPPED);
     const pid_t apid = a->p_pid;
     sched_add(a->p_thread);
@@ -203,6 +205,7 @@ TEST_CASE("exit1: the parent is sent the child's exit signal, SIGCHLD or RFLINUX
     int st = 0;
     CHECK(kern_wait(&thread0, bpid, &st, WLINUXCLONE).value() == bpid);
     sigdelset(proc0.p_siglist, SIGUSR1);
+    sigemptyset(thread0.td_sigmask);
     act.sa_handler = SIG_DFL;
     REQUIRE(kern_sigaction_set(proc0.p_sigacts, SIGCHLD, &act, nullptr).ok());
 }

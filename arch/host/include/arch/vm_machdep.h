@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <arch/fpe.h>
 #include <arch/frame.h>
 
 struct thread;
@@ -16,6 +17,7 @@ struct MdThread {
     void* host_stack = nullptr;
     size_t host_stack_size = 0;
     TrapFrame frame{};
+    FpState md_fp = {};
 };
 
 void cpu_thread_alloc(thread* td);

@@ -28,6 +28,11 @@ inline constexpr uint64_t SIE_SSIE = 1u << 1;
 inline constexpr uint64_t SIE_STIE = 1u << 5;
 inline constexpr uint64_t SIE_SEIE = 1u << 9;
 
+// scounteren: which counters user mode may read.
+inline constexpr uint64_t SCOUNTEREN_CY = 1u << 0; // cycle
+inline constexpr uint64_t SCOUNTEREN_TM = 1u << 1; // time
+inline constexpr uint64_t SCOUNTEREN_IR = 1u << 2; // instret
+
 inline constexpr uint64_t SCAUSE_INTR = uint64_t{1} << 63;
 
 enum class Irq : uint64_t {
