@@ -6,13 +6,13 @@ set -eu
 
 PACKAGES="make g++ python3 g++-riscv64-linux-gnu binutils-riscv64-linux-gnu
 qemu-system-misc opensbi u-boot-qemu device-tree-compiler doctest-dev
-gdb-multiarch"
+gdb-multiarch picolibc-riscv64-unknown-elf"
 
 # One file or command that each package brings, in the order above.
 PROBES="make g++ python3 riscv64-linux-gnu-g++ riscv64-linux-gnu-objcopy
 qemu-system-riscv64 /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin dtc /usr/include/doctest/doctest.h
-gdb-multiarch"
+gdb-multiarch /usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs"
 
 missing() {
     for p in $PROBES; do

@@ -527,6 +527,50 @@ bool exec_from_initrd(char* why, size_t len)
     return back_at(b, why, len);
 }
 
+// --- signals and FP from user mode ----------------------------------------------
+//
+// /bin/sigtest (user/selftest/sigtest.S) exits 0 when its handlers ran
+// with the right arguments and sigreturn brought every register back,
+// a forged sigreturn was refused, a blocked signal waited, and its store
+// to the shared page faulted into its SIGSEGV handler; any other status
+// names the failed step.  /bin/segvloop faults with SIGSEGV blocked and
+// must die of it.
+
+bool user_signals(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    static const char* const sigtest_argv[] = {"/bin/sigtest", nullptr};
+    int st = run_from_initrd(sigtest_argv);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 0,
+                     "/bin/sigtest: status %#x (exit code = failed step)", st);
+    static const char* const segv_argv[] = {"/bin/segvloop", nullptr};
+    st = run_from_initrd(segv_argv);
+    SELFTEST_FAIL_IF(!WIFSIGNALED(st) || WTERMSIG(st) != SIGSEGV,
+                     "/bin/segvloop: status %#x, wanted death by SIGSEGV", st);
+    return back_at(b, why, len);
+}
+
+// Two /bin/fpswitch at once: each finds clean FP registers after exec,
+// fills them, is switched out for the other several times, and finds
+// them intact.
+bool user_fp_switch(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    static const char* const argv[] = {"/bin/fpswitch", nullptr};
+    Result<proc*> r1 = spawn(RFFDG | RFPROC, exec_child, const_cast<char**>(argv));
+    SELFTEST_FAIL_IF(!r1.ok(), "fork1: %s", errno_name(r1.error()));
+    const pid_t p1 = r1.value()->p_pid;
+    Result<proc*> r2 = spawn(RFFDG | RFPROC, exec_child, const_cast<char**>(argv));
+    const int st1 = reap(p1);
+    SELFTEST_FAIL_IF(!r2.ok(), "fork1: %s", errno_name(r2.error()));
+    const int st2 = reap(r2.value()->p_pid);
+    SELFTEST_FAIL_IF(!WIFEXITED(st1) || WEXITSTATUS(st1) != 0 || !WIFEXITED(st2) ||
+                         WEXITSTATUS(st2) != 0,
+                     "statuses %#x and %#x (1: not clean after exec, 2: f register changed, 3: fcsr)",
+                     st1, st2);
+    return back_at(b, why, len);
+}
+
 // Free pages, counting the pre-zeroed pool as free (pagezero moves pages
 // between the two at any time), with the process zones' caches drained.
 uint64_t free_pages_now()
@@ -565,6 +609,8 @@ const SelftestCase cases[] = {
     {"copyin/copyout: faults resolved, or EFAULT", copyio_works},
     {"user mode: faults, system calls, SIGSEGV, SIGKILL", user_mode},
     {"exec from the initrd, and the execve system call", exec_from_initrd},
+    {"signals: handlers, sigreturn, masks, faults, shared page", user_signals},
+    {"FP registers: clean after exec, kept across switches", user_fp_switch},
 };
 
 } // namespace
