@@ -104,11 +104,13 @@ $(EXTRA_STAMP): FORCE
 	@mkdir -p $(@D)
 	@echo '$(EXTRA_BIN)' | cmp -s - $@ || echo '$(EXTRA_BIN)' > $@
 
+# INITRD_FILES: more archive-path=file pairs, added by other fragments
+# (mk/suite.mk), which also make the files prerequisites of $(INITRD).
 $(INITRD): $(USER_ELFS) $(UBIN_ELFS) $(HELLO_ELF) $(EXTRA_BIN) $(EXTRA_STAMP) tools/mkinitrd.py
 	@echo "  INITRD  $@"
 	$(Q)$(PYTHON) tools/mkinitrd.py $@ $(foreach p,$(USER_PROGS),bin/$(p)=$(BUILD)/user/$(p)) \
 	  $(foreach p,$(UBIN_NAMES),bin/$(p)=$(BUILD)/user/bin/$(p).elf) bin/hello=$(HELLO_ELF) \
-	  $(foreach f,$(EXTRA_BIN),bin/$(basename $(notdir $(f)))=$(f))
+	  $(foreach f,$(EXTRA_BIN),bin/$(basename $(notdir $(f)))=$(f)) $(INITRD_FILES)
 
 # Host tests of the runtime's pure parts.  The errno table is compiled
 # against picolibc's <errno.h>, not the host's, so that the values it

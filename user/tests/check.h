@@ -13,6 +13,8 @@
 // ends that process at once; the runner then adds only the count.
 #pragma once
 
+#include "compat.h"
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
