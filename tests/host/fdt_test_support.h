@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 #include <drivers/fdt.h>
+#include <drivers/fdt_platform.h>
 
 #include <cstdint>
 #include <fstream>
@@ -72,6 +73,34 @@ struct Tree {
         return r.value();
     }
 };
+
+// fdt_read_platform on a tree that must read: the reason fails the test.
+inline FdtPlatform read_platform(const Tree& t, uint64_t hartid)
+{
+    auto r = fdt_read_platform(t.fdt, hartid);
+    char why[256];
+    fdt_describe_error(t.fdt, r.fdt_error(), why, sizeof why);
+    INFO("fdt_read_platform: " << why);
+    REQUIRE(r.ok());
+    return r.value();
+}
+
+// ... and on one that must not: the error as the boot panic would print it.
+inline std::string read_platform_error(const Tree& t, uint64_t hartid, Errno expect)
+{
+    auto r = fdt_read_platform(t.fdt, hartid);
+    REQUIRE(!r.ok());
+    CHECK(r.error() == expect);
+    char why[256];
+    fdt_describe_error(t.fdt, r.fdt_error(), why, sizeof why);
+    return why;
+}
+
+inline PhysRange R(uint64_t base, uint64_t size) { return PhysRange{PhysAddr(base), size}; }
+inline bool same(const PhysRange& a, const PhysRange& b)
+{
+    return a.base == b.base && a.size == b.size;
+}
 
 // The QEMU trees kept in tests/data (see tests/data/README.md).
 inline constexpr const char* kQemuBlobs[] = {

@@ -10,38 +10,10 @@
 
 using namespace fdt_test;
 
-namespace {
-
-FdtPlatform read_ok(const Tree& t, uint64_t hartid)
-{
-    auto r = fdt_read_platform(t.fdt, hartid);
-    char why[256];
-    fdt_describe_error(t.fdt, r.fdt_error(), why, sizeof why);
-    INFO("fdt_read_platform: " << why);
-    REQUIRE(r.ok());
-    return r.value();
-}
-
-std::string read_error(const Tree& t, uint64_t hartid, Errno expect)
-{
-    auto r = fdt_read_platform(t.fdt, hartid);
-    REQUIRE(!r.ok());
-    CHECK(r.error() == expect);
-    char why[256];
-    fdt_describe_error(t.fdt, r.fdt_error(), why, sizeof why);
-    return why;
-}
-
-PhysRange R(uint64_t base, uint64_t size) { return PhysRange{PhysAddr(base), size}; }
-
-bool same(const PhysRange& a, const PhysRange& b) { return a.base == b.base && a.size == b.size; }
-
-} // namespace
-
 TEST_CASE("fdt platform: QEMU virt")
 {
     Tree t(src_blob("qemu-virt.dtb"));
-    const FdtPlatform p = read_ok(t, 0);
+    const FdtPlatform p = read_platform(t, 0);
     REQUIRE(p.nram == 1);
     CHECK(same(p.ram[0], R(0x80000000, 256 << 20)));
     CHECK(p.nreserved == 0); // QEMU's own tree: OpenSBI has not added its region yet
@@ -86,7 +58,7 @@ TEST_CASE("fdt platform: QEMU virt")
 TEST_CASE("fdt platform: QEMU virt as OpenSBI hands it over")
 {
     Tree t(src_blob("qemu-virt-opensbi.dtb"));
-    const FdtPlatform p = read_ok(t, 0);
+    const FdtPlatform p = read_platform(t, 0);
     REQUIRE(p.nram == 1);
     CHECK(same(p.ram[0], R(0x80000000, 256 << 20)));
     // /reserved-memory/mmode_resv0@80000000, reg = <0 0x80000000 0 0x80000>, no no-map.
@@ -103,7 +75,7 @@ TEST_CASE("fdt platform: QEMU virt as OpenSBI hands it over")
 TEST_CASE("fdt platform: QEMU virt with 8 GiB has RAM above 4 GiB")
 {
     Tree t(src_blob("qemu-virt-8g.dtb"));
-    const FdtPlatform p = read_ok(t, 0);
+    const FdtPlatform p = read_platform(t, 0);
     REQUIRE(p.nram == 1);
     CHECK(same(p.ram[0], R(0x80000000, uint64_t(8) << 30)));
     CHECK(p.ram[0].end() == PhysAddr(0x280000000));
@@ -112,7 +84,7 @@ TEST_CASE("fdt platform: QEMU virt with 8 GiB has RAM above 4 GiB")
 TEST_CASE("fdt platform: QEMU sifive_u, boot hart 1")
 {
     Tree t(src_blob("qemu-sifive_u.dtb"));
-    const FdtPlatform p = read_ok(t, 1);
+    const FdtPlatform p = read_platform(t, 1);
     REQUIRE(p.nram == 1);
     CHECK(same(p.ram[0], R(0x80000000, 128 << 20)));
     CHECK(p.nreserved == 0);
@@ -144,18 +116,18 @@ TEST_CASE("fdt platform: QEMU sifive_u, boot hart 1")
 TEST_CASE("fdt platform: QEMU sifive_u, the monitor hart 0 has no S-mode context")
 {
     Tree t(src_blob("qemu-sifive_u.dtb"));
-    const FdtPlatform p = read_ok(t, 0);
+    const FdtPlatform p = read_platform(t, 0);
     CHECK(std::string(p.isa) == "rv64imac_zicsr_zifencei");
     CHECK(std::string(p.mmu_type) == "");
     CHECK(p.plic.present);
     CHECK(!p.plic.has_context);
-    CHECK(read_error(t, 2, Errno::NoEnt) == "/cpus: no cpu node for the boot hart");
+    CHECK(read_platform_error(t, 2, Errno::NoEnt) == "/cpus: no cpu node for the boot hart");
 }
 
 TEST_CASE("fdt platform: QEMU sifive_u as OpenSBI hands it over")
 {
     Tree t(src_blob("qemu-sifive_u-opensbi.dtb"));
-    const FdtPlatform p = read_ok(t, 1); // a0 was 1 at the kernel's entry
+    const FdtPlatform p = read_platform(t, 1); // a0 was 1 at the kernel's entry
     REQUIRE(p.nreserved == 1);
     CHECK(same(p.reserved[0].range, R(0x80000000, 0x80000)));
     CHECK(p.reserved[0].no_map); // this OpenSBI marks it no-map on sifive_u
@@ -167,7 +139,7 @@ TEST_CASE("fdt platform: QEMU sifive_u as OpenSBI hands it over")
 TEST_CASE("fdt platform: the test board (fdt-board.dts), boot hart 1")
 {
     Tree t(dts_blob("fdt-board.dtb"));
-    const FdtPlatform p = read_ok(t, 1);
+    const FdtPlatform p = read_platform(t, 1);
     // The disabled memory@200000000 is left out.
     REQUIRE(p.nram == 3);
     CHECK(same(p.ram[0], R(0x40000000, 0x40000000)));
@@ -225,13 +197,13 @@ TEST_CASE("fdt platform: the test board's other harts")
     Tree t(dts_blob("fdt-board.dtb"));
     // Hart 0: only an M-mode context; its cpu node is disabled but is the
     // one we run on, so it is read all the same.
-    const FdtPlatform p0 = read_ok(t, 0);
+    const FdtPlatform p0 = read_platform(t, 0);
     CHECK(p0.cpu == t.node("/cpus/cpu@0"));
     CHECK(std::string(p0.isa) == "rv64imac_zba_zbb");
     CHECK(p0.plic.present);
     CHECK(!p0.plic.has_context);
     // Hart 2: S context 4 (not 2h+1 = 5); ISA from riscv,isa-extensions.
-    const FdtPlatform p2 = read_ok(t, 2);
+    const FdtPlatform p2 = read_platform(t, 2);
     CHECK(p2.plic.has_context);
     CHECK(p2.plic.context == 4);
     CHECK(std::string(p2.isa) == "");
@@ -270,7 +242,7 @@ TEST_CASE("fdt platform: the UART choice falls back past disabled and unsupporte
 TEST_CASE("fdt platform: a minimal tree (fdt-minimal.dts)")
 {
     Tree t(dts_blob("fdt-minimal.dtb"));
-    const FdtPlatform p = read_ok(t, 0);
+    const FdtPlatform p = read_platform(t, 0);
     REQUIRE(p.nram == 1);
     CHECK(same(p.ram[0], R(0x80000000, 0x4000000)));
     CHECK(p.nreserved == 0);
@@ -292,18 +264,18 @@ TEST_CASE("fdt platform: a minimal tree (fdt-minimal.dts)")
 
 TEST_CASE("fdt platform: what the kernel cannot do without is an error with a reason")
 {
-    CHECK(read_error(Tree(dts_blob("fdt-err-no-memory.dtb")), 0, Errno::NoEnt) ==
+    CHECK(read_platform_error(Tree(dts_blob("fdt-err-no-memory.dtb")), 0, Errno::NoEnt) ==
           "no memory node with a reg");
-    CHECK(read_error(Tree(dts_blob("fdt-err-no-timebase.dtb")), 0, Errno::NoEnt) ==
+    CHECK(read_platform_error(Tree(dts_blob("fdt-err-no-timebase.dtb")), 0, Errno::NoEnt) ==
           "/cpus: no timebase-frequency");
     // ... while hart 1 of the same tree has its own.
     Tree tb(dts_blob("fdt-err-no-timebase.dtb"));
-    CHECK(read_ok(tb, 1).timebase_hz == 10000000);
-    CHECK(read_error(Tree(dts_blob("fdt-err-bad-uart-reg.dtb")), 0, Errno::Inval) ==
+    CHECK(read_platform(tb, 1).timebase_hz == 10000000);
+    CHECK(read_platform_error(Tree(dts_blob("fdt-err-bad-uart-reg.dtb")), 0, Errno::Inval) ==
           "/soc/serial@10000000: reg length is not a whole number of entries");
-    CHECK(read_error(Tree(dts_blob("fdt-err-too-much-ram.dtb")), 0, Errno::NoSpc) ==
+    CHECK(read_platform_error(Tree(dts_blob("fdt-err-too-much-ram.dtb")), 0, Errno::NoSpc) ==
           "/memory@80000000: more RAM ranges than the kernel has room for");
-    CHECK(read_error(Tree(dts_blob("fdt-err-initrd.dtb")), 0, Errno::Inval) ==
+    CHECK(read_platform_error(Tree(dts_blob("fdt-err-initrd.dtb")), 0, Errno::Inval) ==
           "/chosen: only one of linux,initrd-start and linux,initrd-end");
 }
 
