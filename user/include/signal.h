@@ -17,6 +17,7 @@
 
 namespace sprig_abi {
 #include <abi/signal.h>
+#include <abi/ucontext.h>
 }
 
 using sprig_abi::SIGHUP;
@@ -79,9 +80,24 @@ typedef int sig_atomic_t;
 typedef void (*sig_t)(int);        // FreeBSD's name
 typedef void (*sighandler_t)(int); // glibc's name, for ported programs
 
-// Until the kernel delivers siginfo, a three-argument handler sees it
-// as an opaque pointer.
-typedef struct __siginfo siginfo_t;
+// What an SA_SIGINFO handler gets (abi/ucontext.h): FreeBSD's siginfo_t,
+// and the interrupted context as its third argument.
+typedef sprig_abi::__siginfo siginfo_t;
+typedef sprig_abi::__ucontext ucontext_t;
+typedef sprig_abi::__mcontext mcontext_t;
+using sprig_abi::sigval;
+using sprig_abi::SI_NOINFO;
+using sprig_abi::SI_USER;
+using sprig_abi::SI_KERNEL;
+using sprig_abi::ILL_ILLOPC;
+using sprig_abi::TRAP_BRKPT;
+using sprig_abi::SEGV_MAPERR;
+using sprig_abi::SEGV_ACCERR;
+using sprig_abi::BUS_ADRALN;
+using sprig_abi::BUS_ADRERR;
+using sprig_abi::BUS_OBJERR;
+using sprig_abi::CLD_EXITED;
+using sprig_abi::CLD_KILLED;
 
 #define SIG_DFL ((sig_t)0)
 #define SIG_IGN ((sig_t)1)

@@ -10,12 +10,6 @@
 
 using sprig::reg;
 
-namespace {
-
-constexpr int kName2Oid = 3; // sysctl.name2oid, under CTL_UNSPEC
-
-} // namespace
-
 extern "C" {
 
 int sysctl(const int* name, unsigned namelen, void* oldp, size_t* oldlenp, const void* newp,
@@ -27,7 +21,7 @@ int sysctl(const int* name, unsigned namelen, void* oldp, size_t* oldlenp, const
 
 int sysctlnametomib(const char* name, int* mibp, size_t* sizep)
 {
-    const int query[] = {CTL_UNSPEC, kName2Oid};
+    const int query[] = {CTL_UNSPEC, CTL_SYSCTL_NAME2OID};
     size_t bytes = *sizep * sizeof(int);
     if (sysctl(query, 2, mibp, &bytes, name, strlen(name)) < 0) return -1;
     *sizep = bytes / sizeof(int);
