@@ -13,8 +13,6 @@
 // ends that process at once; the runner then adds only the count.
 #pragma once
 
-#include "compat.h"
-
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
