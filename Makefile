@@ -65,6 +65,7 @@ include mk/kernel.mk
 include mk/host.mk
 include mk/user.mk
 include mk/qemu.mk
+include mk/suite.mk
 
 clean: ## Remove build/
 	rm -rf $(BUILD)

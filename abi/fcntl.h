@@ -11,6 +11,9 @@ inline constexpr int O_RDWR = 0x0002;
 inline constexpr int O_ACCMODE = 0x0003;
 inline constexpr int O_NONBLOCK = 0x0004;      // do not block on reads and writes
 inline constexpr int O_APPEND = 0x0008;        // every write goes to the end
+inline constexpr int O_CREAT = 0x0200;         // create the file if it is missing
+inline constexpr int O_TRUNC = 0x0400;         // truncate it to length 0
+inline constexpr int O_EXCL = 0x0800;          // with O_CREAT: EEXIST if it exists
 inline constexpr int O_CLOEXEC = 0x00100000;   // the descriptor is closed by exec
 
 // fcntl(2) commands.

@@ -1,7 +1,14 @@
 // rfork(2) flags, FreeBSD's values (sys/unistd.h of the FreeBSD 8 era),
 // shared by the kernel and user space.  fork() is RFFDG | RFPROC and
-// vfork() is RFFDG | RFPROC | RFPPWAIT | RFMEM.
+// vfork() is RFFDG | RFPROC | RFPPWAIT | RFMEM.  Also lseek(2)'s whence.
 #pragma once
+
+// lseek(2)'s whence: SEEK_SET, SEEK_CUR and SEEK_END, under the old
+// names sys/unistd.h also gives them (a C library's stdio.h defines the
+// SEEK_ ones as macros).
+inline constexpr int L_SET = 0;   // SEEK_SET: the offset is the new position
+inline constexpr int L_INCR = 1;  // SEEK_CUR: added to the current position
+inline constexpr int L_XTND = 2;  // SEEK_END: added to the file's size
 
 // Plan 9 flags FreeBSD accepts and ignores.
 inline constexpr int RFNAMEG = 1 << 0;

@@ -26,6 +26,7 @@ size_t g_rx_head = 0; // next to read
 size_t g_rx_tail = 0; // next to write
 size_t g_rx_count = 0;
 size_t g_rx_dropped = 0;
+void (*g_rx_hook)(char c) = nullptr;
 
 void sink(void*, char c) { cons_putc(c); }
 
@@ -52,9 +53,19 @@ int kprintf(const char* fmt, ...)
     return n;
 }
 
+void console_set_input(void (*rx)(char c))
+{
+    IntrOff off;
+    g_rx_hook = rx;
+}
+
 void console_rx(char c)
 {
     g_rx_count++;
+    if (g_rx_hook) {
+        g_rx_hook(c);
+        return;
+    }
     if (g_rx_tail - g_rx_head == RX_SIZE) {
         g_rx_dropped++;
         return;

@@ -22,7 +22,12 @@ int kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 int vkprintf(const char* fmt, va_list ap);
 
 // Input side.  console_rx() is called by drivers, with interrupts off.
+// Characters go to a ring that cons_getc() reads (the kernel monitor),
+// or, while one is set, to the input hook (the console terminal, while
+// a process has it open).
 void console_rx(char c);
+// Sets the input hook, called with interrupts off; nullptr: the ring.
+void console_set_input(void (*rx)(char c));
 // Next received character, or -1 when none is waiting.
 int cons_getc();
 // Next received character, waiting for one: asleep when the scheduler

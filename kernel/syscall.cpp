@@ -4,6 +4,10 @@
 #include <abi/wait.h>
 #include <arch/frame.h>
 #include <kernel/exec/execve.h>
+#include <kernel/fs/kern_descrip.h>
+#include <kernel/fs/pipe.h>
+#include <kernel/fs/sys_generic.h>
+#include <kernel/fs/vfs_syscalls.h>
 #include <kernel/proc/kern_exit.h>
 #include <kernel/proc/kern_kill.h>
 #include <kernel/proc/sig_calls.h>
@@ -53,6 +57,37 @@ Errno sys_sigaction(thread* td, Args a) { return user_sigaction(td, static_cast<
 
 Errno sys_sigreturn(thread* td, Args a) { return user_sigreturn(td, a[0]); }
 
+// Descriptors are C ints: the low 32 bits, sign-extended (a negative one is EBADF).
+int64_t fd_arg(uint64_t v) { return int32_t(v); }
+
+Errno sys_read(thread* td, Args a) { return kern_read(td, fd_arg(a[0]), a[1], a[2]); }
+
+Errno sys_write(thread* td, Args a) { return kern_write(td, fd_arg(a[0]), a[1], a[2]); }
+
+Errno sys_open(thread* td, Args a) { return user_open(td, a[0], int(a[1]), int(a[2])); }
+
+Errno sys_close(thread* td, Args a) { return kern_close(td, fd_arg(a[0])); }
+
+Errno sys_dup(thread* td, Args a) { return kern_dup(td, fd_arg(a[0])); }
+
+// FreeBSD 8's pipe(): both descriptors returned in a0 and a1.
+Errno sys_pipe(thread* td, Args)
+{
+    int fildes[2];
+    if (const Errno e = kern_pipe(td, fildes, 0); e != Errno::Ok) return e;
+    td->td_retval[0] = uint64_t(fildes[0]);
+    td->td_retval[1] = uint64_t(fildes[1]);
+    return Errno::Ok;
+}
+
+Errno sys_ioctl(thread* td, Args a) { return kern_ioctl(td, fd_arg(a[0]), a[1], a[2]); }
+
+Errno sys_dup2(thread* td, Args a) { return kern_dup2(td, fd_arg(a[0]), fd_arg(a[1])); }
+
+Errno sys_lseek(thread* td, Args a) { return kern_lseek(td, fd_arg(a[0]), int64_t(a[1]), int(a[2])); }
+
+Errno sys_pipe2(thread* td, Args a) { return kern_pipe2(td, a[0], int(a[1])); }
+
 struct Sysent {
     int code;
     Errno (*fn)(thread*, Args);
@@ -60,17 +95,27 @@ struct Sysent {
 
 constexpr Sysent sysent[] = {
     {SYS_exit, sys_exit},
+    {SYS_read, sys_read},
+    {SYS_write, sys_write},
+    {SYS_open, sys_open},
+    {SYS_close, sys_close},
     {SYS_break, sys_break},
     {SYS_getpid, sys_getpid},
     {SYS_kill, sys_kill},
+    {SYS_dup, sys_dup},
+    {SYS_pipe, sys_pipe},
+    {SYS_ioctl, sys_ioctl},
     {SYS_execve, sys_execve},
     {SYS_munmap, sys_munmap},
     {SYS_mprotect, sys_mprotect},
+    {SYS_dup2, sys_dup2},
     {SYS_sigprocmask, sys_sigprocmask},
     {SYS_sigpending, sys_sigpending},
     {SYS_sigaction, sys_sigaction},
     {SYS_sigreturn, sys_sigreturn},
     {SYS_mmap, sys_mmap},
+    {SYS_lseek, sys_lseek},
+    {SYS_pipe2, sys_pipe2},
 };
 
 } // namespace

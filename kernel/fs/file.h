@@ -20,6 +20,8 @@
 #include <mm/zone.h>
 
 struct file;
+struct thread;
+struct uio;
 using FileZone = TypedZone<file>;
 
 // f_flag: FREAD and FWRITE are the access mode as bits, the other bits are
@@ -44,14 +46,29 @@ enum class FileType : uint8_t {
     Tty,   // the console terminal (FreeBSD reaches it through a devfs vnode)
 };
 
+// fo_flags (FreeBSD's DFLAG_*).
+inline constexpr uint32_t DFLAG_SEEKABLE = 0x02; // has an offset: lseek works, reads move f_offset
+
 // A kind's operations (FreeBSD's struct fileops).  Each kind has one
-// static table; files point at it.
+// static table; files point at it.  A null operation is one the kind
+// does not have: read and write give EBADF (FreeBSD's badfo_readwrite),
+// ioctl gives ENOTTY.
 struct fileops {
     // Called once, by the fdrop() that drops the last reference, to release
     // what f_data holds.  Its error becomes close(2)'s when that close was
     // the last reference.  May be null (nothing to release).
     Errno (*fo_close)(file* fp);
-    // fo_read, fo_write, fo_ioctl, fo_poll, fo_stat come with the kinds.
+    // Moves bytes from the file into uio (a Read transfer); for a
+    // seekable kind, from uio_offset on.  Ok with uio_resid telling how
+    // much moved (nothing at end of file); an error after some bytes
+    // moved is reported by the caller as the count when it is a sleep's.
+    Errno (*fo_read)(file* fp, uio* uio, thread* td) = nullptr;
+    // Moves bytes from uio (a Write transfer) into the file; as fo_read.
+    Errno (*fo_write)(file* fp, uio* uio, thread* td) = nullptr;
+    // A device request; data is the argument in kernel memory, already
+    // copied in (and copied out after) as the command's encoding says.
+    Errno (*fo_ioctl)(file* fp, uint32_t com, void* data, thread* td) = nullptr;
+    uint32_t fo_flags = 0; // DFLAG_*
 };
 
 struct file {

@@ -1,6 +1,8 @@
 #include <kernel/proc/pgrp.h>
 
 #include <string.h>
+#include <kernel/tty/tty.h>
+#include <mm/intr_off.h>
 
 namespace {
 
@@ -105,9 +107,12 @@ Result<void> enterthispgrp(proc* p, pgrp* pg)
 void PgrpTable::doenterpgrp(proc* p, pgrp* pg)
 {
     pgrp* old = p->p_pgrp;
-    if (old) old->pg_members.remove(p);
-    p->p_pgrp = pg;
-    pg->pg_members.push_front(p);
+    {
+        IntrOff off; // the terminal's ^C walks pg_members from its interrupt
+        if (old) old->pg_members.remove(p);
+        p->p_pgrp = pg;
+        pg->pg_members.push_front(p);
+    }
     if (old && old->pg_members.empty()) old->pg_table->pgdelete(old);
 }
 
@@ -115,8 +120,11 @@ void leavepgrp(proc* p)
 {
     KASSERT(p && p->p_pgrp, "leavepgrp of a process in no group");
     pgrp* pg = p->p_pgrp;
-    pg->pg_members.remove(p);
-    p->p_pgrp = nullptr;
+    {
+        IntrOff off; // as in doenterpgrp
+        pg->pg_members.remove(p);
+        p->p_pgrp = nullptr;
+    }
     if (pg->pg_members.empty()) pg->pg_table->pgdelete(pg);
 }
 
@@ -128,6 +136,7 @@ void PgrpTable::pgdelete(pgrp* pg)
             pg->pg_members.size());
     bucket(pg->pg_id).remove(pg);
     session* sess = pg->pg_session;
+    if (sess->s_ttyp) tty_rel_pgrp(sess->s_ttyp, pg); // no longer its foreground
     pg->pg_session = nullptr;
     pgrps_.destroy(pg);
     sess_release(sess);
@@ -138,6 +147,7 @@ void pgrp_insert_after(proc* parent, proc* child)
     KASSERT(parent && parent->p_pgrp, "pgrp_insert_after: the parent is in no group");
     KASSERT(child && !child->p_pgrp && !child->p_pglist.linked(),
             "pgrp_insert_after: the child is in a group already");
+    IntrOff off; // as in doenterpgrp
     child->p_pgrp = parent->p_pgrp;
     parent->p_pgrp->pg_members.insert_after(parent, child);
 }
@@ -158,8 +168,9 @@ void sess_release(session* sess)
 {
     KASSERT(sess && sess->s_count > 0, "sess_release of a freed session");
     if (--sess->s_count > 0) return;
-    // The terminal, when there is one, holds its own reference; a session
-    // without references has none left to release.
+    // The terminal holds no reference (FreeBSD's sessrele): it forgets
+    // the session here.
+    if (sess->s_ttyp) tty_rel_sess(sess->s_ttyp, sess);
     sess->s_leader = nullptr;
     sess->s_table->sessions_.destroy(sess);
 }

@@ -19,6 +19,8 @@
 #include <kernel/sched/sleep.h>
 #include <kernel/exec/kern_exec.h>
 #include <kernel/fs/initrd.h>
+#include <kernel/fs/pipe.h>
+#include <kernel/tty/tty_cons.h>
 #include <kernel/selftest.h>
 #include <kernel/selftest_user.h>
 #include <arch/machdep.h>
@@ -571,6 +573,28 @@ bool user_fp_switch(char* why, size_t len)
     return back_at(b, why, len);
 }
 
+// /bin/fileio makes the file system calls from user mode with the
+// console as its descriptors 0, 1 and 2; it exits with the number of
+// the step that failed, 0 when none did.
+void exec_with_stdio(void* argv)
+{
+    if (cons_open_stdio(curthread()->td_proc) != Errno::Ok) exit1(curthread(), W_EXITCODE(3, 0));
+    exec_child(argv);
+}
+
+bool file_calls(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    static const char* const argv[] = {"/bin/fileio", nullptr};
+    Result<proc*> r = spawn(RFFDG | RFPROC, exec_with_stdio, const_cast<char**>(argv));
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    const int st = reap(r.value()->p_pid);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 0, "/bin/fileio: status %#x (step %d)",
+                     st, WEXITSTATUS(st));
+    SELFTEST_FAIL_IF(pipe_count() != 0, "%zu pipes left", pipe_count());
+    return back_at(b, why, len);
+}
+
 // Free pages, counting the pre-zeroed pool as free (pagezero moves pages
 // between the two at any time), with the process zones' caches drained.
 uint64_t free_pages_now()
@@ -611,6 +635,7 @@ const SelftestCase cases[] = {
     {"exec from the initrd, and the execve system call", exec_from_initrd},
     {"signals: handlers, sigreturn, masks, faults, shared page", user_signals},
     {"FP registers: clean after exec, kept across switches", user_fp_switch},
+    {"files: write(1) to the console, a pipe, an initrd file", file_calls},
 };
 
 } // namespace

@@ -7,10 +7,13 @@
 #include "fdt_test_support.h"
 
 #include <drivers/fdt_platform.h>
+#include <drivers/plic.h>
 #include <drivers/uart_ns16550.h>
+#include <kernel/cmdline.h>
 #include <mm/boot_memory.h>
 
 #include <string>
+#include <vector>
 
 using namespace fdt_test;
 
@@ -90,6 +93,28 @@ void check_plic(const Tree& t, const FdtPlic& plic, uint32_t ndev, const char* p
     CHECK(plic.phandle != 0);
 }
 
+// The PLIC driver started as boot code starts it, from the tree's facts,
+// on a plain word array: it must touch the registers of the context
+// BOARDS.md gives for the hart (2h on the JH7110, 2h+1 on the JH7100), at
+// the specification's offsets (enables 0x2000 + 0x80*c, threshold
+// 0x200000 + 0x1000*c, priority 4*irq), and nothing else.
+void check_plic_driver(const FdtPlatform& p, uint32_t want_context)
+{
+    constexpr uint32_t S = 0xa5a5a5a5;
+    const size_t window = 0x200000 + 0x1000 * size_t(want_context + 1);
+    std::vector<uint32_t> regs(window / 4, S), want(window / 4, S);
+    Plic plic;
+    REQUIRE(plic.init(regs.data(), p.plic.ndev, p.plic.context).ok());
+    REQUIRE(plic.enable(p.uart.irq, 1).ok());
+
+    const size_t enables = 0x2000 + 0x80 * size_t(want_context);
+    for (uint32_t word = 0; word <= p.plic.ndev / 32; word++) want[(enables + 4 * word) / 4] = 0;
+    want[(enables + 4 * (p.uart.irq / 32)) / 4] = 1u << (p.uart.irq % 32);
+    want[(0x200000 + 0x1000 * size_t(want_context)) / 4] = 0;
+    want[(4 * p.uart.irq) / 4] = 1;
+    CHECK(regs == want);
+}
+
 } // namespace
 
 // --- VisionFive 2 (JH7110), upstream tree ---------------------------------
@@ -103,12 +128,19 @@ TEST_CASE("fdt boards: VisionFive 2 memory, firmware region and /chosen")
     REQUIRE(p.nram == 1);
     CHECK(same(p.ram[0], R(0x40000000, 4 * GiB)));
     CHECK(p.ram[0].end() == PhysAddr(0x140000000)); // RAM runs past 4 GiB
-    // OpenSBI's own region, at the RAM base.
-    REQUIRE(p.nreserved == 1);
-    CHECK(same(p.reserved[0].range, R(0x40000000, 0x80000)));
+    // /memreserve/ first (U-Boot's entry for the initrd), then OpenSBI's
+    // own region at the RAM base.
+    REQUIRE(p.nreserved == 2);
+    CHECK(same(p.reserved[0].range, R(0x46100000, 0x2e5a1)));
     CHECK(!p.reserved[0].no_map);
+    CHECK(same(p.reserved[1].range, R(0x40000000, 0x80000)));
+    CHECK(!p.reserved[1].no_map);
 
     CHECK(std::string(p.bootargs) == "console=ttyS0,115200 init=/bin/sh");
+    CmdLine cmdline;
+    REQUIRE(cmdline.parse(p.bootargs).ok());
+    CHECK(std::string(cmdline.get("init")) == "/bin/sh");
+    CHECK(std::string(cmdline.get("console")) == "ttyS0,115200");
     CHECK(std::string(p.stdout_path) == "serial0:115200n8");
     CHECK(std::string(p.stdout_options) == "115200n8");
     CHECK(std::string(t.fdt.alias("serial0", 7)) == "/soc/serial@10000000");
@@ -124,7 +156,7 @@ TEST_CASE("fdt boards: VisionFive 2 firmware region stays out of the allocator a
 {
     Tree t(dts_blob("jh7110-visionfive2.dtb"));
     const FdtPlatform p = read_platform(t, 2);
-    // booti's kernel_addr_r; U-Boot moves the tree to the top of RAM.
+    // booti's kernel_addr_r, and the tree wherever U-Boot put it.
     const BootMemory bm = board_memory(p, R(0x40200000, 0x180000), R(0x13fff4000, 0x3000));
     CHECK(excluded(bm, R(0x40000000, 0x80000)));
     CHECK(excluded(bm, R(0x46100000, 0x2e5a1)));
@@ -135,6 +167,9 @@ TEST_CASE("fdt boards: VisionFive 2 firmware region stays out of the allocator a
     CHECK(!dm.contains(PhysAddr(0x4007ffff)));
     CHECK(dm.contains(PhysAddr(0x40080000))); // the tree reserves 512 KiB, not 2 MiB
     CHECK(dm.contains(PhysAddr(0x40200000)));
+    // Reserved by /memreserve/, yet mapped: the kernel reads the initrd.
+    CHECK(dm.contains(PhysAddr(0x46100000)));
+    CHECK(dm.contains(PhysAddr(0x4612e5a0)));
     CHECK(dm.contains(PhysAddr(0x13fffffff)));
     CHECK(!dm.contains(PhysAddr(0x140000000)));
     CHECK(dm.total() == 4 * GiB - 0x80000);
@@ -151,6 +186,11 @@ TEST_CASE("fdt boards: VisionFive 2 boot harts 1..4 (U74): ISA, timer, PLIC cont
         CHECK(p.cpu == t.node(cpu.c_str()));
         CHECK(t.fdt.is_enabled(p.cpu));
         CHECK(std::string(p.isa) == "rv64imafdc_zba_zbb");
+        // The newer form says the same (the reader prefers riscv,isa).
+        CHECK(p.isa_extensions.string_count() == 12);
+        CHECK(p.isa_extensions.has_string("zba"));
+        CHECK(p.isa_extensions.has_string("zbb"));
+        CHECK(!p.isa_extensions.has_string("sstc"));
         CHECK(std::string(p.mmu_type) == "riscv,sv39");
         CHECK(fdt_cpu_has_extension(p, "zba"));
         CHECK(fdt_cpu_has_extension(p, "zbb"));
@@ -164,6 +204,7 @@ TEST_CASE("fdt boards: VisionFive 2 boot harts 1..4 (U74): ISA, timer, PLIC cont
         // <&cpu0_intc M>, then <&cpuN_intc M>, <&cpuN_intc 9> per U74.
         CHECK(p.plic.has_context);
         CHECK(p.plic.context == 2 * hart);
+        check_plic_driver(p, uint32_t(2 * hart));
 
         check_dw_uart(t, p.uart, kUart0);
     }
@@ -187,8 +228,10 @@ TEST_CASE("fdt boards: VisionFive 2 console is uart0 although uart1 is enabled t
 TEST_CASE("fdt boards: VisionFive 2 hart 0 is the S7 monitor core: no MMU, no S-mode context")
 {
     Tree t(dts_blob("jh7110-visionfive2.dtb"));
-    // OpenSBI never enters S-mode there, so a0 is never 0; should it be,
-    // the tree says everything boot code would need to refuse it.
+    // OpenSBI never enters S-mode there, so a0 is never 0.  The reader has
+    // no notion of a usable hart and reads it like any other; this tree
+    // marks it (disabled, no mmu-type, no S-mode context), the vendor tree
+    // below does not.
     const FdtPlatform p = read_platform(t, 0);
     CHECK(p.cpu == t.node("/cpus/cpu@0"));
     CHECK(!t.fdt.is_enabled(p.cpu));
@@ -212,9 +255,10 @@ TEST_CASE("fdt boards: VisionFive 2 vendor tree: memory, firmware region, /chose
     REQUIRE(p.nram == 1); // the node is memory@80000000; its reg is what counts
     CHECK(same(p.ram[0], R(0x40000000, 8 * GiB)));
     CHECK(p.ram[0].end() == PhysAddr(0x240000000));
-    REQUIRE(p.nreserved == 1); // the board file's "opensbi", once
-    CHECK(same(p.reserved[0].range, R(0x40000000, 0x80000)));
-    CHECK(p.reserved[0].no_map);
+    REQUIRE(p.nreserved == 2); // the initrd's /memreserve/, then "opensbi", once
+    CHECK(same(p.reserved[0].range, R(0x46100000, 0x80000)));
+    CHECK(same(p.reserved[1].range, R(0x40000000, 0x80000)));
+    CHECK(p.reserved[1].no_map);
 
     // A path, not an alias (the tree has no serial alias at all).
     CHECK(t.fdt.alias("serial0", 7) == nullptr);
@@ -222,7 +266,12 @@ TEST_CASE("fdt boards: VisionFive 2 vendor tree: memory, firmware region, /chose
     CHECK(std::string(p.stdout_options) == "115200");
     CHECK(p.stdout_node == t.node("/soc/serial@10000000"));
     CHECK(std::string(p.bootargs) == "console=ttyS0,115200 monitor");
+    CmdLine cmdline;
+    REQUIRE(cmdline.parse(p.bootargs).ok());
+    CHECK(cmdline.has("monitor"));
+    CHECK(cmdline.get("monitor") == nullptr); // a bare flag
     CHECK(same(p.initrd, R(0x46100000, 0x80000)));
+    CHECK(p.rng_seed == nullptr);
     CHECK(p.timebase_hz == 4000000);
 
     const BootMemory bm = board_memory(p, R(0x40200000, 0x180000), R(0x23fff4000, 0x3000));
@@ -231,6 +280,7 @@ TEST_CASE("fdt boards: VisionFive 2 vendor tree: memory, firmware region, /chose
     REQUIRE(bm.direct_map(dm).ok());
     CHECK(!dm.contains(PhysAddr(0x4007ffff)));
     CHECK(dm.contains(PhysAddr(0x40080000)));
+    CHECK(dm.contains(PhysAddr(0x46100000))); // the initrd, reserved but read
     CHECK(dm.contains(PhysAddr(0x23fffffff)));
     CHECK(dm.total() == 8 * GiB - 0x80000);
 }
@@ -247,6 +297,7 @@ TEST_CASE("fdt boards: VisionFive 2 vendor tree: the boot hart is a0, not starfi
         const std::string cpu = "/cpus/cpu@" + std::to_string(hart);
         CHECK(p.cpu == t.node(cpu.c_str()));
         CHECK(std::string(p.isa) == "rv64imafdcbsux");
+        CHECK(!p.isa_extensions.present());
         CHECK(std::string(p.mmu_type) == "riscv,sv39");
         CHECK(fdt_cpu_has_extension(p, "f"));
         CHECK(fdt_cpu_has_extension(p, "d"));
@@ -284,15 +335,17 @@ TEST_CASE("fdt boards: VisionFive memory, reserved regions and /chosen")
     REQUIRE(p.nram == 1);
     CHECK(same(p.ram[0], R(0x80000000, 8 * GiB)));
     CHECK(p.ram[0].end() == PhysAddr(0x280000000));
-    // In tree order: OpenSBI's region, the DMA pool, and the pool's
-    // uncached alias far above RAM.
-    REQUIRE(p.nreserved == 3);
-    CHECK(same(p.reserved[0].range, R(0x80000000, 0x80000)));
+    // The initrd's /memreserve/, then in tree order: OpenSBI's region, the
+    // DMA pool, and the pool's uncached alias far above RAM.
+    REQUIRE(p.nreserved == 4);
+    CHECK(same(p.reserved[0].range, R(0x88300000, 0x42a00)));
     CHECK(!p.reserved[0].no_map);
-    CHECK(same(p.reserved[1].range, R(0xfa000000, 16 * MiB)));
-    CHECK(p.reserved[1].no_map);
-    CHECK(same(p.reserved[2].range, R(0x107a000000, 16 * MiB)));
+    CHECK(same(p.reserved[1].range, R(0x80000000, 0x80000)));
+    CHECK(!p.reserved[1].no_map);
+    CHECK(same(p.reserved[2].range, R(0xfa000000, 16 * MiB)));
     CHECK(p.reserved[2].no_map);
+    CHECK(same(p.reserved[3].range, R(0x107a000000, 16 * MiB)));
+    CHECK(p.reserved[3].no_map);
 
     CHECK(std::string(p.bootargs) == "console=ttyS0,115200 earlycon");
     CHECK(std::string(p.stdout_path) == "serial0:115200n8");
@@ -300,6 +353,7 @@ TEST_CASE("fdt boards: VisionFive memory, reserved regions and /chosen")
     CHECK(std::string(t.fdt.alias("serial0", 7)) == "/soc/serial@12440000");
     CHECK(p.stdout_node == t.node("/soc/serial@12440000"));
     CHECK(same(p.initrd, R(0x88300000, 0x42a00)));
+    CHECK(p.rng_seed == nullptr);
     CHECK(p.timebase_hz == 6250000);
 }
 
@@ -308,12 +362,13 @@ TEST_CASE("fdt boards: VisionFive reserved regions, one outside RAM, in the boot
     Tree t(dts_blob("jh7100-visionfive.dtb"));
     const FdtPlatform p = read_platform(t, 0);
     const BootMemory bm = board_memory(p, R(0x80200000, 0x180000), R(0x27fff4000, 0x3000));
-    for (size_t i = 0; i < 3; i++) CHECK(excluded(bm, p.reserved[i].range));
+    for (size_t i = 0; i < p.nreserved; i++) CHECK(excluded(bm, p.reserved[i].range));
 
     PhysRangeSet dm;
     REQUIRE(bm.direct_map(dm).ok());
     CHECK(!dm.contains(PhysAddr(0x80000000)));
     CHECK(dm.contains(PhysAddr(0x80080000)));
+    CHECK(dm.contains(PhysAddr(0x88300000))); // the initrd, reserved but read
     CHECK(dm.contains(PhysAddr(0xf9ffffff)));
     CHECK(!dm.contains(PhysAddr(0xfa000000)));
     CHECK(!dm.contains(PhysAddr(0xfaffffff)));
@@ -332,6 +387,9 @@ TEST_CASE("fdt boards: VisionFive boot harts 0 and 1 (U74): ISA, timer, PLIC con
         const std::string cpu = "/cpus/cpu@" + std::to_string(hart);
         CHECK(p.cpu == t.node(cpu.c_str()));
         CHECK(std::string(p.isa) == "rv64imafdc");
+        CHECK(p.isa_extensions.string_count() == 10);
+        CHECK(!p.isa_extensions.has_string("zba"));
+        CHECK(!p.isa_extensions.has_string("sstc"));
         CHECK(std::string(p.mmu_type) == "riscv,sv39");
         CHECK(fdt_cpu_has_extension(p, "c"));
         CHECK(!fdt_cpu_has_extension(p, "zba"));
@@ -343,6 +401,7 @@ TEST_CASE("fdt boards: VisionFive boot harts 0 and 1 (U74): ISA, timer, PLIC con
         // <&cpuN_intc M>, <&cpuN_intc 9> for each hart.
         CHECK(p.plic.has_context);
         CHECK(p.plic.context == 2 * hart + 1);
+        check_plic_driver(p, uint32_t(2 * hart + 1));
 
         check_dw_uart(t, p.uart, {"/soc/serial@12440000", 0x12440000, 73});
     }

@@ -1,0 +1,209 @@
+#include <kernel/fs/pipe.h>
+
+#include <new>
+#include <abi/fcntl.h>
+#include <kernel/fs/filedesc.h>
+#include <kernel/fs/kern_descrip.h>
+#include <kernel/fs/uio.h>
+#include <kernel/proc/proc.h>
+#include <kernel/proc/proc_zones.h>
+#include <kernel/sched/priority.h>
+#include <kernel/sched/sleep.h>
+#include <lib/utility.h>
+#include <mm/copyio.h>
+#include <mm/intr_off.h>
+#include <mm/kmalloc.h>
+
+namespace {
+
+size_t g_pipes = 0;
+
+pipepair* fp_pipe(file* fp)
+{
+    KASSERT(fp->f_type == FileType::Pipe && fp->f_data, "not a pipe");
+    return static_cast<pipepair*>(fp->f_data);
+}
+
+Result<pipepair*> pipe_create()
+{
+    void* mem = TRY(kmalloc(sizeof(pipepair)));
+    Result<void*> buf = kmalloc(PIPE_SIZE);
+    if (!buf.ok()) {
+        kfree(mem);
+        return buf.error();
+    }
+    pipepair* pp = new (mem) pipepair;
+    pp->pp_buffer = static_cast<uint8_t*>(buf.value());
+    g_pipes++;
+    return pp;
+}
+
+void pipe_destroy(pipepair* pp)
+{
+    KASSERT(pp->pp_rclosed && pp->pp_wclosed, "freeing a pipe with an end open");
+    kfree(pp->pp_buffer);
+    pp->~pipepair();
+    kfree(pp);
+    g_pipes--;
+}
+
+// Sleeps on chan until woken, unless the file must not wait.  cond is
+// tested with interrupts off, so no wakeup slips between it and the sleep.
+template <typename Ready>
+Errno pipe_wait(file* fp, const char* chan, const char* wmesg, Ready ready)
+{
+    IntrOff off;
+    if (ready()) return Errno::Ok;
+    if (fp->f_flag & O_NONBLOCK) return Errno::Again;
+    return tsleep(chan, PSOCK | PCATCH, wmesg, 0);
+}
+
+// Moves the oldest bytes, up to the end of the buffer, into uio.
+Errno pipe_read_chunk(pipepair* pp, uio* uio)
+{
+    const size_t n = sprig::min(pp->pp_cnt, PIPE_SIZE - pp->pp_out);
+    const size_t before = uio->uio_resid;
+    const Errno e = uiomove(pp->pp_buffer + pp->pp_out, n, uio);
+    const size_t moved = before - uio->uio_resid;
+    pp->pp_out = (pp->pp_out + moved) % PIPE_SIZE;
+    pp->pp_cnt -= moved;
+    if (moved) wakeup(&pp->pp_wchan);
+    return e;
+}
+
+// pipe_read: what is there, or wait for some; 0 bytes at end of file.
+Errno pipe_read(file* fp, uio* uio, thread*)
+{
+    pipepair* pp = fp_pipe(fp);
+    const size_t want = uio->uio_resid;
+    while (uio->uio_resid > 0) {
+        if (pp->pp_cnt > 0) {
+            if (const Errno e = pipe_read_chunk(pp, uio); e != Errno::Ok) return e;
+            continue;
+        }
+        if (uio->uio_resid != want || pp->pp_wclosed) break;
+        const Errno e = pipe_wait(fp, &pp->pp_rchan, "piperd",
+                                  [pp] { return pp->pp_cnt > 0 || pp->pp_wclosed; });
+        if (e != Errno::Ok) return e;
+    }
+    return Errno::Ok;
+}
+
+// Moves bytes of uio into the free room, up to the end of the buffer.
+Errno pipe_write_chunk(pipepair* pp, uio* uio)
+{
+    const size_t in = (pp->pp_out + pp->pp_cnt) % PIPE_SIZE;
+    const size_t room = PIPE_SIZE - pp->pp_cnt;
+    const size_t n = sprig::min(room, PIPE_SIZE - in);
+    const size_t before = uio->uio_resid;
+    const Errno e = uiomove(pp->pp_buffer + in, n, uio);
+    pp->pp_cnt += before - uio->uio_resid;
+    if (before != uio->uio_resid) wakeup(&pp->pp_rchan);
+    return e;
+}
+
+// pipe_write: all of a small write at once, a big one as room appears.
+Errno pipe_write(file* fp, uio* uio, thread*)
+{
+    pipepair* pp = fp_pipe(fp);
+    // The room a write waits for before it starts or goes on: all of it
+    // when it is atomic, one byte otherwise.
+    const size_t need = uio->uio_resid <= PIPE_BUF ? uio->uio_resid : 1;
+    while (uio->uio_resid > 0) {
+        if (pp->pp_rclosed) return Errno::Pipe;
+        if (PIPE_SIZE - pp->pp_cnt >= sprig::min(need, uio->uio_resid)) {
+            if (const Errno e = pipe_write_chunk(pp, uio); e != Errno::Ok) return e;
+            continue;
+        }
+        const Errno e = pipe_wait(fp, &pp->pp_wchan, "pipewr", [pp, need] {
+            return pp->pp_rclosed || PIPE_SIZE - pp->pp_cnt >= need;
+        });
+        if (e != Errno::Ok) return e;
+    }
+    return Errno::Ok;
+}
+
+// The last close of one end: the other side's sleepers learn of it; the
+// pipe goes with its second end.
+Errno pipe_close(file* fp)
+{
+    pipepair* pp = fp_pipe(fp);
+    if (fp->f_flag & FREAD)
+        pp->pp_rclosed = true;
+    else
+        pp->pp_wclosed = true;
+    wakeup(&pp->pp_rchan);
+    wakeup(&pp->pp_wchan);
+    if (pp->pp_rclosed && pp->pp_wclosed) pipe_destroy(pp);
+    return Errno::Ok;
+}
+
+} // namespace
+
+const fileops pipeops = {
+    .fo_close = pipe_close,
+    .fo_read = pipe_read,
+    .fo_write = pipe_write,
+    .fo_ioctl = nullptr, // ENOTTY
+    .fo_flags = 0,       // lseek: ESPIPE
+};
+
+size_t pipe_count() { return g_pipes; }
+
+namespace {
+
+// Two files for pp, not yet installed; on NoMem, nothing is left (pp
+// freed too).
+Errno pipe_files(pipepair* pp, int flags, file* fps[2])
+{
+    FileZone& zone = proc_zones().fds.files;
+    Result<file*> rf = falloc_noinstall(zone);
+    Result<file*> wf = rf.ok() ? falloc_noinstall(zone) : Result<file*>(Errno::NoMem);
+    if (!wf.ok()) {
+        if (rf.ok()) (void)fdrop(rf.value()); // of no kind yet: frees only the file
+        pp->pp_rclosed = pp->pp_wclosed = true;
+        pipe_destroy(pp);
+        return Errno::NFile;
+    }
+    const uint32_t nb = uint32_t(flags & O_NONBLOCK);
+    finit(rf.value(), FREAD | nb, FileType::Pipe, pp, &pipeops);
+    finit(wf.value(), FWRITE | nb, FileType::Pipe, pp, &pipeops);
+    fps[0] = rf.value();
+    fps[1] = wf.value();
+    return Errno::Ok;
+}
+
+} // namespace
+
+Errno kern_pipe(thread* td, int fildes[2], int flags)
+{
+    if (flags & ~(O_CLOEXEC | O_NONBLOCK)) return Errno::Inval;
+    Result<pipepair*> pp = pipe_create();
+    if (!pp.ok()) return Errno::NFile;
+    file* fps[2];
+    if (const Errno e = pipe_files(pp.value(), flags, fps); e != Errno::Ok) return e;
+    filedesc* fdp = td->td_proc->p_fd;
+    const int maxfd = getmaxfd(td);
+    Result<int> rfd = finstall(fdp, fps[0], flags, maxfd);
+    Result<int> wfd = rfd.ok() ? finstall(fdp, fps[1], flags, maxfd) : rfd;
+    if (rfd.ok() && !wfd.ok()) (void)fdclose(fdp, rfd.value());
+    // The slots hold their own references; these are the callers'.
+    (void)fdrop(fps[0]);
+    (void)fdrop(fps[1]);
+    if (!wfd.ok()) return wfd.error();
+    fildes[0] = rfd.value();
+    fildes[1] = wfd.value();
+    return Errno::Ok;
+}
+
+Errno kern_pipe2(thread* td, uint64_t ufildes, int flags)
+{
+    int fildes[2];
+    if (const Errno e = kern_pipe(td, fildes, flags); e != Errno::Ok) return e;
+    const Errno e = copyout(fildes, ufildes, sizeof fildes);
+    if (e != Errno::Ok) {
+        (void)fdclose(td->td_proc->p_fd, fildes[0]);
+        (void)fdclose(td->td_proc->p_fd, fildes[1]);
+    }
+    return e;
+}

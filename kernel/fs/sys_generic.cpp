@@ -1,0 +1,128 @@
+#include <kernel/fs/sys_generic.h>
+
+#include <abi/signal.h>
+#include <abi/ttycom.h>
+#include <kernel/fs/file.h>
+#include <kernel/fs/filedesc.h>
+#include <kernel/fs/uio.h>
+#include <kernel/proc/kern_sig.h>
+#include <kernel/proc/proc.h>
+#include <mm/copyio.h>
+
+namespace {
+
+// A sleep that ended with bytes already moved: the caller gets the count
+// and sees the signal after (FreeBSD's dofileread/dofilewrite rule).
+Errno partial_ok(Errno e, const uio& uio, size_t cnt)
+{
+    const bool sleep_error = e == Errno::Restart || e == Errno::Intr || e == Errno::Again;
+    return sleep_error && uio.uio_resid != cnt ? Errno::Ok : e;
+}
+
+// The transfer's bytes, offset in and out for seekable files.  The
+// offset is taken and put back around the kind's call: no other
+// user of fp can move in between for the kinds that are seekable (an
+// initrd file's read never sleeps).
+Errno fo_rdwr(thread* td, file* fp, uio* uio)
+{
+    const bool seekable = fp->f_ops->fo_flags & DFLAG_SEEKABLE;
+    auto op = uio->uio_rw == UioRw::Read ? fp->f_ops->fo_read : fp->f_ops->fo_write;
+    if (!op) return Errno::BadF;
+    if (seekable) uio->uio_offset = fp->f_offset;
+    const Errno e = op(fp, uio, td);
+    if (seekable) fp->f_offset = uio->uio_offset;
+    return e;
+}
+
+// The file at fd when it is open with `want` (FREAD or FWRITE), held.
+Result<file*> fget_for(thread* td, int64_t fd, uint32_t want)
+{
+    if (fd < 0 || fd > INT32_MAX) return Errno::BadF;
+    file* fp = TRY(fget(td->td_proc->p_fd, int(fd)));
+    if (!(fp->f_flag & want)) {
+        (void)fdrop(fp);
+        return Errno::BadF;
+    }
+    return fp;
+}
+
+} // namespace
+
+Errno dofileread(thread* td, file* fp, uio* uio)
+{
+    const size_t cnt = uio->uio_resid;
+    const Errno e = partial_ok(fo_rdwr(td, fp, uio), *uio, cnt);
+    td->td_retval[0] = cnt - uio->uio_resid;
+    return e;
+}
+
+Errno dofilewrite(thread* td, file* fp, uio* uio)
+{
+    const size_t cnt = uio->uio_resid;
+    const Errno e = partial_ok(fo_rdwr(td, fp, uio), *uio, cnt);
+    if (e == Errno::Pipe) psignal(td->td_proc, SIGPIPE);
+    td->td_retval[0] = cnt - uio->uio_resid;
+    return e;
+}
+
+Errno kern_read(thread* td, int64_t fd, uint64_t buf, uint64_t nbyte)
+{
+    if (nbyte > IOSIZE_MAX) return Errno::Inval;
+    Result<file*> fp = fget_for(td, fd, FREAD);
+    if (!fp.ok()) return fp.error();
+    uio u = uio_user(UioRw::Read, buf, nbyte, td);
+    const Errno e = dofileread(td, fp.value(), &u);
+    (void)fdrop(fp.value());
+    return e;
+}
+
+Errno kern_write(thread* td, int64_t fd, uint64_t buf, uint64_t nbyte)
+{
+    if (nbyte > IOSIZE_MAX) return Errno::Inval;
+    Result<file*> fp = fget_for(td, fd, FWRITE);
+    if (!fp.ok()) return fp.error();
+    uio u = uio_user(UioRw::Write, buf, nbyte, td);
+    const Errno e = dofilewrite(td, fp.value(), &u);
+    (void)fdrop(fp.value());
+    return e;
+}
+
+namespace {
+
+// The largest argument Sprig's commands take, kept on the kernel stack
+// (FreeBSD mallocs beyond 128 bytes; no Sprig command needs that).
+constexpr uint32_t IOCTL_ARG_MAX = 128;
+
+// The kind's ioctl with the argument in kernel memory (FreeBSD's
+// kern_ioctl after sys_ioctl's copyin).
+Errno ioctl_with(thread* td, file* fp, uint32_t com, uint64_t data)
+{
+    const uint32_t size = IOCPARM_LEN(com);
+    // A command with an argument must say which way it goes, and the
+    // other way round (FreeBSD's checks, ENOTTY for both).
+    if (size > IOCTL_ARG_MAX || (com & IOC_DIRMASK) == 0 || ((com & (IOC_IN | IOC_OUT)) && size == 0) ||
+        ((com & IOC_VOID) && size > 0 && size != sizeof(int)))
+        return Errno::NoTty;
+    if (!fp->f_ops->fo_ioctl) return Errno::NoTty;
+    alignas(8) unsigned char arg[IOCTL_ARG_MAX] = {};
+    if ((com & IOC_IN) && size > 0) {
+        if (const Errno e = copyin(data, arg, size); e != Errno::Ok) return e;
+    } else if ((com & IOC_VOID) && size == sizeof(int)) {
+        *reinterpret_cast<int*>(arg) = int(data); // an int passed by value
+    }
+    const Errno e = fp->f_ops->fo_ioctl(fp, com, arg, td);
+    if (e == Errno::Ok && (com & IOC_OUT) && size > 0) return copyout(arg, data, size);
+    return e;
+}
+
+} // namespace
+
+Errno kern_ioctl(thread* td, int64_t fd, uint64_t com, uint64_t data)
+{
+    Result<file*> fp = fget_for(td, fd, FREAD | FWRITE);
+    if (!fp.ok()) return fp.error();
+    // FreeBSD's ioctl takes a u_long and looks at its low 32 bits only.
+    const Errno e = ioctl_with(td, fp.value(), uint32_t(com), data);
+    (void)fdrop(fp.value());
+    return e;
+}

@@ -1,0 +1,50 @@
+#include <kernel/fs/vfs_vnops.h>
+
+#include <kernel/fs/uio.h>
+#include <kernel/fs/vnode.h>
+#include <lib/utility.h>
+
+namespace {
+
+vnode* fp_vnode(file* fp)
+{
+    KASSERT(fp->f_type == FileType::Vnode && fp->f_data, "not a vnode file");
+    return static_cast<vnode*>(fp->f_data);
+}
+
+// The bytes from uio_offset on, to the end of the member (vn_read).
+// Directories have no bytes to give (EISDIR, as FreeBSD's file systems
+// that do not export their directory format).
+Errno vn_read(file* fp, uio* uio, thread*)
+{
+    vnode* vp = fp_vnode(fp);
+    if (vp->v_type == VType::VDIR) return Errno::IsDir;
+    KASSERT(uio->uio_offset >= 0, "read of %s at offset %ld", vp->v_name, long(uio->uio_offset));
+    const uint64_t off = uint64_t(uio->uio_offset);
+    if (off >= vp->v_size) return Errno::Ok; // end of file
+    const size_t n = sprig::min(size_t(vp->v_size - off), uio->uio_resid);
+    return uiomove(const_cast<uint8_t*>(vp->v_data + off), n, uio);
+}
+
+Errno vn_closefile(file* fp)
+{
+    vrele(fp_vnode(fp));
+    return Errno::Ok;
+}
+
+} // namespace
+
+const fileops vnops = {
+    .fo_close = vn_closefile,
+    .fo_read = vn_read,
+    .fo_write = nullptr, // read-only: open(2) never gives FWRITE
+    .fo_ioctl = nullptr,
+    .fo_flags = DFLAG_SEEKABLE,
+};
+
+void vn_finit(file* fp, uint32_t fflags, vnode* vp)
+{
+    KASSERT(vp && vp->v_usecount > 0, "vn_finit without a reference to the vnode");
+    KASSERT(!(fflags & FWRITE), "a vnode file open for writing on a read-only initrd");
+    finit(fp, fflags, FileType::Vnode, vp, &vnops);
+}

@@ -1,0 +1,95 @@
+// Terminals (FreeBSD's struct tty, kern/tty.c and tty_ttydisc.c): the
+// console seen by user space as a file.  Input characters, handed in by
+// the driver's interrupt (ttydisc_rint), go through a canonical line
+// discipline: echoed, edited (erase, kill), and released to readers a
+// line at a time; ^C sends SIGINT to the foreground process group; ^D
+// ends a line without a newline, and at a line's start reads as end of
+// file.  Output goes straight to the device.
+//
+// A terminal may be the controlling terminal of one session (s_ttyp,
+// TIOCSCTTY) and has a foreground process group in it (TIOCSPGRP), the
+// one ^C signals.  The tty holds no reference on either: when the group
+// or the session goes, pgrp.cpp tells it (tty_rel_pgrp, tty_rel_sess),
+// as FreeBSD's pgdelete and sessrele do.
+//
+// Shared with the interrupt handler: the input queue.  Everything that
+// touches it runs with interrupts off (IntrOff).  Job control's
+// background checks (SIGTTIN, SIGTTOU) are not implemented.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <abi/errno.h>
+#include <kernel/fs/file.h>
+
+struct pgrp;
+struct proc;
+struct session;
+struct thread;
+
+// The input queue's size (FreeBSD's canonical line limit, MAX_CANON, is
+// 255; the queue holds several lines).
+inline constexpr size_t TTYINQ_SIZE = 1024;
+// TIOCGPGRP's answer when there is no foreground group (FreeBSD's NO_PID).
+inline constexpr int NO_PID = 100000;
+
+// The special characters (FreeBSD's ttydefaults.h): ^C, DEL and ^H, ^U,
+// ^D.  Fixed: there is no termios to change them.
+inline constexpr char CINTR = 0x03;
+inline constexpr char CERASE = 0x7f;
+inline constexpr char CERASE2 = 0x08;
+inline constexpr char CKILL = 0x15;
+inline constexpr char CEOF = 0x04;
+
+struct tty {
+    // Input: a ring indexed by ever-growing counts.  [t_head, t_canon) are
+    // finished lines readers may take, each ending in '\n' or CEOF;
+    // [t_canon, t_tail) the line being edited.
+    char t_inq[TTYINQ_SIZE] = {};
+    size_t t_head = 0;
+    size_t t_canon = 0;
+    size_t t_tail = 0;
+    char t_inwait = 0; // sleep channel of readers
+
+    void (*t_output)(void* ctx, char c) = nullptr; // the device ('\n' handled there)
+    void* t_outctx = nullptr;
+
+    session* t_session = nullptr; // whose controlling terminal it is
+    pgrp* t_pgrp = nullptr;       // the foreground group, in t_session
+    unsigned t_opencount = 0;     // open files on it
+    // Called at the first open and the last close (the console routes its
+    // input here while the terminal is open).
+    void (*t_firstopen)(tty* tp) = nullptr;
+    void (*t_lastclose)(tty* tp) = nullptr;
+};
+
+// The terminal kind's operations.
+extern const fileops ttyops;
+
+// A terminal writing to output(ctx, c).
+void tty_init(tty* tp, void (*output)(void*, char), void* ctx);
+// A new open file on tp, one reference for the caller (the open of the
+// device): fflags is FREAD, FWRITE or both, with O_NONBLOCK if wanted.
+// ENFILE when no file object is left.
+Result<file*> tty_open_file(tty* tp, uint32_t fflags);
+
+// --- The line discipline (ttydisc.cpp) ---
+// One received character, with interrupts off (ttydisc_rint).
+void ttydisc_rint(tty* tp, char c);
+// A read: one line at most, waiting for it (tsleep with PCATCH: EINTR or
+// ERESTART) unless nonblock (EAGAIN).  Nothing moved at end of file.
+Errno ttydisc_read(tty* tp, uio* uio, bool nonblock);
+// A write: every byte to the device.
+Errno ttydisc_write(tty* tp, uio* uio);
+
+// --- Sessions (tty.cpp) ---
+// Whether tp is p's controlling terminal (tty_is_ctty).
+bool tty_is_ctty(const tty* tp, const proc* p);
+// TIOCSCTTY for p: tp becomes the controlling terminal of p's session and
+// p's group its foreground.  EPERM unless p leads its session, the
+// session has no other terminal, and tp is no other session's whose
+// leader is alive (Ok when tp is p's already).
+Errno tty_set_ctty(tty* tp, proc* p);
+// Group pg, or session sess, is going: the terminal forgets it.
+void tty_rel_pgrp(tty* tp, pgrp* pg);
+void tty_rel_sess(tty* tp, session* sess);

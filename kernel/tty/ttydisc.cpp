@@ -1,0 +1,164 @@
+// The canonical line discipline (FreeBSD's tty_ttydisc.c with ICANON,
+// ECHO, ECHOE, ECHOK, ICRNL and ISIG set, and nothing else).
+#include <kernel/tty/tty.h>
+
+#include <abi/signal.h>
+#include <kernel/fs/uio.h>
+#include <kernel/proc/kern_sig.h>
+#include <kernel/sched/priority.h>
+#include <kernel/sched/sleep.h>
+#include <mm/intr_off.h>
+
+namespace {
+
+void tty_out(tty* tp, char c) { tp->t_output(tp->t_outctx, c); }
+
+void tty_outs(tty* tp, const char* s)
+{
+    while (*s) tty_out(tp, *s++);
+}
+
+size_t inq_used(const tty* tp) { return tp->t_tail - tp->t_head; }
+
+void inq_put(tty* tp, char c) { tp->t_inq[tp->t_tail++ % TTYINQ_SIZE] = c; }
+
+// Ends the line being edited: readers may take it.
+void line_done(tty* tp)
+{
+    tp->t_canon = tp->t_tail;
+    wakeup(&tp->t_inwait);
+}
+
+// Takes back the last character of the line being edited, on screen too.
+void erase_one(tty* tp)
+{
+    if (tp->t_tail == tp->t_canon) return;
+    tp->t_tail--;
+    tty_outs(tp, "\b \b");
+}
+
+// ^C: the input is thrown away (FreeBSD flushes unless NOFLSH) and the
+// foreground group signalled, only its members that have a controlling
+// terminal.
+void intr(tty* tp)
+{
+    tty_outs(tp, "^C\n");
+    tp->t_head = tp->t_canon = tp->t_tail;
+    if (tp->t_pgrp) pgsignal(tp->t_pgrp, SIGINT, true);
+}
+
+// An ordinary character: kept if the queue has room for it and still
+// one more (the line's end must always fit), otherwise dropped with a
+// bell (IMAXBEL).
+void ordinary(tty* tp, char c)
+{
+    if (inq_used(tp) >= TTYINQ_SIZE - 1) {
+        tty_out(tp, '\a');
+        return;
+    }
+    inq_put(tp, c);
+    tty_out(tp, c);
+}
+
+// '\n' and CEOF end a line; CEOF stays in the queue, unseen by readers,
+// as the mark where a read stops (nothing before it: end of file).
+void line_end(tty* tp, char c)
+{
+    if (inq_used(tp) == TTYINQ_SIZE) return;
+    inq_put(tp, c);
+    if (c == '\n') tty_out(tp, '\n');
+    line_done(tp);
+}
+
+} // namespace
+
+void ttydisc_rint(tty* tp, char c)
+{
+    if (c == '\r') c = '\n'; // ICRNL: the Enter key
+    switch (c) {
+    case CINTR:
+        intr(tp);
+        break;
+    case CERASE:
+    case CERASE2:
+        erase_one(tp);
+        break;
+    case CKILL:
+        while (tp->t_tail != tp->t_canon) erase_one(tp);
+        break;
+    case CEOF:
+    case '\n':
+        line_end(tp, c);
+        break;
+    default:
+        ordinary(tp, c);
+    }
+}
+
+namespace {
+
+// The most bytes moved per copy, on the stack.
+constexpr size_t CHUNK = 64;
+
+// Takes up to n bytes of the finished input, stopping after a line's
+// end; *ended says whether one was reached (its CEOF is dropped).
+size_t take(tty* tp, char* buf, size_t n, bool* ended)
+{
+    IntrOff off;
+    size_t got = 0;
+    *ended = false;
+    while (got < n && tp->t_head != tp->t_canon) {
+        const char c = tp->t_inq[tp->t_head++ % TTYINQ_SIZE];
+        if (c == CEOF) {
+            *ended = true;
+            break;
+        }
+        buf[got++] = c;
+        if (c == '\n') {
+            *ended = true;
+            break;
+        }
+    }
+    return got;
+}
+
+// Waits until a finished line is there.
+Errno wait_line(tty* tp, bool nonblock)
+{
+    for (;;) {
+        IntrOff off;
+        if (tp->t_head != tp->t_canon) return Errno::Ok;
+        if (nonblock) return Errno::Again;
+        if (const Errno e = tsleep(&tp->t_inwait, PSOCK | PCATCH, "ttyin", 0); e != Errno::Ok)
+            return e;
+    }
+}
+
+} // namespace
+
+// One line at most.  Bytes are taken before they are copied out: a bad
+// buffer (EFAULT) loses them, as it does in FreeBSD.
+Errno ttydisc_read(tty* tp, uio* uio, bool nonblock)
+{
+    if (uio->uio_resid == 0) return Errno::Ok;
+    if (const Errno e = wait_line(tp, nonblock); e != Errno::Ok) return e;
+    bool ended = false;
+    while (uio->uio_resid > 0 && !ended) {
+        char buf[CHUNK];
+        const size_t n = take(tp, buf, uio->uio_resid < CHUNK ? uio->uio_resid : CHUNK, &ended);
+        if (n == 0) break;
+        if (const Errno e = uiomove(buf, n, uio); e != Errno::Ok) return e;
+    }
+    return Errno::Ok;
+}
+
+Errno ttydisc_write(tty* tp, uio* uio)
+{
+    while (uio->uio_resid > 0) {
+        char buf[CHUNK];
+        const size_t n = uio->uio_resid < CHUNK ? uio->uio_resid : CHUNK;
+        if (const Errno e = uiomove(buf, n, uio); e != Errno::Ok) return e;
+        for (size_t i = 0; i < n; i++) tty_out(tp, buf[i]);
+    }
+    return Errno::Ok;
+}
