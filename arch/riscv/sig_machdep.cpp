@@ -91,8 +91,7 @@ Errno sendsig(thread* td, uintptr_t catcher, const __siginfo& si, const ksigset_
     uint64_t top = tf.sp();
     if (altstack && !onstack && sigismember(td->td_proc->p_sigacts->ps_sigonstack, sig))
         top = td->td_sigstk.ss_sp + td->td_sigstk.ss_size;
-    // Below a user sp too low for the frame lies no user memory: the
-    // address wraps and copyout refuses it.
+    // A user sp too low for the frame would wrap: refused below.
     const uint64_t fp = (top - sizeof(sigframe)) & ~uint64_t{15};
 
     sigframe frame{};

@@ -97,6 +97,9 @@ Result<void> kern_kill(thread* td, pid_t pid, int sig)
         IntrOff off;
         proc* p = proc_table().pfind(pid); // zombies too: kill(pid, 0) finds them
         if (!p) return Errno::Srch;
+        // Kernel processes take no signals from user space (they would
+        // never act on them).
+        if ((p->p_flag & pflag::P_SYSTEM) && p != td->td_proc) return Errno::Perm;
         TRY(p_cansignal(td, p, sig));
         if (sig) psignal(p, sig);
         return {};

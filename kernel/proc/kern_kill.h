@@ -23,7 +23,7 @@ Result<void> cr_cansignal(const ucred* cred, const proc* p, int sig);
 Result<void> p_cansignal(thread* td, const proc* p, int sig);
 
 // kill(2): pid > 0 that process (a zombie too, where only the check is
-// made); 0 the caller's process group; -1 every process the caller may
+// made; a system process is Perm, even for root); 0 the caller's process group; -1 every process the caller may
 // signal but system processes, init and itself; < -1 the process group
 // -pid.  sig 0 only checks.  Inval for a bad signal; Srch when no such
 // process or group (or none to signal); Perm when the only targets found

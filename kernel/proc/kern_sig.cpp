@@ -2,6 +2,7 @@
 
 #include <abi/signal.h>
 #include <abi/wait.h>
+#include <kernel/proc/init_main.h>
 #include <kernel/proc/kern_exit.h>
 #include <kernel/proc/pgrp.h>
 #include <kernel/proc/proc.h>
@@ -92,6 +93,10 @@ void psignal(proc* p, int sig)
     IntrOff off;
     if (p->p_state == ProcState::Zombie) return;
     const sigacts* ps = p->p_sigacts;
+    // Init takes no default action, SIGKILL included (FreeBSD's issignal:
+    // "don't take default actions on system processes"): only what it
+    // catches reaches it.
+    if (p == initproc && !sig_caught(ps, sig)) return;
     const int prop = sigprop(sig);
     if (prop & SigProp::Cont) {
         sigcont_proc(p);

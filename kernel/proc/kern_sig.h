@@ -19,7 +19,7 @@ struct proc;
 struct thread;
 
 // Posts sig to p (FreeBSD 8's psignal): dropped when p ignores it (never
-// SIGKILL) or is a zombie; otherwise added to p's pending set, and p's
+// SIGKILL) or is a zombie, and when p is init and does not catch it; otherwise added to p's pending set, and p's
 // thread told to look (waking it from an interruptible sleep) when the
 // signal is one it must act on now.  SIGCONT continues a stopped process
 // (and is only kept pending if caught); a stop signal cancels a pending

@@ -552,6 +552,61 @@ bool user_signals(char* why, size_t len)
     return back_at(b, why, len);
 }
 
+// SIGSTOP stops a program that never makes a system call (the clock's
+// interrupt brings it to userret), and it runs no more until SIGCONT;
+// SIGKILL ends it while stopped.
+bool user_stop_continue(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    Result<proc*> r = spawn_user(arch::SelftestProgram::Spin);
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    proc* p = r.value();
+    const pid_t pid = p->p_pid;
+    pause("selftest", 2);
+    psignal(p, SIGSTOP);
+    pause("selftest", 3);
+    const uint32_t flags = p->p_flag;
+    const bool stopped = (flags & pflag::P_STOPPED_SIG) && p->p_xstat == SIGSTOP;
+    const uint64_t ran = p->p_thread->td_runticks;
+    pause("selftest", 5);
+    const bool stood_still = p->p_thread->td_runticks == ran;
+    psignal(p, SIGCONT);
+    const bool continued = !(p->p_flag & pflag::P_STOPPED_SIG) && (p->p_flag & pflag::P_CONTINUED);
+    pause("selftest", 5);
+    const bool ran_again = p->p_thread->td_runticks > ran;
+    psignal(p, SIGTSTP);
+    pause("selftest", 3);
+    const bool stopped_again = (p->p_flag & pflag::P_STOPPED_SIG) != 0;
+    psignal(p, SIGKILL);
+    const int st = reap(pid);
+    SELFTEST_FAIL_IF(!stopped, "SIGSTOP did not stop it (flags %#x)", flags);
+    SELFTEST_FAIL_IF(!stood_still, "it ran while stopped");
+    SELFTEST_FAIL_IF(!continued || !ran_again, "SIGCONT did not continue it");
+    SELFTEST_FAIL_IF(!stopped_again, "SIGTSTP did not stop it");
+    SELFTEST_FAIL_IF(!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL, "status %#x, not SIGKILL", st);
+    return back_at(b, why, len);
+}
+
+// /bin/sigspin spins without system calls until its SIGUSR1 handler has
+// run: the signal is delivered on the return from a clock interrupt, and
+// the registers the handler clobbers (s1, f1) come back.
+bool user_signal_from_interrupt(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    static const char* const argv[] = {"/bin/sigspin", nullptr};
+    Result<proc*> r = spawn(RFFDG | RFPROC, exec_child, const_cast<char**>(argv));
+    SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
+    proc* p = r.value();
+    const pid_t pid = p->p_pid;
+    // Once its handler is in place (it is spinning by then).
+    for (int i = 0; i < 500 && !sig_caught(p->p_sigacts, SIGUSR1); i++) pause("selftest", 1);
+    psignal(p, SIGUSR1);
+    const int st = reap(pid);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 0,
+                     "status %#x (1: no signal, 2: registers not restored, 3: wrong a0)", st);
+    return back_at(b, why, len);
+}
+
 // Two /bin/fpswitch at once: each finds clean FP registers after exec,
 // fills them, is switched out for the other several times, and finds
 // them intact.
@@ -636,6 +691,8 @@ const SelftestCase cases[] = {
     {"signals: handlers, sigreturn, masks, faults, shared page", user_signals},
     {"FP registers: clean after exec, kept across switches", user_fp_switch},
     {"files: write(1) to the console, a pipe, an initrd file", file_calls},
+    {"SIGSTOP, SIGCONT and SIGKILL of a spinning program", user_stop_continue},
+    {"a signal delivered on the return from an interrupt", user_signal_from_interrupt},
 };
 
 } // namespace

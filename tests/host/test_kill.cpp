@@ -185,3 +185,25 @@ TEST_CASE("cr_cansignal: the real or effective uid must match the target's real 
     crfree(tc);
     release({t});
 }
+
+TEST_CASE("kill(2): init takes only what it catches; kernel processes take nothing (EPERM)")
+{
+    SigWorld sw;
+    CHECK(sw.call(SYS_kill, 1, SIGKILL) == 0);
+    CHECK(sw.call(SYS_kill, 1, SIGTERM) == 0);
+    CHECK(sigisempty(initproc->p_siglist));
+    const sigaction act = make_action(TEXT);
+    REQUIRE(kern_sigaction_set(initproc->p_sigacts, SIGHUP, &act, nullptr).ok());
+    CHECK(sw.call(SYS_kill, 1, SIGHUP) == 0);
+    CHECK(sigismember(initproc->p_siglist, SIGHUP));
+    sigemptyset(initproc->p_siglist);
+    const sigaction dfl = make_action(SIG_DFL);
+    REQUIRE(kern_sigaction_set(initproc->p_sigacts, SIGHUP, &dfl, nullptr).ok());
+    // A kernel process: system, so no signal, whoever asks.
+    proc* k = stopped_child();
+    k->p_flag |= pflag::P_SYSTEM;
+    CHECK(sw.call(SYS_kill, static_cast<uint64_t>(k->p_pid), SIGKILL) == EPERM_);
+    CHECK(sigisempty(k->p_siglist));
+    k->p_flag &= ~pflag::P_SYSTEM;
+    release({k});
+}
