@@ -4,7 +4,9 @@
 // include the host's <sys/resource.h> next to this one.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
+#include <abi/time.h>
 
 inline constexpr int RLIMIT_CPU = 0;      // CPU time, seconds
 inline constexpr int RLIMIT_FSIZE = 1;    // largest file
@@ -31,3 +33,32 @@ struct rlimit {
     rlim_t rlim_max; // hard limit, ceiling of rlim_cur
 };
 static_assert(sizeof(rlimit) == 16 && alignof(rlimit) == 8, "FreeBSD's struct rlimit layout");
+
+// getrusage(2)'s who, and what wait4(2) reports of a reaped child.
+inline constexpr int RUSAGE_SELF = 0;
+inline constexpr int RUSAGE_CHILDREN = -1;
+
+// FreeBSD's struct rusage (LP64): two times, then fourteen longs.  Sprig
+// fills ru_utime and ru_stime (see docs/syscalls.md) and leaves the
+// counters zero.
+struct rusage {
+    ktimeval ru_utime; // user time used
+    ktimeval ru_stime; // system time used
+    int64_t ru_maxrss;
+    int64_t ru_ixrss;
+    int64_t ru_idrss;
+    int64_t ru_isrss;
+    int64_t ru_minflt;
+    int64_t ru_majflt;
+    int64_t ru_nswap;
+    int64_t ru_inblock;
+    int64_t ru_oublock;
+    int64_t ru_msgsnd;
+    int64_t ru_msgrcv;
+    int64_t ru_nsignals;
+    int64_t ru_nvcsw;  // voluntary context switches
+    int64_t ru_nivcsw; // involuntary context switches
+};
+static_assert(offsetof(rusage, ru_stime) == 16 && offsetof(rusage, ru_maxrss) == 32 &&
+                  sizeof(rusage) == 144,
+              "FreeBSD's struct rusage layout (LP64)");

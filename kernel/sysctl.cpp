@@ -16,16 +16,20 @@ bool same_oid(const SysctlNode& n, const int* oid, size_t len)
 
 Result<void> SysctlRegistry::add(const SysctlNode& node)
 {
-    if (node.name == nullptr || node.name[0] == '\0' || node.value == nullptr ||
+    if (node.name == nullptr || node.name[0] == '\0' || (node.value == nullptr) == (node.get == nullptr) ||
+        (node.get != nullptr && (node.flags & CTLFLAG_WR) != 0) ||
         (node.flags & CTLFLAG_RW) == 0 || node.oid_len > SYSCTL_MAXNAME)
         return Errno::Inval;
     if (find(node.name) != nullptr)
         return Errno::Exist;
-    if (node.oid_len != 0 && find(node.oid, node.oid_len) != nullptr)
+    SysctlNode n = node;
+    if (n.oid_len == 0)
+        n.oid_len = sysctl_oid_lookup(n.name, n.oid);
+    if (n.oid_len != 0 && find(n.oid, n.oid_len) != nullptr)
         return Errno::Exist;
     if (count_ == MAX_NODES)
         return Errno::NoMem;
-    nodes_[count_++] = node;
+    nodes_[count_++] = n;
     return {};
 }
 
@@ -58,7 +62,12 @@ Result<int> SysctlRegistry::read(const char* name) const
     const SysctlNode* node = find(name);
     if (node == nullptr)
         return Errno::NoEnt;
-    return *node->value;
+    return value_of(*node);
+}
+
+int SysctlRegistry::value_of(const SysctlNode& node)
+{
+    return node.get ? node.get(node.get_arg) : *node.value;
 }
 
 // The order of the checks is FreeBSD's sysctl_root(): writability first,
@@ -72,6 +81,7 @@ Result<int> SysctlRegistry::write(const char* name, int value, bool privileged)
         return Errno::Perm;
     if ((node->flags & CTLFLAG_ROOTWR) != 0 && !privileged)
         return Errno::Perm;
+    KASSERT(node->value != nullptr, "writable sysctl %s has no variable", name);
     const int stored = node->handler ? TRY(node->handler(value)) : value;
     const int old = *node->value;
     *node->value = stored;

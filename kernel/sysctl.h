@@ -1,7 +1,8 @@
 // A small sysctl: named integer nodes ("kern.lastpid") in a fixed table, read
-// and written by name.  Exposed to user programs by the user-space issue,
-// which will also assign FreeBSD's numeric OIDs (the oid field) and look
-// nodes up by them.
+// and written by name or by FreeBSD's numeric name ({1, 6} for
+// kern.maxproc).  The numeric names come from one table
+// (kernel/sysctl_oids.cpp, listed in docs/syscalls.md); __sysctl(2)
+// (kernel/kern_sysctl.h) exposes the nodes to user programs.
 //
 // Permission rules follow FreeBSD's sysctl(3): unknown name ENOENT; a write
 // to a node without CTLFLAG_WR EPERM ("an attempt is made to set a read-only
@@ -32,14 +33,21 @@ inline constexpr size_t SYSCTL_MAXNAME = 24;
 // the writer, in which case nothing is stored.
 using SysctlWriteHandler = Result<int> (*)(int requested);
 
+// Computes a read-only node's value when it is read (free pages, say).
+using SysctlReadHandler = int (*)(const void* arg);
+
 struct SysctlNode {
     const char* name = nullptr;   // full dotted name, e.g. "kern.randompid"
     uint32_t flags = 0;           // CTLFLAG_*
     int* value = nullptr;         // where the integer lives (the seed's arg1)
+    // Instead of value, for a node without CTLFLAG_WR: its value on demand.
+    SysctlReadHandler get = nullptr;
+    const void* get_arg = nullptr;
     SysctlWriteHandler handler = nullptr; // null: writes store as given
     const char* descr = "";       // the seed's description string
-    // FreeBSD's numeric name, e.g. {1, 6} for kern.maxproc; oid_len 0 until
-    // the user-space issue assigns one.
+    // FreeBSD's numeric name, e.g. {1, 6} for kern.maxproc.  add() fills
+    // it in from sysctl_oid_lookup() when oid_len is 0; a node the table
+    // does not know keeps none (reachable by name only, inside the kernel).
     int oid[SYSCTL_MAXNAME] = {};
     size_t oid_len = 0;
 };
@@ -52,8 +60,9 @@ public:
     SysctlRegistry(const SysctlRegistry&) = delete;
     SysctlRegistry& operator=(const SysctlRegistry&) = delete;
 
-    // Copies node into the table.  Errno::Inval: no name, no value or no
-    // access bit; Errno::Exist: the name (or a non-empty oid) is taken;
+    // Copies node into the table.  Errno::Inval: no name, no value (or
+    // both a value and a get handler, or a writable get node) or no access
+    // bit; Errno::Exist: the name (or a non-empty oid) is taken;
     // Errno::NoMem: the table is full.
     Result<void> add(const SysctlNode& node);
 
@@ -63,6 +72,7 @@ public:
 
     // The value.  Errno::NoEnt: no such node.
     Result<int> read(const char* name) const;
+    static int value_of(const SysctlNode& node);
     // Stores value (after the node's handler) and returns the old value, as
     // sysctl(3) returns oldp along with setting newp.  Errors: NoEnt,
     // Perm (read-only node, or root-only node and !privileged), or the
@@ -79,6 +89,12 @@ private:
     SysctlNode nodes_[MAX_NODES] = {};
     size_t count_ = 0;
 };
+
+// The numeric name Sprig gives a node (FreeBSD's where FreeBSD fixes one,
+// KERN_MAXPROC; stable numbers from 0x100, OID_AUTO's start, otherwise):
+// copies it to oid (SYSCTL_MAXNAME entries) and returns its length, 0 for
+// a name the table does not know.
+size_t sysctl_oid_lookup(const char* name, int* oid);
 
 // The kernel's registry, statically initialised; subsystems add their nodes
 // from boot code (pid_sysctl_register and the like).

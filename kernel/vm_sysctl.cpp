@@ -1,6 +1,7 @@
 #include <kernel/vm_sysctl.h>
 
 #include <kernel/sysctl.h>
+#include <mm/page_alloc.h>
 #include <mm/vm_fault.h>
 
 Result<void> vm_stats_sysctl_register(SysctlRegistry& registry)
@@ -13,4 +14,27 @@ Result<void> vm_stats_sysctl_register(SysctlRegistry& registry)
         {"vm.stats.vm.v_cow_optim", &s.v_cow_optim, "Optimized COW faults"},
     };
     return sysctl_add_counters(registry, counters, sizeof counters / sizeof counters[0]);
+}
+
+namespace {
+
+int free_count(const void* pages) { return static_cast<int>(static_cast<const PageAllocator*>(pages)->free_pages()); }
+
+int page_count(const void* pages) { return static_cast<int>(static_cast<const PageAllocator*>(pages)->total_pages()); }
+
+} // namespace
+
+Result<void> vm_page_sysctl_register(SysctlRegistry& registry, const PageAllocator& pages)
+{
+    SysctlNode n;
+    n.name = "vm.stats.vm.v_free_count";
+    n.flags = CTLFLAG_RD;
+    n.get = free_count;
+    n.get_arg = &pages;
+    n.descr = "Free pages";
+    TRY(registry.add(n));
+    n.name = "vm.stats.vm.v_page_count";
+    n.get = page_count;
+    n.descr = "Total number of pages in system";
+    return registry.add(n);
 }

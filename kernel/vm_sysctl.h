@@ -6,5 +6,9 @@
 #include <lib/result.h>
 
 class SysctlRegistry;
+class PageAllocator;
 
 Result<void> vm_stats_sysctl_register(SysctlRegistry& registry);
+// vm.stats.vm.v_free_count and v_page_count: pages free and pages
+// managed by the page allocator, read when asked.
+Result<void> vm_page_sysctl_register(SysctlRegistry& registry, const PageAllocator& pages);

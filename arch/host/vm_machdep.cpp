@@ -48,7 +48,7 @@ void cpu_fork(thread* td1, thread* td2)
     KASSERT(td2->td_frame, "child thread %s has no frame", td2->td_name);
     *td2->td_frame = td1->td_frame ? *td1->td_frame : TrapFrame{};
     td2->td_frame->a(0) = 0;
-    td2->td_frame->a(1) = 0;
+    td2->td_frame->a(1) = 1; // the child's td_retval[1], as on the machine
     td2->td_frame->t0() = 0;
     fpe_fork(td1, td2);
 }

@@ -42,8 +42,8 @@ void cpu_fork(thread* td1, thread* td2)
     else
         memset(td2->td_frame, 0, sizeof(TrapFrame));
     TrapFrame& tf = *td2->td_frame;
-    tf.a(0) = 0; // fork returns 0 in the child
-    tf.a(1) = 0;
+    tf.a(0) = 0; // fork returns 0 in the child ...
+    tf.a(1) = 1; // ... and says so in a1 (FreeBSD's td_retval[1] for the child)
     tf.t0() = 0; // no error
     // Back to user mode with interrupts on.
     tf.sstatus = (tf.sstatus & ~riscv::SSTATUS_SPP) | riscv::SSTATUS_SPIE;

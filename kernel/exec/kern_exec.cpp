@@ -161,7 +161,7 @@ Errno kern_execve(thread* td, const ExecArgs& a)
     p->p_acflag &= static_cast<uint16_t>(~AFORK);
     {
         IntrOff off;
-        p->p_flag &= ~pflag::P_PPWAIT;
+        p->p_flag = (p->p_flag & ~pflag::P_PPWAIT) | pflag::P_EXEC; // P_EXEC: for setpgid
         cv_broadcast(&p->p_pwait);
     }
     KASSERT(td->td_frame, "exec in thread %s without a user frame", td->td_name);

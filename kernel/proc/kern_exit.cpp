@@ -4,6 +4,7 @@
 
 #include <abi/signal.h>
 #include <abi/wait.h>
+#include <kernel/clock.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/fs/vnode.h>
 #include <kernel/proc/fork_limits.h>
@@ -21,6 +22,7 @@
 #include <kernel/sched/sched.h>
 #include <kernel/sched/sleep.h>
 #include <lib/kassert.h>
+#include <mm/copyio.h>
 #include <mm/intr_off.h>
 #include <mm/vmspace.h>
 
@@ -116,13 +118,26 @@ void exit_notify_parent(proc* p)
     wakeup(pp);
 }
 
-bool wait_matches(const proc* p, pid_t pid, int options)
+// pid > 0: that process; pgid >= 0: the members of that group (group 0
+// is proc0's, so a negative value, not 0, means "no group").
+bool wait_matches(const proc* p, pid_t pid, pid_t pgid, int options)
 {
     if (pid > 0 && p->p_pid != pid) return false;
-    if (pid < -1 && (!p->p_pgrp || p->p_pgrp->pg_id != -pid)) return false;
+    if (pgid >= 0 && (!p->p_pgrp || p->p_pgrp->pg_id != pgid)) return false;
     // FreeBSD's rule for Linux-style threads: a child whose exit signal is
     // not SIGCHLD is seen only by WLINUXCLONE, and only it.
     return (p->p_sigparent != SIGCHLD) == ((options & WLINUXCLONE) != 0);
+}
+
+// What wait4 reports of a reaped child: its run time, all of it as user
+// time (the clock does not tell user from system ticks).
+void fill_rusage(const proc* p, rusage* ru)
+{
+    *ru = rusage{};
+    constexpr uint64_t usec_per_tick = USEC_PER_SEC / HZ;
+    const uint64_t usec = p->p_stats.p_runticks * usec_per_tick;
+    ru->ru_utime.tv_sec = static_cast<ktime_t>(usec / USEC_PER_SEC);
+    ru->ru_utime.tv_usec = static_cast<int64_t>(usec % USEC_PER_SEC);
 }
 
 constexpr int WAIT_OPTIONS = WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WLINUXCLONE;
@@ -186,20 +201,25 @@ void proc_reap(proc* p)
     proc_zones().procs.destroy(p);
 }
 
-Result<pid_t> kern_wait(thread* td, pid_t pid, int* status, int options)
+Result<pid_t> kern_wait(thread* td, pid_t pid, int* status, int options, rusage* ru)
 {
     if (options & ~WAIT_OPTIONS) return Errno::Inval;
     proc* q = td->td_proc;
-    if (pid == WAIT_MYPGRP) pid = q->p_pgrp ? -q->p_pgrp->pg_id : -1;
+    pid_t pgid = -1;
+    if (pid == WAIT_MYPGRP)
+        pgid = q->p_pgrp ? q->p_pgrp->pg_id : -1;
+    else if (pid < -1)
+        pgid = -pid;
     IntrOff off;
     for (;;) {
         unsigned nfound = 0;
         for (proc* p : q->p_children) {
-            if (!wait_matches(p, pid, options)) continue;
+            if (!wait_matches(p, pid, pgid, options)) continue;
             nfound++;
             if (p->p_state != ProcState::Zombie) continue;
             const pid_t found = p->p_pid;
             if (status) *status = p->p_xstat;
+            if (ru) fill_rusage(p, ru);
             if (!(options & WNOWAIT)) proc_reap(p);
             return found;
         }
@@ -208,4 +228,17 @@ Result<pid_t> kern_wait(thread* td, pid_t pid, int* status, int options)
         const Errno e = tsleep(q, PWAIT | PCATCH, "wait", 0);
         if (e != Errno::Ok) return e;
     }
+}
+
+Errno user_wait4(thread* td, pid_t pid, uint64_t ustatus, int options, uint64_t urusage)
+{
+    int status = 0;
+    rusage ru{};
+    Result<pid_t> r = kern_wait(td, pid, &status, options, urusage ? &ru : nullptr);
+    if (!r.ok()) return r.error();
+    td->td_retval[0] = static_cast<uint64_t>(r.value());
+    if (r.value() == 0) return Errno::Ok; // WNOHANG, nothing to report
+    Errno e = ustatus ? copyout(&status, ustatus, sizeof status) : Errno::Ok;
+    if (e == Errno::Ok && urusage) e = copyout(&ru, urusage, sizeof ru);
+    return e;
 }

@@ -3,7 +3,9 @@
 // and reaps zombies.
 #pragma once
 
+#include <stdint.h>
 #include <abi/errno.h>
+#include <abi/resource.h>
 #include <lib/result.h>
 #include <kernel/proc/proc.h>
 
@@ -20,9 +22,18 @@
 // group -pid) that has exited, reaps it (unless WNOWAIT) and returns its
 // pid with *status set.  Only children whose exit signal is SIGCHLD match,
 // unless options has WLINUXCLONE, which matches only the others.  With
-// WNOHANG returns 0 when none has exited yet.  Errors: Child (no matching
-// child), Inval (unknown option bits), Intr (a signal ended the sleep).
-Result<pid_t> kern_wait(thread* td, pid_t pid, int* status, int options);
+// WNOHANG returns 0 when none has exited yet.  *ru (if given) gets the
+// reaped child's resource usage (its run time; see docs/syscalls.md).
+// Errors: Child (no matching child), Inval (unknown option bits), Intr or
+// Restart (a signal ended the sleep).  WUNTRACED and WCONTINUED are
+// accepted; Sprig has no stopped processes for them to report yet.
+Result<pid_t> kern_wait(thread* td, pid_t pid, int* status, int options, rusage* ru = nullptr);
+
+// wait4(2): kern_wait, then the status and the usage copied out to the
+// user addresses ustatus and urusage (0: not wanted), FreeBSD's order: a
+// child is reaped before the copies, so EFAULT from them still leaves it
+// reaped.  Nothing is copied when WNOHANG found no exited child.
+Errno user_wait4(thread* td, pid_t pid, uint64_t ustatus, int options, uint64_t urusage);
 
 // What a zombie does not need, released (exit1's middle): descriptors,
 // leader record, address space, text reference, limits, the session's

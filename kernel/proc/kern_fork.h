@@ -37,7 +37,10 @@ struct fork_req {
 Result<proc*> fork1(thread* td, const fork_req& fr);
 
 // The system calls' bodies (td_retval[0] gets the child's pid, 0 for an
-// rfork without RFPROC; td_retval[1] = 0).
+// rfork without RFPROC; td_retval[1] = 0).  The child returns from the
+// same ecall with a0 = 0 and a1 = 1 (cpu_fork), so a stub can tell the
+// two sides apart by a1 as FreeBSD's could.  rfork refuses RFKERNELONLY
+// flags with Inval.
 Errno sys_fork(thread* td);
 Errno sys_vfork(thread* td);
 Errno sys_rfork(thread* td, int flags);

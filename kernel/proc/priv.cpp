@@ -8,6 +8,8 @@ Result<void> priv_check_cred(const ucred* cred, Priv priv, int flags)
     (void)flags;
     switch (priv) {
     case Priv::MaxProc:
+    case Priv::CredSetuid:
+    case Priv::SysctlWrite:
     case Priv::ProcLimit:
     case Priv::ProcSetRlimit:
     case Priv::SignalDiffCred:

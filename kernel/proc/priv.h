@@ -11,10 +11,12 @@ struct ucred;
 // FreeBSD's numbers (sys/priv.h), kernel-internal.
 enum class Priv : int {
     MaxProc = 4,          // PRIV_MAXPROC: use the last processes kept for root
+    CredSetuid = 50,      // PRIV_CRED_SETUID: setuid(2) to any uid
     ProcLimit = 160,      // PRIV_PROC_LIMIT: exceed RLIMIT_NPROC
     ProcSetRlimit = 162,  // PRIV_PROC_SETRLIMIT: raise a hard limit
     SignalDiffCred = 190, // PRIV_SIGNAL_DIFFCRED: signal another user's process
     SignalSugid = 191,    // PRIV_SIGNAL_SUGID: any signal to a set-id process
+    SysctlWrite = 211,    // PRIV_SYSCTL_WRITE: write a root-only sysctl
 };
 
 // Whether cred holds priv (priv_check_cred; flags as FreeBSD's, unused).

@@ -43,6 +43,7 @@ inline constexpr uint32_t P_PPWAIT = 0x00010;     // parent waits for the child'
 inline constexpr uint32_t P_CONTROLT = 0x00002;   // has a controlling terminal
 inline constexpr uint32_t P_SUGID = 0x00100;      // had set-id privileges since the last exec
 inline constexpr uint32_t P_WEXIT = 0x02000;      // working on exiting
+inline constexpr uint32_t P_EXEC = 0x04000;       // has exec'd (setpgid refuses its parent)
 inline constexpr uint32_t P_KTHREAD = 0x00004;    // kernel process
 // Job control (kern_sig.cpp sets them; wait4 reports and clears).
 inline constexpr uint32_t P_WAITED = 0x01000;      // the current stop was reported by wait4

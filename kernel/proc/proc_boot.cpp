@@ -42,6 +42,7 @@ void proc_startup(PageAllocator& pages, uint64_t physpages)
     must(fork_limits().sysctl_register(sysctl), "kern.maxproc");
     must(fork_stats_sysctl_register(sysctl), "fork counters");
     must(vm_stats_sysctl_register(sysctl), "fault counters");
+    must(vm_page_sysctl_register(sysctl, pages), "page counts");
     // Strict commit accounting (vm.overcommit=1) refuses what the RAM left
     // now could not back.
     vm_overcommit_init(kernel_cmdline(), kernel_commit(), pages.free_pages() * arch::PAGE_SIZE);

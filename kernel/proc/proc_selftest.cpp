@@ -650,6 +650,20 @@ bool file_calls(char* why, size_t len)
     return back_at(b, why, len);
 }
 
+// fork, vfork and wait4 as system calls from user mode: /bin/forker's
+// fork child exits 7, its vfork child 5, and it exits with 10 * 7 + 5
+// after reaping both (a smaller code names the step that failed).
+bool user_fork_wait(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    SELFTEST_FAIL_IF(!initrd_present(), "no initrd (boot with -initrd build/initrd.cpio)");
+    static const char* const forker_argv[] = {"/bin/forker", nullptr};
+    const int st = run_from_initrd(forker_argv);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 75,
+                     "/bin/forker: status %#x, wanted exit(75)", st);
+    return back_at(b, why, len);
+}
+
 // Free pages, counting the pre-zeroed pool as free (pagezero moves pages
 // between the two at any time), with the process zones' caches drained.
 uint64_t free_pages_now()
@@ -693,6 +707,7 @@ const SelftestCase cases[] = {
     {"files: write(1) to the console, a pipe, an initrd file", file_calls},
     {"SIGSTOP, SIGCONT and SIGKILL of a spinning program", user_stop_continue},
     {"a signal delivered on the return from an interrupt", user_signal_from_interrupt},
+    {"fork, vfork and wait4 from user mode", user_fork_wait},
 };
 
 } // namespace

@@ -105,7 +105,7 @@ TEST_CASE("fork: the child is a copy, runs, exits, and its parent reaps it")
     CHECK(w.counts() == before);
 }
 
-TEST_CASE("fork: cpu_fork gives the child its parent's frame with fork returning 0")
+TEST_CASE("fork: cpu_fork gives the child its parent's frame with fork returning 0 (and a1 = 1)")
 {
     ProcWorld w;
     thread0.td_frame = new arch::TrapFrame{};
@@ -114,7 +114,7 @@ TEST_CASE("fork: cpu_fork gives the child its parent's frame with fork returning
     proc* p2 = must_fork(RFFDG | RFPROC | RFSTOPPED);
     const arch::TrapFrame& tf = *p2->p_thread->td_frame;
     CHECK(tf.x[10] == 0); // a0
-    CHECK(tf.x[11] == 0); // a1
+    CHECK(tf.x[11] == 1); // a1: "this is the child" (FreeBSD's td_retval[1])
     CHECK(tf.x[5] == 0);  // t0: no error
     CHECK(tf.x[2] == 1002);
     CHECK(tf.x[8] == 1008);

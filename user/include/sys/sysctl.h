@@ -3,18 +3,8 @@
 // are the kernel's (abi/sysctl.h).
 #pragma once
 
-#include <stddef.h>
-
-#if __has_include(<abi/sysctl.h>)
 #include <abi/sysctl.h>
-#else
-// FreeBSD's values until abi/sysctl.h is in the tree.
-inline constexpr int CTL_MAXNAME = 24; // deepest numeric name
-inline constexpr int CTL_UNSPEC = 0;   // the sysctl tree's own nodes
-inline constexpr int CTL_KERN = 1;
-inline constexpr int CTL_VM = 2;
-inline constexpr int CTL_SYSCTL_NAME2OID = 3; // {0, 3}, newp = name: its OID
-#endif
+#include <stddef.h>
 
 extern "C" {
 int sysctl(const int* name, unsigned namelen, void* oldp, size_t* oldlenp, const void* newp,
