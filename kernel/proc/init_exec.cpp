@@ -12,6 +12,7 @@
 #include <kernel/proc/proc.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sleep.h>
+#include <kernel/tty/tty_cons.h>
 #include <lib/kassert.h>
 #include <mm/intr_off.h>
 
@@ -55,6 +56,8 @@ const char* init_released_path() { return g_init_path; }
     KASSERT(td->td_proc == initproc, "init_exec from pid %d", td->td_proc->p_pid);
     Result<CpioEntry> prog = initrd_lookup(path);
     Errno e = prog.ok() ? Errno::Ok : prog.error();
+    // The first program starts with descriptors 0, 1 and 2 on the console.
+    if (e == Errno::Ok) e = cons_open_stdio(td->td_proc);
     if (e == Errno::Ok) {
         const char* const argv[] = {path, nullptr};
         e = kern_execve(td, ExecArgs{path, prog.value().data, prog.value().size, argv, nullptr});
