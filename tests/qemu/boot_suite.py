@@ -13,6 +13,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Case, run_cases  # noqa: E402
 from suite_cases import PENDING, suite_cases  # noqa: E402
+from userland_cases import userland_cases  # noqa: E402
 
 SELFTEST_OK = r"selftest: \d+ passed, 0 failed"
 # The process self-test: kernel-side fork, vfork and rfork children.
@@ -140,8 +141,8 @@ def cases(args):
                      r"backtrace:\r?\n\s+#0\s+0x[0-9a-f]+ .*recurse_forever\(",
                      r"#20\s+0x[0-9a-f]+ .*recurse_forever\("],
              forbid=[r"kernel trap:", r"recursive panic"]),
-    ] + [c for c in suite_cases(virt, image, NO_FAILURES)
-         if args.pending or c.name not in PENDING]
+    ] + userland_cases(virt, image, NO_FAILURES) + [
+        c for c in suite_cases(virt, image, NO_FAILURES) if args.pending or c.name not in PENDING]
 
 
 def merge(kw, more_expect):

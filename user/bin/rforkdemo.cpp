@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sysctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,6 +81,17 @@ void rfnowait()
     verdict(echild, "waitpid on it gives ECHILD: init reaps it");
 }
 
+// Gone, or a zombie until init reaps it: either way no longer running.
+// (kill(2) finds zombies too, as FreeBSD's does.)
+bool not_running(pid_t pid)
+{
+    if (kill(pid, 0) < 0 && errno == ESRCH) return true;
+    const int mib[] = {CTL_KERN, KERN_PROC, KERN_PROC_PID, pid};
+    kinfo_proc k;
+    size_t len = sizeof(k);
+    return sysctl(mib, 4, &k, &len, nullptr, 0) == 0 && len == sizeof(k) && k.ki_stat == SZOMB;
+}
+
 // RFPROC | RFTHREAD: a peer of its leader, killed when the leader exits.
 void rfthread()
 {
@@ -104,10 +116,10 @@ void rfthread()
     printf("  the leader %d exited; its peer was %d\n", leader, peer);
     bool gone = false;
     for (int i = 0; i < 20 && !gone; i++) {
-        gone = kill(peer, 0) < 0 && errno == ESRCH;
+        gone = not_running(peer);
         if (!gone) nap_ms(50);
     }
-    verdict(peer > 0 && gone, "the peer no longer exists (killed with its leader, reaped by init)");
+    verdict(peer > 0 && gone, "the peer is no longer running (killed with its leader)");
 }
 
 // RFPROC | RFSIGSHARE: one table of signal actions for both.
