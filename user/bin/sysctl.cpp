@@ -1,6 +1,7 @@
 // sysctl name[=value] ...: prints "name: value" for each integer node,
 // looked up by name (FreeBSD's {0, 3} name-to-OID query); with =value,
-// sets it first and prints "name: old -> new".
+// sets it first and prints "name: old -> new".  sysctl -a walks every
+// integer node ({0, 1, oid}: the next one; {0, 2, oid}: its name).
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,13 +67,40 @@ bool one(char* arg)
     return true;
 }
 
+// Every integer node in numeric order; false if the walk failed.
+bool list_all()
+{
+    int query[2 + CTL_MAXNAME] = {CTL_UNSPEC, CTL_SYSCTL_NEXT, 0};
+    unsigned qlen = 3; // {0, 1, 0}: from the start
+    for (;;) {
+        int next[CTL_MAXNAME];
+        size_t len = sizeof(next);
+        if (sysctl(query, qlen, next, &len, nullptr, 0) < 0) return errno == ENOENT; // the end
+        const unsigned n = static_cast<unsigned>(len / sizeof(int));
+        int name_query[2 + CTL_MAXNAME] = {CTL_UNSPEC, CTL_SYSCTL_NAME};
+        memcpy(name_query + 2, next, n * sizeof(int));
+        char name[128];
+        size_t name_len = sizeof(name);
+        int64_t value;
+        if (sysctl(name_query, 2 + n, name, &name_len, nullptr, 0) == 0 && get(name, &value))
+            printf("%s: %lld\n", name, static_cast<long long>(value));
+        memcpy(query + 2, next, n * sizeof(int));
+        qlen = 2 + n;
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: sysctl name[=value] ...\n");
+        fprintf(stderr, "usage: sysctl name[=value] ...\n       sysctl -a\n");
         return 2;
+    }
+    if (strcmp(argv[1], "-a") == 0) {
+        if (list_all()) return 0;
+        fprintf(stderr, "sysctl: -a: %s\n", strerror(errno));
+        return 1;
     }
     int status = 0;
     for (int i = 1; i < argc; i++)
