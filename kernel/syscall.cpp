@@ -108,7 +108,6 @@ Errno sys_sigpending(thread* td, Args a) { return user_sigpending(td, a[0]); }
 Errno sys_sigaction(thread* td, Args a) { return user_sigaction(td, static_cast<int>(a[0]), a[1], a[2]); }
 
 Errno sys_sigreturn(thread* td, Args a) { return user_sigreturn(td, a[0]); }
-
 // Descriptors are C ints: the low 32 bits, sign-extended (a negative one is EBADF).
 int64_t fd_arg(uint64_t v) { return int32_t(v); }
 

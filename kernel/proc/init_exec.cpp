@@ -54,10 +54,14 @@ const char* init_released_path() { return g_init_path; }
 [[noreturn]] void init_exec(thread* td, const char* path)
 {
     KASSERT(td->td_proc == initproc, "init_exec from pid %d", td->td_proc->p_pid);
+    // As FreeBSD's init, the first program finds the console on 0, 1 and
+    // 2 and makes its own session and controlling terminal.
+    if (const Errno e = cons_open_stdio(td->td_proc); e != Errno::Ok) {
+        kprintf("init: cannot open the console: %s\n", errno_name(e));
+        init_exited(W_EXITCODE(127, 0));
+    }
     Result<CpioEntry> prog = initrd_lookup(path);
     Errno e = prog.ok() ? Errno::Ok : prog.error();
-    // The first program starts with descriptors 0, 1 and 2 on the console.
-    if (e == Errno::Ok) e = cons_open_stdio(td->td_proc);
     if (e == Errno::Ok) {
         const char* const argv[] = {path, nullptr};
         e = kern_execve(td, ExecArgs{path, prog.value().data, prog.value().size, argv, nullptr});

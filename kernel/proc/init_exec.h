@@ -38,8 +38,8 @@ InitChoice init_choose(const CmdLine& cmdline);
 void init_release(const char* path);
 // Init's side: the path init_release() gave, or null while there is none.
 const char* init_released_path();
-// In init's thread: execs path with argv {path}, descriptors 0, 1 and 2
-// on the console, and leaves for user mode.  A failed exec is reported
+// In init's thread: opens the console as descriptors 0, 1 and 2, execs
+// path with argv {path}, and leaves for user mode.  A failed exec is reported
 // and ends the system as init's exit would, with status 127.
 [[noreturn]] void init_exec(thread* td, const char* path);
 

@@ -38,6 +38,7 @@ bool is_session_leader(const proc* p)
 void proc_set_cred(thread* td, ucred* newcred)
 {
     proc* p = td->td_proc;
+    KASSERT(p->p_thread == td, "pid %d: credential change from a thread not its own", p->p_pid);
     ucred* old = p->p_ucred;
     p->p_ucred = newcred;
     crfree(td->td_ucred);
@@ -85,14 +86,12 @@ Errno kern_setuid(thread* td, uid_t uid)
         return dup.error();
     }
     ucred* cr = dup.value();
-    bool changed = false;
-    if (privileged) {
-        if (uid != old->cr_ruid) setuid_change_ruid(cr, uip.value()), changed = true;
-        if (uid != old->cr_svuid) change_svuid(cr, uid), changed = true;
-    }
-    if (uid != old->cr_uid) change_euid(cr, uip.value()), changed = true;
+    if (privileged && uid != old->cr_ruid) setuid_change_ruid(cr, uip.value());
+    if (privileged && uid != old->cr_svuid) change_svuid(cr, uid);
+    if (uid != old->cr_uid) change_euid(cr, uip.value());
     uifree(uip.value()); // the credential holds its own references
-    if (changed) p->p_flag |= pflag::P_SUGID;
+    if (cr->cr_ruid != old->cr_ruid || cr->cr_svuid != old->cr_svuid || cr->cr_uid != old->cr_uid)
+        p->p_flag |= pflag::P_SUGID;
     proc_set_cred(td, cr);
     return Errno::Ok;
 }

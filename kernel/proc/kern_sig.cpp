@@ -52,8 +52,10 @@ void sigcont_proc(proc* p)
 // SIGKILL.
 void stop_proc(thread* td, int sig)
 {
+    KASSERT(td == curthread(), "stopping thread %s, which is not running", td->td_name);
     proc* p = td->td_proc;
     IntrOff off;
+    // A new stop, reportable once more by wait4.
     p->p_flag = (p->p_flag & ~(pflag::P_WAITED | pflag::P_CONTINUED)) | pflag::P_STOPPED_SIG;
     p->p_xstat = sig;
     notify_parent_stop(p);

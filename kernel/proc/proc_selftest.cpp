@@ -334,8 +334,17 @@ void cow_write(uint64_t first, uint64_t step, uint64_t base)
     arch::user_access_end();
 }
 
+// Set once the child has written the even pages: the grandchild waits for
+// it, or on a busy machine it could run to its exit first, and the child's
+// writes would find the pages no longer shared (no copy to count).
+bool g_cow_child_wrote = false;
+
 void cow_grandchild(void*)
 {
+    {
+        IntrOff off;
+        while (!g_cow_child_wrote) (void)tsleep(&g_cow_child_wrote, PWAIT, "cowwait", 0);
+    }
     int code = 0;
     if (!cow_check(100, 100, "grandchild")) code = 1;
     cow_write(1, 2, 7000);
@@ -356,10 +365,16 @@ void cow_child(void*)
     fork_req fr;
     fr.fr_flags = RFFDG | RFPROC;
     fr.fr_func = cow_grandchild;
+    g_cow_child_wrote = false;
     Result<proc*> r = fork1(td, fr);
     if (!r.ok()) done(12);
     const pid_t pid = r.value()->p_pid;
     cow_write(0, 2, 9000); // while the grandchild still shares them
+    {
+        IntrOff off;
+        g_cow_child_wrote = true;
+        wakeup(&g_cow_child_wrote);
+    }
     int st = -1;
     if (!kern_wait(td, pid, &st, 0).ok() || !WIFEXITED(st)) done(13);
     if (WEXITSTATUS(st) != 0) done(20 + WEXITSTATUS(st));
@@ -664,6 +679,19 @@ bool user_fork_wait(char* why, size_t len)
     return back_at(b, why, len);
 }
 
+// __sysctl from user mode: /bin/sysctler finds kern.lastpid by name, sees
+// its child's pid there, and ENOMEM for a short buffer; exit(50) says so.
+bool user_sysctl_by_name(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    SELFTEST_FAIL_IF(!initrd_present(), "no initrd (boot with -initrd build/initrd.cpio)");
+    static const char* const sysctler_argv[] = {"/bin/sysctler", nullptr};
+    const int st = run_from_initrd(sysctler_argv);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 50,
+                     "/bin/sysctler: status %#x, wanted exit(50)", st);
+    return back_at(b, why, len);
+}
+
 // Free pages, counting the pre-zeroed pool as free (pagezero moves pages
 // between the two at any time), with the process zones' caches drained.
 uint64_t free_pages_now()
@@ -705,9 +733,10 @@ const SelftestCase cases[] = {
     {"signals: handlers, sigreturn, masks, faults, shared page", user_signals},
     {"FP registers: clean after exec, kept across switches", user_fp_switch},
     {"files: write(1) to the console, a pipe, an initrd file", file_calls},
+    {"fork, vfork and wait4 from user mode", user_fork_wait},
+    {"__sysctl from user mode: kern.lastpid by name", user_sysctl_by_name},
     {"SIGSTOP, SIGCONT and SIGKILL of a spinning program", user_stop_continue},
     {"a signal delivered on the return from an interrupt", user_signal_from_interrupt},
-    {"fork, vfork and wait4 from user mode", user_fork_wait},
 };
 
 } // namespace

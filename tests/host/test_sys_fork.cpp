@@ -2,8 +2,8 @@
 // user program makes them: the two returns of fork (parent: the child's
 // pid and a1 = 0; child: a0 = 0, a1 = 1, the rest of its frame the
 // parent's after the ecall), the vfork parent asleep until its child
-// exits, rfork's refusals, and wait4's pid forms, options, copies and
-// errors.  Every case ends with the process counts back at baseline
+// exits, rfork's refusals, wait4's pid forms, options, copies and errors,
+// and fork's EAGAIN at RLIMIT_NPROC and kern.maxproc (root's reserve).  Every case ends with the process counts back at baseline
 // (ProcWorld checks the rest).
 #include "syscall_test_util.h"
 
@@ -347,5 +347,99 @@ TEST_CASE("wait4(2): EINTR when a signal ends the wait")
     release(); // the grandchild, now init's
     run_others();
     CHECK(ProcWorld::reap_orphans() == 1);
+    CHECK_COUNTS(settled_counts(s.w), before);
+}
+
+namespace {
+
+void held_child(thread* td)
+{
+    hold();
+    ucall(td, SYS_exit, {0});
+}
+
+// Forks (as td, through the system call) until a fork fails; returns how
+// many succeeded and leaves the failure's errno in *err.
+int fork_until_refused(thread* td, Errno* err)
+{
+    for (int n = 0;; n++) {
+        const UResult r = ucall(td, SYS_fork);
+        if (!r.ok()) {
+            *err = r.err;
+            return n;
+        }
+        REQUIRE(n < 100);
+    }
+}
+
+int g_user_forks;
+Errno g_user_err;
+
+} // namespace
+
+TEST_CASE("fork(2): EAGAIN at RLIMIT_NPROC for a non-root user (counted by real uid after setuid)")
+{
+    SysWorld s;
+    UserModeScope um(held_child);
+    const Counts before = settled_counts(s.w);
+    g_released = false;
+    CHECK(run_in_child([](thread* td) {
+              CHECK(ucall(td, SYS_setuid, {1000}).ok());
+              uwrite(UBUF + 512, rlimit{3, 3});
+              CHECK(ucall(td, SYS_setrlimit, {RLIMIT_NPROC, UBUF + 512}).ok());
+              // Itself and two children make three processes of uid 1000.
+              g_user_forks = fork_until_refused(td, &g_user_err);
+              release();
+              for (int i = 0; i < g_user_forks; i++) CHECK(wait4_as(td, -1).ok());
+          }) == 0);
+    CHECK(g_user_forks == 2);
+    CHECK(g_user_err == Errno::Again);
+    CHECK_COUNTS(settled_counts(s.w), before);
+}
+
+TEST_CASE("fork(2): kern.maxproc: a user stops ten short of it, root goes on to it")
+{
+    constexpr int MAXPROC = 30;
+    SysWorld s(MAXPROC);
+    UserModeScope um(held_child);
+    const Counts before = settled_counts(s.w);
+    const int n0 = fork_limits().nprocs();
+    g_released = false;
+    CHECK(run_in_child([](thread* td) {
+              CHECK(ucall(td, SYS_setuid, {1000}).ok());
+              g_user_forks = fork_until_refused(td, &g_user_err);
+              // Its children go on holding, as init's.
+          }) == 0);
+    CHECK(g_user_err == Errno::Again);
+    CHECK(g_user_forks == MAXPROC - ForkLimits::ROOT_RESERVE - (n0 + 1));
+    Errno root_err = Errno::Ok;
+    const int root_forks = fork_until_refused(&thread0, &root_err);
+    CHECK(root_err == Errno::Again);
+    CHECK(root_forks == MAXPROC - (n0 + g_user_forks));
+    CHECK(fork_limits().nprocs() == MAXPROC);
+    release();
+    run_others();
+    for (int i = 0; i < root_forks; i++) CHECK(wait4(-1, 0, WNOHANG).value() > 1);
+    CHECK(ProcWorld::reap_orphans() == static_cast<unsigned>(g_user_forks));
+    CHECK_COUNTS(settled_counts(s.w), before);
+}
+
+TEST_CASE("fork(2) and wait4(2): 10000 cycles leave every count where it was, and no pid repeats while in use")
+{
+    SysWorld s;
+    UserModeScope um(child_exits_5);
+    const Counts before = settled_counts(s.w);
+    pid_t last = 0;
+    int wraps = 0;
+    for (int i = 0; i < 10000; i++) {
+        const UResult r = ucall(SYS_fork);
+        REQUIRE(r.ok());
+        const auto pid = static_cast<pid_t>(r.a0);
+        if (pid <= last) wraps++;
+        last = pid;
+        REQUIRE(wait4(pid, UBUF).value() == pid);
+        REQUIRE(uread<int>(UBUF) == W_EXITCODE(5, 0));
+    }
+    CHECK(wraps == 0); // pids only go up until PID_MAX
     CHECK_COUNTS(settled_counts(s.w), before);
 }

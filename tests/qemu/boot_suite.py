@@ -111,6 +111,11 @@ def cases(args):
              virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/argc"],
              expect=[SELFTEST_OK, PROCS_OK, r"init: running /bin/argc\r?\n"],
              expect_exit=41, forbid=NO_FAILURES),
+        # The first program finds the console on descriptors 0, 1 and 2.
+        Case("virt-init-stdio",
+             virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/fileio"],
+             expect=[r"init: running /bin/fileio\r?\nfileio: hello through write\(1\)\r?\n"],
+             expect_exit=0, forbid=NO_FAILURES),
         Case("virt-init-missing",
              virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/nope"],
              expect=[r"init: cannot run /bin/nope: ENOENT\r?\n"], expect_exit=127),
