@@ -115,7 +115,7 @@ $(INITRD): $(USER_ELFS) $(UBIN_ELFS) $(HELLO_ELF) $(EXTRA_BIN) $(EXTRA_STAMP) to
 # Host tests of the runtime's pure parts.  The errno table is compiled
 # against picolibc's <errno.h>, not the host's, so that the values it
 # holds are the ones the programs see.
-USER_H_SRCS := user/lib/errno_xlat.cpp user/lib/signame.cpp $(wildcard user/bin/sh/parse.cpp)
+USER_H_SRCS := user/lib/errno_xlat.cpp user/lib/signame.cpp user/bin/sh/parse.cpp user/bin/ps/state.cpp
 USER_H_OBJS := $(patsubst %,$(BUILD)/h/%.o,$(USER_H_SRCS))
 $(BUILD)/h/user/lib/errno_xlat.cpp.o: HOSTCXXFLAGS += -nostdinc -isystem $(PICOLIBC_INC) \
   -isystem $(shell $(HOSTCXX) -print-file-name=include)

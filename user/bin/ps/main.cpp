@@ -1,40 +1,16 @@
 // ps: every process, from sysctl kern.proc.all ({CTL_KERN, KERN_PROC,
 // KERN_PROC_ALL}, an array of struct kinfo_proc from abi/sysctl.h).
 //
-// STAT is FreeBSD's first letter (R runnable, S sleeping, T stopped,
-// Z zombie, I being created), then modifiers: V when the process is a
-// vfork parent suspended until its child execs or exits (it sleeps on
-// "ppwait"), v when it is such a vfork child (P_PPWAIT), s for a session
-// leader, K for a kernel process.
+// STAT: see state.h.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysctl.h>
 
+#include "state.h"
+
 namespace {
-
-char state_letter(char stat)
-{
-    switch (stat) {
-    case SIDL: return 'I';
-    case SRUN: return 'R';
-    case SSLEEP: return 'S';
-    case SSTOP: return 'T';
-    case SZOMB: return 'Z';
-    }
-    return '?';
-}
-
-void state(const kinfo_proc& k, char* out)
-{
-    *out++ = state_letter(k.ki_stat);
-    if (strcmp(k.ki_wmesg, KI_WMESG_PPWAIT) == 0) *out++ = 'V';
-    if (k.ki_flag & KI_P_PPWAIT) *out++ = 'v';
-    if (k.ki_pid > 0 && k.ki_pid == k.ki_sid && k.ki_stat != SZOMB) *out++ = 's';
-    if (k.ki_flag & KI_P_KTHREAD) *out++ = 'K';
-    *out = '\0';
-}
 
 // The process table, in a malloc'd buffer; retries while it grows.
 kinfo_proc* fetch(size_t* count)
@@ -74,8 +50,8 @@ int main()
     printf("  PID  PPID  PGID   SID   UID STAT WCHAN    COMMAND\n");
     for (size_t i = 0; i < n; i++) {
         const kinfo_proc& k = procs[i];
-        char st[8];
-        state(k, st);
+        char st[ps::kStateLen];
+        ps::state(k, st);
         printf("%5d %5d %5d %5d %5u %-4s %-8s %s\n", k.ki_pid, k.ki_ppid, k.ki_pgid, k.ki_sid,
                k.ki_uid, st, k.ki_wmesg[0] ? k.ki_wmesg : "-", k.ki_comm);
     }
