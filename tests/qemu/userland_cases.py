@@ -31,7 +31,8 @@ def userland_cases(virt, image, no_failures):
         (r"false: exit 1", "sysctl kern.maxproc\r"),
         (r"kern\.maxproc: [1-9]\d*", "kill -s NOSUCH 1\r"),
         (r"kill: NOSUCH: unknown signal", "ps\r"),
-        (r"\n\s+\d+\s+1\s+\d+\s+\d+\s+0 R\s+-\s+ps\r?\n", "exit 7\r"),
+        (r"\n\s+\d+\s+1\s+\d+\s+\d+\s+0 R\s+-\s+ps\r?\n", "exit seven\r"),
+        (r"sh: exit: illegal number: seven", "exit 7\r"),
     ]
     shell = Case(
         "user-sh-as-init",

@@ -269,6 +269,16 @@ const char* time_and_limits()
     return nullptr;
 }
 
+// picolibc's printf formats doubles with the FP registers, which user
+// programs may use.
+const char* floating_point()
+{
+    char buf[32];
+    volatile double x = 3.25;
+    snprintf(buf, sizeof(buf), "%.3f %g", x * 2, x / 4);
+    return strcmp(buf, "6.500 0.8125") == 0 ? nullptr : "printf of doubles came out wrong";
+}
+
 const char* anonymous_memory()
 {
     const size_t len = 3 * 4096;
@@ -301,6 +311,7 @@ int main(int argc, char** argv, char** envp)
     result("sysctlbyname", sysctl_by_name());
     result("nanosleep, counters, getrlimit", time_and_limits());
     result("mmap, mprotect, munmap", anonymous_memory());
+    result("printf of doubles (user FP)", floating_point());
     printf("%d passed, %d failed\n", passed, failed);
     return failed;
 }

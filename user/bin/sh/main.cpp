@@ -114,13 +114,31 @@ void wait_foreground(const sh::Pipeline& p, const pid_t* pids, int n, pid_t pgid
     if (n == p.ncommands) sh::report_status(p.commands[n - 1].argv[0], last_status);
 }
 
+// exit's argument: decimal digits only; the status is its low 8 bits.
+bool parse_status(const char* s, int* status)
+{
+    unsigned v = 0;
+    if (!*s) return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return false;
+        v = (v * 10 + static_cast<unsigned>(*s - '0')) & 0xffffff;
+    }
+    *status = static_cast<int>(v & 0xff);
+    return true;
+}
+
 // exit and wait; true when the line was a builtin.
 bool builtin(const sh::Pipeline& p)
 {
     if (p.ncommands != 1 || p.background) return false;
     const sh::Command& c = p.commands[0];
     if (strcmp(c.argv[0], "exit") == 0) {
-        exit(c.argc > 1 ? atoi(c.argv[1]) : 0);
+        int status = 0;
+        if (c.argc > 1 && !parse_status(c.argv[1], &status)) {
+            fprintf(stderr, "sh: exit: illegal number: %s\n", c.argv[1]);
+            return true;
+        }
+        exit(status);
     }
     if (strcmp(c.argv[0], "wait") == 0) {
         sh::jobs_wait_all();
