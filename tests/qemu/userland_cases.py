@@ -1,5 +1,8 @@
 """The user runtime's and the initrd programs' QEMU boots (docs/userland.md):
-/bin/rttest as init, and /bin/sh as init driven through the serial port
+/bin/rttest as init; the default boot (/bin/init and its shell on the
+console terminal: ^C kills the foreground job but not the shell, init
+starts the shell again after `exit 3`, `kill -USR2 1` powers off); and
+/bin/sh as init driven through the serial port
 (a pipeline, the sample program built by the documented command line,
 the three fork demos, an exit status, ps, sysctl, kill),
 its `exit 7` ending the run with SPRIG EXIT status=7.
@@ -43,4 +46,31 @@ def userland_cases(virt, image, no_failures):
                 # ps: sh is pid 1, its parent the kernel's proc0
                 r"\n\s+1\s+0\s+1\s+\d+\s+0 S\S*\s+wait\s+sh\r?\n"],
         forbid=[r"UNEXPECTED", r"FAIL"] + list(no_failures), expect_exit=7, timeout=180)
-    return [rttest, shell]
+    session_typed = [
+        (PROMPT, "cat\r"),
+        # cat echoes a line back once it is reading in the foreground;
+        # then ^C is for it.
+        (r"^cat\r?\n", "through cat\r"),
+        (r"through cat\r?\nthrough cat\r?\n", "\x03"),
+        (r"cat: killed by SIGINT\r?\n# ", "\x03"),
+        # ^C at the prompt: the line is dropped, the shell reads on.
+        (r"\^C", "exit 3\r"),
+        (r"init: starting /bin/sh again\r?\n# ", "ps\r"),
+        (r"\n\s+\d+\s+\d+\s+\d+\s+\d+\s+0 R\s+-\s+ps\r?\n", "kill -USR2 1\r"),
+    ]
+    session = Case(
+        "user-init-session",
+        virt + ["-m", "256M", "-kernel", image],
+        send=session_typed,
+        expect=[r"init: running /bin/init\r?\n",
+                r"cat: killed by SIGINT",
+                r"init: the shell exited with status 3\r?\n",
+                # ps: init leads session 1; the new shell is its child, in
+                # the session, in a group of its own
+                r"\n\s+1\s+0\s+1\s+1\s+0 Ss\s+wait\s+init\r?\n",
+                r"\n\s+(\d+)\s+1\s+\1\s+1\s+0 S\s+wait\s+sh\r?\n",
+                r"init: powering off\r?\n"],
+        forbid=[r"killed by SIGINT\r?\ninit:", r"the shell was killed",
+                r"init: no controlling terminal", r"init: setsid"] + list(no_failures),
+        expect_exit=0, timeout=180)
+    return [rttest, session, shell]
