@@ -1,13 +1,12 @@
 // Shadows picolibc's <sys/wait.h>: wait4's options and status encoding
-// are FreeBSD's (abi/wait.h), and wait4 itself is declared here.
+// (WIFSTOPPED, WIFCONTINUED ...) are FreeBSD's (abi/wait.h), and wait4
+// itself is declared here.
 #pragma once
 
 #include <abi/wait.h>
 #include <sys/types.h>
 
-// Stopped children (WUNTRACED): the low seven bits are all ones.
-constexpr bool WIFSTOPPED(int st) { return WSTATUS(st) == 0177; }
-constexpr int WSTOPSIG(int st) { return (st >> 8) & 0xff; }
+// A core was dumped (never, on Sprig; FreeBSD's bit, for ported code).
 constexpr bool WCOREDUMP(int st) { return (st & 0200) != 0; }
 
 struct rusage;
