@@ -4,7 +4,8 @@ console terminal: ^C kills the foreground job but not the shell, init
 starts the shell again after `exit 3`, `kill -USR2 1` powers off); and
 /bin/sh as init driven through the serial port
 (a pipeline, the sample program built by the documented command line,
-the three fork demos, an exit status, ps, sysctl, kill),
+the three fork demos, an exit status, sysctl, kill, a background sleep
+and the wait builtin, ps),
 its `exit 7` ending the run with SPRIG EXIT status=7.
 """
 from harness import Case
@@ -33,7 +34,9 @@ def userland_cases(virt, image, no_failures):
         (r"rforkdemo: 0 unexpected", "false\r"),
         (r"false: exit 1", "sysctl kern.maxproc\r"),
         (r"kern\.maxproc: [1-9]\d*", "kill -s NOSUCH 1\r"),
-        (r"kill: NOSUCH: unknown signal", "ps\r"),
+        (r"kill: NOSUCH: unknown signal", "sleep 0.3 &\r"),
+        (r"\[\d+\]\r?\n", "wait\r"),
+        (r"\[\d+\] Done\r?\n", "ps\r"),
         (r"\n\s+\d+\s+1\s+\d+\s+\d+\s+0 R\s+-\s+ps\r?\n", "exit seven\r"),
         (r"sh: exit: illegal number: seven", "exit 7\r"),
     ]
