@@ -67,6 +67,7 @@ include mk/host.mk
 include mk/user.mk
 include mk/image.mk
 include mk/qemu.mk
+include mk/suite.mk
 
 clean: ## Remove build/
 	rm -rf $(BUILD)

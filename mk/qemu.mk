@@ -7,7 +7,7 @@ APPEND      ?=
 
 test: check test-qemu test-uboot ## Run every suite: host unit tests, the QEMU boots, the boots through U-Boot
 
-run: kernel $(INITRD) ## Boot Sprig in QEMU virt (console on this terminal; Ctrl-A X quits)
+run: kernel $(INITRD) ## Boot Sprig in QEMU virt (console here; Ctrl-A X quits); EXTRA_BIN="a.elf ..." adds programs to /bin
 	$(QEMU_VIRT) -nographic -kernel $(BUILD)/Image -initrd $(INITRD) $(if $(APPEND),-append "$(APPEND)")
 
 debug: kernel $(INITRD) ## Boot halted with a gdb server, and attach gdb-multiarch with symbols

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes a cpio "newc" archive (the initrd format Sprig reads, as Linux's
 initramfs does) from NAME=PATH pairs: each file PATH becomes member NAME,
-with the directories above it.  Deterministic: fixed inode numbers, times
-and owners, so the same inputs give the same bytes."""
+with the directories above it; a NAME given twice keeps the later PATH.
+Deterministic: fixed inode numbers, times and owners, so the same inputs
+give the same bytes."""
 import sys
 
 
@@ -18,9 +19,16 @@ def main():
     if len(sys.argv) < 3:
         sys.exit("usage: mkinitrd.py OUT NAME=PATH...")
     out, pairs = sys.argv[1], sys.argv[2:]
-    archive, dirs, ino = b"", set(), 1
+    # A later NAME replaces an earlier one (make run EXTRA_BIN="sh.elf"
+    # puts the user's own /bin/sh in place of Sprig's): one member each.
+    members = {}
     for pair in pairs:
         name, path = pair.split("=", 1)
+        if name in members:
+            print("mkinitrd: %s: %s replaces %s" % (name, path, members[name]), file=sys.stderr)
+        members[name] = path
+    archive, dirs, ino = b"", set(), 1
+    for name, path in members.items():
         parts = name.split("/")[:-1]
         for i in range(1, len(parts) + 1):
             d = "/".join(parts[:i])

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """make test-qemu: boot Sprig in QEMU virt and sifive_u and check the
-banner, the kernel self-test, console input, and panic reports.
+banner, the kernel self-test, console input, panic reports, and the
+acceptance suite's user programs run as init (suite_cases.py).
 
 Prints one line per case and a closing 'N passed, N failed' line; exits
 non-zero when a case failed.  Console logs go to <build>/qemu-logs/.
@@ -11,6 +12,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Case, run_cases  # noqa: E402
+from suite_cases import PENDING, suite_cases  # noqa: E402
+from userland_cases import userland_cases  # noqa: E402
 
 SELFTEST_OK = r"selftest: \d+ passed, 0 failed"
 # The process self-test: kernel-side fork, vfork and rfork children.
@@ -143,7 +146,8 @@ def cases(args):
                      r"backtrace:\r?\n\s+#0\s+0x[0-9a-f]+ .*recurse_forever\(",
                      r"#20\s+0x[0-9a-f]+ .*recurse_forever\("],
              forbid=[r"kernel trap:", r"recursive panic"]),
-    ]
+    ] + userland_cases(virt, image, NO_FAILURES) + [
+        c for c in suite_cases(virt, image, NO_FAILURES) if args.pending or c.name not in PENDING]
 
 
 def merge(kw, more_expect):
@@ -160,6 +164,8 @@ def main():
     ap.add_argument("--second-addr", required=True)
     ap.add_argument("--initrd", required=True, help="the cpio archive every boot carries")
     ap.add_argument("--only", help="regex: run only matching cases")
+    ap.add_argument("--pending", action="store_true",
+                    help="also the suite boots not yet in make test-qemu (suite_cases.PENDING)")
     args = ap.parse_args()
     failed = run_cases(cases(args), os.path.join(args.build, "qemu-logs"), args.only)
     sys.exit(1 if failed else 0)

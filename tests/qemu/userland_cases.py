@@ -1,0 +1,79 @@
+"""The user runtime's and the initrd programs' QEMU boots (docs/userland.md):
+/bin/rttest as init; the default boot (/bin/init and its shell on the
+console terminal: ^C kills the foreground job but not the shell, init
+starts the shell again after `exit 3`, `kill -USR2 1` powers off); and
+/bin/sh as init driven through the serial port
+(a pipeline, the sample program built by the documented command line,
+the three fork demos, an exit status, sysctl, kill, a background sleep
+and the wait builtin, ps),
+its `exit 7` ending the run with SPRIG EXIT status=7.
+"""
+from harness import Case
+
+# The shell's prompt (root's) at the start of a line.
+PROMPT = r"(^|\n)# $"
+
+
+def userland_cases(virt, image, no_failures):
+    """Boots on QEMU virt (256 MiB)."""
+    rttest = Case(
+        "user-rttest",
+        virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/rttest"],
+        expect=[r"rttest: errno: FreeBSD's values translated\s+ok",
+                r"rttest: vfork: a leaf, the parent's frame intact\s+ok",
+                r"(^|\n)[1-9]\d* passed, 0 failed\r?\n"],
+        forbid=[r"FAIL: .*"] + list(no_failures), expect_exit=0, timeout=120)
+    # Each line is typed once the output of the one before has appeared.
+    typed = [
+        (PROMPT, "echo piped through | cat\r"),
+        # /bin/hello is built by docs/userland.md's own command line.
+        (r"\npiped through\r?\n", "hello from the doc\r"),
+        (r"\nhello from pid \d+: hello from the doc\r?\n", "forkdemo\r"),
+        (r"forkdemo: copy-on-write kept the two address spaces apart", "vforkdemo\r"),
+        (r"vforkdemo: the parent waited, shared, and kept its memory", "rforkdemo\r"),
+        (r"rforkdemo: 0 unexpected", "false\r"),
+        (r"false: exit 1", "sysctl kern.maxproc\r"),
+        (r"kern\.maxproc: [1-9]\d*", "kill -s NOSUCH 1\r"),
+        (r"kill: NOSUCH: unknown signal", "sleep 0.3 &\r"),
+        (r"\[\d+\]\r?\n", "wait\r"),
+        (r"\[\d+\] Done\r?\n", "ps\r"),
+        (r"\n\s+\d+\s+1\s+\d+\s+\d+\s+0 R\s+-\s+ps\r?\n", "exit seven\r"),
+        (r"sh: exit: illegal number: seven", "exit 7\r"),
+    ]
+    shell = Case(
+        "user-sh-as-init",
+        virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/sh"],
+        send=typed,
+        expect=[r"  ok: shared_counter is 40 in the parent: one memory",
+                r"  parent: value = 42: the child's write is mine",
+                # ps: sh is pid 1, its parent the kernel's proc0
+                r"\n\s+1\s+0\s+1\s+\d+\s+0 S\S*\s+wait\s+sh\r?\n"],
+        forbid=[r"UNEXPECTED", r"FAIL"] + list(no_failures), expect_exit=7, timeout=180)
+    session_typed = [
+        (PROMPT, "cat\r"),
+        # cat echoes a line back once it is reading in the foreground;
+        # then ^C is for it.
+        (r"^cat\r?\n", "through cat\r"),
+        (r"through cat\r?\nthrough cat\r?\n", "\x03"),
+        (r"cat: killed by SIGINT\r?\n# ", "\x03"),
+        # ^C at the prompt: the line is dropped, the shell reads on.
+        (r"\^C", "exit 3\r"),
+        (r"init: starting /bin/sh again\r?\n# ", "ps\r"),
+        (r"\n\s+\d+\s+\d+\s+\d+\s+\d+\s+0 R\s+-\s+ps\r?\n", "kill -USR2 1\r"),
+    ]
+    session = Case(
+        "user-init-session",
+        virt + ["-m", "256M", "-kernel", image],
+        send=session_typed,
+        expect=[r"init: running /bin/init\r?\n",
+                r"cat: killed by SIGINT",
+                r"init: the shell exited with status 3\r?\n",
+                # ps: init leads session 1; the new shell is its child, in
+                # the session, in a group of its own
+                r"\n\s+1\s+0\s+1\s+1\s+0 Ss\s+wait\s+init\r?\n",
+                r"\n\s+(\d+)\s+1\s+\1\s+1\s+0 S\s+wait\s+sh\r?\n",
+                r"init: powering off\r?\n"],
+        forbid=[r"killed by SIGINT\r?\ninit:", r"the shell was killed",
+                r"init: no controlling terminal", r"init: setsid"] + list(no_failures),
+        expect_exit=0, timeout=180)
+    return [rttest, session, shell]

@@ -1,0 +1,288 @@
+// fork(2) in the guest: return values, pid uniqueness, copy-on-write
+// isolation both ways, descriptor offsets shared across fork, wait4's
+// statuses and forms, zombies, orphans reparented to init, and the fork
+// counters.
+#include "check.h"
+#include "helpers.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace suite;
+
+namespace {
+
+constexpr const char* SELF = "/bin/forktest";
+constexpr size_t PAGE = 4096;
+constexpr size_t COW_PAGES = 64;
+
+void fork_return_values()
+{
+    Pipe p;
+    const pid_t parent = getpid();
+    const pid_t pid = spawn([&] {
+        CHECK_EQ(getppid(), parent);
+        CHECK(getpid() != parent);
+        write_num(p.w, getpid());
+        return 0;
+    });
+    CHECK(pid > 0);
+    CHECK(pid != parent);
+    CHECK_EQ(read_num(p.r), pid); // the child's getpid() is what fork gave the parent
+    check_child_ok(pid);
+}
+
+int compare_pids(const void* a, const void* b)
+{
+    const pid_t x = *static_cast<const pid_t*>(a), y = *static_cast<const pid_t*>(b);
+    return x < y ? -1 : x > y;
+}
+
+void fork_pids_unique()
+{
+    constexpr int FORKS = 2000;
+    static pid_t pids[FORKS];
+    for (int i = 0; i < FORKS; i++) {
+        pids[i] = spawn([] { return 0; });
+        check_child_ok(pids[i]);
+        CHECK(pids[i] != getpid());
+    }
+    qsort(pids, FORKS, sizeof pids[0], compare_pids);
+    for (int i = 1; i < FORKS; i++)
+        if (pids[i] == pids[i - 1]) fail("pid %d given twice in %d forks", pids[i], FORKS);
+}
+
+void fill(volatile char* buf, size_t pages, char base)
+{
+    for (size_t i = 0; i < pages; i++)
+        for (size_t off = 0; off < PAGE; off += 512) buf[i * PAGE + off] = static_cast<char>(base + i);
+}
+
+// The page whose bytes are not base + its index, or -1.
+long first_wrong(const volatile char* buf, size_t pages, char base)
+{
+    for (size_t i = 0; i < pages; i++)
+        for (size_t off = 0; off < PAGE; off += 512)
+            if (buf[i * PAGE + off] != static_cast<char>(base + i)) return static_cast<long>(i);
+    return -1;
+}
+
+alignas(4096) char g_cow[COW_PAGES * PAGE];       // written before the fork
+alignas(4096) char g_untouched[COW_PAGES * PAGE]; // never touched before the fork
+
+void fork_cow_child_writes()
+{
+    char* heap = static_cast<char*>(malloc(COW_PAGES * PAGE));
+    CHECK(heap != nullptr);
+    fill(g_cow, COW_PAGES, 'a');
+    fill(heap, COW_PAGES, 'A');
+    const Baseline before = Baseline::now();
+    check_child_ok(spawn([&] {
+        CHECK_EQ(first_wrong(g_cow, COW_PAGES, 'a'), -1); // the parent's data, inherited
+        fill(g_cow, COW_PAGES, 'z');
+        fill(heap, COW_PAGES, 'Z');
+        fill(g_untouched, COW_PAGES, 'q');
+        CHECK_EQ(first_wrong(g_cow, COW_PAGES, 'z'), -1);
+        CHECK_EQ(first_wrong(heap, COW_PAGES, 'Z'), -1);
+        CHECK_EQ(first_wrong(g_untouched, COW_PAGES, 'q'), -1);
+        return 0;
+    }));
+    CHECK_EQ(first_wrong(g_cow, COW_PAGES, 'a'), -1);
+    CHECK_EQ(first_wrong(heap, COW_PAGES, 'A'), -1);
+    for (size_t i = 0; i < sizeof g_untouched; i += 512) CHECK_EQ(g_untouched[i], 0);
+    before.check_back(); // the child's copies went with it
+}
+
+void fork_cow_parent_writes()
+{
+    fill(g_cow, COW_PAGES, 'a');
+    Pipe go, done;
+    const Baseline before = Baseline::now();
+    const pid_t pid = spawn([&] {
+        (void)read_num(go.r); // the parent has written everything by now
+        CHECK_EQ(first_wrong(g_cow, COW_PAGES, 'a'), -1);
+        write_num(done.w, 1);
+        return 0;
+    });
+    fill(g_cow, COW_PAGES, 'p');
+    write_num(go.w, 1);
+    CHECK_EQ(read_num(done.r), 1);
+    CHECK_EQ(first_wrong(g_cow, COW_PAGES, 'p'), -1);
+    check_child_ok(pid);
+    before.check_back();
+}
+
+void fork_shares_offsets()
+{
+    const int fd = open(SELF, O_RDONLY);
+    CHECK(fd >= 0);
+    char magic[4];
+    CHECK_EQ(read(fd, magic, 4), 4);
+    CHECK(memcmp(magic, "\177ELF", 4) == 0);
+    check_child_ok(spawn([&] {
+        char ident[4];
+        CHECK_EQ(read(fd, ident, 4), 4); // e_ident[4..7], after the parent's read
+        CHECK_EQ(ident[0], 2);           // ELFCLASS64
+        CHECK_EQ(ident[1], 1);           // ELFDATA2LSB
+        CHECK_EQ(close(fd), 0);          // the child's copy only
+        return 0;
+    }));
+    CHECK_EQ(lseek(fd, 0, SEEK_CUR), 8); // the child's read moved the shared offset
+    char mine[8], fresh[16];
+    CHECK_EQ(read(fd, mine, 8), 8);
+    const int fd2 = open(SELF, O_RDONLY);
+    CHECK(fd2 >= 0);
+    CHECK_EQ(read(fd2, fresh, 16), 16);
+    CHECK(memcmp(mine, fresh + 8, 8) == 0);
+    CHECK_OK(close(fd2));
+    CHECK_OK(close(fd));
+}
+
+void wait4_exit_statuses()
+{
+    const int codes[] = {0, 1, 42, 255};
+    for (int code : codes) {
+        const pid_t pid = spawn([&] { return code; });
+        int status = -1;
+        rusage ru;
+        CHECK_EQ(wait4(pid, &status, 0, &ru), pid);
+        CHECK(WIFEXITED(status));
+        CHECK(!WIFSIGNALED(status));
+        CHECK_EQ(WEXITSTATUS(status), code);
+    }
+}
+
+void wait4_signal_statuses()
+{
+    const int sigs[] = {SIGKILL, SIGTERM, SIGUSR1};
+    for (int sig : sigs) {
+        const pid_t pid = spawn([&] {
+            kill(getpid(), sig);
+            return 99; // not reached
+        });
+        const int status = wait_for(pid);
+        CHECK(WIFSIGNALED(status));
+        CHECK(!WIFEXITED(status));
+        CHECK_EQ(WTERMSIG(status), sig);
+    }
+    const pid_t pid = spawn([] {
+        volatile uintptr_t unmapped = 8;
+        *reinterpret_cast<volatile int*>(unmapped) = 1; // SIGSEGV by default
+        return 99;
+    });
+    const int status = wait_for(pid);
+    CHECK(WIFSIGNALED(status));
+    CHECK_EQ(WTERMSIG(status), SIGSEGV);
+}
+
+void wait4_forms()
+{
+    Pipe release;
+    auto waiter = [&] {
+        release.close_w();
+        char c;
+        (void)read(release.r, &c, 1); // returns at end of file
+        return 7;
+    };
+    const pid_t a = spawn(waiter), b = spawn(waiter);
+    int status = 0;
+    CHECK_EQ(waitpid(a, &status, WNOHANG), 0); // still running
+    CHECK_EQ(waitpid(-1, &status, WNOHANG), 0);
+    release.close_w();
+    CHECK_EQ(waitpid(b, &status, 0), b); // the one asked for, whichever ended first
+    CHECK_EQ(WEXITSTATUS(status), 7);
+    CHECK_EQ(waitpid(0, &status, 0), a); // the caller's process group
+    const pid_t c = spawn([] { return 3; });
+    CHECK_EQ(waitpid(-getpgrp(), &status, 0), c); // a group named explicitly
+    const pid_t d = spawn([] { return 4; });
+    CHECK_EQ(waitpid(WAIT_ANY, &status, 0), d);
+    CHECK_EQ(WEXITSTATUS(status), 4);
+    CHECK_ERR(waitpid(-1, &status, 0), ECHILD);
+    CHECK_ERR(waitpid(1, &status, WNOHANG), ECHILD); // not our child
+}
+
+void zombie_until_reaped()
+{
+    const Baseline before = Baseline::now();
+    const pid_t pid = spawn([] { return 9; });
+    int status = 0;
+    pid_t got = 0;
+    for (int i = 0; i < 500 && got == 0; i++) {
+        got = waitpid(pid, &status, WNOHANG | WNOWAIT);
+        if (got == 0) sleep_ms(2);
+    }
+    CHECK_EQ(got, pid);
+    CHECK_EQ(WEXITSTATUS(status), 9);
+    CHECK_EQ(proc_count(), before.procs + 1); // the zombie is still a process
+    CHECK_EQ(waitpid(pid, &status, WNOHANG | WNOWAIT), pid); // WNOWAIT left it there
+    CHECK_EQ(waitpid(pid, &status, 0), pid);
+    CHECK_EQ(WEXITSTATUS(status), 9);
+    CHECK_ERR(waitpid(pid, &status, WNOHANG), ECHILD);
+    before.check_back();
+}
+
+void orphan_reparented_to_init()
+{
+    Pipe parent_alive, result;
+    const pid_t middle = spawn([&] {
+        spawn([&] {
+            parent_alive.close_w();
+            char c;
+            CHECK_EQ(read(parent_alive.r, &c, 1), 0); // end of file: its parent is gone
+            pid_t ppid = getppid();
+            for (int i = 0; i < 200 && ppid != 1; i++) {
+                sleep_ms(10);
+                ppid = getppid();
+            }
+            write_num(result.w, ppid);
+            return 0;
+        });
+        return 5; // exits without waiting: its child is an orphan
+    });
+    parent_alive.close_w();
+    CHECK_EQ(exit_code_of(middle), 5);
+    CHECK_EQ(read_num(result.r), 1);
+}
+
+void fork_counters()
+{
+    const long long forks = sysctl_num("vm.stats.vm.v_forks");
+    const long long pages = sysctl_num("vm.stats.vm.v_forkpages");
+    const long long vforks = sysctl_num("vm.stats.vm.v_vforks");
+    check_child_ok(spawn([] { return 0; }));
+    CHECK_EQ(sysctl_num("vm.stats.vm.v_forks"), forks + 1);
+    CHECK(sysctl_num("vm.stats.vm.v_forkpages") > pages);
+    CHECK_EQ(sysctl_num("vm.stats.vm.v_vforks"), vforks);
+    CHECK_EQ(sysctl_num("kern.lastpid") > 0, true);
+}
+
+void lastpid_follows_fork()
+{
+    const pid_t pid = spawn([] { return 0; });
+    CHECK_EQ(sysctl_num("kern.lastpid"), pid);
+    check_child_ok(pid);
+}
+
+const Case cases[] = {
+    {"fork returns the child's pid to the parent and 0 to the child", fork_return_values},
+    {"2000 forks give 2000 different pids", fork_pids_unique, 120},
+    {"copy-on-write: the child's writes to 192 pages (data, heap, fresh bss) stay in the child", fork_cow_child_writes},
+    {"copy-on-write: the parent's writes to 64 pages stay in the parent", fork_cow_parent_writes},
+    {"parent and child share a descriptor's offset", fork_shares_offsets},
+    {"wait4 reports exit statuses 0, 1, 42, 255", wait4_exit_statuses},
+    {"wait4 reports deaths by SIGKILL, SIGTERM, SIGUSR1, SIGSEGV", wait4_signal_statuses},
+    {"waitpid by pid, any, own group, named group, WNOHANG, ECHILD", wait4_forms},
+    {"a zombie stays a process until it is reaped", zombie_until_reaped},
+    {"an orphan is reparented to init", orphan_reparented_to_init},
+    {"fork counts in vm.stats.vm.v_forks and v_forkpages", fork_counters},
+    {"kern.lastpid is the last fork's pid", lastpid_follows_fork},
+};
+
+} // namespace
+
+int main(int argc, char** argv) { return run("forktest", cases, argc, argv); }

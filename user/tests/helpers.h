@@ -1,0 +1,83 @@
+// Small helpers the suite's cases share: children that run a function and
+// exit with its result, waiting for them, pipes that carry numbers between
+// processes, descriptor probes, and the kernel's counters through sysctl
+// (free pages, the process count) for the cases that check that
+// everything came back.  Each helper fails the case itself when the
+// system call it relies on fails, so the cases stay short.
+#pragma once
+
+#include "check.h"
+
+#include <sys/types.h>
+#include <unistd.h>
+
+namespace suite {
+
+// fork(); the child runs f() and _exits with what it returns.
+template <class F>
+pid_t spawn(F f)
+{
+    const pid_t pid = fork();
+    if (pid < 0) fail("fork: %s", errno_name(errno));
+    if (pid == 0) _exit(f());
+    return pid;
+}
+
+// wait4 for pid (EINTR retried); the status.
+int wait_for(pid_t pid);
+// wait_for, and the child must have exited (not been killed): its status.
+int exit_code_of(pid_t pid);
+// wait_for, and the child must have exited with 0; a child that failed a
+// check of its own (FAILED_AND_SAID_SO) ends the case quietly, since its
+// FAIL line is printed already.
+void check_child_ok(pid_t pid);
+// spawn(f) and its exit code.
+template <class F>
+int run_child(F f)
+{
+    return exit_code_of(spawn(f));
+}
+
+// Forks and reaps one child, so that the kernel's object caches hold what
+// one more process needs before a baseline is taken.
+void warm_up();
+
+// A pipe whose ends close when it goes out of scope.
+struct Pipe {
+    int r = -1, w = -1;
+    Pipe();
+    ~Pipe();
+    Pipe(const Pipe&) = delete;
+    Pipe& operator=(const Pipe&) = delete;
+    void close_r();
+    void close_w();
+};
+
+// A number through a pipe; read_num fails the case on a short read (the
+// writer died, or closed first).
+void write_num(int fd, long long v);
+long long read_num(int fd);
+
+// Whether fd is an open descriptor (dup succeeds; EBADF means closed).
+bool fd_is_open(int fd);
+
+// A blocking sleep (nanosleep).
+void sleep_ms(long ms);
+
+// A numeric sysctl by name (4- or 8-byte values); fails the case on error.
+long long sysctl_num(const char* name);
+// vm.stats.vm.v_free_count.
+long long free_pages();
+// The number of processes (zombies included), from kern.proc.all.
+int proc_count();
+
+// The pages and processes that exist now, and a check that they came back
+// to that after a case's work (waits a moment for exits to finish first).
+struct Baseline {
+    long long free = 0;
+    int procs = 0;
+    static Baseline now();
+    void check_back() const;
+};
+
+} // namespace suite
