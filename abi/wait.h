@@ -14,6 +14,10 @@
 #undef WEXITSTATUS
 #undef WIFEXITED
 #undef WIFSIGNALED
+#undef WIFSTOPPED
+#undef WIFCONTINUED
+#undef WSTOPSIG
+#undef W_STOPCODE
 #undef WTERMSIG
 
 inline constexpr int WNOHANG = 1;          // return 0 instead of sleeping
@@ -31,7 +35,14 @@ constexpr int W_EXITCODE(int ret, int sig) { return (ret << 8) | sig; }
 constexpr int WSTATUS(int st) { return st & 0177; }
 constexpr bool WIFEXITED(int st) { return WSTATUS(st) == 0; }
 constexpr int WEXITSTATUS(int st) { return (st >> 8) & 0xff; }
-constexpr bool WIFSIGNALED(int st) { return WSTATUS(st) != 0177 && WSTATUS(st) != 0; }
+constexpr bool WIFSIGNALED(int st) { return WSTATUS(st) != 0177 && WSTATUS(st) != 0 && st != 0x13; }
 constexpr int WTERMSIG(int st) { return WSTATUS(st); }
+// A stopped child (WUNTRACED): the low bits 0177, the stop signal above.
+inline constexpr int _WSTOPPED = 0177;
+constexpr int W_STOPCODE(int sig) { return (sig << 8) | _WSTOPPED; }
+constexpr int WSTOPSIG(int st) { return st >> 8; }
+constexpr bool WIFSTOPPED(int st) { return WSTATUS(st) == _WSTOPPED && WSTOPSIG(st) != 0x13; }
+// A continued child (WCONTINUED) reports SIGCONT's number (19) alone.
+constexpr bool WIFCONTINUED(int st) { return st == 0x13; }
 
 static_assert(WCONTINUED == 4 && WNOWAIT == 8, "FreeBSD's values (a host macro got in?)");

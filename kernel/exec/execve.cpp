@@ -2,6 +2,7 @@
 
 #include <kernel/exec/kern_exec.h>
 #include <kernel/fs/initrd.h>
+#include <kernel/fs/vnode.h>
 #include <mm/copyio.h>
 #include <mm/kmalloc.h>
 
@@ -43,10 +44,13 @@ Errno execve_with(thread* td, ExecBuffer& b, uint64_t upath, uint64_t uargv, uin
     size_t used = 0, count = 0;
     if (const Errno e = copyin_vector(uargv, b.argv, &count, b, &used); e != Errno::Ok) return e;
     if (const Errno e = copyin_vector(uenvp, b.envp, &count, b, &used); e != Errno::Ok) return e;
-    Result<CpioEntry> prog = initrd_lookup(b.path);
-    if (!prog.ok()) return prog.error() == Errno::NoEnt ? Errno::NoEnt : Errno::NoExec;
-    const ExecArgs a{b.path, prog.value().data, prog.value().size, b.argv, b.envp};
-    const Errno e = kern_execve(td, a);
+    Result<vnode*> vp = initrd_vget(b.path);
+    if (!vp.ok()) return vp.error() == Errno::Inval ? Errno::NoExec : vp.error();
+    vnode* v = vp.value();
+    // Only regular files run (FreeBSD's exec_check_permissions).
+    Errno e = Errno::Acces;
+    if (v->v_type == VType::VREG) e = kern_execve(td, ExecArgs{b.path, v->v_data, v->v_size, b.argv, b.envp, v});
+    vrele(v);
     return e == Errno::Ok ? Errno::JustReturn : e;
 }
 

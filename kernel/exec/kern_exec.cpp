@@ -6,6 +6,7 @@
 #include <kernel/exec/elf_load.h>
 #include <kernel/exec/sharedpage.h>
 #include <kernel/fs/filedesc.h>
+#include <kernel/fs/vnode.h>
 #include <kernel/proc/proc.h>
 #include <kernel/proc/proc_zones.h>
 #include <kernel/proc/sigacts.h>
@@ -127,6 +128,16 @@ void exec_sigstate_reset(thread* td)
 
 } // namespace
 
+namespace {
+// The text reference moves from the old program's vnode to the new one's.
+void exec_set_text(proc* p, vnode* vp)
+{
+    if (vp) vref(vp);
+    if (p->p_textvp) vrele(p->p_textvp);
+    p->p_textvp = vp;
+}
+} // namespace
+
 Errno kern_execve(thread* td, const ExecArgs& a)
 {
     proc* p = td->td_proc;
@@ -159,6 +170,7 @@ Errno kern_execve(thread* td, const ExecArgs& a)
     p->p_comm[sizeof p->p_comm - 1] = 0;
     strncpy(td->td_name, p->p_comm, sizeof td->td_name - 1);
     p->p_acflag &= static_cast<uint16_t>(~AFORK);
+    exec_set_text(p, a.textvp);
     {
         IntrOff off;
         p->p_flag = (p->p_flag & ~pflag::P_PPWAIT) | pflag::P_EXEC; // P_EXEC: for setpgid

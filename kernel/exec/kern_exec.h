@@ -7,7 +7,8 @@
 // block written into it) before anything of the old process changes, so
 // a failure (ENOEXEC, E2BIG, ENOMEM) leaves the caller exactly as it was.
 // Then: the old space is dropped (a vfork parent keeps it), the vfork
-// parent is woken, close-on-exec descriptors close, caught signals go
+// parent is woken, the text reference moves to the new program's vnode,
+// close-on-exec descriptors close, caught signals go
 // back to their defaults (shared actions are unshared first), and the
 // thread's frame starts the program: pc at the entry, sp and a0 at argc.
 #pragma once
@@ -17,6 +18,7 @@
 #include <abi/errno.h>
 
 struct thread;
+struct vnode;
 
 struct ExecArgs {
     const char* path;           // for p_comm (its last component)
@@ -24,6 +26,7 @@ struct ExecArgs {
     size_t image_len;
     const char* const* argv;    // NULL-terminated
     const char* const* envp;    // NULL-terminated (may be nullptr: none)
+    vnode* textvp = nullptr;    // the file image came from: the new p_textvp (none: null)
 };
 
 // The user stack: its top, and its size (FreeBSD's USRSTACK and the

@@ -218,7 +218,7 @@ Result<int> fdalloc(filedesc* fdp, int minfd, int maxfd)
 {
     KASSERT(fdp && fdp->fd_refcnt > 0, "fdalloc in a freed table");
     KASSERT(minfd >= 0, "fdalloc from descriptor %d", minfd);
-    KASSERT(maxfd > 0 && maxfd <= MAXFILESPERPROC, "maxfd %d out of range", maxfd);
+    KASSERT(maxfd >= 0 && maxfd <= MAXFILESPERPROC, "maxfd %d out of range", maxfd);
     const int fd = fd_first_free(fdp, sprig::max(minfd, fdp->fd_freefile));
     if (fd >= maxfd) return Errno::MFile;
     TRY(fdgrowtable(fdp, fd));
@@ -265,7 +265,7 @@ void fdcloseexec(filedesc* fdp)
 
 Result<int> fddup(filedesc* fdp, int old, int newfd, int maxfd)
 {
-    KASSERT(maxfd > 0 && maxfd <= MAXFILESPERPROC, "maxfd %d out of range", maxfd);
+    KASSERT(maxfd >= 0 && maxfd <= MAXFILESPERPROC, "maxfd %d out of range", maxfd);
     if (old < 0 || newfd < -1 || newfd >= maxfd) return Errno::BadF;
     if (!fd_valid(fdp, old)) return Errno::BadF;
     if (newfd == -1) return do_dup(fdp, DupMode::Lowest, old, 0, maxfd);
@@ -274,7 +274,7 @@ Result<int> fddup(filedesc* fdp, int old, int newfd, int maxfd)
 
 Result<int> fddup_min(filedesc* fdp, int old, int minfd, int maxfd)
 {
-    KASSERT(maxfd > 0 && maxfd <= MAXFILESPERPROC, "maxfd %d out of range", maxfd);
+    KASSERT(maxfd >= 0 && maxfd <= MAXFILESPERPROC, "maxfd %d out of range", maxfd);
     if (minfd < 0 || minfd >= maxfd) return Errno::Inval;
     if (!fd_valid(fdp, old)) return Errno::BadF;
     return do_dup(fdp, DupMode::Lowest, old, minfd, maxfd);

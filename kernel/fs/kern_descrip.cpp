@@ -8,7 +8,7 @@
 int getmaxfd(thread* td)
 {
     const rlim_t lim = lim_cur(td->td_proc->p_limit, RLIMIT_NOFILE);
-    if (lim < 1) return 1; // fdalloc needs a positive ceiling; descriptor 0 may still be refused
+    if (lim <= 0) return 0; // no descriptor at all: EMFILE
     return lim < rlim_t(MAXFILESPERPROC) ? int(lim) : MAXFILESPERPROC;
 }
 

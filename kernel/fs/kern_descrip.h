@@ -9,7 +9,7 @@
 struct thread;
 
 // The ceiling on descriptor numbers of td's process (getmaxfd):
-// min(RLIMIT_NOFILE, MAXFILESPERPROC), at least 1.
+// min(RLIMIT_NOFILE, MAXFILESPERPROC); 0 when the limit is 0.
 int getmaxfd(thread* td);
 // close(fd): EBADF for a descriptor not open; the close's own error when
 // it was the file's last reference.

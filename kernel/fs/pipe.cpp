@@ -109,6 +109,7 @@ Errno pipe_write(file* fp, uio* uio, thread*)
     // The room a write waits for before it starts or goes on: all of it
     // when it is atomic, one byte otherwise.
     const size_t need = uio->uio_resid <= PIPE_BUF ? uio->uio_resid : 1;
+    if (pp->pp_rclosed) return Errno::Pipe; // even for 0 bytes, as FreeBSD
     while (uio->uio_resid > 0) {
         if (pp->pp_rclosed) return Errno::Pipe;
         if (PIPE_SIZE - pp->pp_cnt >= sprig::min(need, uio->uio_resid)) {

@@ -19,10 +19,9 @@ Errno partial_ok(Errno e, const uio& uio, size_t cnt)
     return sleep_error && uio.uio_resid != cnt ? Errno::Ok : e;
 }
 
-// The transfer's bytes, offset in and out for seekable files.  The
-// offset is taken and put back around the kind's call: no other
-// user of fp can move in between for the kinds that are seekable (an
-// initrd file's read never sleeps).
+// The kind's read or write, with f_offset handed in and taken back for
+// a seekable kind (FreeBSD's foffset_lock without the lock: one hart,
+// and the only seekable kind, an initrd file, never sleeps in a read).
 Errno fo_rdwr(thread* td, file* fp, uio* uio)
 {
     const bool seekable = fp->f_ops->fo_flags & DFLAG_SEEKABLE;

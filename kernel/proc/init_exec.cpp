@@ -8,6 +8,7 @@
 #include <kernel/monitor.h>
 #include <kernel/exec/kern_exec.h>
 #include <kernel/fs/initrd.h>
+#include <kernel/fs/vnode.h>
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/proc.h>
 #include <kernel/sched/priority.h>
@@ -60,11 +61,13 @@ const char* init_released_path() { return g_init_path; }
         kprintf("init: cannot open the console: %s\n", errno_name(e));
         init_exited(W_EXITCODE(127, 0));
     }
-    Result<CpioEntry> prog = initrd_lookup(path);
-    Errno e = prog.ok() ? Errno::Ok : prog.error();
+    Result<vnode*> vp = initrd_vget(path);
+    Errno e = vp.ok() ? Errno::Ok : vp.error();
     if (e == Errno::Ok) {
+        vnode* v = vp.value();
         const char* const argv[] = {path, nullptr};
-        e = kern_execve(td, ExecArgs{path, prog.value().data, prog.value().size, argv, nullptr});
+        e = kern_execve(td, ExecArgs{path, v->v_data, v->v_size, argv, nullptr, v});
+        vrele(v);
     }
     if (e != Errno::Ok) {
         kprintf("init: cannot run %s: %s\n", path, errno_name(e));

@@ -140,6 +140,26 @@ void fill_rusage(const proc* p, rusage* ru)
     ru->ru_utime.tv_usec = static_cast<int64_t>(usec % USEC_PER_SEC);
 }
 
+// A stop (WUNTRACED) or a continue (WCONTINUED) of a live child that
+// wait4 has not reported yet (FreeBSD 8's kern_wait): its status, and
+// the report remembered unless WNOWAIT.
+bool wait_stop_status(proc* p, int options, int* status)
+{
+    const bool keep = options & WNOWAIT;
+    int st;
+    if ((options & WUNTRACED) && (p->p_flag & pflag::P_STOPPED_SIG) && !(p->p_flag & pflag::P_WAITED)) {
+        if (!keep) p->p_flag |= pflag::P_WAITED;
+        st = W_STOPCODE(p->p_xstat);
+    } else if ((options & WCONTINUED) && (p->p_flag & pflag::P_CONTINUED)) {
+        if (!keep) p->p_flag &= ~pflag::P_CONTINUED;
+        st = SIGCONT;
+    } else {
+        return false;
+    }
+    if (status) *status = st;
+    return true;
+}
+
 constexpr int WAIT_OPTIONS = WNOHANG | WUNTRACED | WCONTINUED | WNOWAIT | WLINUXCLONE;
 
 } // namespace
@@ -216,7 +236,10 @@ Result<pid_t> kern_wait(thread* td, pid_t pid, int* status, int options, rusage*
         for (proc* p : q->p_children) {
             if (!wait_matches(p, pid, pgid, options)) continue;
             nfound++;
-            if (p->p_state != ProcState::Zombie) continue;
+            if (p->p_state != ProcState::Zombie) {
+                if (!wait_stop_status(p, options, status)) continue;
+                return p->p_pid;
+            }
             const pid_t found = p->p_pid;
             if (status) *status = p->p_xstat;
             if (ru) fill_rusage(p, ru);

@@ -25,8 +25,9 @@
 // WNOHANG returns 0 when none has exited yet.  *ru (if given) gets the
 // reaped child's resource usage (its run time; see docs/syscalls.md).
 // Errors: Child (no matching child), Inval (unknown option bits), Intr or
-// Restart (a signal ended the sleep).  WUNTRACED and WCONTINUED are
-// accepted; Sprig has no stopped processes for them to report yet.
+// Restart (a signal ended the sleep).  WUNTRACED also reports a child's
+// stop (W_STOPCODE), WCONTINUED its continue (SIGCONT), each once and
+// without reaping it.
 Result<pid_t> kern_wait(thread* td, pid_t pid, int* status, int options, rusage* ru = nullptr);
 
 // wait4(2): kern_wait, then the status and the usage copied out to the

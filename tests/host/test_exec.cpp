@@ -14,6 +14,7 @@
 #include <kernel/exec/execve.h>
 #include <kernel/exec/kern_exec.h>
 #include <kernel/fs/initrd.h>
+#include <kernel/fs/vnode.h>
 #include <kernel/syscall.h>
 #include <kernel/fs/file.h>
 #include <kernel/fs/filedesc.h>
@@ -212,6 +213,8 @@ namespace {
 std::string g_archive;
 Errno g_enoent, g_efault, g_toolong;
 uint64_t g_ok_t0, g_ok_sepc, g_ok_argc;
+std::string g_text_name;
+uint32_t g_text_refs;
 
 void setup_and_call(thread* td)
 {
@@ -244,6 +247,9 @@ void setup_and_call(thread* td)
     uint64_t argc = 0;
     EXPECT_IN_CHILD(fuword(tf.sp(), &argc) == Errno::Ok);
     g_ok_argc = argc;
+    const vnode* text = td->td_proc->p_textvp;
+    g_text_name = text ? text->v_name : "";
+    g_text_refs = text ? vrefcnt(text) : 0;
 }
 
 void execve_child(void*)
@@ -275,6 +281,13 @@ TEST_CASE("execve: the system call copies its arguments in, finds the program, o
     CHECK(g_ok_t0 == 0);       // left as exec set it: the frame starts the program
     CHECK(g_ok_sepc == 0x10100);
     CHECK(g_ok_argc == 2);
+    // The text reference moved to the program's vnode, held by the
+    // process alone, and went with its exit.
+    CHECK(g_text_name == "bin/prog");
+    CHECK(g_text_refs == 1);
+    vnode* vp = initrd_vget("/bin/prog").value();
+    CHECK(vrefcnt(vp) == 1);
+    vrele(vp);
     initrd_set(nullptr, 0);
     vmspace_activate(nullptr);
 }

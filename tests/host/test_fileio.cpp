@@ -7,6 +7,7 @@
 
 #include <abi/fcntl.h>
 #include <abi/resource.h>
+#include <abi/ttycom.h>
 #include <abi/unistd.h>
 #include <kernel/fs/sys_generic.h>
 #include <kernel/fs/uio.h>
@@ -109,6 +110,11 @@ TEST_CASE("open: O_CLOEXEC marks the descriptor close-on-exec; RLIMIT_NOFILE bou
     CHECK(s.call(SYS_dup, {0}).error == Errno::MFile);
     CHECK(s.call(SYS_dup2, {0, 3}).error == Errno::BadF); // beyond the limit
     CHECK(proc0.p_fd->fd_lastfile == 2);
+    REQUIRE(lim_set(&proc0.p_limit, RLIMIT_NOFILE, rlimit{0, 0}).ok()); // not even descriptor 0
+    for (uint64_t fd : {0, 1, 2}) CHECK(s.call(SYS_close, {fd}).ok());
+    CHECK(open_path(s, "/etc/motd", O_RDONLY).error == Errno::MFile);
+    CHECK(s.call(SYS_pipe).error == Errno::MFile);
+    CHECK(proc0.p_fd->fd_lastfile == -1);
     REQUIRE(lim_set(&proc0.p_limit, RLIMIT_NOFILE, rlimit{RLIM_INFINITY, RLIM_INFINITY}).ok());
 }
 
@@ -121,6 +127,7 @@ TEST_CASE("read/write: bad descriptors, access modes, pointers and counts")
     CHECK(read_at(s, -1, 0, 1).error == Errno::BadF);
     CHECK(s.call(SYS_write, {u(fd), SysWorld::UBUF, 1}).error == Errno::BadF); // not open for writing
     CHECK(s.call(SYS_read, {u(fd), BAD_ADDR, 4}).error == Errno::Fault);
+    CHECK(s.call(SYS_ioctl, {u(fd), TIOCGPGRP, SysWorld::UBUF}).error == Errno::NoTty);
     CHECK(s.call(SYS_read, {u(fd), SysWorld::UBUF, uint64_t(1) << 63}).error == Errno::Inval);
     const Ret zero = read_at(s, fd, 0, 0);
     CHECK((zero.ok() && zero.a0 == 0));

@@ -164,8 +164,12 @@ void write_to_closed_pipe(void*)
     thread* td = curthread();
     (void)fdclose(td->td_proc->p_fd, g_fds[0]);
     char c = 'q';
+    Errno empty_error = Errno::Ok;
+    (void)kio(td, g_fds[1], UioRw::Write, &c, 0, &empty_error); // nothing to write: still EPIPE
+    g_sigpipe = sigismember(td->td_proc->p_siglist, SIGPIPE) && empty_error == Errno::Pipe;
+    sigdelset(td->td_proc->p_siglist, SIGPIPE);
     g_result = kio(td, g_fds[1], UioRw::Write, &c, 1, &g_error);
-    g_sigpipe = sigismember(td->td_proc->p_siglist, SIGPIPE);
+    g_sigpipe = g_sigpipe && sigismember(td->td_proc->p_siglist, SIGPIPE);
     exit1(td, 0);
 }
 

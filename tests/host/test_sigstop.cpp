@@ -147,3 +147,40 @@ TEST_CASE("exit1: a caught SIGCHLD reaches the parent's handler on its way back 
     CHECK(WEXITSTATUS(st) == 3);
     sigemptyset(thread0.td_sigmask);
 }
+
+TEST_CASE("wait4: WUNTRACED reports a stop once, WCONTINUED a continue once, neither reaps")
+{
+    ProcWorld w;
+    sigaddset(thread0.td_sigmask, SIGCHLD);
+    proc* p = fork_stopping_child();
+    const pid_t pid = p->p_pid;
+    int st = 0;
+    // Running, not stopped: nothing to report yet.
+    CHECK(kern_wait(&thread0, pid, &st, WNOHANG | WUNTRACED | WCONTINUED).value() == 0);
+    psignal(p, SIGTSTP);
+    sched_add(p->p_thread);
+    run_others();
+    REQUIRE((p->p_flag & pflag::P_STOPPED_SIG) != 0);
+    // Without WUNTRACED a stop is not seen.
+    CHECK(kern_wait(&thread0, pid, &st, WNOHANG).value() == 0);
+    // WNOWAIT leaves it reportable.
+    CHECK(kern_wait(&thread0, pid, &st, WNOHANG | WUNTRACED | WNOWAIT).value() == pid);
+    CHECK(kern_wait(&thread0, pid, &st, WNOHANG | WUNTRACED).value() == pid);
+    CHECK(WIFSTOPPED(st));
+    CHECK(WSTOPSIG(st) == SIGTSTP);
+    CHECK(!WIFEXITED(st));
+    CHECK(!WIFSIGNALED(st));
+    CHECK(p->p_state == ProcState::Normal);
+    CHECK(kern_wait(&thread0, pid, &st, WNOHANG | WUNTRACED).value() == 0); // once per stop
+    psignal(p, SIGCONT);
+    CHECK(kern_wait(&thread0, pid, &st, WNOHANG | WCONTINUED).value() == pid);
+    CHECK(WIFCONTINUED(st));
+    CHECK(!WIFSIGNALED(st));
+    CHECK(!WIFSTOPPED(st));
+    CHECK(kern_wait(&thread0, pid, &st, WNOHANG | WCONTINUED).value() == 0); // once
+    st = wait_for(pid);
+    CHECK(WIFEXITED(st));
+    CHECK(WEXITSTATUS(st) == 5);
+    sigemptyset(proc0.p_siglist);
+    sigemptyset(thread0.td_sigmask);
+}
