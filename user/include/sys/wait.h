@@ -5,9 +5,7 @@
 #include <abi/wait.h>
 #include <sys/types.h>
 
-// Stopped children (WUNTRACED): the low seven bits are all ones.
-constexpr bool WIFSTOPPED(int st) { return WSTATUS(st) == 0177; }
-constexpr int WSTOPSIG(int st) { return (st >> 8) & 0xff; }
+// WIFSTOPPED, WSTOPSIG and WIFCONTINUED come from abi/wait.h.
 constexpr bool WCOREDUMP(int st) { return (st & 0200) != 0; }
 
 struct rusage;
