@@ -98,6 +98,7 @@ void open_bad_paths()
 void wait4_bad_status_and_rusage()
 {
     FOR_EACH(unwritable(), p) {
+        if (p == 0) continue; // a NULL status is "not wanted"
         const pid_t pid = spawn([] { return 0; });
         CHECK_RAW_ERR(raw_syscall(SYS_wait4, pid, p, 0, 0), Fault);
         // FreeBSD 8 copies the status out after reaping: the child is gone.
@@ -218,15 +219,18 @@ void nanosleep_bad_pointers()
 
 void ioctl_bad_pointers()
 {
-    // The console becomes this process's controlling terminal, so that the
-    // terminal calls get as far as the pointer.
-    CHECK_OK(setsid());
-    CHECK_OK(ioctl(0, TIOCSCTTY, 0));
-    FOR_EACH(unreadable(), p) CHECK_RAW_ERR(raw_syscall(SYS_ioctl, 0, TIOCSPGRP, p), Fault);
-    FOR_EACH(unwritable(), p) CHECK_RAW_ERR(raw_syscall(SYS_ioctl, 0, TIOCGPGRP, p), Fault);
-    pid_t pgrp = 0;
-    CHECK_OK(ioctl(0, TIOCGPGRP, &pgrp));
-    CHECK_EQ(pgrp, getpgrp());
+    check_child_ok(spawn([] {
+        // A new session with the console as its controlling terminal, so
+        // that the terminal calls get as far as the pointer.
+        CHECK_OK(setsid());
+        CHECK_OK(ioctl(0, TIOCSCTTY, 0));
+        FOR_EACH(unreadable(), p) CHECK_RAW_ERR(raw_syscall(SYS_ioctl, 0, TIOCSPGRP, p), Fault);
+        FOR_EACH(unwritable(), p) CHECK_RAW_ERR(raw_syscall(SYS_ioctl, 0, TIOCGPGRP, p), Fault);
+        pid_t pgrp = 0;
+        CHECK_OK(ioctl(0, TIOCGPGRP, &pgrp));
+        CHECK_EQ(pgrp, getpgrp());
+        return 0;
+    }));
 }
 
 void registers_preserved()
