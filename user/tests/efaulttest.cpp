@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <sys/sysctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 using namespace suite;
@@ -98,6 +99,7 @@ void open_bad_paths()
 void wait4_bad_status_and_rusage()
 {
     FOR_EACH(unwritable(), p) {
+        if (p == 0) continue; // a NULL status is "not wanted"
         const pid_t pid = spawn([] { return 0; });
         CHECK_RAW_ERR(raw_syscall(SYS_wait4, pid, p, 0, 0), Fault);
         // FreeBSD 8 copies the status out after reaping: the child is gone.
@@ -216,17 +218,71 @@ void nanosleep_bad_pointers()
     FOR_EACH(unreadable(), p) CHECK_RAW_ERR(raw_syscall(SYS_nanosleep, p, 0), Fault);
 }
 
+volatile int g_usr1;
+void on_usr1(int) { g_usr1 = 1; }
+
+// rmtp is written only when a signal cuts the sleep short; then a bad one
+// is EFAULT (FreeBSD's sys_nanosleep copies it out after an EINTR).
+void nanosleep_interrupted_bad_rmtp()
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1; // no SA_RESTART: the sleep ends with EINTR
+    sigemptyset(&sa.sa_mask);
+    CHECK_OK(sigaction(SIGUSR1, &sa, nullptr));
+    const pid_t me = getpid();
+    const pid_t waker = spawn([&] {
+        sleep_ms(100);
+        return kill(me, SIGUSR1) == 0 ? 0 : 1;
+    });
+    const timespec ten_seconds = {10, 0};
+    CHECK_RAW_ERR(raw_syscall(SYS_nanosleep, reinterpret_cast<long>(&ten_seconds), KERNEL_IMAGE),
+                  Fault);
+    CHECK_EQ(g_usr1, 1);
+    check_child_ok(waker);
+}
+
 void ioctl_bad_pointers()
 {
-    // The console becomes this process's controlling terminal, so that the
-    // terminal calls get as far as the pointer.
-    CHECK_OK(setsid());
-    CHECK_OK(ioctl(0, TIOCSCTTY, 0));
-    FOR_EACH(unreadable(), p) CHECK_RAW_ERR(raw_syscall(SYS_ioctl, 0, TIOCSPGRP, p), Fault);
-    FOR_EACH(unwritable(), p) CHECK_RAW_ERR(raw_syscall(SYS_ioctl, 0, TIOCGPGRP, p), Fault);
-    pid_t pgrp = 0;
-    CHECK_OK(ioctl(0, TIOCGPGRP, &pgrp));
-    CHECK_EQ(pgrp, getpgrp());
+    check_child_ok(spawn([] {
+        // A new session with the console as its controlling terminal, so
+        // that the terminal calls get as far as the pointer.
+        CHECK_OK(setsid());
+        CHECK_OK(ioctl(0, TIOCSCTTY, 0));
+        FOR_EACH(unreadable(), p) CHECK_RAW_ERR(raw_syscall(SYS_ioctl, 0, TIOCSPGRP, p), Fault);
+        FOR_EACH(unwritable(), p) CHECK_RAW_ERR(raw_syscall(SYS_ioctl, 0, TIOCGPGRP, p), Fault);
+        pid_t pgrp = 0;
+        CHECK_OK(ioctl(0, TIOCGPGRP, &pgrp));
+        CHECK_EQ(pgrp, getpgrp());
+        return 0;
+    }));
+}
+
+// A child that does what must kill it, and the signal it must die of.
+template <class F>
+void dies_of(int sig, F f)
+{
+    const int status = wait_for(spawn([&] {
+        f();
+        return 0;
+    }));
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != sig)
+        fail("wait status %#x, wanted death by signal %d", status, sig);
+}
+
+void user_mode_cannot_touch_the_kernel()
+{
+    dies_of(SIGSEGV, [] { (void)*reinterpret_cast<volatile long*>(KERNEL_IMAGE); });
+    dies_of(SIGSEGV, [] { *reinterpret_cast<volatile long*>(KERNEL_DIRECT_MAP) = 1; });
+    dies_of(SIGSEGV, [] { reinterpret_cast<void (*)()>(KERNEL_IMAGE)(); });
+    dies_of(SIGSEGV, [] { (void)*reinterpret_cast<volatile long*>(ABOVE_USER); });
+    dies_of(SIGILL, [] {
+        unsigned long v;
+        asm volatile("csrr %0, sstatus" : "=r"(v)); // a supervisor register
+    });
+    dies_of(SIGILL, [] { asm volatile("sret"); });
+    // And the kernel carries on: this process still forks and exits.
+    check_child_ok(spawn([] { return 0; }));
 }
 
 void registers_preserved()
@@ -266,8 +322,11 @@ const Case cases[] = {
     {"getrlimit and setrlimit with bad pointers: EFAULT", rlimit_bad_pointers},
     {"__sysctl with a bad name, oldp, oldlenp or newp: EFAULT", sysctl_bad_pointers},
     {"nanosleep with a bad time: EFAULT", nanosleep_bad_pointers},
+    {"nanosleep cut short by a signal with a bad rmtp: EFAULT", nanosleep_interrupted_bad_rmtp, 20},
     {"ioctl TIOCSPGRP and TIOCGPGRP with bad pointers: EFAULT", ioctl_bad_pointers},
     {"a system call preserves every register but t0, a0, a1", registers_preserved},
+    {"user mode reading, writing or running kernel memory, or a privileged instruction, dies",
+     user_mode_cannot_touch_the_kernel},
 };
 
 } // namespace

@@ -32,7 +32,25 @@ void check_child_ok(pid_t pid)
     if (code != 0) fail("child %d exited with %d", pid, code);
 }
 
-void warm_up() { check_child_ok(spawn([] { return 0; })); }
+void warm_up(int concurrent)
+{
+    Pipe hold;
+    pid_t pids[MAX_WARM_UP];
+    int n = 0;
+    while (n < concurrent && n < MAX_WARM_UP) {
+        const pid_t pid = fork();
+        if (pid < 0) break; // at a process limit: as warm as it gets
+        if (pid == 0) {
+            hold.close_w();
+            char c;
+            while (read(hold.r, &c, 1) > 0) {}
+            _exit(0);
+        }
+        pids[n++] = pid;
+    }
+    hold.close_w();
+    for (int i = 0; i < n; i++) check_child_ok(pids[i]);
+}
 
 Pipe::Pipe()
 {
@@ -131,22 +149,40 @@ int proc_count()
     return static_cast<int>(len / structsize);
 }
 
-Baseline Baseline::now()
+// The free-page count once the system is idle.  pagezero keeps a pool of
+// pre-zeroed pages that v_free_count does not count: the pool empties
+// under a burst of allocations and refills in one go when pagezero next
+// wakes (it sleeps up to a second while the pool is full).  So the count
+// is read once it has not changed for longer than that.
+long long settled_free_pages()
 {
-    warm_up();
+    constexpr int STEP_MS = 50, STABLE_STEPS = 24, MAX_STEPS = 400;
+    long long last = free_pages();
+    for (int i = 0, same = 0; i < MAX_STEPS && same < STABLE_STEPS; i++) {
+        sleep_ms(STEP_MS);
+        const long long now = free_pages();
+        same = now == last ? same + 1 : 0;
+        last = now;
+    }
+    return last;
+}
+
+Baseline Baseline::now(int concurrent)
+{
+    warm_up(concurrent);
     const int procs = proc_count(); // first: its buffer's pages are touched once
-    return Baseline{free_pages(), procs};
+    return Baseline{settled_free_pages(), procs};
 }
 
 void Baseline::check_back() const
 {
     // Exits and reaping finish asynchronously (the suite, as init, reaps
-    // orphans between polls): give them up to two seconds.
+    // orphans between polls): a few settled readings before giving up.
     Baseline b;
-    for (int i = 0; i < 200; i++) {
-        b = now();
+    for (int i = 0; i < 5; i++) {
+        b.procs = proc_count();
+        b.free = settled_free_pages();
         if (b.free == free && b.procs == procs) return;
-        sleep_ms(10);
     }
     fail("not back at baseline: free pages %lld (was %lld), processes %d (was %d)", b.free,
          free, b.procs, procs);

@@ -38,9 +38,12 @@ int run_child(F f)
     return exit_code_of(spawn(f));
 }
 
-// Forks and reaps one child, so that the kernel's object caches hold what
-// one more process needs before a baseline is taken.
-void warm_up();
+// Forks `concurrent` children that live at the same time (fewer if a
+// process limit stops it), then reaps them: the kernel's object caches
+// (zones keep their freed objects' pages) then hold what that many more
+// processes need, so a baseline taken afterwards is not moved by them.
+inline constexpr int MAX_WARM_UP = 256;
+void warm_up(int concurrent = 1);
 
 // A pipe whose ends close when it goes out of scope.
 struct Pipe {
@@ -66,18 +69,33 @@ void sleep_ms(long ms);
 
 // A numeric sysctl by name (4- or 8-byte values); fails the case on error.
 long long sysctl_num(const char* name);
-// vm.stats.vm.v_free_count.
+// vm.stats.vm.v_free_count, now / once it has settled (see helpers.cpp).
 long long free_pages();
+long long settled_free_pages();
 // The number of processes (zombies included), from kern.proc.all.
 int proc_count();
 
-// The pages and processes that exist now, and a check that they came back
-// to that after a case's work (waits a moment for exits to finish first).
+// The free pages and processes once the system has settled, and a check
+// that they came back to exactly that after a case's work.  now() warms
+// the caches up first for as many processes at once as the case will
+// have.
 struct Baseline {
     long long free = 0;
     int procs = 0;
-    static Baseline now();
+    static Baseline now(int concurrent = 1);
     void check_back() const;
 };
+
+// Runs scenario once, so that every cache it touches is warm, takes the
+// baseline, runs it again, and checks that everything came back: what the
+// second run leaks shows, what a cache keeps from the first does not.
+template <class F>
+void check_no_leak(F scenario, int concurrent = 1)
+{
+    scenario();
+    const Baseline before = Baseline::now(concurrent);
+    scenario();
+    before.check_back();
+}
 
 } // namespace suite

@@ -80,9 +80,8 @@ void maxproc_from_boot_argument()
     CHECK_EQ(rl.rlim_cur, BOOT_MAXPROC * 9 / 10); // proc0's, inherited
 }
 
-void nonroot_stops_short_root_keeps_reserve()
+void reserve_scenario()
 {
-    const Baseline before = Baseline::now();
     Pipe hold, report;
     const pid_t user = spawn([&] {
         hold.close_w();
@@ -105,14 +104,14 @@ void nonroot_stops_short_root_keeps_reserve()
     root_hold.close_w();
     check_child_ok(user);
     reap_all();
-    before.check_back();
 }
 
-void rlimit_nproc_bounds_nonroot()
+void nonroot_stops_short_root_keeps_reserve() { check_no_leak(reserve_scenario, BOOT_MAXPROC); }
+
+void rlimit_scenario()
 {
-    const Baseline before = Baseline::now();
     Pipe hold;
-    check_child_ok(spawn([&] {
+    const pid_t user = spawn([&] {
         hold.close_w();
         set_nproc(5);
         become(1001);
@@ -120,11 +119,12 @@ void rlimit_nproc_bounds_nonroot()
         hold.close_r();
         reap_all();
         return 0;
-    }));
-    hold.close_w();
-    reap_all();
-    before.check_back();
+    });
+    hold.close_w(); // its children end once it has counted them
+    check_child_ok(user);
 }
+
+void rlimit_nproc_bounds_nonroot() { check_no_leak(rlimit_scenario, BOOT_MAXPROC); }
 
 void rlimit_nproc_does_not_bind_root()
 {
@@ -190,7 +190,7 @@ void fork_bomb_bounded_and_cleaned_up()
     int* forked = &shared[0];
     int* refused = &shared[1];
     *forked = *refused = 0;
-    const Baseline before = Baseline::now();
+    const Baseline before = Baseline::now(BOOT_MAXPROC);
     const pid_t leader = spawn([&] {
         (void)setpgid(0, 0);
         set_nproc(BOMB_LIMIT);
@@ -214,7 +214,7 @@ void fork_bomb_bounded_and_cleaned_up()
     // uid 1002's count is back to nothing: a new process of it gets its
     // whole limit again.
     Pipe hold;
-    check_child_ok(spawn([&] {
+    const pid_t again = spawn([&] {
         hold.close_w();
         set_nproc(BOMB_LIMIT);
         become(1002);
@@ -222,7 +222,9 @@ void fork_bomb_bounded_and_cleaned_up()
         hold.close_r();
         reap_all();
         return 0;
-    }));
+    });
+    hold.close_w();
+    check_child_ok(again);
 }
 
 const Case cases[] = {
