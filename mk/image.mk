@@ -10,8 +10,9 @@ SD_IMAGE        := $(BUILD)/sprig-sd.img
 SD_TEST_IMAGE   := $(BUILD)/sprig-sd-test.img
 SD_SCRIPT_IMAGE := $(BUILD)/sprig-sd-script.img
 IMAGE_APPEND    ?=
-# The program the U-Boot acceptance run starts as init; it must exit 0.
-UBOOT_TEST_INIT ?= /bin/fileio
+# The program the U-Boot acceptance run starts as init; it must exit 0
+# (the acceptance suite's fork cases, user/tests/forktest.cpp).
+UBOOT_TEST_INIT ?= /bin/forktest
 MKSDIMAGE       := $(PYTHON) tools/mksdimage.py --kernel $(BUILD)/Image --initrd $(INITRD)
 SD_INPUTS       := $(BUILD)/Image $(INITRD) tools/mksdimage.py
 

@@ -30,9 +30,9 @@ test-qemu: kernel $(BUILD)/kernel-at-$(SECOND_LOAD).elf $(INITRD) ## Boot suites
 UBOOT        ?= /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 QEMU_UBOOT   = $(QEMU_VIRT) -kernel $(UBOOT) -drive file=$(1),if=none,format=raw,id=hd0 \
                -device virtio-blk-device,drive=hd0
-# The prompt (a regex) the user's image must reach: the kernel monitor's
-# (`sprig> `) while the initrd has no /bin/init, the shell's once it has.
-UBOOT_PROMPT ?= sprig>
+# What the user's image must reach (a regex): init's shell, root's prompt
+# right after init started.
+UBOOT_PROMPT ?= init: running /bin/init\r?\n\# 
 
 run-uboot: $(SD_IMAGE) ## Boot build/sprig-sd.img through OpenSBI and U-Boot in QEMU virt
 	$(call QEMU_UBOOT,$(SD_IMAGE)) -nographic
