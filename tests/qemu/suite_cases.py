@@ -14,7 +14,7 @@ PENDING = {}
 
 # (program, extra boot arguments, time limit in seconds).  Measured on
 # QEMU virt (TCG, a loaded two-core host): forktest 14 s, vforktest 6 s,
-# rforktest, efaulttest and errnotest 2 s each, limitstest 19 s,
+# rforktest, efaulttest, errnotest and exectest 2 s each, limitstest 19 s,
 # stresstest 17 s; the limits leave room for a slower machine.
 PROGRAMS = [
     ("forktest", "", 150),
@@ -22,6 +22,7 @@ PROGRAMS = [
     ("rforktest", "", 60),
     ("efaulttest", "", 60),
     ("errnotest", "", 60),
+    ("exectest", "", 60),
     # A small process limit, so that the limits are reached in a few forks.
     ("limitstest", "kern.maxproc=40", 200),
     ("stresstest", "", 300),
