@@ -1,8 +1,10 @@
 #include <kernel/vm_sysctl.h>
 
 #include <kernel/sysctl.h>
+#include <mm/kmem.h>
 #include <mm/page_alloc.h>
 #include <mm/vm_fault.h>
+#include <mm/zero_pool.h>
 
 Result<void> vm_stats_sysctl_register(SysctlRegistry& registry)
 {
@@ -18,7 +20,14 @@ Result<void> vm_stats_sysctl_register(SysctlRegistry& registry)
 
 namespace {
 
-int free_count(const void* pages) { return static_cast<int>(static_cast<const PageAllocator*>(pages)->free_pages()); }
+// Pre-zeroed pages are free pages that happen to be zero (FreeBSD counts
+// them in v_free_count too): without them the count would jump by the
+// pool's size whenever pagezero refills it.
+int free_count(const void* pages)
+{
+    const ZeroPool* zp = kmem_zero_pool();
+    return static_cast<int>(static_cast<const PageAllocator*>(pages)->free_pages() + (zp ? zp->size() : 0));
+}
 
 int page_count(const void* pages) { return static_cast<int>(static_cast<const PageAllocator*>(pages)->total_pages()); }
 

@@ -11,6 +11,8 @@
 #include <kernel/proc/pid.h>
 #include <kernel/sysctl.h>
 #include <kernel/vm_sysctl.h>
+#include <mm/kmem.h>
+#include <mm/zero_pool.h>
 
 #include <cstring>
 #include <vector>
@@ -327,6 +329,21 @@ TEST_CASE("vm.stats.vm.v_free_count and v_page_count read the page allocator whe
     w.pages.free(pg.value(), 0);
     CHECK(reg.read("vm.stats.vm.v_free_count").value() == free0);
     CHECK(reg.write("vm.stats.vm.v_free_count", 5, true).error() == Errno::Perm);
+    // Pages pagezero moves into its pre-zeroed pool are still free.
+    {
+        ZeroPool pool(w.pages, 4);
+        kmem_set_zero_pool(&pool);
+        REQUIRE(pool.fill_one());
+        REQUIRE(pool.fill_one());
+        CHECK(pool.size() == 2);
+        CHECK(reg.read("vm.stats.vm.v_free_count").value() == free0);
+        Result<PhysAddr> z = pool.take();
+        REQUIRE(z.ok());
+        CHECK(reg.read("vm.stats.vm.v_free_count").value() == free0 - 1);
+        w.pages.free(z.value(), 0);
+        pool.drain();
+        kmem_set_zero_pool(nullptr);
+    }
     // A writable node needs a variable, not a function.
     SysctlNode n;
     n.name = "vm.bad";
