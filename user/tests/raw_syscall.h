@@ -7,6 +7,7 @@
 
 #include <abi/errno.h>
 #include <stdint.h>
+#include <user/lib/syscall.h>
 
 namespace suite {
 
@@ -18,21 +19,13 @@ struct RawResult {
     bool failed_with(Errno e) const { return error && value == static_cast<long>(e); }
 };
 
+// The runtime's own ecall (user/lib/syscall.h), without its errno
+// translation: the cases compare FreeBSD's values.
 inline RawResult raw_syscall(long number, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0,
                              long a4 = 0, long a5 = 0)
 {
-    register long t0 asm("t0") = number;
-    register long r0 asm("a0") = a0;
-    register long r1 asm("a1") = a1;
-    register long r2 asm("a2") = a2;
-    register long r3 asm("a3") = a3;
-    register long r4 asm("a4") = a4;
-    register long r5 asm("a5") = a5;
-    asm volatile("ecall"
-                 : "+r"(t0), "+r"(r0), "+r"(r1)
-                 : "r"(r2), "r"(r3), "r"(r4), "r"(r5)
-                 : "memory");
-    return RawResult{r0, r1, t0 != 0};
+    const sprig::SysResult r = sprig::raw_syscall(static_cast<int>(number), a0, a1, a2, a3, a4, a5);
+    return RawResult{r.err ? static_cast<long>(r.err) : r.v0, r.v1, r.err != 0};
 }
 
 // Pointers a user program may not hand the kernel.
