@@ -1,6 +1,7 @@
 // Time structures, FreeBSD's LP64 layouts (sys/_timespec.h, sys/_timeval.h),
-// shared by the kernel and user space: nanosleep(2)'s timespec and the
-// timevals of struct rusage.
+// shared by the kernel and user space: nanosleep(2)'s and clock_gettime(2)'s
+// timespec, the timevals of gettimeofday(2) and struct rusage, and
+// FreeBSD's clock ids.
 //
 // The names carry a k, as ksigset_t does in abi/signal.h: the host C
 // library defines struct timespec and struct timeval in headers every host
@@ -30,3 +31,8 @@ static_assert(offsetof(ktimeval, tv_usec) == 8 && sizeof(ktimeval) == 16,
 
 inline constexpr int64_t NSEC_PER_SEC = 1'000'000'000;
 inline constexpr int64_t USEC_PER_SEC = 1'000'000;
+
+// FreeBSD's clock ids (sys/_clock_id.h), with a k too: the host's <time.h>
+// defines CLOCK_REALTIME and CLOCK_MONOTONIC as macros.
+inline constexpr int KCLOCK_REALTIME = 0;
+inline constexpr int KCLOCK_MONOTONIC = 4;

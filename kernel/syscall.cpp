@@ -73,6 +73,9 @@ Errno sys_wait4(thread* td, Args a)
 Errno sys_getrlimit(thread* td, Args a) { return user_getrlimit(td, static_cast<int>(a[0]), a[1]); }
 Errno sys_setrlimit(thread* td, Args a) { return user_setrlimit(td, static_cast<int>(a[0]), a[1]); }
 Errno sys_nanosleep(thread* td, Args a) { return user_nanosleep(td, a[0], a[1]); }
+Errno sys_gettimeofday(thread*, Args a) { return user_gettimeofday(a[0], a[1]); }
+Errno sys_clock_gettime(thread*, Args a) { return user_clock_gettime(static_cast<int>(a[0]), a[1]); }
+Errno sys_clock_getres(thread*, Args a) { return user_clock_getres(static_cast<int>(a[0]), a[1]); }
 
 Errno sys___sysctl(thread* td, Args a)
 {
@@ -106,6 +109,8 @@ Errno sys_sigprocmask(thread* td, Args a) { return user_sigprocmask(td, static_c
 Errno sys_sigpending(thread* td, Args a) { return user_sigpending(td, a[0]); }
 
 Errno sys_sigaction(thread* td, Args a) { return user_sigaction(td, static_cast<int>(a[0]), a[1], a[2]); }
+
+Errno sys_sigaltstack(thread* td, Args a) { return user_sigaltstack(td, a[0], a[1]); }
 
 Errno sys_sigreturn(thread* td, Args a) { return user_sigreturn(td, a[0]); }
 // Descriptors are C ints: the low 32 bits, sign-extended (a negative one is EBADF).
@@ -163,6 +168,7 @@ constexpr Sysent sysent[] = {
     {SYS_pipe, sys_pipe},
     {SYS_getegid, sys_getegid},
     {SYS_getgid, sys_getgid},
+    {SYS_sigaltstack, sys_sigaltstack},
     {SYS_ioctl, sys_ioctl},
     {SYS_execve, sys_execve},
     {SYS_vfork, sys_vfork},
@@ -172,9 +178,12 @@ constexpr Sysent sysent[] = {
     {SYS_setpgid, sys_setpgid},
     {SYS_dup2, sys_dup2},
     {SYS_setsid, sys_setsid},
+    {SYS_gettimeofday, sys_gettimeofday},
     {SYS_getrlimit, sys_getrlimit},
     {SYS_setrlimit, sys_setrlimit},
     {SYS___sysctl, sys___sysctl},
+    {SYS_clock_gettime, sys_clock_gettime},
+    {SYS_clock_getres, sys_clock_getres},
     {SYS_nanosleep, sys_nanosleep},
     {SYS_rfork, sys_rfork},
     {SYS_getsid, sys_getsid},

@@ -33,14 +33,14 @@ constexpr uint64_t SSTATUS_UIE = uint64_t{1} << 0;
 constexpr uint64_t USER_SSTATUS =
     SSTATUS_SD | SSTATUS_XS | riscv::SSTATUS_FS | SSTATUS_UPIE | SSTATUS_UIE;
 
-// Whether td's user sp is on its signal stack.
-bool on_sigstack(const thread* td, uint64_t sp)
-{
-    const sigaltstack& ss = td->td_sigstk;
-    return (td->td_pflags & tdpflag::TDP_ALTSTACK) && sp - ss.ss_sp < ss.ss_size;
-}
-
 } // namespace
+
+bool sigonstack(const thread* td)
+{
+    KASSERT(td->td_frame, "sigonstack for thread %s without a user frame", td->td_name);
+    const sigaltstack& ss = td->td_sigstk;
+    return (td->td_pflags & tdpflag::TDP_ALTSTACK) && td->td_frame->sp() - ss.ss_sp < ss.ss_size;
+}
 
 void get_mcontext(thread* td, __mcontext* mc)
 {
@@ -87,7 +87,7 @@ Errno sendsig(thread* td, uintptr_t catcher, const __siginfo& si, const ksigset_
     arch::TrapFrame& tf = *td->td_frame;
     const int sig = si.si_signo;
     const bool altstack = (td->td_pflags & tdpflag::TDP_ALTSTACK) != 0;
-    const bool onstack = on_sigstack(td, tf.sp());
+    const bool onstack = sigonstack(td);
     uint64_t top = tf.sp();
     if (altstack && !onstack && sigismember(td->td_proc->p_sigacts->ps_sigonstack, sig))
         top = td->td_sigstk.ss_sp + td->td_sigstk.ss_size;

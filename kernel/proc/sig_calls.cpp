@@ -66,6 +66,29 @@ ksigset_t kern_sigpending(thread* td)
     return td->td_proc->p_siglist;
 }
 
+Result<void> kern_sigaltstack(thread* td, const sigaltstack* ss, sigaltstack* oss)
+{
+    const bool onstack = sigonstack(td);
+    const bool have = (td->td_pflags & tdpflag::TDP_ALTSTACK) != 0;
+    if (oss) {
+        *oss = td->td_sigstk;
+        oss->ss_flags = have ? (onstack ? SS_ONSTACK : 0) : SS_DISABLE;
+    }
+    if (!ss) return {};
+    // Moving the stack from under a running handler would let the next
+    // signal's frame overwrite the one in use.
+    if (onstack) return Errno::Perm;
+    if (ss->ss_flags & ~SS_DISABLE) return Errno::Inval;
+    if (ss->ss_flags & SS_DISABLE) {
+        td->td_pflags &= ~tdpflag::TDP_ALTSTACK;
+        return {};
+    }
+    if (ss->ss_size < MINSIGSTKSZ) return Errno::NoMem;
+    td->td_sigstk = *ss;
+    td->td_pflags |= tdpflag::TDP_ALTSTACK;
+    return {};
+}
+
 Errno user_sigaction(thread* td, int sig, uint64_t uact, uint64_t uoact)
 {
     sigaction act{}, oact{};
@@ -91,6 +114,16 @@ Errno user_sigpending(thread* td, uint64_t uset)
 {
     const ksigset_t s = kern_sigpending(td);
     return copyout(&s, uset, sizeof s);
+}
+
+Errno user_sigaltstack(thread* td, uint64_t uss, uint64_t uoss)
+{
+    sigaltstack ss{}, oss{};
+    if (uss)
+        if (const Errno e = copyin(uss, &ss, sizeof ss); e != Errno::Ok) return e;
+    if (const Errno e = error_of(kern_sigaltstack(td, uss ? &ss : nullptr, &oss)); e != Errno::Ok)
+        return e;
+    return uoss ? copyout(&oss, uoss, sizeof oss) : Errno::Ok;
 }
 
 Errno user_sigreturn(thread* td, uint64_t uucp)

@@ -21,6 +21,9 @@ void get_mcontext(thread* td, __mcontext* mc);
 // may differ), so sigreturn cannot reach S-mode, enable interrupts in
 // the kernel, or turn SUM on.
 Errno set_mcontext(thread* td, const __mcontext* mc);
+// Whether td's user sp lies on its signal stack (FreeBSD's sigonstack):
+// never without one set up (TDP_ALTSTACK).
+bool sigonstack(const thread* td);
 // Builds the signal frame (struct sigframe: si, then a ucontext holding
 // the registers and `mask`, the mask sigreturn restores) on td's user
 // stack, or at the top of its signal stack for an SA_ONSTACK signal when

@@ -1,5 +1,5 @@
 // The shell's parser (user/bin/sh/parse.cpp): words, quotes, pipelines,
-// "&", and each syntax error.
+// "&", ";" lists, and each syntax error.
 #include <doctest/doctest.h>
 
 #include <user/bin/sh/parse.h>
@@ -125,4 +125,52 @@ TEST_CASE("sh parse: every error has a message")
                    ParseError::TooManyCommands, ParseError::EmptyCommand, ParseError::AfterAmpersand,
                    ParseError::OpenQuote, ParseError::TooLong})
         CHECK(std::strcmp(sh::parse_error_text(e), "?") != 0);
+}
+
+TEST_CASE("sh parse: ';' ends a pipeline; rest points after it")
+{
+    auto p = std::make_unique<Pipeline>();
+    const char* line = "echo a;echo 'b;c' | cat ; sleep 1 &";
+    const char* rest = line;
+    REQUIRE(sh::parse_line(rest, p.get(), &rest) == ParseError::None);
+    CHECK(args(p->commands[0]) == "echo,a");
+    REQUIRE(rest == line + 7);
+    REQUIRE(sh::parse_line(rest, p.get(), &rest) == ParseError::None);
+    REQUIRE(p->ncommands == 2);
+    CHECK(args(p->commands[0]) == "echo,b;c"); // quoted: a word, not a separator
+    CHECK(args(p->commands[1]) == "cat");
+    CHECK_FALSE(p->background);
+    REQUIRE(rest != nullptr);
+    CHECK(std::strcmp(rest, " sleep 1 &") == 0);
+    REQUIRE(sh::parse_line(rest, p.get(), &rest) == ParseError::None);
+    CHECK(args(p->commands[0]) == "sleep,1");
+    CHECK(p->background);
+    CHECK(rest == nullptr); // the end of the line
+}
+
+TEST_CASE("sh parse: a ';' at the end leaves an Empty rest; a missing command before one is an error")
+{
+    auto p = std::make_unique<Pipeline>();
+    const char* rest = nullptr;
+    REQUIRE(sh::parse_line("true ;  ", p.get(), &rest) == ParseError::None);
+    REQUIRE(rest != nullptr);
+    CHECK(sh::parse_line(rest, p.get(), &rest) == ParseError::Empty);
+    CHECK(rest == nullptr);
+    parsed("; a", ParseError::EmptyCommand);
+    parsed(";", ParseError::EmptyCommand);
+    parsed("a | ; b", ParseError::EmptyCommand);
+    parsed("a & ; b", ParseError::AfterAmpersand); // as in sh: '&' already ends it
+}
+
+TEST_CASE("sh parse: check_list finds an error in any pipeline of the line, before any runs")
+{
+    auto scratch = std::make_unique<Pipeline>();
+    CHECK(sh::check_list("a; b | c; d &", scratch.get()) == ParseError::None);
+    CHECK(sh::check_list("a;", scratch.get()) == ParseError::None);
+    CHECK(sh::check_list("  ", scratch.get()) == ParseError::Empty);
+    CHECK(sh::check_list("a;; b", scratch.get()) == ParseError::EmptyCommand);
+    CHECK(sh::check_list("a; b; echo 'x", scratch.get()) == ParseError::OpenQuote);
+    CHECK(sh::check_list("a; b |", scratch.get()) == ParseError::EmptyCommand);
+    CHECK(sh::check_list("a & b; c", scratch.get()) == ParseError::AfterAmpersand);
+    CHECK(sh::check_list("; ;", scratch.get()) == ParseError::EmptyCommand);
 }

@@ -4,8 +4,9 @@ console terminal: ^C kills the foreground job but not the shell, init
 starts the shell again after `exit 3`, `kill -USR2 1` powers off); and
 /bin/sh as init driven through the serial port
 (a pipeline, the sample program built by the documented command line,
-the three fork demos, an exit status, sysctl, kill, a background sleep
-and the wait builtin, ps),
+the three fork demos, an exit status, commands separated by ";" and a
+line with a syntax error that runs none of them, the help builtin,
+sysctl, kill, a background sleep and the wait builtin, ps),
 its `exit 7` ending the run with SPRIG EXIT status=7.
 """
 from harness import Case
@@ -21,6 +22,8 @@ def userland_cases(virt, image, no_failures):
         virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/rttest"],
         expect=[r"rttest: errno: FreeBSD's values translated\s+ok",
                 r"rttest: vfork: a leaf, the parent's frame intact\s+ok",
+                r"rttest: clock_gettime, gettimeofday, time\s+ok",
+                r"rttest: sigaltstack: the handler on its own stack\s+ok",
                 r"(^|\n)[1-9]\d* passed, 0 failed\r?\n"],
         forbid=[r"FAIL: .*"] + list(no_failures), expect_exit=0, timeout=120)
     # Each line is typed once the output of the one before has appeared.
@@ -32,7 +35,10 @@ def userland_cases(virt, image, no_failures):
         (r"forkdemo: copy-on-write kept the two address spaces apart", "vforkdemo\r"),
         (r"vforkdemo: the parent waited, shared, and kept its memory", "rforkdemo\r"),
         (r"rforkdemo: 0 unexpected", "false\r"),
-        (r"false: exit 1", "sysctl kern.maxproc\r"),
+        (r"false: exit 1", "echo one; false;echo two\r"),
+        (r"\none\r?\nfalse: exit 1\r?\ntwo\r?\n", "echo never; echo 'open\r"),
+        (r"sh: syntax error: unterminated quote", "help\r"),
+        (r"Programs in /bin to try:(.|\n)*\n  rforkdemo ", "sysctl kern.maxproc\r"),
         (r"kern\.maxproc: [1-9]\d*", "kill -s NOSUCH 1\r"),
         (r"kill: NOSUCH: unknown signal", "sleep 0.3 &\r"),
         (r"\[\d+\]\r?\n", "wait\r"),
@@ -48,7 +54,7 @@ def userland_cases(virt, image, no_failures):
                 r"  parent: value = 42: the child's write is mine",
                 # ps: sh is pid 1, its parent the kernel's proc0
                 r"\n\s+1\s+0\s+1\s+\d+\s+0 S\S*\s+wait\s+sh\r?\n"],
-        forbid=[r"UNEXPECTED", r"FAIL"] + list(no_failures), expect_exit=7, timeout=180)
+        forbid=[r"UNEXPECTED", r"FAIL", r"\nnever\r?\n"] + list(no_failures), expect_exit=7, timeout=180)
     session_typed = [
         (PROMPT, "cat\r"),
         # cat echoes a line back once it is reading in the foreground;

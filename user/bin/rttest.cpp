@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/sysctl.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -269,6 +270,77 @@ const char* time_and_limits()
     return nullptr;
 }
 
+// The clocks: CLOCK_MONOTONIC and gettimeofday move on by at least a
+// nanosleep's length across it; time() links (picolibc's, over
+// gettimeofday) and agrees with gettimeofday; other clock ids are EINVAL.
+const char* clocks()
+{
+    struct timespec m0, m1, res;
+    struct timeval tv0, tv1;
+    if (clock_gettime(CLOCK_MONOTONIC, &m0) < 0 || gettimeofday(&tv0, nullptr) < 0) return "the clocks failed";
+    const struct timespec nap = {0, 50 * 1000 * 1000};
+    if (nanosleep(&nap, nullptr) < 0) return "nanosleep failed";
+    if (clock_gettime(CLOCK_MONOTONIC, &m1) < 0 || gettimeofday(&tv1, nullptr) < 0) return "the clocks failed";
+    const long long dm = (m1.tv_sec - m0.tv_sec) * 1000000000LL + (m1.tv_nsec - m0.tv_nsec);
+    const long long dtv = (tv1.tv_sec - tv0.tv_sec) * 1000000LL + (tv1.tv_usec - tv0.tv_usec);
+    if (dm < 50 * 1000 * 1000) return "CLOCK_MONOTONIC moved less than the 50 ms slept";
+    if (dtv < 50 * 1000) return "gettimeofday moved less than the 50 ms slept";
+    const time_t t = time(nullptr);
+    if (t < tv1.tv_sec || t > tv1.tv_sec + 1) return "time() disagrees with gettimeofday";
+    if (clock_getres(CLOCK_REALTIME, &res) < 0 || res.tv_sec != 0 || res.tv_nsec <= 0) return "clock_getres";
+    errno = 0;
+    if (clock_gettime(2, &m1) != -1 || errno != EINVAL) return "clock 2 (CPU time): not EINVAL";
+    return nullptr;
+}
+
+// A handler on a signal stack: a local of the handler lies inside the
+// stack given to sigaltstack, which reports SS_ONSTACK there and refuses
+// a change (EPERM); sigreturn comes back to the normal stack.
+alignas(16) char alt_stack[4 * 4096];
+volatile uintptr_t handler_local = 0;
+volatile int handler_flags = -1, handler_change = 0;
+
+void on_alt_stack(int)
+{
+    volatile char here = 0;
+    handler_local = reinterpret_cast<uintptr_t>(&here);
+    stack_t now, other = {};
+    handler_flags = sigaltstack(nullptr, &now) == 0 ? now.ss_flags : -1;
+    other.ss_flags = SS_DISABLE;
+    handler_change = sigaltstack(&other, nullptr) == -1 ? errno : 0;
+}
+
+const char* alternate_stack()
+{
+    stack_t ss = {}, old = {};
+    ss.ss_sp = alt_stack;
+    ss.ss_size = sizeof alt_stack;
+    if (sigaltstack(&ss, &old) < 0) return "sigaltstack failed";
+    if (old.ss_flags != SS_DISABLE) return "a stack was set up before";
+    struct sigaction sa = {};
+    sa.sa_handler = on_alt_stack;
+    sa.sa_flags = SA_ONSTACK;
+    if (sigaction(SIGUSR2, &sa, nullptr) < 0) return "sigaction failed";
+    volatile char mine = 0;
+    raise(SIGUSR2);
+    signal(SIGUSR2, SIG_DFL);
+    const uintptr_t lo = reinterpret_cast<uintptr_t>(alt_stack);
+    if (handler_local < lo || handler_local >= lo + sizeof alt_stack) return "the handler ran off the signal stack";
+    if (handler_flags != SS_ONSTACK) return "sigaltstack in the handler: not SS_ONSTACK";
+    if (handler_change != EPERM) return "changing the stack in use: not EPERM";
+    volatile char after = 0;
+    if (reinterpret_cast<uintptr_t>(&after) - lo < sizeof alt_stack ||
+        reinterpret_cast<uintptr_t>(&mine) - lo < sizeof alt_stack)
+        return "sigreturn did not come back to the normal stack";
+    if (sigaltstack(nullptr, &old) < 0 || old.ss_flags != 0) return "after the handler: not 0 (set up, unused)";
+    ss.ss_size = MINSIGSTKSZ - 1;
+    errno = 0;
+    if (sigaltstack(&ss, nullptr) != -1 || errno != ENOMEM) return "a small stack: not ENOMEM";
+    ss.ss_flags = SS_DISABLE;
+    if (sigaltstack(&ss, nullptr) < 0) return "SS_DISABLE failed";
+    return nullptr;
+}
+
 // picolibc's printf formats doubles with the FP registers, which user
 // programs may use.
 const char* floating_point()
@@ -318,6 +390,8 @@ int main(int argc, char** argv, char** envp)
     result("pipe returns both descriptors", pipes());
     result("sysctlbyname", sysctl_by_name());
     result("nanosleep, counters, getrlimit", time_and_limits());
+    result("clock_gettime, gettimeofday, time", clocks());
+    result("sigaltstack: the handler on its own stack", alternate_stack());
     result("mmap, mprotect, munmap", anonymous_memory());
     result("printf of doubles (user FP)", floating_point());
     result("no child left behind", no_children_left());

@@ -75,7 +75,6 @@ using sprig_abi::MINSIGSTKSZ;
 using sprig_abi::SIGSTKSZ;
 
 typedef sprig_abi::__sigset sigset_t;
-typedef sprig_abi::sigaltstack stack_t;
 typedef int sig_atomic_t;
 typedef void (*sig_t)(int);        // FreeBSD's name
 typedef void (*sighandler_t)(int); // glibc's name, for ported programs
@@ -119,6 +118,18 @@ static_assert(sizeof(struct sigaction) == sizeof(sprig_abi::sigaction) &&
                   offsetof(struct sigaction, sa_mask) == offsetof(sprig_abi::sigaction, sa_mask),
               "struct sigaction must match abi/signal.h");
 
+// FreeBSD's stack_t: abi/signal.h's layout with ss_sp a pointer, as
+// POSIX has it (ss.ss_sp = malloc(SIGSTKSZ)).
+typedef struct sigaltstack {
+    void* ss_sp;
+    size_t ss_size;
+    int ss_flags;
+} stack_t;
+static_assert(sizeof(stack_t) == sizeof(sprig_abi::sigaltstack) &&
+                  offsetof(stack_t, ss_size) == offsetof(sprig_abi::sigaltstack, ss_size) &&
+                  offsetof(stack_t, ss_flags) == offsetof(sprig_abi::sigaltstack, ss_flags),
+              "stack_t must match abi/signal.h");
+
 extern "C" {
 sig_t signal(int sig, sig_t handler);
 int raise(int sig);
@@ -131,6 +142,10 @@ int sigaction(int sig, const struct sigaction* act, struct sigaction* oact);
 #pragma GCC diagnostic pop
 int sigprocmask(int how, const sigset_t* set, sigset_t* oset);
 int sigpending(sigset_t* set);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+int sigaltstack(const stack_t* ss, stack_t* oss);
+#pragma GCC diagnostic pop
 int sigemptyset(sigset_t* set);
 int sigfillset(sigset_t* set);
 int sigaddset(sigset_t* set, int sig);

@@ -1,5 +1,5 @@
 // Signals over the kernel's calls: sigaction, sigprocmask, sigpending,
-// kill; and signal, raise, abort and the sigset operations built on
+// sigaltstack, kill; and signal, raise, abort and the sigset operations built on
 // them.  picolibc's own signal() and raise() (an in-process emulation)
 // are never linked: these definitions come first.
 #include <abi/syscall.h>
@@ -42,6 +42,11 @@ int sigprocmask(int how, const sigset_t* set, sigset_t* oset)
 }
 
 int sigpending(sigset_t* set) { return static_cast<int>(syscall(SYS_sigpending, reg(set))); }
+
+int sigaltstack(const stack_t* ss, stack_t* oss)
+{
+    return static_cast<int>(syscall(SYS_sigaltstack, reg(ss), reg(oss)));
+}
 
 int kill(pid_t pid, int sig) { return static_cast<int>(syscall(SYS_kill, pid, sig)); }
 

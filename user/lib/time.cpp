@@ -1,7 +1,12 @@
-// Sleeping and yielding: nanosleep, sleep, usleep, sched_yield.
+// Time: the clocks (clock_gettime, clock_getres, gettimeofday, which
+// picolibc's time() calls), and sleeping and yielding: nanosleep, sleep,
+// usleep, sched_yield.
 #include <abi/syscall.h>
+#include <abi/time.h>
 #include <errno.h>
 #include <sched.h>
+#include <stddef.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -9,7 +14,34 @@
 
 using sprig::reg;
 
+// picolibc's timespec and timeval are FreeBSD's (LP64), which the kernel
+// writes.
+static_assert(sizeof(struct timespec) == sizeof(ktimespec) &&
+                  offsetof(struct timespec, tv_nsec) == offsetof(ktimespec, tv_nsec),
+              "struct timespec must match abi/time.h");
+static_assert(sizeof(struct timeval) == sizeof(ktimeval) &&
+                  offsetof(struct timeval, tv_usec) == offsetof(ktimeval, tv_usec),
+              "struct timeval must match abi/time.h");
+static_assert(CLOCK_REALTIME == KCLOCK_REALTIME && CLOCK_MONOTONIC == KCLOCK_MONOTONIC,
+              "<time.h>'s clock ids must be FreeBSD's");
+
 extern "C" {
+
+int clock_gettime(clockid_t clock_id, struct timespec* tp)
+{
+    return static_cast<int>(sprig::syscall(SYS_clock_gettime, clock_id, reg(tp)));
+}
+
+int clock_getres(clockid_t clock_id, struct timespec* res)
+{
+    return static_cast<int>(sprig::syscall(SYS_clock_getres, clock_id, reg(res)));
+}
+
+// tz, when given, gets FreeBSD's struct timezone: two zero ints (UTC).
+int gettimeofday(struct timeval* __restrict tv, void* __restrict tz)
+{
+    return static_cast<int>(sprig::syscall(SYS_gettimeofday, reg(tv), reg(tz)));
+}
 
 int nanosleep(const struct timespec* req, struct timespec* rem)
 {

@@ -2,7 +2,8 @@
 // (fork + execvp, PATH /bin), "cmd &" in the background, pipelines
 // "a | b | c" (one process group per job, put in the terminal's
 // foreground while it runs), shows a non-zero exit status or the killing
-// signal; builtins exit [n] and wait.  ^C at the prompt does not kill
+// signal; several on a line separated by ";"; builtins exit [n], wait
+// and help (builtins.cpp).  ^C at the prompt does not kill
 // the shell: it ignores SIGINT (and SIGQUIT, and SIGTTOU so that it can
 // take the terminal back), and its children get the defaults again.
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include "builtins.h"
 #include "jobs.h"
 #include "parse.h"
 
@@ -114,49 +116,9 @@ void wait_foreground(const sh::Pipeline& p, const pid_t* pids, int n, pid_t pgid
     if (n == p.ncommands) sh::report_status(p.commands[n - 1].argv[0], last_status);
 }
 
-// exit's argument: decimal digits only; the status is its low 8 bits.
-bool parse_status(const char* s, int* status)
+void run_pipeline(const sh::Pipeline& p)
 {
-    unsigned v = 0;
-    if (!*s) return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') return false;
-        v = (v * 10 + static_cast<unsigned>(*s - '0')) & 0xffffff;
-    }
-    *status = static_cast<int>(v & 0xff);
-    return true;
-}
-
-// exit and wait; true when the line was a builtin.
-bool builtin(const sh::Pipeline& p)
-{
-    if (p.ncommands != 1 || p.background) return false;
-    const sh::Command& c = p.commands[0];
-    if (strcmp(c.argv[0], "exit") == 0) {
-        int status = 0;
-        if (c.argc > 1 && !parse_status(c.argv[1], &status)) {
-            fprintf(stderr, "sh: exit: illegal number: %s\n", c.argv[1]);
-            return true;
-        }
-        exit(status);
-    }
-    if (strcmp(c.argv[0], "wait") == 0) {
-        sh::jobs_wait_all();
-        return true;
-    }
-    return false;
-}
-
-void run_line(const char* line)
-{
-    static sh::Pipeline p; // large (its word buffer): not on the stack
-    const sh::ParseError e = sh::parse_line(line, &p);
-    if (e == sh::ParseError::Empty) return;
-    if (e != sh::ParseError::None) {
-        fprintf(stderr, "sh: %s\n", sh::parse_error_text(e));
-        return;
-    }
-    if (builtin(p)) return;
+    if (sh::run_builtin(p)) return;
     pid_t pids[sh::kMaxCommands], pgid;
     const int n = start_pipeline(p, pids, &pgid);
     if (n == 0) return;
@@ -165,6 +127,22 @@ void run_line(const char* line)
         sh::jobs_add(pgid, pids, n);
     } else {
         wait_foreground(p, pids, n, pgid);
+    }
+}
+
+// Runs the line's pipelines in turn ("a; b | c; d &"), none of them when
+// any has a syntax error.
+void run_line(const char* line)
+{
+    static sh::Pipeline p; // large (its word buffer): not on the stack
+    const sh::ParseError e = sh::check_list(line, &p);
+    if (e == sh::ParseError::Empty) return;
+    if (e != sh::ParseError::None) {
+        fprintf(stderr, "sh: %s\n", sh::parse_error_text(e));
+        return;
+    }
+    for (const char* r = line; r;) {
+        if (sh::parse_line(r, &p, &r) == sh::ParseError::None) run_pipeline(p);
     }
 }
 

@@ -7,13 +7,14 @@ namespace {
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool op(char c) { return c == '|' || c == '&'; }
+bool separator(char c) { return c == ';'; }
 
 // Copies the word at *r into *w (quotes removed, NUL added) and moves
 // both on.  False on an unclosed quote.
 bool take_word(const char*& r, char*& w)
 {
     char quote = 0;
-    while (*r && (quote || (!blank(*r) && !op(*r)))) {
+    while (*r && (quote || (!blank(*r) && !op(*r) && !separator(*r)))) {
         if (quote && *r == quote) {
             quote = 0;
             r++;
@@ -38,8 +39,9 @@ Command* new_command(Pipeline* out)
 
 } // namespace
 
-ParseError parse_line(const char* line, Pipeline* out)
+ParseError parse_line(const char* line, Pipeline* out, const char** rest)
 {
+    if (rest) *rest = nullptr;
     out->ncommands = 0;
     out->background = false;
     size_t len = 0;
@@ -54,6 +56,11 @@ ParseError parse_line(const char* line, Pipeline* out)
         while (blank(*r)) r++;
         if (!*r) break;
         if (out->background) return ParseError::AfterAmpersand;
+        if (separator(*r)) {
+            if (!cmd) return ParseError::EmptyCommand; // "; a", "a ;; b", "a | ; b"
+            if (rest) *rest = r + 1;
+            return ParseError::None;
+        }
         if (op(*r)) {
             if (!cmd) return ParseError::EmptyCommand; // "| a", "a || b", "&"
             out->background = *r == '&';
@@ -73,6 +80,18 @@ ParseError parse_line(const char* line, Pipeline* out)
     return out->ncommands ? ParseError::None : ParseError::Empty;
 }
 
+ParseError check_list(const char* line, Pipeline* scratch)
+{
+    bool any = false;
+    for (const char* r = line; r;) {
+        const ParseError e = parse_line(r, scratch, &r);
+        if (e == ParseError::Empty) break; // only at the end of the line
+        if (e != ParseError::None) return e;
+        any = true;
+    }
+    return any ? ParseError::None : ParseError::Empty;
+}
+
 const char* parse_error_text(ParseError e)
 {
     switch (e) {
@@ -80,7 +99,7 @@ const char* parse_error_text(ParseError e)
     case ParseError::Empty: return "empty line";
     case ParseError::TooManyArgs: return "too many arguments";
     case ParseError::TooManyCommands: return "too many commands in a pipeline";
-    case ParseError::EmptyCommand: return "syntax error: a command is missing next to '|' or '&'";
+    case ParseError::EmptyCommand: return "syntax error: a command is missing next to '|', '&' or ';'";
     case ParseError::AfterAmpersand: return "syntax error: '&' must end the line";
     case ParseError::OpenQuote: return "syntax error: unterminated quote";
     case ParseError::TooLong: return "line too long";
