@@ -54,7 +54,7 @@ Cost cow_copy(char* region, size_t pages, unsigned rounds)
             failed("cow: pipe");
             return {};
         }
-        const pid_t pid = fork();
+        const pid_t pid = counted_fork();
         if (pid == 0) {
             volatile char* p = region;
             const Sample start = sample();
@@ -95,7 +95,7 @@ Cost pipe_pingpong(unsigned trips)
         failed("ping-pong: pipe");
         return {};
     }
-    const pid_t pid = fork();
+    const pid_t pid = counted_fork();
     if (pid == 0) {
         close(to_child[1]);
         close(to_parent[0]);

@@ -113,6 +113,21 @@ int64_t settled_free_pages()
     return last;
 }
 
+// The kernel must have counted every child this pass made, by call, and
+// no others (nothing else forks while forkbench runs as init).
+void check_counted(const KernelStats& before, const KernelStats& after, Made start)
+{
+    const long made_now[] = {made.forks - start.forks, made.vforks - start.vforks,
+                             made.rforks - start.rforks};
+    for (int i = 0; i < 3; i++) {
+        const int64_t counted = after.value[i] - before.value[i];
+        if (counted == made_now[i]) continue;
+        printf("forkbench: %s grew by %lld, but %ld were made\n", KernelStats::names[i],
+               static_cast<long long>(counted), made_now[i]);
+        failed("the kernel's fork counts");
+    }
+}
+
 } // namespace
 
 int main()
@@ -125,10 +140,13 @@ int main()
     warming_up = false;
 
     const KernelStats stats_before = read_kernel_stats();
+    const Made made_before = made;
     const int64_t free_before = settled_free_pages();
     run_figures();
     const int64_t free_after = settled_free_pages();
-    print_kernel_stats(stats_before, read_kernel_stats());
+    const KernelStats stats_after = read_kernel_stats();
+    print_kernel_stats(stats_before, stats_after);
+    check_counted(stats_before, stats_after, made_before);
     printf("memory: free pages %lld before, %lld after\n", static_cast<long long>(free_before),
            static_cast<long long>(free_after));
     if (free_after < free_before) failed("pages not given back");

@@ -8,6 +8,16 @@
 
 namespace bench {
 
+// The children this program made, by call, to hold against the kernel's
+// v_forks, v_vforks and v_rforks (rfork and rfork_thread are both rfork).
+struct Made {
+    long forks = 0, vforks = 0, rforks = 0;
+};
+extern Made made;
+
+// fork(2), counted in made.forks.
+int counted_fork();
+
 bool fork_exit_wait();
 
 // fork with `region` mapped in the parent; with child_writes the child
