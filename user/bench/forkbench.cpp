@@ -36,13 +36,23 @@ void dirty(char* region, size_t pages)
     for (size_t i = 0; i < pages; i++) region[i * PAGE] = 1;
 }
 
+// measure, and count the children made (the warm-up op's too).
+template <class Op>
+Cost measure_made(Call call, const char* name, unsigned iters, Op op)
+{
+    const Cost c = measure(name, iters, op);
+    made.add(call, iterations(iters) + 1);
+    return c;
+}
+
 void process_figures()
 {
-    measure("fork+_exit+wait4", 200, fork_exit_wait);
-    measure("vfork+_exit+wait4", 200, vfork_exit_wait);
-    measure("vfork+execve(/bin/true)+wait4", 20, [] { return vfork_exec_wait("/bin/true"); });
-    measure("rfork_thread(RFPROC|RFMEM)+wait4", 200, rfork_thread_wait);
-    measure("rfork(RFPROC|RFCFDG)+_exit+wait4", 200, rfork_cfdg_wait);
+    measure_made(Call::Fork, "fork+_exit+wait4", 200, fork_exit_wait);
+    measure_made(Call::Vfork, "vfork+_exit+wait4", 200, vfork_exit_wait);
+    measure_made(Call::Vfork, "vfork+execve(/bin/true)+wait4", 20,
+                 [] { return vfork_exec_wait("/bin/true"); });
+    measure_made(Call::Rfork, "rfork_thread(RFPROC|RFMEM)+wait4", 200, rfork_thread_wait);
+    measure_made(Call::Rfork, "rfork(RFPROC|RFCFDG)+_exit+wait4", 200, rfork_cfdg_wait);
 }
 
 // fork with 0, 64 and 1024 dirty pages, without and with the child
@@ -50,16 +60,17 @@ void process_figures()
 // copy-on-write), the child's writes cost a fault and a copy per page.
 void fork_figures(char* region)
 {
-    measure("fork, 0 dirty pages", 100, [&] { return fork_touch_wait(region, 0, false); });
+    measure_made(Call::Fork, "fork, 0 dirty pages", 100,
+                 [&] { return fork_touch_wait(region, 0, false); });
     dirty(region, 64);
-    const Cost f64 = measure("fork, 64 dirty pages", 100,
+    const Cost f64 = measure_made(Call::Fork, "fork, 64 dirty pages", 100,
                              [&] { return fork_touch_wait(region, 64, false); });
-    const Cost w64 = measure("fork, 64 dirty, child writes them", 20,
+    const Cost w64 = measure_made(Call::Fork, "fork, 64 dirty, child writes them", 20,
                              [&] { return fork_touch_wait(region, 64, true); });
     dirty(region, REGION_PAGES);
-    const Cost f1k = measure("fork, 1024 dirty pages", 20,
+    const Cost f1k = measure_made(Call::Fork, "fork, 1024 dirty pages", 20,
                              [&] { return fork_touch_wait(region, REGION_PAGES, false); });
-    const Cost w1k = measure("fork, 1024 dirty, child writes them", 5,
+    const Cost w1k = measure_made(Call::Fork, "fork, 1024 dirty, child writes them", 5,
                              [&] { return fork_touch_wait(region, REGION_PAGES, true); });
     if (warming_up) return;
     print_per_page("  child write, per page (64)", w64, f64, 64);
@@ -74,8 +85,10 @@ void fault_figures(char* region)
                  zero_fill(REGION_PAGES, rounds));
     print_figure("COW copy fault, per page", REGION_PAGES * rounds,
                  cow_copy(region, REGION_PAGES, rounds));
+    made.add(Call::Fork, rounds); // a child per round
     const unsigned trips = iterations(500);
     print_figure("pipe ping-pong, per round trip", trips, pipe_pingpong(trips));
+    made.add(Call::Fork, 1); // the echoing child
 }
 
 // Every figure, over a region mapped for the pass and unmapped after.
@@ -117,13 +130,12 @@ int64_t settled_free_pages()
 // no others (nothing else forks while forkbench runs as init).
 void check_counted(const KernelStats& before, const KernelStats& after, Made start)
 {
-    const long made_now[] = {made.forks - start.forks, made.vforks - start.vforks,
-                             made.rforks - start.rforks};
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < CALLS; i++) {
         const int64_t counted = after.value[i] - before.value[i];
-        if (counted == made_now[i]) continue;
+        const long made_now = made.count[i] - start.count[i];
+        if (counted == made_now) continue;
         printf("forkbench: %s grew by %lld, but %ld were made\n", KernelStats::names[i],
-               static_cast<long long>(counted), made_now[i]);
+               static_cast<long long>(counted), made_now);
         failed("the kernel's fork counts");
     }
 }

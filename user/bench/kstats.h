@@ -14,7 +14,7 @@ int64_t read_counter(const char* name);
 inline int64_t free_pages() { return read_counter("vm.stats.vm.v_free_count"); }
 
 // The statistics printed after the run, taken at one moment; the first
-// three are v_forks, v_vforks and v_rforks.
+// three are v_forks, v_vforks and v_rforks, in Call's order.
 struct KernelStats {
     static constexpr int COUNT = 8;
     int64_t value[COUNT];

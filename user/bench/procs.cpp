@@ -19,13 +19,6 @@ int thread_body(void*) { return 0; }
 
 Made made;
 
-int counted_fork()
-{
-    const pid_t pid = fork();
-    if (pid > 0) made.forks++;
-    return pid;
-}
-
 bool reap(int pid)
 {
     if (pid < 0) return false;
@@ -36,14 +29,14 @@ bool reap(int pid)
 
 bool fork_exit_wait()
 {
-    const pid_t pid = counted_fork();
+    const pid_t pid = fork();
     if (pid == 0) _exit(0);
     return reap(pid);
 }
 
 bool fork_touch_wait(char* region, size_t pages, bool child_writes)
 {
-    const pid_t pid = counted_fork();
+    const pid_t pid = fork();
     if (pid == 0) {
         if (child_writes)
             for (size_t i = 0; i < pages; i++) region[i * PAGE] = 2;
@@ -56,7 +49,6 @@ bool vfork_exit_wait()
 {
     const pid_t pid = vfork();
     if (pid == 0) _exit(0);
-    if (pid > 0) made.vforks++; // only the parent: the child shares this memory
     return reap(pid);
 }
 
@@ -68,23 +60,19 @@ bool vfork_exec_wait(const char* path)
         execve(path, argv, environ);
         _exit(127);
     }
-    if (pid > 0) made.vforks++;
     return reap(pid);
 }
 
 bool rfork_thread_wait()
 {
-    const pid_t pid = rfork_thread(RFPROC | RFMEM, thread_stack + sizeof(thread_stack),
-                                   thread_body, nullptr);
-    if (pid > 0) made.rforks++;
-    return reap(pid);
+    return reap(rfork_thread(RFPROC | RFMEM, thread_stack + sizeof(thread_stack), thread_body,
+                             nullptr));
 }
 
 bool rfork_cfdg_wait()
 {
     const pid_t pid = rfork(RFPROC | RFCFDG);
     if (pid == 0) _exit(0);
-    if (pid > 0) made.rforks++;
     return reap(pid);
 }
 

@@ -8,15 +8,18 @@
 
 namespace bench {
 
-// The children this program made, by call, to hold against the kernel's
-// v_forks, v_vforks and v_rforks (rfork and rfork_thread are both rfork).
+// The children forkbench made, by system call, to hold against the
+// kernel's v_forks, v_vforks and v_rforks (rfork_thread is an rfork).
+// Counted by the callers after a timed loop, never inside it: a store
+// right after a fork would be one more copy-on-write fault per fork.
+enum class Call { Fork, Vfork, Rfork };
+inline constexpr int CALLS = 3;
+
 struct Made {
-    long forks = 0, vforks = 0, rforks = 0;
+    long count[CALLS] = {};
+    void add(Call c, long n) { count[static_cast<int>(c)] += n; }
 };
 extern Made made;
-
-// fork(2), counted in made.forks.
-int counted_fork();
 
 bool fork_exit_wait();
 
