@@ -68,6 +68,7 @@ include mk/user.mk
 include mk/image.mk
 include mk/qemu.mk
 include mk/suite.mk
+include mk/bench.mk
 
 clean: ## Remove build/
 	rm -rf $(BUILD)
