@@ -15,7 +15,7 @@ constexpr size_t PAGE = 4096;
 Cost& operator+=(Cost& a, Cost b)
 {
     a.instret += b.instret;
-    a.ticks += b.ticks;
+    a.ns += b.ns;
     return a;
 }
 

@@ -18,10 +18,7 @@ void print_figure(const char* name, unsigned iters, Cost c)
 {
     if (warming_up) return;
     const unsigned n = iters ? iters : 1;
-    // A whole number of nanoseconds per tick; dividing by n last keeps
-    // the digits of short operations.
-    static_assert(1'000'000'000 % TIMEBASE_HZ == 0);
-    const uint64_t ns = c.ticks * (1'000'000'000 / TIMEBASE_HZ) / n;
+    const uint64_t ns = c.ns / n;
     printf("bench: %-40s iters %5u  instr/op %10llu  ns/op %10llu\n", name, iters,
            static_cast<unsigned long long>(c.instret / n), static_cast<unsigned long long>(ns));
 }

@@ -8,31 +8,32 @@
 
 #include <sprig/counters.h>
 #include <stdint.h>
+#include <time.h>
 
 namespace bench {
 
-// Sprig exposes no timebase through sysctl, so ticks of rdtime are
-// converted with QEMU virt's timebase-frequency (10 MHz), an assumption
-// that docs/testing.md states.
-inline constexpr uint64_t TIMEBASE_HZ = 10'000'000;
-
 struct Sample {
     uint64_t instret;
-    uint64_t time;
+    uint64_t ns; // CLOCK_MONOTONIC: the kernel converts with the device tree's timebase
 };
 
-inline Sample sample() { return {rdinstret(), rdtime()}; }
+inline Sample sample()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return {rdinstret(), static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec)};
+}
 
-// What some work cost: instructions retired and timebase ticks (a
-// figure's whole loop, or one op of it).
+// What some work cost: instructions retired and nanoseconds (a figure's
+// whole loop, or one op of it).
 struct Cost {
     uint64_t instret = 0;
-    uint64_t ticks = 0;
+    uint64_t ns = 0;
 };
 
 inline Cost operator-(Sample end, Sample start)
 {
-    return {end.instret - start.instret, end.time - start.time};
+    return {end.instret - start.instret, end.ns - start.ns};
 }
 
 // Operations that went wrong so far (child exit statuses, failed calls).
@@ -74,7 +75,7 @@ Cost measure(const char* name, unsigned iters, Op op)
     }
     const Cost c = sample() - start;
     print_figure(name, iters, c);
-    return {c.instret / iters, c.ticks / iters};
+    return {c.instret / iters, c.ns / iters};
 }
 
 } // namespace bench
