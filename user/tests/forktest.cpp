@@ -252,6 +252,56 @@ void orphan_reparented_to_init()
     CHECK_EQ(read_num(result.r), 1);
 }
 
+// FP registers across fork: all 32 are loaded, fork is made, and each
+// side reads them back, in one asm block so that no compiled code can
+// touch them in between: the child must start with its parent's values
+// (cpu_fork copies the FP state), the parent must keep them.
+struct FpFork {
+    long a0, a1, t0;  // fork's return registers
+    uint64_t f[32];   // f0..f31 right after the ecall
+};
+
+FpFork fork_with_fp(const uint64_t (&in)[32])
+{
+    FpFork r{};
+    asm volatile(".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+                 "ld t1, \\n*8(%[in])\n"
+                 "fmv.d.x f\\n, t1\n"
+                 ".endr\n"
+                 "li t0, 2\n" // SYS_fork
+                 "ecall\n"
+                 "sd a0, 0(%[out])\n"
+                 "sd a1, 8(%[out])\n"
+                 "sd t0, 16(%[out])\n"
+                 ".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+                 "fmv.x.d t1, f\\n\n"
+                 "sd t1, 24+\\n*8(%[out])\n"
+                 ".endr\n"
+                 :
+                 : [in] "r"(in), [out] "r"(&r)
+                 : "t0", "t1", "a0", "a1", "memory", "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12", "f13", "f14", "f15", "f16", "f17", "f18", "f19", "f20", "f21", "f22", "f23", "f24", "f25", "f26", "f27", "f28", "f29", "f30", "f31");
+    return r;
+}
+
+// Where the first register that differs from in is, or -1.
+int first_fp_difference(const FpFork& r, const uint64_t (&in)[32])
+{
+    for (int i = 0; i < 32; i++)
+        if (r.f[i] != in[i]) return i;
+    return -1;
+}
+
+void fork_copies_fp_registers()
+{
+    uint64_t in[32];
+    for (int i = 0; i < 32; i++) in[i] = 0x4000000000000000ull + (uint64_t(i) << 40) + 0x1234567u * uint64_t(i + 1);
+    const FpFork r = fork_with_fp(in);
+    CHECK_EQ(r.t0, 0); // fork did not fail
+    if (r.a1 == 1) _exit(first_fp_difference(r, in) == -1 ? 0 : 10 + first_fp_difference(r, in));
+    CHECK_EQ(first_fp_difference(r, in), -1);
+    check_child_ok(static_cast<pid_t>(r.a0));
+}
+
 void fork_counters()
 {
     const long long forks = sysctl_num("vm.stats.vm.v_forks");
@@ -284,6 +334,7 @@ const Case cases[] = {
     {"an orphan is reparented to init", orphan_reparented_to_init},
     {"fork counts in vm.stats.vm.v_forks and v_forkpages", fork_counters},
     {"kern.lastpid is the last fork's pid", lastpid_follows_fork},
+    {"FP registers: the child starts with its parent's f0-f31, the parent keeps them", fork_copies_fp_registers},
 };
 
 } // namespace
