@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Case, run_cases  # noqa: E402
-from suite_cases import PENDING, suite_cases  # noqa: E402
+from suite_cases import suite_cases  # noqa: E402
 from userland_cases import userland_cases  # noqa: E402
 
 SELFTEST_OK = r"selftest: \d+ passed, 0 failed"
@@ -146,8 +146,7 @@ def cases(args):
                      r"backtrace:\r?\n\s+#0\s+0x[0-9a-f]+ .*recurse_forever\(",
                      r"#20\s+0x[0-9a-f]+ .*recurse_forever\("],
              forbid=[r"kernel trap:", r"recursive panic"]),
-    ] + userland_cases(virt, image, NO_FAILURES) + [
-        c for c in suite_cases(virt, image, NO_FAILURES) if args.pending or c.name not in PENDING]
+    ] + userland_cases(virt, image, NO_FAILURES) + suite_cases(virt, image, NO_FAILURES)
 
 
 def merge(kw, more_expect):
@@ -164,8 +163,6 @@ def main():
     ap.add_argument("--second-addr", required=True)
     ap.add_argument("--initrd", required=True, help="the cpio archive every boot carries")
     ap.add_argument("--only", help="regex: run only matching cases")
-    ap.add_argument("--pending", action="store_true",
-                    help="also the suite boots not yet in make test-qemu (suite_cases.PENDING)")
     args = ap.parse_args()
     failed = run_cases(cases(args), os.path.join(args.build, "qemu-logs"), args.only)
     sys.exit(1 if failed else 0)

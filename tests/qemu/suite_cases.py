@@ -2,15 +2,8 @@
 init (init=/bin/<program>), and a boot passes only on its closing
 'N passed, 0 failed' line, no 'FAIL - ' line, SPRIG EXIT status=0, no
 panic and no timeout.  See docs/testing.md.
-
-A boot listed in PENDING is left out of `make test-qemu` (it needs kernel
-work not merged yet); `make test-suite` runs every suite boot, pending or
-not.
 """
 from harness import Case
-
-# Boots not yet in make test-qemu, with what they wait for: none now.
-PENDING = {}
 
 # (program, extra boot arguments, time limit in seconds).  Measured on
 # QEMU virt (TCG, a loaded two-core host): forktest 14 s, vforktest 6 s,
