@@ -47,43 +47,46 @@ Result<file*> fget_for(thread* td, int64_t fd, uint32_t want)
 
 } // namespace
 
-Errno dofileread(thread* td, file* fp, uio* uio)
+namespace {
+
+// A transfer on a held file; td_retval[0] is the count moved, also when
+// a signal or an error cut it short after some bytes.
+Errno dofilerw(thread* td, file* fp, uio* uio)
 {
     const size_t cnt = uio->uio_resid;
     const Errno e = partial_ok(fo_rdwr(td, fp, uio), *uio, cnt);
     td->td_retval[0] = cnt - uio->uio_resid;
     return e;
 }
+
+// read(2) and write(2): fd must be open for the direction.
+Errno kern_rw(thread* td, UioRw rw, int64_t fd, uint64_t buf, uint64_t nbyte)
+{
+    if (nbyte > IOSIZE_MAX) return Errno::Inval;
+    Result<file*> fp = fget_for(td, fd, rw == UioRw::Read ? FREAD : FWRITE);
+    if (!fp.ok()) return fp.error();
+    uio u = uio_user(rw, buf, nbyte, td);
+    const Errno e = rw == UioRw::Read ? dofileread(td, fp.value(), &u) : dofilewrite(td, fp.value(), &u);
+    (void)fdrop(fp.value());
+    return e;
+}
+
+} // namespace
+
+Errno dofileread(thread* td, file* fp, uio* uio) { return dofilerw(td, fp, uio); }
 
 Errno dofilewrite(thread* td, file* fp, uio* uio)
 {
-    const size_t cnt = uio->uio_resid;
-    const Errno e = partial_ok(fo_rdwr(td, fp, uio), *uio, cnt);
+    const Errno e = dofilerw(td, fp, uio);
     if (e == Errno::Pipe) psignal(td->td_proc, SIGPIPE);
-    td->td_retval[0] = cnt - uio->uio_resid;
     return e;
 }
 
-Errno kern_read(thread* td, int64_t fd, uint64_t buf, uint64_t nbyte)
-{
-    if (nbyte > IOSIZE_MAX) return Errno::Inval;
-    Result<file*> fp = fget_for(td, fd, FREAD);
-    if (!fp.ok()) return fp.error();
-    uio u = uio_user(UioRw::Read, buf, nbyte, td);
-    const Errno e = dofileread(td, fp.value(), &u);
-    (void)fdrop(fp.value());
-    return e;
-}
+Errno kern_read(thread* td, int64_t fd, uint64_t buf, uint64_t nbyte) { return kern_rw(td, UioRw::Read, fd, buf, nbyte); }
 
 Errno kern_write(thread* td, int64_t fd, uint64_t buf, uint64_t nbyte)
 {
-    if (nbyte > IOSIZE_MAX) return Errno::Inval;
-    Result<file*> fp = fget_for(td, fd, FWRITE);
-    if (!fp.ok()) return fp.error();
-    uio u = uio_user(UioRw::Write, buf, nbyte, td);
-    const Errno e = dofilewrite(td, fp.value(), &u);
-    (void)fdrop(fp.value());
-    return e;
+    return kern_rw(td, UioRw::Write, fd, buf, nbyte);
 }
 
 namespace {
