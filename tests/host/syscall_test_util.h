@@ -135,27 +135,6 @@ inline void release()
     wakeup(&g_released);
 }
 
-// A kernel-side child of td's process running fn (which must end in
-// exit1), forked with fork's flags unless others are given; null if fork1
-// failed.
-inline proc* spawn_from(thread* td, void (*fn)(void*), void* arg = nullptr, int flags = RFFDG | RFPROC)
-{
-    fork_req fr;
-    fr.fr_flags = flags;
-    fr.fr_func = fn;
-    fr.fr_arg = arg;
-    Result<proc*> r = fork1(td, fr);
-    CHECK(r.ok());
-    return r.ok() ? r.value() : nullptr;
-}
-
-inline proc* spawn(void (*fn)(void*), void* arg = nullptr, int flags = RFFDG | RFPROC)
-{
-    proc* p = spawn_from(&thread0, fn, arg, flags);
-    REQUIRE(p);
-    return p;
-}
-
 // Waits as td (any process) for its child pid; returns the status, -1 on
 // an error.
 inline int wait_for_in(thread* td, pid_t pid)

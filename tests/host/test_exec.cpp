@@ -102,10 +102,7 @@ TEST_CASE("exec: the new image, its argument block and its frame; the vfork pare
     MmuSim sim;
     g_image = ElfBuilder().bytes();
     g_failed.clear();
-    fork_req fr;
-    fr.fr_flags = RFFDG | RFPROC | RFPPWAIT | RFMEM; // vfork
-    fr.fr_func = exec_child;
-    proc* child = fork1(&thread0, fr).release_value(); // returns once the child exec'd
+    proc* child = spawn(exec_child, nullptr, RFFDG | RFPROC | RFPPWAIT | RFMEM); // returns once the child exec'd
     const pid_t pid = child->p_pid;
     wait_for(pid);
     CHECK(g_failed == "");
@@ -148,11 +145,7 @@ TEST_CASE("exec: ENOEXEC and E2BIG leave the process as it was, with nothing lea
     g_image = ElfBuilder().bytes();
     for (void* which : {static_cast<void*>(nullptr), static_cast<void*>(&w)}) {
         g_failed.clear();
-        fork_req fr;
-        fr.fr_flags = RFFDG | RFPROC;
-        fr.fr_func = failing_exec_child;
-        fr.fr_arg = which;
-        wait_for(fork1(&thread0, fr).value()->p_pid);
+        wait_for(spawn(failing_exec_child, which)->p_pid);
         CHECK(g_failed == "");
         CHECK(g_exec_error == (which ? Errno::TooBig : Errno::NoExec));
     }
@@ -193,10 +186,7 @@ TEST_CASE("exec: close-on-exec descriptors close; shared signal actions are unsh
     sigaction act{};
     act.sa_handler = 0x10000;
     REQUIRE(kern_sigaction_set(proc0.p_sigacts, SIGUSR1, &act, nullptr).ok());
-    fork_req fr;
-    fr.fr_flags = RFFDG | RFPROC | RFSIGSHARE;
-    fr.fr_func = exec_fd_child;
-    wait_for(fork1(&thread0, fr).value()->p_pid);
+    wait_for(spawn(exec_fd_child, nullptr, RFFDG | RFPROC | RFSIGSHARE)->p_pid);
     CHECK(g_failed == "");
     CHECK(sig_caught(proc0.p_sigacts, SIGUSR1)); // the parent's action stays
     CHECK(proc0.p_sigacts->ps_refcnt == 1);
@@ -270,10 +260,7 @@ TEST_CASE("execve: the system call copies its arguments in, finds the program, o
     g_archive = cpiotest::archive({cpiotest::member("bin/prog", g_image, 0100755)});
     initrd_set(g_archive.data(), g_archive.size());
 
-    fork_req fr;
-    fr.fr_flags = RFFDG | RFPROC;
-    fr.fr_func = execve_child;
-    wait_for(fork1(&thread0, fr).value()->p_pid);
+    wait_for(spawn(execve_child)->p_pid);
     CHECK(g_failed == "");
     CHECK(g_enoent == Errno::NoEnt);
     CHECK(g_efault == Errno::Fault);

@@ -82,10 +82,7 @@ TEST_CASE("exec: the shared page is mapped; signal stack, ignored pending signal
     REQUIRE(sharedpage_init(proc_zones().vmspaces.objects).ok());
     g_image = elftest::ElfBuilder().bytes();
     g_failed.clear();
-    fork_req fr;
-    fr.fr_flags = RFFDG | RFPROC;
-    fr.fr_func = exec_child;
-    proc* child = fork1(&thread0, fr).release_value();
+    proc* child = spawn(exec_child);
     wait_for(child->p_pid);
     CHECK(g_failed == "");
     vmspace_activate(nullptr);

@@ -232,10 +232,7 @@ TEST_CASE("fork: a child's read moves the offset its parent reads from")
     SysWorld s;
     motd_initrd(s);
     g_shared_fd = open_path(s, "/etc/motd", O_RDONLY).fd();
-    fork_req fr;
-    fr.fr_flags = RFFDG | RFPROC;
-    fr.fr_func = read_in_child;
-    wait_for(fork1(&thread0, fr).value()->p_pid);
+    wait_for(spawn(read_in_child)->p_pid);
     CHECK(g_child_read == 4);
     CHECK(read_at(s, g_shared_fd, 0, 3).a0 == 3);
     CHECK(s.get(0, 3) == "o, ");

@@ -22,12 +22,7 @@ void child_exit(void*) { exit1(curthread(), 0); }
 // A child of proc0 that stays stopped (RFSTOPPED) until released.
 proc* stopped_child()
 {
-    fork_req fr;
-    fr.fr_flags = RFFDG | RFPROC | RFSTOPPED;
-    fr.fr_func = child_exit;
-    Result<proc*> r = fork1(&thread0, fr);
-    REQUIRE(r.ok());
-    return r.value();
+    return spawn(child_exit, nullptr, RFFDG | RFPROC | RFSTOPPED);
 }
 
 // proc0 (and so its children) acting as uid `uid` while alive; the

@@ -180,11 +180,8 @@ TEST_CASE("pipe: a write with no reader left is EPIPE, and the writer gets SIGPI
     PipeWorld s;
     REQUIRE(kern_pipe(&thread0, g_fds, 0) == Errno::Ok);
     CHECK(fdclose(proc0.p_fd, g_fds[0]) == Errno::Ok); // the parent's read end
-    fork_req fr;
-    fr.fr_flags = RFFDG | RFPROC;
-    fr.fr_func = write_to_closed_pipe;
     g_sigpipe = false;
-    wait_for(fork1(&thread0, fr).value()->p_pid);
+    wait_for(spawn(write_to_closed_pipe)->p_pid);
     CHECK(g_result == -1);
     CHECK(g_error == Errno::Pipe);
     CHECK(g_sigpipe);
@@ -216,10 +213,7 @@ TEST_CASE("pipe: a blocked reader wakes for each write; a write bigger than the 
     PipeWorld s;
     REQUIRE(kern_pipe(&thread0, g_fds, 0) == Errno::Ok);
     g_got.clear();
-    fork_req fr;
-    fr.fr_flags = RFFDG | RFPROC;
-    fr.fr_func = read_all;
-    proc* child = fork1(&thread0, fr).value();
+    proc* child = spawn(read_all);
     const pid_t pid = child->p_pid;
     run_others();
     CHECK(child->p_thread->td_wmesg == std::string("piperd")); // asleep on the empty pipe
@@ -256,10 +250,7 @@ void blocked_write(void*)
 
 void run_until_asleep_then_signal(void (*fn)(void*), const char* wmesg)
 {
-    fork_req fr;
-    fr.fr_flags = RFFDG | RFPROC;
-    fr.fr_func = fn;
-    proc* child = fork1(&thread0, fr).value();
+    proc* child = spawn(fn);
     const pid_t pid = child->p_pid;
     run_others();
     CHECK(child->p_thread->td_wmesg == std::string(wmesg));

@@ -143,10 +143,7 @@ TEST_CASE("sendsig: a frame that cannot be written kills the process with SIGILL
         }
     };
     // The child shares proc0's space (RFMEM), which the simulator has active.
-    fork_req fr;
-    fr.fr_flags = RFPROC | RFFDG | RFMEM;
-    fr.fr_func = Child::run;
-    proc* p = fork1(&thread0, fr).release_value();
+    proc* p = spawn(Child::run, nullptr, RFPROC | RFFDG | RFMEM);
     const int st = wait_for(p->p_pid);
     CHECK(WIFSIGNALED(st));
     CHECK(WTERMSIG(st) == SIGILL);
@@ -281,10 +278,7 @@ TEST_CASE("FP state: lazy across switches, copied by fork, zero after exec")
             exit1(td, 0);
         }
     };
-    fork_req fr;
-    fr.fr_flags = RFPROC | RFFDG | RFMEM;
-    fr.fr_func = Child::run;
-    proc* p = fork1(&thread0, fr).release_value();
+    proc* p = spawn(Child::run, nullptr, RFPROC | RFFDG | RFMEM);
     const pid_t pid = p->p_pid;
     sched_yield(); // the child runs, dirties, yields back
     CHECK(arch::host_fp_registers().f[3] == 0x333); // ours, restored

@@ -195,10 +195,7 @@ TEST_CASE("tsleep(PCATCH): ERESTART for a signal caught with SA_RESTART, EINTR o
             exit1(curthread(), 0);
         }
     };
-    fork_req fr;
-    fr.fr_flags = RFPROC | RFFDG;
-    fr.fr_func = Poster::run;
-    proc* p = fork1(&thread0, fr).release_value();
+    proc* p = spawn(Poster::run, nullptr, RFPROC | RFFDG);
     const pid_t pid = p->p_pid;
     Errno e;
     {

@@ -33,10 +33,7 @@ void stopping_child(void*)
 proc* fork_stopping_child()
 {
     g_after_stop = 0;
-    fork_req fr;
-    fr.fr_flags = RFPROC | RFFDG | RFSTOPPED;
-    fr.fr_func = stopping_child;
-    proc* p = fork1(&thread0, fr).release_value();
+    proc* p = spawn(stopping_child, nullptr, RFPROC | RFFDG | RFSTOPPED);
     return p;
 }
 
@@ -127,10 +124,7 @@ TEST_CASE("exit1: a caught SIGCHLD reaches the parent's handler on its way back 
     SigWorld sw;
     const sigaction act = make_action(TEXT + 0x40, SA_SIGINFO | SA_RESTART);
     REQUIRE(kern_sigaction(&thread0, SIGCHLD, &act, nullptr).ok());
-    fork_req fr;
-    fr.fr_flags = RFPROC | RFFDG;
-    fr.fr_func = [](void*) { exit1(curthread(), W_EXITCODE(3, 0)); };
-    proc* c = fork1(&thread0, fr).release_value();
+    proc* c = spawn([](void*) { exit1(curthread(), W_EXITCODE(3, 0)); }, nullptr, RFPROC | RFFDG);
     const pid_t pid = c->p_pid;
     // The exit posts SIGCHLD before its wakeup, so the sleeping wait4 is
     // interrupted by a signal caught with SA_RESTART: made again later.

@@ -66,10 +66,7 @@ TEST_CASE("syscall: exit ends the calling process with the status in a0")
         syscall(td);
         FAIL("exit returned");
     };
-    fork_req fr;
-    fr.fr_flags = RFFDG | RFPROC;
-    fr.fr_func = body;
-    proc* p = fork1(&thread0, fr).release_value();
+    proc* p = spawn(body);
     const int st = wait_for(p->p_pid);
     CHECK(WIFEXITED(st));
     CHECK(WEXITSTATUS(st) == 0x34);

@@ -151,10 +151,7 @@ TEST_CASE("tty: ^C throws the line away and sends SIGINT to the foreground group
     ProcWorld w;
     TestTty t;
     g_tty = &t;
-    fork_req fr;
-    fr.fr_flags = RFFDG | RFPROC;
-    fr.fr_func = session_reader;
-    proc* child = fork1(&thread0, fr).value();
+    proc* child = spawn(session_reader);
     const pid_t pid = child->p_pid;
     run_others();
     CHECK(child->p_thread->td_wmesg == std::string("ttyin"));
@@ -265,10 +262,7 @@ void ioctl_case()
 {
     SysWorld s;
     REQUIRE(cons_open_stdio(&proc0) == Errno::Ok);
-    fork_req fr;
-    fr.fr_flags = RFFDG | RFPROC;
-    fr.fr_func = ioctl_child;
-    wait_for(fork1(&thread0, fr).value()->p_pid);
+    wait_for(spawn(ioctl_child)->p_pid);
     vmspace_activate(proc0.p_vmspace);
     CHECK(g_io.sctty_not_leader == Errno::Perm);
     CHECK(g_io.gpgrp_not_ctty == Errno::NoTty);
