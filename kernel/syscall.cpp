@@ -197,6 +197,35 @@ constexpr Sysent sysent[] = {
     {SYS_pipe2, sys_pipe2},
 };
 
+// The handlers indexed by number, as FreeBSD's sysent is: one load per
+// call instead of a search.  Built at compile time from the list above;
+// a number given twice does not compile.
+constexpr int max_code()
+{
+    int m = 0;
+    for (const Sysent& s : sysent) m = s.code > m ? s.code : m;
+    return m;
+}
+constexpr int SYS_MAXSYSCALL = max_code() + 1;
+
+struct SysentTable {
+    Errno (*fn[SYS_MAXSYSCALL])(thread*, Args) = {};
+};
+
+void duplicate_system_call_number() {} // not constexpr: reaching it stops the build
+
+constexpr SysentTable make_sysent_table()
+{
+    SysentTable t;
+    for (const Sysent& s : sysent) {
+        if (t.fn[s.code]) duplicate_system_call_number();
+        t.fn[s.code] = s.fn;
+    }
+    return t;
+}
+
+constexpr SysentTable sysent_table = make_sysent_table();
+
 } // namespace
 
 void syscall(thread* td)
@@ -208,9 +237,9 @@ void syscall(thread* td)
     for (unsigned i = 0; i < 8; i++) args[i] = tf.a(i);
     td->td_retval[0] = 0;
     td->td_retval[1] = tf.a(1);
-    Errno e = Errno::NoSys;
-    for (const Sysent& s : sysent)
-        if (static_cast<uint64_t>(s.code) == tf.t0()) e = s.fn(td, args);
+    const uint64_t code = tf.t0();
+    const auto fn = code < SYS_MAXSYSCALL ? sysent_table.fn[code] : nullptr;
+    const Errno e = fn ? fn(td, args) : Errno::NoSys;
     if (e == Errno::JustReturn) return; // the call set the registers (exec)
     if (e == Errno::Restart) {          // made again after the signal handler
         tf.sepc -= 4;

@@ -45,7 +45,8 @@ TEST_CASE("syscall: an unknown number is ENOSYS: t0 = 1, a0 = 78")
 {
     ProcWorld w;
     FrameScope f;
-    for (uint64_t code : {uint64_t{0}, uint64_t{999}, ~uint64_t{0}}) {
+    // 0, a gap between numbers (8), the last number plus one, far beyond, all ones.
+    for (uint64_t code : {uint64_t{0}, uint64_t{8}, uint64_t{SYS_pipe2 + 1}, uint64_t{999}, ~uint64_t{0}}) {
         f.tf().t0() = code;
         f.tf().sepc = 0x40000;
         syscall(&thread0);
