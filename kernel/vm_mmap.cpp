@@ -11,10 +11,13 @@ namespace {
 
 constexpr uint64_t PAGE_MASK = arch::PAGE_SIZE - 1;
 
-// [addr, addr + len) rounded out to pages, within the user half.
+// [addr, addr + len) rounded out to pages, within the user half.  Any
+// range that does not fit below 2^64 once rounded is refused before the
+// sum is formed: a len within a page of 2^64 would round to one page.
 bool page_range(uint64_t addr, uint64_t len, uint64_t* start, uint64_t* size)
 {
-    if (len == 0 || addr > UINT64_MAX - len - PAGE_MASK) return false;
+    if (len == 0 || len > UINT64_MAX - PAGE_MASK || addr > UINT64_MAX - PAGE_MASK - len)
+        return false;
     *start = addr & ~PAGE_MASK;
     *size = ((addr + len + PAGE_MASK) & ~PAGE_MASK) - *start;
     return *start >= VM_MIN_USER_ADDRESS && *start + *size <= VM_MAX_USER_ADDRESS;

@@ -1,5 +1,6 @@
 #include <kernel/exec/execve.h>
 
+#include <kernel/exec/exec_perm.h>
 #include <kernel/exec/kern_exec.h>
 #include <kernel/fs/initrd.h>
 #include <kernel/fs/vnode.h>
@@ -47,9 +48,8 @@ Errno execve_with(thread* td, ExecBuffer& b, uint64_t upath, uint64_t uargv, uin
     Result<vnode*> vp = initrd_vget(b.path);
     if (!vp.ok()) return vp.error() == Errno::Inval ? Errno::NoExec : vp.error();
     vnode* v = vp.value();
-    // Only regular files run (FreeBSD's exec_check_permissions).
-    Errno e = Errno::Acces;
-    if (v->v_type == VType::VREG) e = kern_execve(td, ExecArgs{b.path, v->v_data, v->v_size, b.argv, b.envp, v});
+    Errno e = exec_check_permissions(td, v);
+    if (e == Errno::Ok) e = kern_execve(td, ExecArgs{b.path, v->v_data, v->v_size, b.argv, b.envp, v});
     vrele(v);
     return e == Errno::Ok ? Errno::JustReturn : e;
 }

@@ -62,7 +62,7 @@ Result<bool> CpioReader::next(CpioEntry* e)
         done_ = true;
         return false;
     }
-    *e = {name, f[Mode], base_ + data_at, filesize};
+    *e = {name, f[Mode], f[Uid], f[Gid], base_ + data_at, filesize};
     pos_ = align4(data_at + filesize);
     if (pos_ > len_) pos_ = len_; // a last member without padding
     return true;

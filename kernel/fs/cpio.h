@@ -17,6 +17,7 @@
 struct CpioEntry {
     const char* name;    // NUL-terminated, inside the archive
     uint32_t mode;       // type and permission bits (S_IFREG 0100000 ...)
+    uint32_t uid, gid;   // owner and group
     const uint8_t* data; // inside the archive
     size_t size;
 };

@@ -31,6 +31,9 @@ Result<vnode*> vnode_make(const CpioEntry& e)
     vnode* vp = new (mem) vnode;
     vp->v_name = e.name;
     vp->v_type = (e.mode & S_IFMT) == S_IFDIR ? VType::VDIR : VType::VREG;
+    vp->v_mode = static_cast<uint16_t>(e.mode & 07777);
+    vp->v_uid = e.uid;
+    vp->v_gid = e.gid;
     vp->v_data = e.data;
     vp->v_size = e.size;
     g_vnodes.push_back(vp);

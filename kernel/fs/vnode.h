@@ -25,6 +25,8 @@ struct vnode {
     uint32_t v_usecount = 0;      // use references (vref/vrele)
     const char* v_name = nullptr; // its path in the initrd, for messages
     VType v_type = VType::VNON;
+    uint16_t v_mode = 0;             // permission bits (07777), as the archive gives them
+    uint32_t v_uid = 0, v_gid = 0;   // owner and group
     const uint8_t* v_data = nullptr; // the member's bytes, in the initrd
     size_t v_size = 0;               // how many
     ListNode v_list;                 // on the initrd's vnode list

@@ -6,6 +6,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/monitor.h>
+#include <kernel/exec/exec_perm.h>
 #include <kernel/exec/kern_exec.h>
 #include <kernel/fs/initrd.h>
 #include <kernel/fs/vnode.h>
@@ -66,7 +67,8 @@ const char* init_released_path() { return g_init_path; }
     if (e == Errno::Ok) {
         vnode* v = vp.value();
         const char* const argv[] = {path, nullptr};
-        e = kern_execve(td, ExecArgs{path, v->v_data, v->v_size, argv, nullptr, v});
+        e = exec_check_permissions(td, v);
+        if (e == Errno::Ok) e = kern_execve(td, ExecArgs{path, v->v_data, v->v_size, argv, nullptr, v});
         vrele(v);
     }
     if (e != Errno::Ok) {

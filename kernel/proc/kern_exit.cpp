@@ -13,6 +13,7 @@
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/kern_thread.h>
 #include <kernel/proc/pgrp.h>
+#include <kernel/proc/proc_hold.h>
 #include <kernel/proc/proc_table.h>
 #include <kernel/proc/proc_zones.h>
 #include <kernel/proc/resource.h>
@@ -32,9 +33,11 @@ namespace {
 // has left the list (their exit1 unlinks them and wakes the leader).
 void exit_kill_peers(proc* p)
 {
+    // One interrupts-off walk: a peer preempted into exiting would leave
+    // the list (and may be reaped) under a walk that had let go.
+    IntrOff off;
     if (p->p_leader != p || !p->p_peers) return;
     for (proc* q = p->p_peers; q; q = q->p_peers) psignal(q, SIGKILL);
-    IntrOff off;
     while (p->p_peers) (void)tsleep(p, PWAIT, "exit1", 0);
 }
 
@@ -119,8 +122,9 @@ void exit_notify_parent(proc* p)
 }
 
 // pid > 0: that process; pgid >= 0: the members of that group (group 0
-// is proc0's, so a negative value, not 0, means "no group").
-bool wait_matches(const proc* p, pid_t pid, pid_t pgid, int options)
+// is proc0's, so a negative value, not 0, means "no group").  pgid is
+// 64 bits wide: -INT32_MIN is a group no process can be in.
+bool wait_matches(const proc* p, pid_t pid, int64_t pgid, int options)
 {
     if (pid > 0 && p->p_pid != pid) return false;
     if (pgid >= 0 && (!p->p_pgrp || p->p_pgrp->pg_id != pgid)) return false;
@@ -205,6 +209,7 @@ void proc_reparent(proc* child, proc* parent)
 void proc_reap(proc* p)
 {
     KASSERT(p->p_state == ProcState::Zombie, "reaping pid %d, which has not exited", p->p_pid);
+    proc_wait_unheld(p);
     {
         IntrOff off;
         p->p_pptr->p_children.remove(p);
@@ -218,6 +223,7 @@ void proc_reap(proc* p)
     thread_free(td);
     crfree(p->p_ucred);
     sigacts_free(p->p_sigacts);
+    KASSERT(p->p_lock == 0, "pid %d held again while it was reaped", p->p_pid);
     proc_zones().procs.destroy(p);
 }
 
@@ -225,11 +231,11 @@ Result<pid_t> kern_wait(thread* td, pid_t pid, int* status, int options, rusage*
 {
     if (options & ~WAIT_OPTIONS) return Errno::Inval;
     proc* q = td->td_proc;
-    pid_t pgid = -1;
+    int64_t pgid = -1;
     if (pid == WAIT_MYPGRP)
         pgid = q->p_pgrp ? q->p_pgrp->pg_id : -1;
     else if (pid < -1)
-        pgid = -pid;
+        pgid = -static_cast<int64_t>(pid);
     IntrOff off;
     for (;;) {
         unsigned nfound = 0;

@@ -12,6 +12,7 @@
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/kern_thread.h>
 #include <kernel/proc/pgrp.h>
+#include <kernel/proc/proc_hold.h>
 #include <kernel/proc/proc_table.h>
 #include <kernel/proc/proc_zones.h>
 #include <kernel/proc/resource.h>
@@ -220,12 +221,20 @@ proc* fork_commit(thread* td, const fork_req& fr, ForkAllocs& a, const PidChoice
 
     proc* pptr = (flags & RFNOWAIT) ? initproc : p1;
     KASSERT(pptr, "RFNOWAIT before init exists");
+    // Init reaps only what plain wait sees: a child it inherits at birth
+    // signals SIGCHLD, as one inherited at its parent's exit does.
+    if (pptr == initproc) p2->p_sigparent = SIGCHLD;
     p2->p_pptr = pptr;
     pptr->p_children.push_front(p2);
     p2->p_acflag = AFORK;
 
     vm_forkproc_commit(td, p2, td2, a.vm2, flags);
     a.released();
+    // The vfork parent sleeps on the child's p_pwait and reads its p_flag
+    // after the child's exit has woken it: held, the child cannot be
+    // reaped (by init, when the parent ignores SIGCHLD) before that.
+    if (flags & RFPPWAIT) PHOLD(p2);
+    if (fr.fr_pidp) *fr.fr_pidp = p2->p_pid;
     count_fork(p1, p2, flags);
     g_process_fork.invoke(p1, p2, flags);
     p2->p_stats.p_start = ticks();
@@ -303,10 +312,11 @@ Result<proc*> fork1(thread* td, const fork_req& fr)
         fork_limits().uncharge(td->td_ucred);
         return fork_fail(a, Errno::Again);
     }
-    // vfork: sleep until the child has exec'd or exited.
-    while (p2->p_flag & pflag::P_PPWAIT) {
+    if (flags & RFPPWAIT) {
+        // vfork: sleep until the child has exec'd or exited.
         IntrOff off;
-        if (p2->p_flag & pflag::P_PPWAIT) cv_wait(&p2->p_pwait);
+        while (p2->p_flag & pflag::P_PPWAIT) cv_wait(&p2->p_pwait);
+        PRELE(p2);
     }
     return p2;
 }
@@ -315,27 +325,29 @@ namespace {
 
 // The system calls' common return: the child's pid (0 for an rfork that
 // made none) in td_retval[0], 0 in td_retval[1].
-Errno fork_retval(thread* td, const Result<proc*>& r)
+// The child's pid comes through fr_pidp, never from the returned proc,
+// which the child's exit and init's wait may already have freed.
+Errno fork_retval(thread* td, int flags)
 {
-    if (!r.ok()) return r.error();
-    td->td_retval[0] = r.value() ? static_cast<uint64_t>(r.value()->p_pid) : 0;
+    pid_t pid = 0;
+    fork_req fr{flags};
+    fr.fr_pidp = &pid;
+    if (const Result<proc*> r = fork1(td, fr); !r.ok()) return r.error();
+    td->td_retval[0] = static_cast<uint64_t>(pid);
     td->td_retval[1] = 0;
     return Errno::Ok;
 }
 
 } // namespace
 
-Errno sys_fork(thread* td) { return fork_retval(td, fork1(td, fork_req{RFFDG | RFPROC})); }
+Errno sys_fork(thread* td) { return fork_retval(td, RFFDG | RFPROC); }
 
-Errno sys_vfork(thread* td)
-{
-    return fork_retval(td, fork1(td, fork_req{RFFDG | RFPROC | RFPPWAIT | RFMEM}));
-}
+Errno sys_vfork(thread* td) { return fork_retval(td, RFFDG | RFPROC | RFPPWAIT | RFMEM); }
 
 Errno sys_rfork(thread* td, int flags)
 {
     if (flags & RFKERNELONLY) return Errno::Inval;
-    return fork_retval(td, fork1(td, fork_req{flags}));
+    return fork_retval(td, flags);
 }
 
 [[noreturn]] void fork_exit(void* arg)

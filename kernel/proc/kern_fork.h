@@ -27,6 +27,12 @@ struct fork_req {
     // nullptr: fork_return, back to user mode with fork returning 0.
     void (*fr_func)(void*) = nullptr;
     void* fr_arg = nullptr;
+    // Where the child's pid goes (FreeBSD 11's fr_pidp), set before the
+    // child can run.  Unless RFSTOPPED, the proc fork1 returns may be
+    // freed as soon as the caller can be switched out (the child exits
+    // and init reaps it, under RFNOWAIT or SA_NOCLDWAIT): read the pid
+    // here.
+    pid_t* fr_pidp = nullptr;
 };
 
 // The seed's fork1.  With RFPROC: the new process (already running unless

@@ -17,6 +17,9 @@ enum class Priv : int {
     SignalDiffCred = 190, // PRIV_SIGNAL_DIFFCRED: signal another user's process
     SignalSugid = 191,    // PRIV_SIGNAL_SUGID: any signal to a set-id process
     SysctlWrite = 211,    // PRIV_SYSCTL_WRITE: write a root-only sysctl
+    VfsRead = 310,        // PRIV_VFS_READ: read a file whatever its mode
+    VfsWrite = 311,       // PRIV_VFS_WRITE: write a file whatever its mode
+    VfsExec = 313,        // PRIV_VFS_EXEC: execute a file whatever its owner bits (one x bit needed)
 };
 
 // Whether cred holds priv (priv_check_cred; flags as FreeBSD's, unused).

@@ -167,6 +167,7 @@ struct proc {
     proc* p_peers = nullptr;
 
     cv p_pwait{"ppwait"};       // the vfork parent sleeps here until P_PPWAIT clears
+    int p_lock = 0;             // PHOLD count: reaping waits until it is 0 (proc_hold.h)
     uint64_t p_swtick = 0;      // tick it was made
     uint16_t p_acflag = 0;      // accounting: AFORK
     thread* p_thread = nullptr; // the one thread

@@ -19,11 +19,13 @@
 #include <kernel/fs/file.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/proc/sigacts.h>
+#include <kernel/proc/ucred.h>
 #include <mm/copyio.h>
 #include <mm/vmspace.h>
 
 #include <cstdio>
 #include <string>
+#include <string.h>
 
 using namespace proctest;
 using elftest::ElfBuilder;
@@ -275,6 +277,68 @@ TEST_CASE("execve: the system call copies its arguments in, finds the program, o
     vnode* vp = initrd_vget("/bin/prog").value();
     CHECK(vrefcnt(vp) == 1);
     vrele(vp);
+    initrd_set(nullptr, 0);
+    vmspace_activate(nullptr);
+}
+
+namespace {
+
+// A child execs `g_exec_path` from its own memory, as uid g_exec_uid.
+const char* g_exec_path;
+uint32_t g_exec_uid;
+Errno g_exec_result;
+
+void exec_path_child(void*)
+{
+    thread* td = curthread();
+    td->td_ucred->cr_uid = g_exec_uid; // this child's credential alone
+    vmspace* vm = td->td_proc->p_vmspace;
+    const uint64_t at = 0x300000;
+    EXPECT_IN_CHILD(vmspace_map_anon(vm, at, PG, VM_PROT_READ | VM_PROT_WRITE).ok());
+    vmspace_activate(vm);
+    EXPECT_IN_CHILD(copyout(g_exec_path, at, strlen(g_exec_path) + 1) == Errno::Ok);
+    arch::TrapFrame& tf = *td->td_frame;
+    tf = {};
+    tf.t0() = SYS_execve;
+    tf.a(0) = at;
+    syscall(td);
+    g_exec_result = tf.t0() ? static_cast<Errno>(tf.a(0)) : Errno::Ok;
+    exit1(td, 0);
+}
+
+Errno exec_as(const char* path, uint32_t uid)
+{
+    g_exec_path = path;
+    g_exec_uid = uid;
+    g_exec_result = Errno::Inval;
+    proc* p = spawn(exec_path_child);
+    // Its own credential: the test changes cr_uid in place.
+    crfree(p->p_thread->td_ucred);
+    p->p_thread->td_ucred = crdup(p->p_ucred).release_value();
+    wait_for(p->p_pid);
+    return g_exec_result;
+}
+
+} // namespace
+
+TEST_CASE("execve: EACCES unless the effective uid may execute the file; root needs an execute bit")
+{
+    ProcWorld w;
+    MmuSim sim;
+    g_image = ElfBuilder().bytes();
+    g_failed.clear();
+    g_archive = cpiotest::archive({cpiotest::member("bin/data", g_image, 0100644),
+                                   cpiotest::member("bin/rootonly", g_image, 0100700),
+                                   cpiotest::member("bin/prog", g_image, 0100755),
+                                   cpiotest::member("bin", "", 040755)});
+    initrd_set(g_archive.data(), g_archive.size());
+    CHECK(exec_as("/bin/data", 0) == Errno::Acces);      // a valid ELF, but no x bit
+    CHECK(exec_as("/bin/data", 1000) == Errno::Acces);
+    CHECK(exec_as("/bin/rootonly", 1000) == Errno::Acces);
+    CHECK(exec_as("/bin/rootonly", 0) == Errno::Ok);
+    CHECK(exec_as("/bin/prog", 1000) == Errno::Ok);
+    CHECK(exec_as("/bin", 0) == Errno::Acces);           // not a regular file
+    CHECK(g_failed == "");
     initrd_set(nullptr, 0);
     vmspace_activate(nullptr);
 }

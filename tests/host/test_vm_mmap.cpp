@@ -160,3 +160,32 @@ TEST_CASE("break: the data segment grows and shrinks; RLIMIT_DATA bounds it")
     CHECK(mw.call(SYS_break, {data + 8 * PG}) == 0);
     CHECK(vm->vm_dsize == 8);
 }
+
+TEST_CASE("munmap, mprotect and mmap: a length within a page of 2^64 is EINVAL, nothing changes")
+{
+    MmapWorld mw;
+    const int64_t a = mw.mmap(0, PG, RW, MAP_ANON | MAP_PRIVATE);
+    REQUIRE(a > 0);
+    REQUIRE(suword(a, 7) == Errno::Ok);
+    const uint64_t ua = static_cast<uint64_t>(a);
+    // From inside the page, each of these rounds to exactly that page if
+    // the sum is allowed to wrap (from its start, to nothing).
+    for (uint64_t len : {UINT64_MAX, UINT64_MAX - 1, UINT64_MAX - (PG - 1), UINT64_MAX - (PG - 2),
+                         UINT64_MAX - ua + 1, UINT64_MAX - PG - ua + 2}) {
+        CAPTURE(len);
+        for (uint64_t at : {ua, ua + 100, ua + PG - 1}) {
+            CHECK(mw.call(SYS_munmap, {at, len}) == err(Errno::Inval));
+            CHECK(mw.call(SYS_mprotect, {at, len, PROT_READ}) == err(Errno::Inval));
+        }
+        CHECK(mw.mmap(ua, len, RW, MAP_ANON | MAP_PRIVATE | MAP_FIXED) == err(Errno::Inval));
+        CHECK(mw.mmap(0, len, RW, MAP_ANON | MAP_PRIVATE) == err(Errno::Inval));
+    }
+    // A start near 2^64 with a short length.
+    CHECK(mw.call(SYS_munmap, {UINT64_MAX - 10, 100}) == err(Errno::Inval));
+    CHECK(mw.call(SYS_mprotect, {UINT64_MAX - PG + 1, PG, PROT_READ}) == err(Errno::Inval));
+    uint64_t v = 0;
+    CHECK(fuword(a, &v) == Errno::Ok); // still mapped
+    CHECK(v == 7);
+    CHECK(suword(a, 8) == Errno::Ok);  // still writable
+    CHECK(proc0.p_vmspace->vm_charged == PG);
+}
