@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -27,6 +28,8 @@ constexpr const char* SELF = "/bin/errnotest";
 // Files the suite's make fragment puts in the initrd for exec to refuse.
 constexpr const char* NOT_ELF = "/etc/suite/not-elf";
 constexpr const char* TRUNCATED_ELF = "/etc/suite/truncated-elf";
+// A real program with mode 0644: exec must refuse it before its format.
+constexpr const char* NOT_EXECUTABLE = "/etc/suite/not-executable";
 constexpr int UNPRIVILEGED_UID = 1000;
 
 void become_unprivileged()
@@ -110,6 +113,49 @@ void execve_errors()
     CHECK_ERR(execve(NOT_ELF, args, environ), ENOEXEC);
     CHECK_ERR(execve(TRUNCATED_ELF, args, environ), ENOEXEC);
     CHECK_EQ(getpid() > 0, true); // and the caller carries on
+}
+
+void execve_not_executable_eacces()
+{
+    char* const args[] = {const_cast<char*>("x"), nullptr};
+    CHECK_ERR(execve(NOT_EXECUTABLE, args, environ), EACCES); // root: no execute bit at all
+    CHECK_ERR(execve("/etc/suite", args, environ), EACCES);   // a directory
+    check_child_ok(spawn([args] {
+        become_unprivileged();
+        CHECK_ERR(execve(NOT_EXECUTABLE, args, environ), EACCES);
+        return 0;
+    }));
+}
+
+void wait4_int_min_echild()
+{
+    const pid_t pid = spawn([] { return 0; });
+    int status;
+    // -INT_MIN is no process group; the child is not taken.
+    CHECK_ERR(waitpid(INT_MIN, &status, 0), ECHILD);
+    CHECK_ERR(waitpid(INT_MIN, &status, WNOHANG), ECHILD);
+    CHECK_EQ(exit_code_of(pid), 0);
+}
+
+void munmap_mprotect_huge_length_einval()
+{
+    char* p = static_cast<char*>(
+        mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_ANON | MAP_PRIVATE, -1, 0));
+    CHECK(p != MAP_FAILED);
+    p[0] = 1;
+    // From inside the page, lengths that round to exactly that page if
+    // the range check wraps at 2^64.
+    const size_t lens[] = {SIZE_MAX, SIZE_MAX - 4094, SIZE_MAX - 4095,
+                           SIZE_MAX - reinterpret_cast<uintptr_t>(p) + 1};
+    char* const starts[] = {p, p + 100, p + 4095};
+    for (size_t len : lens) {
+        for (char* at : starts) {
+            CHECK_ERR(munmap(at, len), EINVAL);
+            CHECK_ERR(mprotect(at, len, PROT_READ), EINVAL);
+        }
+    }
+    p[0] = 2; // still mapped, still writable
+    CHECK_OK(munmap(p, 4096));
 }
 
 void wait4_errors()
@@ -303,7 +349,10 @@ const Case cases[] = {
     {"open: ENOENT, EROFS for writing, ENAMETOOLONG", open_errors},
     {"pipe2: EINVAL for flags other than O_CLOEXEC and O_NONBLOCK", pipe2_bad_flags},
     {"execve: ENOENT, ENOEXEC for a text file and a truncated ELF", execve_errors},
+    {"execve: EACCES for a file without execute permission, root included, and a directory", execve_not_executable_eacces},
     {"wait4: ECHILD, EINVAL for bad options", wait4_errors},
+    {"wait4(INT_MIN): ECHILD, the child is not reaped", wait4_int_min_echild},
+    {"munmap and mprotect: EINVAL for a length within a page of 2^64", munmap_mprotect_huge_length_einval},
     {"kill: EINVAL for a bad signal, ESRCH for no such process or group", kill_errors},
     {"kill: EPERM for another user's processes", kill_other_users_eperm},
     {"sigaction: EINVAL for SIGKILL, SIGSTOP and out-of-range signals", sigaction_errors},

@@ -7,6 +7,7 @@
 #include "check.h"
 #include "helpers.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -169,12 +170,39 @@ int helper(int argc, char** argv)
     return 100;
 }
 
+// exec of `path` in a child that first takes uid (unless 0: root): the
+// program's exit code (/bin/true: 0), or 100 + errno when exec failed.
+int exec_as(const char* path, uid_t uid)
+{
+    return run_child([&] {
+        if (uid && setuid(uid) != 0) return 99;
+        char* const argv[] = {const_cast<char*>("x"), nullptr};
+        execve(path, argv, environ);
+        return 100 + errno;
+    });
+}
+
+// The suite's initrd: /bin/true as root-only (0700, root's) and
+// uid1000-only (0100, uid 1000's).  The effective uid picks one class of
+// bits; root may run anything with an execute bit.
+void execute_permission_by_uid()
+{
+    constexpr const char* ROOT_ONLY = "/etc/suite/root-only";
+    constexpr const char* UID1000_ONLY = "/etc/suite/uid1000-only";
+    CHECK_EQ(exec_as(ROOT_ONLY, 0), 0);
+    CHECK_EQ(exec_as(ROOT_ONLY, 1000), 100 + EACCES);
+    CHECK_EQ(exec_as(UID1000_ONLY, 1000), 0);
+    CHECK_EQ(exec_as(UID1000_ONLY, 1001), 100 + EACCES);
+    CHECK_EQ(exec_as(UID1000_ONLY, 0), 0);
+}
+
 const Case cases[] = {
     {"execve: argv and envp arrive exactly (empty strings, no environment)", argv_and_envp_arrive},
     {"execve keeps the pid and the parent", pid_and_parent_kept},
     {"execve closes O_CLOEXEC descriptors, keeps the others and their offsets", close_on_exec},
     {"execve resets caught signals to default, keeps ignored ones", caught_signals_reset_ignored_kept},
     {"execve keeps the signal mask", signal_mask_kept},
+    {"execve: the owner's, group's or others' execute bit by the effective uid; root needs one", execute_permission_by_uid},
 };
 
 } // namespace

@@ -208,6 +208,22 @@ void rfork_nowait_child_belongs_to_init()
     CHECK_ERR(waitpid(-1, nullptr, 0), ECHILD);
 }
 
+// Init waits without WLINUXCLONE, so a child it inherits at birth must
+// signal SIGCHLD whatever its flags said: 200 from a uid-1000 user leave
+// no zombie behind once init (the runner) has polled.
+void rfork_nowait_linuxthpn_reaped_by_init()
+{
+    const int procs = proc_count();
+    check_child_ok(spawn([] {
+        CHECK_OK(setuid(1000));
+        for (int i = 0; i < 200; i++)
+            (void)rfork_child(RFPROC | RFFDG | RFNOWAIT | RFLINUXTHPN, [] { return 0; });
+        return 0;
+    }));
+    for (int i = 0; i < 300 && proc_count() != procs; i++) sleep_ms(10);
+    CHECK_EQ(proc_count(), procs);
+}
+
 void rfthread_peers_die_with_leader()
 {
     Pipe alive, ready, block;
@@ -340,6 +356,7 @@ const Case cases[] = {
     {"rfork(RFCFDG) without RFPROC closes the caller's descriptors", rfork_without_rfproc_cfdg_closes_all},
     {"rfork(RFFDG) without RFPROC unshares a shared table", rfork_without_rfproc_fdg_unshares_table},
     {"rfork RFNOWAIT: the child's parent is init", rfork_nowait_child_belongs_to_init},
+    {"rfork RFNOWAIT|RFLINUXTHPN as uid 1000: init reaps every child", rfork_nowait_linuxthpn_reaped_by_init},
     {"rfork RFTHREAD: peers are killed with their leader", rfthread_peers_die_with_leader, 10},
     {"rfork RFSIGSHARE: signal dispositions shared both ways", rfsigshare_shares_dispositions},
     {"fork: the child's dispositions are a copy", fork_copies_dispositions},

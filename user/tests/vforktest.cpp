@@ -187,6 +187,42 @@ void vfork_leaves_no_pages_behind()
     before.check_back();
 }
 
+// A parent that ignores SIGCHLD (so its children go to init at exit)
+// vforks 10,000 times while a helper keeps init (the runner, booted as
+// init) reaping orphans.  Init may reap each vfork child before its
+// parent resumes: the parent must not read the freed child (issue 14).
+void vfork_nocldwait_under_busy_init()
+{
+    // As uid 1000 it cannot take root's last process slots (kern.maxproc
+    // keeps ten), so the vforks below never fail for want of one.
+    const pid_t orphaner = spawn([] {
+        if (setuid(1000) != 0) return 1;
+        for (;;) {
+            const pid_t c = rfork(RFPROC | RFFDG | RFNOWAIT);
+            if (c == 0) _exit(0);
+        }
+        return 0;
+    });
+    signal(SIGCHLD, SIG_IGN);
+    int failed = 0, not_shared = 0, last_errno = 0;
+    for (int i = 0; i < 10000; i++) {
+        volatile int ran = 0;
+        const pid_t pid = vfork();
+        if (pid == 0) {
+            ran = 1;
+            _exit(0);
+        }
+        if (pid < 0) failed++, last_errno = errno;
+        else if (ran != 1) not_shared++;
+    }
+    signal(SIGCHLD, SIG_DFL);
+    CHECK_OK(kill(orphaner, SIGKILL));
+    CHECK_EQ(WTERMSIG(wait_for(orphaner)), SIGKILL);
+    if (failed) fail("%d vforks failed, the last with %s", failed, errno_name(last_errno));
+    CHECK_EQ(not_shared, 0);
+    CHECK_ERR(waitpid(-1, nullptr, WNOHANG), ECHILD); // init had them all
+}
+
 // What the exec'd children run: `echo R W` copies one byte from descriptor
 // R to W; `exit` just exits.  Both exit with HELPER_EXIT.
 int helper(int argc, char** argv)
@@ -208,6 +244,7 @@ const Case cases[] = {
     {"vfork: a child killed by SIGKILL releases the parent", vfork_child_killed_releases_parent},
     {"vfork counts in v_vforks, not v_forks", vfork_counters},
     {"50 vfork+execve cycles leave no pages or processes behind", vfork_leaves_no_pages_behind, 60},
+    {"vfork from a SA_NOCLDWAIT parent 10,000 times under a busy init", vfork_nocldwait_under_busy_init, 120},
 };
 
 } // namespace
