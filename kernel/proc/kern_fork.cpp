@@ -269,6 +269,12 @@ Result<proc*> fork_norfproc(thread* td, int flags)
         return r.error();
     }
     if (newfd) {
+        // The leader record belongs to the old table's ring, and goes with
+        // it (as FreeBSD's fdescfree drops p_fdtol).
+        if (p1->p_fdtol) {
+            fdtol_free(p1->p_fdtol);
+            p1->p_fdtol = nullptr;
+        }
         filedesc* old = p1->p_fd;
         p1->p_fd = newfd;
         fdfree(old);
