@@ -223,7 +223,7 @@ proc* fork_commit(thread* td, const fork_req& fr, ForkAllocs& a, const PidChoice
     KASSERT(pptr, "RFNOWAIT before init exists");
     // Init reaps only what plain wait sees: a child it inherits at birth
     // signals SIGCHLD, as one inherited at its parent's exit does.
-    if (pptr == initproc) p2->p_sigparent = SIGCHLD;
+    if (flags & RFNOWAIT) p2->p_sigparent = SIGCHLD;
     p2->p_pptr = pptr;
     pptr->p_children.push_front(p2);
     p2->p_acflag = AFORK;

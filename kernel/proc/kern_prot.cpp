@@ -60,6 +60,9 @@ void setuid_change_ruid(ucred* cr, uidinfo* uip)
 
 pid_t kern_getppid(const thread* td)
 {
+    // One stretch: a parent exiting and reaped between the two loads
+    // would leave pp pointing into the zone.
+    IntrOff off;
     const proc* pp = td->td_proc->p_pptr;
     return pp ? pp->p_pid : 0;
 }
