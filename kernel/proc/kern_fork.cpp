@@ -329,11 +329,11 @@ Result<proc*> fork1(thread* td, const fork_req& fr)
 
 namespace {
 
-// The system calls' common return: the child's pid (0 for an rfork that
-// made none) in td_retval[0], 0 in td_retval[1].
-// The child's pid comes through fr_pidp, never from the returned proc,
-// which the child's exit and init's wait may already have freed.
-Errno fork_retval(thread* td, int flags)
+// The system calls' common body: fork1, then the child's pid (0 for an
+// rfork that made none) in td_retval[0], 0 in td_retval[1].  The pid comes
+// through fr_pidp, never from the returned proc, which the child's exit
+// and init's wait may already have freed.
+Errno fork_syscall(thread* td, int flags)
 {
     pid_t pid = 0;
     fork_req fr{flags};
@@ -346,14 +346,14 @@ Errno fork_retval(thread* td, int flags)
 
 } // namespace
 
-Errno sys_fork(thread* td) { return fork_retval(td, RFFDG | RFPROC); }
+Errno sys_fork(thread* td) { return fork_syscall(td, RFFDG | RFPROC); }
 
-Errno sys_vfork(thread* td) { return fork_retval(td, RFFDG | RFPROC | RFPPWAIT | RFMEM); }
+Errno sys_vfork(thread* td) { return fork_syscall(td, RFFDG | RFPROC | RFPPWAIT | RFMEM); }
 
 Errno sys_rfork(thread* td, int flags)
 {
     if (flags & RFKERNELONLY) return Errno::Inval;
-    return fork_retval(td, flags);
+    return fork_syscall(td, flags);
 }
 
 [[noreturn]] void fork_exit(void* arg)
