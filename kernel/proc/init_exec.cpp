@@ -53,8 +53,45 @@ const char* init_released_path() { return g_init_path; }
     for (;;) (void)tsleep(&proc0, PWAIT, "swapper", 0);
 }
 
-[[noreturn]] void init_exec(thread* td, const char* path)
+namespace {
+
+// init="/bin/prog a b": the program and its arguments, split at blanks
+// into buf (argv[0] is the path).
+constexpr size_t INIT_MAX_ARGS = 16;
+struct InitArgv {
+    char buf[256];
+    const char* argv[INIT_MAX_ARGS + 1] = {};
+};
+
+void split_init_words(const char* line, InitArgv& a)
 {
+    size_t n = 0, len = 0;
+    bool in_word = false;
+    for (const char* s = line; *s && len + 1 < sizeof a.buf; s++) {
+        const bool blank = *s == ' ' || *s == '\t';
+        if (blank) {
+            if (in_word) a.buf[len++] = '\0';
+            in_word = false;
+            continue;
+        }
+        if (!in_word) {
+            if (n == INIT_MAX_ARGS) break;
+            a.argv[n++] = &a.buf[len];
+        }
+        in_word = true;
+        a.buf[len++] = *s;
+    }
+    a.buf[len] = '\0';
+    a.argv[n] = nullptr;
+}
+
+} // namespace
+
+[[noreturn]] void init_exec(thread* td, const char* line)
+{
+    InitArgv a;
+    split_init_words(line, a);
+    const char* path = a.argv[0] ? a.argv[0] : "";
     KASSERT(td->td_proc == initproc, "init_exec from pid %d", td->td_proc->p_pid);
     // As FreeBSD's init, the first program finds the console on 0, 1 and
     // 2 and makes its own session and controlling terminal.
@@ -66,16 +103,15 @@ const char* init_released_path() { return g_init_path; }
     Errno e = vp.ok() ? Errno::Ok : vp.error();
     if (e == Errno::Ok) {
         vnode* v = vp.value();
-        const char* const argv[] = {path, nullptr};
         e = exec_check_permissions(td, v);
-        if (e == Errno::Ok) e = kern_execve(td, ExecArgs{path, v->v_data, v->v_size, argv, nullptr, v});
+        if (e == Errno::Ok) e = kern_execve(td, ExecArgs{path, v->v_data, v->v_size, a.argv, nullptr, v});
         vrele(v);
     }
     if (e != Errno::Ok) {
         kprintf("init: cannot run %s: %s\n", path, errno_name(e));
         init_exited(W_EXITCODE(127, 0));
     }
-    kprintf("init: running %s\n", path);
+    kprintf("init: running %s\n", line);
     arch::cpu_user_return(td);
 }
 

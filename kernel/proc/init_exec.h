@@ -39,9 +39,11 @@ void init_release(const char* path);
 // Init's side: the path init_release() gave, or null while there is none.
 const char* init_released_path();
 // In init's thread: opens the console as descriptors 0, 1 and 2, execs
-// path with argv {path}, and leaves for user mode.  A failed exec is reported
-// and ends the system as init's exit would, with status 127.
-[[noreturn]] void init_exec(thread* td, const char* path);
+// the program `line` names, and leaves for user mode.  The line is split
+// at blanks: the first word is the path, the others (up to 15) its
+// arguments, so init="/bin/soaktest 600" passes 600.  A failed exec is
+// reported and ends the system as init's exit would, with status 127.
+[[noreturn]] void init_exec(thread* td, const char* line);
 
 // The N of `SPRIG EXIT status=N` for a wait status: the exit code, or
 // 128 + the signal (as a shell reports it).

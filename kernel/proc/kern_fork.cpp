@@ -244,6 +244,20 @@ proc* fork_commit(thread* td, const fork_req& fr, ForkAllocs& a, const PidChoice
 }
 
 // The seed's failure tail (fail1): free everything, then pause.
+// A signal posted to the parent before the child exists would not reach
+// the child: a kill(-pgid) that found the parent in fork would miss it, and
+// one ^C could never end a fork bomb.  So a fork that finds a signal the
+// parent must act on is abandoned and made again after it (Linux does the
+// same; the seed has no such check).  The check and the child's linking
+// into its group happen in one section with interrupts off, so a signal
+// is either seen here or sent to a group that has the child.
+bool fork_signal_pending(thread* td)
+{
+    if (!sched_running() || td != curthread() || (td->td_proc->p_flag & pflag::P_SYSTEM))
+        return false; // kernel processes take no signals
+    return cursig(td) != 0;
+}
+
 Errno fork_fail(ForkAllocs& a, Errno e)
 {
     a.free_all();
@@ -308,15 +322,21 @@ Result<proc*> fork1(thread* td, const fork_req& fr)
     if (auto r = fork_limits().charge(td->td_ucred, p1->p_limit); !r.ok()) return r.error();
 
     proc* p2 = nullptr;
+    bool signalled = false;
     {
         IntrOff off;
         const PidRange range = (flags & RFHIGHPID) ? PidRange::High : PidRange::Normal;
-        Result<PidChoice> choice = pid_allocator().choose(range, proc_table());
-        if (choice.ok()) p2 = fork_commit(td, fr, a, choice.value());
+        signalled = fork_signal_pending(td);
+        if (!signalled) {
+            Result<PidChoice> choice = pid_allocator().choose(range, proc_table());
+            if (choice.ok()) p2 = fork_commit(td, fr, a, choice.value());
+        }
     }
     if (!p2) {
         fork_limits().uncharge(td->td_ucred);
-        return fork_fail(a, Errno::Again);
+        // Abandoned for a signal: the call is made again once it is dealt
+        // with, and makes nobody wait.
+        return signalled ? Errno::Restart : fork_fail(a, Errno::Again);
     }
     if (flags & RFPPWAIT) {
         // vfork: sleep until the child has exec'd or exited.

@@ -111,6 +111,11 @@ def cases(args):
              virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/argc"],
              expect=[SELFTEST_OK, PROCS_OK, r"init: running /bin/argc\r?\n"],
              expect_exit=41, forbid=NO_FAILURES),
+        # init="PATH ARGS...": the words after the path are its arguments.
+        Case("virt-init-argc-args",
+             virt + ["-m", "256M", "-kernel", image, "-append", 'init="/bin/argc one  two"'],
+             expect=[r"init: running /bin/argc one  two\r?\n"],
+             expect_exit=43, forbid=NO_FAILURES),
         # The first program finds the console on descriptors 0, 1 and 2.
         Case("virt-init-stdio",
              virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/fileio"],

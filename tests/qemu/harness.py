@@ -31,7 +31,9 @@ class Case:
         self.qemu_cmd = qemu_cmd
         self.expect = list(expect)        # regexes that must all appear
         self.forbid = list(forbid)        # regexes that must not appear
-        self.send = list(send)            # (regex, text): type text once regex appears
+        # (regex, text) or (regex, text, seconds): type text once regex
+        # appears (that many seconds after it, when given)
+        self.send = list(send)
         self.expect_panic = expect_panic  # regex the panic message must match, or None
         self.expect_exit = expect_exit    # status of SPRIG EXIT (None: none needed)
         self.stop_at = stop_at            # regex that ends the run like a marker, or None
@@ -50,6 +52,7 @@ def run_qemu(case, log_path):
     last_output = time.monotonic()
     timed_out = False
     send_from = 0          # each send waits for its pattern after the last one
+    send_at = None         # when the matched pending send is due
     try:
         while True:
             now = time.monotonic()
@@ -69,7 +72,13 @@ def run_qemu(case, log_path):
                                   or (case.stop_at and re.search(case.stop_at, text(out)))):
                     ended = True
                     deadline = min(deadline, last_output + 5)
-            while pending and re.search(pending[0][0], text(out[send_from:])):
+            while pending and (send_at is not None
+                               or re.search(pending[0][0], text(out[send_from:]))):
+                if send_at is None:
+                    send_at = time.monotonic() + (pending[0][2] if len(pending[0]) > 2 else 0)
+                if time.monotonic() < send_at:
+                    break
+                send_at = None
                 # Type slowly: a real UART has a small FIFO.
                 for ch in pending[0][1]:
                     proc.stdin.write(ch.encode())

@@ -19,6 +19,7 @@ PROGRAMS = [
     # A small process limit, so that the limits are reached in a few forks.
     ("limitstest", "kern.maxproc=40", 200),
     ("stresstest", "", 300),
+    ("bombtest", "", 520),
 ]
 
 

@@ -82,4 +82,22 @@ def userland_cases(virt, image, no_failures):
         forbid=[r"killed by SIGINT\r?\ninit:", r"the shell was killed",
                 r"init: no controlling terminal", r"init: setsid"] + list(no_failures),
         expect_exit=0, timeout=180)
-    return [rttest, session, shell]
+    # The fork bomb from the shell, as a new user would try it: three runs
+    # (root twice, then uid 1000), each ended by one ^C after three
+    # seconds; the shell must come back each time with nothing left over.
+    bomb_typed = [(PROMPT, "forkbomb\r")]
+    for then in ["forkbomb\r", "forkbomb -u 1000\r", "sleep 2; ps\r"]:
+        bomb_typed += [(r"forks for ever; \^C ends every copy", "\x03", 3),
+                       (r"forkbomb: killed by SIGINT\r?\n# ", then)]
+    bomb_typed += [(r"\n\s+\d+\s+\d+\s+\d+\s+\d+\s+0 R\s+-\s+ps\r?\n", "echo alive\r"),
+                   (r"\nalive\r?\n", "kill -USR2 1\r")]
+    bomb = Case(
+        "user-forkbomb-ctrl-c",
+        virt + ["-m", "256M", "-kernel", image],
+        send=bomb_typed,
+        expect=[r"(forkbomb: killed by SIGINT(.|\n)*){3}", r"\nalive\r?\n", r"init: powering off\r?\n"],
+        # ps after the last run: no copy of the bomb is left
+        forbid=[r"\n\s+\d+(\s+\d+){4} \S+\s+\S+\s+forkbomb\r?\n",
+                r"the shell was killed"] + list(no_failures),
+        expect_exit=0, timeout=240)
+    return [rttest, session, shell, bomb]

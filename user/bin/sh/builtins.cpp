@@ -55,6 +55,7 @@ constexpr Entry kPrograms[] = {
     {"kill -l", "the signals; kill [-s SIG] pid sends one"},
     {"sleep 5 &", "a background job (^C kills only foreground ones)"},
     {"echo a b | cat", "a pipeline; ';' separates commands on a line"},
+    {"forkbomb", "fork for ever; ^C ends every copy, the kernel survives"},
     {"rttest", "the user runtime's own tests"},
 };
 
