@@ -35,7 +35,13 @@ void sink(void*, char c) { cons_putc(c); }
 void console_set_output(const ConsoleOutput* out) { g_out = out ? out : &early_console; }
 const char* console_name() { return g_out->name; }
 
-void cons_putc(char c) { g_out->putc(g_out->ctx, c); }
+// The terminal's echo writes from the UART's interrupt handler: one
+// character (a '\n' with its '\r') and the driver's counts go out whole.
+void cons_putc(char c)
+{
+    IntrOff off;
+    g_out->putc(g_out->ctx, c);
+}
 
 void cons_puts(const char* s)
 {

@@ -24,6 +24,7 @@
 #include <kernel/random.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>
+#include <kernel/sched/swi.h>
 #include <kernel/selftest.h>
 #include <lib/format.h>
 #include <mm/boot_memory.h>
@@ -62,6 +63,7 @@ PageTable g_kernel_pmap;
 ZeroPool g_zero_pool(g_pages, 256);
 
 thread g_idle;
+thread g_swi; // runs what interrupt handlers defer (kernel/sched/swi.h)
 
 Ns16550 g_ns16550;
 SifiveUart g_sifive_uart;
@@ -193,8 +195,9 @@ void interrupts_startup()
 }
 
 // From here on the boot thread is thread0 of proc0, one thread among
-// others: the idle thread waits for interrupts, init (pid 1) reaps
-// orphans, pagezero fills the zero pool.
+// others: the idle thread waits for interrupts, the swi thread does what
+// interrupt handlers may not, init (pid 1) reaps orphans, pagezero fills
+// the zero pool.
 void sched_startup()
 {
     strncpy(thread0.td_name, "thread0", sizeof thread0.td_name - 1);
@@ -207,6 +210,10 @@ void sched_startup()
                        stack.value().size(), sched_idle_loop, nullptr);
     sched_init(&thread0, &g_idle);
     sched_set_timeshare(&thread0, true);
+    auto swi_stack = kstack_alloc();
+    if (!swi_stack.ok()) boot_fail("swi thread stack", swi_stack.error());
+    g_swi.td_kstack_obj = swi_stack.value();
+    swi_start(&g_swi, reinterpret_cast<void*>(swi_stack.value().lo().value()), swi_stack.value().size());
     sched_set_reaper(thread_free_stack);
     kmem_set_zero_pool(&g_zero_pool);
     g_pt_pages.attach_zero_pool(&g_zero_pool);

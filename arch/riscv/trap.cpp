@@ -4,6 +4,7 @@
 #include <arch/machdep.h>
 #include <kernel/console.h>
 #include <kernel/proc/proc.h>
+#include <kernel/sched/preempt.h>
 #include <kernel/sched/sched.h>
 #include <lib/kassert.h>
 #include <abi/signal.h>
@@ -81,8 +82,8 @@ void trap_signal(thread* td, const arch::TrapFrame& tf, int sig, int code, uint6
 }
 
 // A trap from user mode (the frame is td's td_frame): a system call, a
-// page fault, or a signal for the rest; then the signal check on the way
-// back (userret).
+// page fault, or a signal for the rest; then the way back (ast: an owed
+// preemption, then the signal check).
 void user_trap(arch::TrapFrame& tf)
 {
     thread* td = curthread();
@@ -104,7 +105,7 @@ void user_trap(arch::TrapFrame& tf)
                 td->td_proc->p_comm, cause_name(tf.scause), tf.sepc);
         trap_signal(td, tf, SIGBUS, BUS_ADRERR, tf.stval);
     }
-    userret(td);
+    ast(td);
     arch::intr_disable(); // trap_return restores sstatus from the frame
 }
 
@@ -158,19 +159,18 @@ const char* cause_name(uint64_t scause)
 } // namespace riscv
 
 // Called by trap_vector with the saved frame.  Interrupts are off (the
-// hardware cleared SIE) and stay off in the handler.  After an interrupt
-// the scheduler may switch (the tick ended a slice, or a wakeup readied a
-// better thread): the frame stays on this thread's stack until it runs
-// again and returns through it.
+// hardware cleared SIE) and stay off in the handler.  Whether the
+// scheduler may switch at the end of an interrupt is intr_exit's rule
+// (kernel/sched/preempt.h): only when it came from user mode; then the
+// frame stays on this thread's stack until it runs again and returns
+// through it.
 extern "C" void trap_handler(arch::TrapFrame* tf)
 {
     using namespace riscv;
     if (tf->scause & SCAUSE_INTR) {
+        intr_enter();
         interrupt(*tf);
-        sched_preempt_point();
-        // Back to user mode: a signal posted meanwhile (SIGKILL to a
-        // process that never makes a system call) is acted on here.
-        if (!(tf->sstatus & SSTATUS_SPP)) userret(curthread());
+        intr_exit(!(tf->sstatus & SSTATUS_SPP));
         return;
     }
     if (tf->sstatus & SSTATUS_SPP) {

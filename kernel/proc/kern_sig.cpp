@@ -10,6 +10,7 @@
 #include <kernel/proc/sigacts.h>
 #include <kernel/proc/sigprop.h>
 #include <kernel/proc/sigset.h>
+#include <kernel/sched/sched.h>
 #include <kernel/sched/sleep.h>
 #include <lib/kassert.h>
 #include <mm/intr_off.h>
@@ -92,6 +93,8 @@ void postsig_caught(thread* td, const __siginfo& si)
 void psignal(proc* p, int sig)
 {
     KASSERT(sig_valid(sig), "psignal: bad signal %d to pid %d", sig, p->p_pid);
+    // Processes are threads' business: an interrupt handler defers (swi).
+    KASSERT(sched_intr_nesting() == 0, "psignal(%d) to pid %d from an interrupt handler", sig, p->p_pid);
     IntrOff off;
     if (p->p_state == ProcState::Zombie) return;
     const sigacts* ps = p->p_sigacts;

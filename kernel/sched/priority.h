@@ -1,11 +1,15 @@
 // Thread priorities, FreeBSD's scale (sys/priority.h): 0 is the most
 // urgent, 255 the least.  Kernel sleep priorities sit below the
 // time-sharing band, so a thread woken in the kernel runs before
-// time-sharing work.
+// time-sharing work; interrupt threads sit above them all.
 #pragma once
 
 #include <stdint.h>
 
+// Interrupt threads: the software-interrupt thread (kernel/sched/swi.h)
+// runs before any thread woken in the kernel.
+inline constexpr uint8_t PRI_MIN_ITHD = 0;
+inline constexpr uint8_t PI_SOFT = PRI_MIN_ITHD + 24;
 inline constexpr uint8_t PRI_MIN_KERN = 64;
 inline constexpr uint8_t PSWP = PRI_MIN_KERN + 0;
 inline constexpr uint8_t PVM = PRI_MIN_KERN + 4;

@@ -21,6 +21,7 @@ thread* g_idle = nullptr;
 thread* g_dead = nullptr; // exited; its stack goes once we are off it
 void (*g_reaper)(thread*) = nullptr;
 uint64_t g_switches = 0;
+unsigned g_intr_nesting = 0;
 
 void assert_intr_off(const char* where)
 {
@@ -112,6 +113,7 @@ void sched_thread_setup(thread* td, void* stack, size_t size, void (*callout)(vo
 
 void sched_set_timeshare(thread* td, bool timeshare)
 {
+    IntrOff off; // the clock charges td_estcpu
     td->td_timeshare = timeshare;
     reset_priority(td);
 }
@@ -130,6 +132,7 @@ void sched_add(thread* td)
 
 void sched_fork(thread* parent, thread* child)
 {
+    IntrOff off; // the clock charges parent's slice and estcpu
     child->td_estcpu = parent->td_estcpu;
     child->td_estcpu_sec = parent->td_estcpu_sec;
     child->td_timeshare = parent->td_timeshare;
@@ -147,6 +150,11 @@ void mi_switch()
     assert_intr_off("mi_switch");
     thread* td = g_cur;
     KASSERT(td, "mi_switch before sched_init");
+    // An interrupt handler runs on the interrupted thread's stack, in the
+    // middle of whatever that thread was doing: switching away from it
+    // would let another thread see that half-done work.
+    KASSERT(g_intr_nesting == 0, "mi_switch from thread %s inside an interrupt handler (nesting %u)",
+            td->td_name, g_intr_nesting);
     td->td_owepreempt = false;
     if (td->td_state == ThreadState::Running && td != g_idle) {
         if (td->td_slice <= 0) td->td_slice = SCHED_SLICE;
@@ -188,6 +196,23 @@ void sched_preempt_point()
     IntrOff off;
     if (g_cur && g_cur->td_owepreempt) mi_switch();
 }
+
+bool sched_owepreempt() { return g_cur && g_cur->td_owepreempt; }
+
+void sched_intr_enter()
+{
+    assert_intr_off("interrupt entry");
+    g_intr_nesting++;
+}
+
+void sched_intr_leave()
+{
+    assert_intr_off("interrupt exit");
+    KASSERT(g_intr_nesting > 0, "interrupt exit without an entry");
+    g_intr_nesting--;
+}
+
+unsigned sched_intr_nesting() { return g_intr_nesting; }
 
 void sched_clock()
 {
@@ -235,6 +260,7 @@ void sched_teardown(thread* boot)
 {
     KASSERT(g_cur == boot, "sched_teardown from thread %s", g_cur ? g_cur->td_name : "none");
     KASSERT(g_nrunnable == 0, "sched_teardown with %u runnable threads", g_nrunnable);
+    KASSERT(g_intr_nesting == 0, "sched_teardown inside an interrupt handler");
     reap_dead();
     g_cur = nullptr;
     g_idle = nullptr;

@@ -3,8 +3,11 @@
 // threads a priority that worsens with recent CPU use (td_estcpu) and
 // recovers as it decays, so a CPU-bound loop cannot starve a thread that
 // mostly sleeps.  A thread woken with a better priority than the running
-// one preempts it at the next preemption point (the end of an interrupt,
-// or sched_preempt_point()).
+// one, or whose slice ran out, owes a preemption; it is paid only where
+// switching is safe (kernel/sched/preempt.h): on the way back to user
+// mode, in the idle loop, or at a point a kernel thread chose
+// (sched_preempt_point).  Never at the end of an interrupt taken in the
+// kernel, and never inside an interrupt handler.
 //
 // Everything here runs with interrupts off (one hart: that is the lock).
 #pragma once
@@ -36,11 +39,23 @@ void sched_set_timeshare(thread* td, bool timeshare);
 
 // Gives up the CPU: the running thread goes back on its run queue if it
 // is still runnable (preemption, yield), else it has set its own state
-// (sleeping, dead) first.  Interrupts must be off.
+// (sleeping, dead) first.  Interrupts must be off, and no interrupt
+// handler may be running (panics otherwise).
 void mi_switch();
 void sched_yield();
-// Switches if a preemption is owed (end of an interrupt; host tests).
+// Switches if a preemption is owed.  Only where the caller holds no
+// half-made change to shared state: the return to user mode (ast), the
+// idle loop, a kernel thread's loop between two pieces of work.
 void sched_preempt_point();
+// Whether the running thread owes a preemption.
+bool sched_owepreempt();
+
+// Interrupt handlers running (FreeBSD's td_intr_nesting_level): the
+// machine's trap code counts them through intr_enter/intr_exit
+// (preempt.h); the scheduler refuses to switch while it is not zero.
+void sched_intr_enter();
+void sched_intr_leave();
+unsigned sched_intr_nesting();
 
 // From hardclock(): charge the tick to the running thread.
 void sched_clock();

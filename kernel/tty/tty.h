@@ -12,15 +12,20 @@
 // or the session goes, pgrp.cpp tells it (tty_rel_pgrp, tty_rel_sess),
 // as FreeBSD's pgdelete and sessrele do.
 //
-// Shared with the interrupt handler: the input queue.  Everything that
-// touches it runs with interrupts off (IntrOff).  Job control's
-// background checks (SIGTTIN, SIGTTOU) are not implemented.
+// Shared with the interrupt handler: the input queue and the signals
+// waiting for delivery (t_sigpending, t_siglink).  Everything that
+// touches them runs with interrupts off (IntrOff).  The handler never
+// signals processes itself: ^C only marks SIGINT pending and schedules
+// the terminal's software interrupt (kernel/sched/swi.h), whose thread
+// sends it to the foreground group as it is then (tty_signal_pending).
+// Job control's background checks (SIGTTIN, SIGTTOU) are not implemented.
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 #include <abi/errno.h>
 #include <kernel/fs/file.h>
+#include <lib/list.h>
 
 struct pgrp;
 struct proc;
@@ -54,6 +59,11 @@ struct tty {
     void (*t_output)(void* ctx, char c) = nullptr; // the device ('\n' handled there)
     void* t_outctx = nullptr;
 
+    // Signals typed (bit sig - 1) for the foreground group, not sent yet;
+    // the terminal is on the swi's list while any is.
+    uint32_t t_sigpending = 0;
+    ListNode t_siglink;
+
     session* t_session = nullptr; // whose controlling terminal it is
     pgrp* t_pgrp = nullptr;       // the foreground group, in t_session
     unsigned t_opencount = 0;     // open files on it
@@ -74,8 +84,15 @@ void tty_init(tty* tp, void (*output)(void*, char), void* ctx);
 Result<file*> tty_open_file(tty* tp, uint32_t fflags);
 
 // --- The line discipline (ttydisc.cpp) ---
-// One received character, with interrupts off (ttydisc_rint).
+// One received character, with interrupts off (ttydisc_rint); from the
+// driver's interrupt handler.
 void ttydisc_rint(tty* tp, char c);
+// The terminals' software interrupt: sends every typed signal to its
+// terminal's foreground group (with interrupts on, in a thread).  The swi
+// thread calls it; host tests without that thread may too.
+void tty_signal_pending();
+// A terminal going away (host tests): its undelivered signals are dropped.
+void tty_fini(tty* tp);
 // A read: one line at most, waiting for it (tsleep with PCATCH: EINTR or
 // ERESTART) unless nonblock (EAGAIN).  Nothing moved at end of file.
 Errno ttydisc_read(tty* tp, uio* uio, bool nonblock);

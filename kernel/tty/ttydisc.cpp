@@ -6,6 +6,7 @@
 #include <kernel/fs/uio.h>
 #include <kernel/proc/kern_sig.h>
 #include <kernel/sched/priority.h>
+#include <kernel/sched/swi.h>
 #include <kernel/sched/sleep.h>
 #include <mm/intr_off.h>
 
@@ -37,6 +38,23 @@ void erase_one(tty* tp)
     tty_outs(tp, "\b \b");
 }
 
+// Terminals with signals to send, and the software interrupt that sends
+// them.  Interrupts off for both.
+List<tty, &tty::t_siglink> g_sigttys;
+void tty_swi(void*) { tty_signal_pending(); }
+swi_handler g_tty_swi{"tty", tty_swi, nullptr};
+
+// Signal sig for tp's foreground group, sent by the swi thread: an
+// interrupt handler must not walk a group that fork and exit edit.
+void signal_later(tty* tp, int sig)
+{
+    if (!tp->t_pgrp) return; // nobody to tell
+    tp->t_sigpending |= uint32_t{1} << (sig - 1);
+    if (!tp->t_siglink.linked()) g_sigttys.push_back(tp);
+    swi_add(&g_tty_swi);
+    swi_sched(&g_tty_swi);
+}
+
 // ^C: the input is thrown away (FreeBSD flushes unless NOFLSH) and the
 // foreground group signalled, only its members that have a controlling
 // terminal.
@@ -44,7 +62,19 @@ void intr(tty* tp)
 {
     tty_outs(tp, "^C\n");
     tp->t_head = tp->t_canon = tp->t_tail;
-    if (tp->t_pgrp) pgsignal(tp->t_pgrp, SIGINT, true);
+    signal_later(tp, SIGINT);
+}
+
+// The next terminal with signals to send and those signals, taken off
+// the list; nullptr when none is left.
+tty* take_signals(uint32_t* sigs)
+{
+    IntrOff off;
+    tty* tp = g_sigttys.pop_front();
+    if (!tp) return nullptr;
+    *sigs = tp->t_sigpending;
+    tp->t_sigpending = 0;
+    return tp;
 }
 
 // An ordinary character: kept if the queue has room for it and still
@@ -71,6 +101,26 @@ void line_end(tty* tp, char c)
 }
 
 } // namespace
+
+void tty_signal_pending()
+{
+    uint32_t sigs = 0;
+    while (tty* tp = take_signals(&sigs)) {
+        for (int sig = 1; sigs; sig++, sigs >>= 1) {
+            if (!(sigs & 1)) continue;
+            // The group in the foreground now: the one typed at may have
+            // gone (tty_rel_pgrp forgot it) or been replaced since.
+            if (tp->t_pgrp) pgsignal(tp->t_pgrp, sig, true);
+        }
+    }
+}
+
+void tty_fini(tty* tp)
+{
+    IntrOff off;
+    if (tp->t_siglink.linked()) g_sigttys.remove(tp);
+    tp->t_sigpending = 0;
+}
 
 void ttydisc_rint(tty* tp, char c)
 {

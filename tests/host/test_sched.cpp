@@ -1,6 +1,7 @@
 // The scheduler and sleep queues with real switching between host stacks
 // (arch/host/context.cpp).  The tests play the timer: hardclock() moves
-// time, sched_preempt_point() is "the end of the interrupt".
+// time, sched_preempt_point() is where a preemption is paid (the return
+// to user mode of a thread the tick interrupted, kernel/sched/preempt.h).
 #include <doctest/doctest.h>
 
 #include <kernel/clock.h>

@@ -4,6 +4,7 @@
 // the dispatcher with FreeBSD's errors, and the console terminal as a
 // process's descriptors 0, 1 and 2 with the console's input routed to it.
 #include "console_capture.h"
+#include "swi_test_util.h"
 #include "sys_test_util.h"
 
 #include <abi/fcntl.h>
@@ -15,6 +16,7 @@
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/pgrp.h>
 #include <kernel/proc/sigset.h>
+#include <kernel/sched/preempt.h>
 #include <kernel/tty/tty.h>
 #include <kernel/tty/tty_cons.h>
 
@@ -30,10 +32,17 @@ struct TestTty {
     {
         tty_init(&tp, [](void* ctx, char c) { static_cast<std::string*>(ctx)->push_back(c); }, &out);
     }
+    ~TestTty() { tty_fini(&tp); }
+    // Typed: each character in its own (kernel-mode) interrupt, as the
+    // UART's handler hands them over.
     void type(const std::string& s)
     {
-        IntrOff off;
-        for (char c : s) ttydisc_rint(&tp, c);
+        for (char c : s) {
+            IntrOff off;
+            intr_enter();
+            ttydisc_rint(&tp, c);
+            intr_exit(false);
+        }
     }
     // A read of up to n bytes; "<errno name>" when it fails.
     std::string read(size_t n, bool nonblock = true)
@@ -149,6 +158,7 @@ void session_reader(void*)
 TEST_CASE("tty: ^C throws the line away and sends SIGINT to the foreground group, ending its read")
 {
     ProcWorld w;
+    SwiThread swi;
     TestTty t;
     g_tty = &t;
     proc* child = spawn(session_reader);
@@ -159,7 +169,12 @@ TEST_CASE("tty: ^C throws the line away and sends SIGINT to the foreground group
     CHECK(t.tp.t_session == proc_session(child));
     t.type("rm -rf\x03");
     CHECK(t.out == "rm -rf^C\n");
+    // Not from the interrupt handler: the group's members are the swi
+    // thread's to signal, once this thread gives up the CPU.
+    CHECK_FALSE(sigismember(child->p_siglist, SIGINT));
+    CHECK(t.tp.t_sigpending == 1u << (SIGINT - 1));
     wait_for(pid);
+    CHECK(t.tp.t_sigpending == 0);
     CHECK(g_read == "EINTR");
     CHECK(g_sigint);
     // Its group and session are gone: the terminal forgot both.

@@ -52,8 +52,10 @@ def userland_cases(virt, image, no_failures):
         send=typed,
         expect=[r"  ok: shared_counter is 40 in the parent: one memory",
                 r"  parent: value = 42: the child's write is mine",
-                # ps: sh is pid 1, its parent the kernel's proc0
-                r"\n\s+1\s+0\s+1\s+\d+\s+0 S\S*\s+wait\s+sh\r?\n"],
+                # ps: sh is pid 1, its parent the kernel's proc0; asleep in
+                # wait, or still runnable when its fork's return to user
+                # mode gave the CPU to ps first (its slice was used up)
+                r"\n\s+1\s+0\s+1\s+\d+\s+0 (S\S*\s+wait|R\s+-)\s+sh\r?\n"],
         forbid=[r"UNEXPECTED", r"FAIL", r"\nnever\r?\n"] + list(no_failures), expect_exit=7, timeout=180)
     session_typed = [
         (PROMPT, "cat\r"),
@@ -75,9 +77,10 @@ def userland_cases(virt, image, no_failures):
                 r"cat: killed by SIGINT",
                 r"init: the shell exited with status 3\r?\n",
                 # ps: init leads session 1; the new shell is its child, in
-                # the session, in a group of its own
+                # the session, in a group of its own (asleep in wait, or
+                # runnable if its fork's return gave the CPU to ps first)
                 r"\n\s+1\s+0\s+1\s+1\s+0 Ss\s+wait\s+init\r?\n",
-                r"\n\s+(\d+)\s+1\s+\1\s+1\s+0 S\s+wait\s+sh\r?\n",
+                r"\n\s+(\d+)\s+1\s+\1\s+1\s+0 (S\s+wait|R\s+-)\s+sh\r?\n",
                 r"init: powering off\r?\n"],
         forbid=[r"killed by SIGINT\r?\ninit:", r"the shell was killed",
                 r"init: no controlling terminal", r"init: setsid"] + list(no_failures),

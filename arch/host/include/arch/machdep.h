@@ -63,5 +63,9 @@ void panic_report();
 
 // Host only: whether interrupts are "enabled", for tests of the guards.
 bool host_intr_enabled();
+// Host only: hook() runs every time interrupts go from off to on, with
+// them still off, as an interrupt pending all along would be taken there
+// (tests/host/test_preempt.cpp).  nullptr: no interrupts.
+void host_set_intr_hook(void (*hook)());
 
 } // namespace arch
