@@ -26,7 +26,7 @@ namespace {
 constexpr int ROUNDS = 5;
 constexpr long BOMB_MS = 2500;
 constexpr long EMPTY_WITHIN_MS = 5000;
-constexpr int DIRTY_PAGES = 16;
+constexpr int DIRTY_PAGES = 48;
 
 long long sysctl_num(const char* name)
 {

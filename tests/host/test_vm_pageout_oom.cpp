@@ -7,7 +7,9 @@
 #include "console_capture.h"
 #include "sig_test_util.h"
 
+#include <kernel/proc/kern_prot.h>
 #include <kernel/proc/kern_sig.h>
+#include <kernel/proc/pgrp.h>
 #include <kernel/proc/sig_calls.h>
 #include <kernel/vm_pageout_oom.h>
 #include <kernel/vm_trap.h>
@@ -46,6 +48,13 @@ void hard_sleeper(void*)
     (void)tsleep(&g_hard_chan, PWAIT, "hard", 0);
     userret(curthread());
     FAIL("a hard sleeper survived SIGKILL");
+}
+
+// A sleeper that first makes a session of its own (as init's shell does).
+void session_sleeper(void*)
+{
+    REQUIRE(kern_setsid(curthread()).ok());
+    sleeper(nullptr);
 }
 
 struct FaultRun {
@@ -171,7 +180,7 @@ TEST_CASE("oom: ordinary processes stop at the reserve, the kernel's own go on")
     w.pages.set_reserve(0);
 }
 
-TEST_CASE("oom: the victim is the largest process, never init, proc0, a kernel process or one dying")
+TEST_CASE("oom: the victim is the largest process, never init, proc0, a kernel process, the login shell or one dying")
 {
     ProcWorld w;
     ConsoleCapture cap;
@@ -180,6 +189,7 @@ TEST_CASE("oom: the victim is the largest process, never init, proc0, a kernel p
     proc* c = spawn(sleeper);
     proc* sys = spawn(sleeper);
     proc* dying = spawn(hard_sleeper);
+    proc* shell = spawn(session_sleeper);
     run_others();
     give_pages(a, 3);
     give_pages(b, 10);
@@ -187,7 +197,14 @@ TEST_CASE("oom: the victim is the largest process, never init, proc0, a kernel p
     give_pages(sys, 20);
     give_pages(dying, 30);
     give_pages(initproc, 40);
+    give_pages(shell, 50);
     sys->p_flag |= pflag::P_SYSTEM;
+    // The shell leads its session and the session has a terminal (any
+    // non-null one will do for the rule).
+    session* sess = proc_session(shell);
+    REQUIRE((sess && sess->s_leader == shell));
+    static char fake_tty;
+    sess->s_ttyp = reinterpret_cast<tty*>(&fake_tty);
     psignal(dying, SIGKILL); // pending, but it cannot act on it yet
     CHECK(vm_proc_resident(b) == 10);
     CHECK(vm_proc_resident(initproc) == 40);
@@ -208,12 +225,16 @@ TEST_CASE("oom: the victim is the largest process, never init, proc0, a kernel p
     CHECK(WTERMSIG(wait_status(c)) == SIGKILL);
     CHECK(vm_oom_select() == a);
 
-    // Clean up: the system flag off, everybody killed and reaped.
+    // Clean up: the system flag and the terminal off, everybody killed and
+    // reaped.
     sys->p_flag &= ~pflag::P_SYSTEM;
+    sess->s_ttyp = nullptr;
+    CHECK(vm_oom_select() == shell); // only the terminal protected it
     psignal(a, SIGKILL);
     psignal(sys, SIGKILL);
+    psignal(shell, SIGKILL);
     wakeup(&g_hard_chan);
-    for (proc* p : {a, sys, dying}) CHECK(WTERMSIG(wait_status(p)) == SIGKILL);
+    for (proc* p : {a, sys, dying, shell}) CHECK(WTERMSIG(wait_status(p)) == SIGKILL);
     CHECK(vm_oom_select() == nullptr);
     CHECK(vm_pageout_oom() == OomResult::NoVictim);
     CHECK(vmspace_unmap(initproc->p_vmspace, UBASE, 40 * PG).ok());
