@@ -5,7 +5,6 @@
 #include <kernel/console.h>
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/kern_sig.h>
-#include <kernel/proc/pgrp.h>
 #include <kernel/proc/proc.h>
 #include <kernel/proc/proc_table.h>
 #include <kernel/proc/proc_zones.h>
@@ -43,19 +42,11 @@ bool dying(const proc* p)
            sigismember(p->p_siglist, SIGKILL);
 }
 
-// A session leader with a controlling terminal: the login shell, which
-// the user needs to stop whatever ran the memory out (FreeBSD protects
-// such processes by hand, with protect(1)).
-bool terminal_session_leader(const proc* p)
-{
-    const session* s = proc_session(p);
-    return s && s->s_leader == p && s->s_ttyp;
-}
-
 bool oom_exempt(const proc* p)
 {
-    return p == &proc0 || p == initproc || (p->p_flag & (pflag::P_SYSTEM | pflag::P_KTHREAD)) ||
-           p->p_state != ProcState::Normal || terminal_session_leader(p);
+    return p == &proc0 || p == initproc ||
+           (p->p_flag & (pflag::P_SYSTEM | pflag::P_KTHREAD | pflag::P_PROTECTED)) ||
+           p->p_state != ProcState::Normal;
 }
 
 // Whether the last victim is still on its way out: alive, not a zombie,

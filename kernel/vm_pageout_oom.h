@@ -5,9 +5,9 @@
 //  - vm_lowmem: the caches (kmalloc's and the zones' empty slabs, the
 //    pre-zeroed pool) are given back first;
 //  - vm_pageout_oom: then the largest process by resident pages (never
-//    init, proc0, a kernel process, a terminal's session leader (the login
-//    shell) or one already dying) is killed with SIGKILL, one victim at a
-//    time;
+//    init, proc0, a kernel process, one protected with procctl
+//    PROC_SPROTECT (init's shell) or one already dying) is killed with
+//    SIGKILL, one victim at a time;
 //  - vm_wait_pages: a page fault that found no page sleeps (woken by an
 //    exit that freed pages, by a timeout, or by SIGKILL) and is retried.
 // Exit, signal posting, wait and the scheduler allocate nothing, so the
@@ -37,9 +37,8 @@ bool vm_page_may_use_reserve();
 uint64_t vm_proc_resident(const proc* p);
 // The process the OOM killer would pick now: the largest by resident
 // pages among the live processes that are not proc0, init, kernel
-// processes (P_SYSTEM, P_KTHREAD), the leader of a session with a
-// controlling terminal, exiting or already sent SIGKILL; null when there
-// is none.
+// processes (P_SYSTEM, P_KTHREAD), protected ones (P_PROTECTED), exiting
+// or already sent SIGKILL; null when there is none.
 proc* vm_oom_select();
 
 enum class OomResult {

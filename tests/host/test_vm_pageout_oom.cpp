@@ -7,9 +7,10 @@
 #include "console_capture.h"
 #include "sig_test_util.h"
 
+#include <abi/procctl.h>
+#include <kernel/proc/kern_procctl.h>
 #include <kernel/proc/kern_prot.h>
 #include <kernel/proc/kern_sig.h>
-#include <kernel/proc/pgrp.h>
 #include <kernel/proc/sig_calls.h>
 #include <kernel/vm_pageout_oom.h>
 #include <kernel/vm_trap.h>
@@ -48,13 +49,6 @@ void hard_sleeper(void*)
     (void)tsleep(&g_hard_chan, PWAIT, "hard", 0);
     userret(curthread());
     FAIL("a hard sleeper survived SIGKILL");
-}
-
-// A sleeper that first makes a session of its own (as init's shell does).
-void session_sleeper(void*)
-{
-    REQUIRE(kern_setsid(curthread()).ok());
-    sleeper(nullptr);
 }
 
 struct FaultRun {
@@ -180,7 +174,7 @@ TEST_CASE("oom: ordinary processes stop at the reserve, the kernel's own go on")
     w.pages.set_reserve(0);
 }
 
-TEST_CASE("oom: the victim is the largest process, never init, proc0, a kernel process, the login shell or one dying")
+TEST_CASE("oom: the victim is the largest process, never init, proc0, a kernel process, a protected one or one dying")
 {
     ProcWorld w;
     ConsoleCapture cap;
@@ -189,7 +183,7 @@ TEST_CASE("oom: the victim is the largest process, never init, proc0, a kernel p
     proc* c = spawn(sleeper);
     proc* sys = spawn(sleeper);
     proc* dying = spawn(hard_sleeper);
-    proc* shell = spawn(session_sleeper);
+    proc* shell = spawn(sleeper);
     run_others();
     give_pages(a, 3);
     give_pages(b, 10);
@@ -199,12 +193,8 @@ TEST_CASE("oom: the victim is the largest process, never init, proc0, a kernel p
     give_pages(initproc, 40);
     give_pages(shell, 50);
     sys->p_flag |= pflag::P_SYSTEM;
-    // The shell leads its session and the session has a terminal (any
-    // non-null one will do for the rule).
-    session* sess = proc_session(shell);
-    REQUIRE((sess && sess->s_leader == shell));
-    static char fake_tty;
-    sess->s_ttyp = reinterpret_cast<tty*>(&fake_tty);
+    // As init protects its shell.
+    REQUIRE(kern_procctl(&thread0, PROCCTL_IDTYPE_PID, shell->p_pid, PROC_SPROTECT, PPROT_SET).ok());
     psignal(dying, SIGKILL); // pending, but it cannot act on it yet
     CHECK(vm_proc_resident(b) == 10);
     CHECK(vm_proc_resident(initproc) == 40);
@@ -225,11 +215,11 @@ TEST_CASE("oom: the victim is the largest process, never init, proc0, a kernel p
     CHECK(WTERMSIG(wait_status(c)) == SIGKILL);
     CHECK(vm_oom_select() == a);
 
-    // Clean up: the system flag and the terminal off, everybody killed and
-    // reaped.
+    // Clean up: the system flag and the protection off, everybody killed
+    // and reaped.
     sys->p_flag &= ~pflag::P_SYSTEM;
-    sess->s_ttyp = nullptr;
-    CHECK(vm_oom_select() == shell); // only the terminal protected it
+    REQUIRE(kern_procctl(&thread0, PROCCTL_IDTYPE_PID, shell->p_pid, PROC_SPROTECT, PPROT_CLEAR).ok());
+    CHECK(vm_oom_select() == shell); // only the protection spared it
     psignal(a, SIGKILL);
     psignal(sys, SIGKILL);
     psignal(shell, SIGKILL);
@@ -324,4 +314,51 @@ TEST_CASE("oom: a signal frame that finds no page kills the process with SIGKILL
     CHECK(WTERMSIG(st) == SIGKILL);
     CHECK(vm_oom_kills() == kills + 1); // the only candidate: itself
     sw.w.pages.set_reserve(0);
+}
+
+TEST_CASE("procctl PROC_SPROTECT: root only, one live user process, set and clear; FreeBSD's errnos")
+{
+    SigWorld sw;
+    proc* p = spawn(sleeper);
+    run_others();
+    const int pid = p->p_pid;
+    auto ctl = [](thread* td, int idtype, int64_t id, int com, int op) {
+        Result<void> r = kern_procctl(td, idtype, id, com, op);
+        return r.ok() ? Errno::Ok : r.error();
+    };
+    CHECK(ctl(&thread0, PROCCTL_IDTYPE_PID, pid, PROC_SPROTECT, PPROT_SET) == Errno::Ok);
+    CHECK((p->p_flag & pflag::P_PROTECTED) != 0);
+    CHECK(ctl(&thread0, PROCCTL_IDTYPE_PID, pid, PROC_SPROTECT, PPROT_CLEAR) == Errno::Ok);
+    CHECK((p->p_flag & pflag::P_PROTECTED) == 0);
+    CHECK(ctl(&thread0, 2 /* P_PGID */, pid, PROC_SPROTECT, PPROT_SET) == Errno::Inval);
+    CHECK(ctl(&thread0, PROCCTL_IDTYPE_PID, pid, 2 /* PROC_REAP_ACQUIRE */, PPROT_SET) == Errno::Inval);
+    CHECK(ctl(&thread0, PROCCTL_IDTYPE_PID, pid, PROC_SPROTECT, 3) == Errno::Inval);
+    CHECK(ctl(&thread0, PROCCTL_IDTYPE_PID, pid, PROC_SPROTECT, PPROT_SET | PPROT_INHERIT) == Errno::Inval);
+    CHECK(ctl(&thread0, PROCCTL_IDTYPE_PID, pid, PROC_SPROTECT, PPROT_SET | PPROT_DESCEND) == Errno::Inval);
+    CHECK(ctl(&thread0, PROCCTL_IDTYPE_PID, 99999, PROC_SPROTECT, PPROT_SET) == Errno::Srch);
+    CHECK(ctl(&thread0, PROCCTL_IDTYPE_PID, -1, PROC_SPROTECT, PPROT_SET) == Errno::Srch);
+    CHECK((p->p_flag & pflag::P_PROTECTED) == 0); // nothing changed on the way
+    // Through the system call: the operation read from user memory.
+    const int op = PPROT_SET;
+    REQUIRE(copyout(&op, DATA, sizeof op) == Errno::Ok);
+    CHECK(user_procctl(&thread0, PROCCTL_IDTYPE_PID, pid, PROC_SPROTECT, DATA) == Errno::Ok);
+    CHECK((p->p_flag & pflag::P_PROTECTED) != 0);
+    CHECK(user_procctl(&thread0, PROCCTL_IDTYPE_PID, pid, PROC_SPROTECT, 0x500000) == Errno::Fault);
+    // Not root: EPERM, the flag as it was.
+    struct Child {
+        static void run(void* arg)
+        {
+            thread* td = curthread();
+            REQUIRE(kern_setuid(td, 1000) == Errno::Ok);
+            Result<void> r = kern_procctl(td, PROCCTL_IDTYPE_PID, *static_cast<int*>(arg),
+                                          PROC_SPROTECT, PPROT_CLEAR);
+            exit1(td, W_EXITCODE(r.ok() ? 0 : r.error() == Errno::Perm ? 1 : 2, 0));
+        }
+    };
+    int target = pid;
+    proc* user = spawn(Child::run, &target);
+    CHECK(WEXITSTATUS(wait_status(user)) == 1);
+    CHECK((p->p_flag & pflag::P_PROTECTED) != 0);
+    psignal(p, SIGKILL);
+    CHECK(WTERMSIG(wait_status(p)) == SIGKILL);
 }
