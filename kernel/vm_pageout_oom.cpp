@@ -133,6 +133,14 @@ uint64_t vm_lowmem()
 {
     const uint64_t before = free_now();
     if (ZeroPool* zp = kmem_zero_pool()) zp->drain();
+    const uint64_t after = free_now();
+    return after > before ? after - before : 0;
+}
+
+uint64_t vm_drain_caches()
+{
+    const uint64_t before = free_now();
+    (void)vm_lowmem();
     kmem_drain();
     if (proc_zones_ready()) proc_zones().drain();
     const uint64_t after = free_now();
@@ -175,7 +183,7 @@ namespace {
 Result<int> lowmem_write(int requested)
 {
     if (requested != 1) return Errno::Inval;
-    (void)vm_lowmem();
+    (void)vm_drain_caches();
     return 0;
 }
 

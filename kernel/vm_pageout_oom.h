@@ -2,8 +2,7 @@
 // memory"), in FreeBSD's terms:
 //  - a reserve of free pages (v_free_reserved) that only the kernel's own
 //    processes and init may take: everybody else's allocations fail there;
-//  - vm_lowmem: the caches (kmalloc's and the zones' empty slabs, the
-//    pre-zeroed pool) are given back first;
+//  - vm_lowmem: the pre-zeroed pool is given back first;
 //  - vm_pageout_oom: then the largest process by resident pages (never
 //    init, proc0, a kernel process, one protected with procctl
 //    PROC_SPROTECT (init's shell) or one already dying) is killed with
@@ -51,9 +50,15 @@ enum class OomResult {
 // it and its size.
 OomResult vm_pageout_oom();
 
-// vm_lowmem: gives the caches back to the page allocator.  The number of
-// free pages it made.
+// vm_lowmem: gives pagezero's pool back to the page allocator (up to 256
+// pages, counted free all along but out of the allocator's reach).  The
+// number of free pages it made.  It leaves the zones' and kmalloc's
+// cached empty slabs alone (one per zone at most): reclaiming them under
+// a fork bomb would make the free count afterwards depend on which zones
+// happened to be drained, and the suite compares exact counts.
 uint64_t vm_lowmem();
+// vm_lowmem and every cached empty slab (vm.lowmem, tests).
+uint64_t vm_drain_caches();
 
 // A page fault of td's process found no page (FreeBSD's vm_waitpfault):
 // caches drained, the OOM killer run, then td sleeps until pages are
@@ -68,5 +73,5 @@ void vm_pages_freed();
 // OOM kills since boot (vm.oom_kills).
 uint32_t vm_oom_kills();
 // vm.stats.vm.v_free_reserved, vm.oom_kills and the root-only write node
-// vm.lowmem (writing 1 runs vm_lowmem; the guest's leak checks use it).
+// vm.lowmem (writing 1 runs vm_drain_caches; a guest leak check may use it).
 Result<void> vm_oom_sysctl_register(SysctlRegistry& registry);

@@ -88,7 +88,7 @@ struct Hoard {
     std::vector<PhysAddr> held;
     Hoard(PageAllocator& pa, uint64_t leave) : pages(pa)
     {
-        (void)vm_lowmem();
+        (void)vm_drain_caches();
         while (pages.free_pages() > leave) held.push_back(pages.alloc(0, AllocFlags::System).value());
     }
     ~Hoard() { release(); }
@@ -121,7 +121,7 @@ TEST_CASE("oom: SIGKILL, exit and reaping allocate nothing, even with no page fr
 {
     ProcWorld w;
     vm_reserve_init(w.pages, RESERVE);
-    (void)vm_lowmem();
+    (void)vm_drain_caches();
     const Counts before = w.counts();
     proc* p = spawn(sleeper);
     give_pages(p, 12);
@@ -139,7 +139,7 @@ TEST_CASE("oom: SIGKILL, exit and reaping allocate nothing, even with no page fr
         CHECK(w.pages.alloc_calls() == calls); // nothing on the way asked for a page
         CHECK(w.pages.free_pages() >= 12);     // its resident pages at least came back
     }
-    (void)vm_lowmem();
+    (void)vm_drain_caches();
     CHECK(w.counts() == before);
     w.pages.set_reserve(0);
 }
