@@ -49,3 +49,4 @@ inline constexpr int SYS_sigreturn = 417;
 inline constexpr int SYS_mmap = 477;
 inline constexpr int SYS_lseek = 478;
 inline constexpr int SYS_pipe2 = 542;
+inline constexpr int SYS_procctl = 544;

@@ -13,6 +13,7 @@
 #include <kernel/proc/kern_exit.h>
 #include <kernel/proc/kern_fork.h>
 #include <kernel/proc/kern_kill.h>
+#include <kernel/proc/kern_procctl.h>
 #include <kernel/proc/kern_prot.h>
 #include <kernel/proc/kern_resource.h>
 #include <kernel/proc/proc.h>
@@ -143,6 +144,10 @@ Errno sys_dup2(thread* td, Args a) { return kern_dup2(td, fd_arg(a[0]), fd_arg(a
 Errno sys_lseek(thread* td, Args a) { return kern_lseek(td, fd_arg(a[0]), int64_t(a[1]), int(a[2])); }
 
 Errno sys_pipe2(thread* td, Args a) { return kern_pipe2(td, a[0], int(a[1])); }
+Errno sys_procctl(thread* td, Args a)
+{
+    return user_procctl(td, int(a[0]), static_cast<int64_t>(a[1]), int(a[2]), a[3]);
+}
 
 struct Sysent {
     int code;
@@ -195,6 +200,7 @@ constexpr Sysent sysent[] = {
     {SYS_mmap, sys_mmap},
     {SYS_lseek, sys_lseek},
     {SYS_pipe2, sys_pipe2},
+    {SYS_procctl, sys_procctl},
 };
 
 // The handlers indexed by number, as FreeBSD's sysent is: one load per

@@ -40,6 +40,9 @@ constexpr OidEntry oid_table[] = {
     {"vm.stats.vm.v_cow_optim", {CTL_VM, VM_STATS, VM_STATS_VM, AUTO + 11}, 4},
     {"vm.stats.vm.v_free_count", {CTL_VM, VM_STATS, VM_STATS_VM, AUTO + 12}, 4},
     {"vm.stats.vm.v_page_count", {CTL_VM, VM_STATS, VM_STATS_VM, AUTO + 13}, 4},
+    {"vm.stats.vm.v_free_reserved", {CTL_VM, VM_STATS, VM_STATS_VM, AUTO + 14}, 4},
+    {"vm.oom_kills", {CTL_VM, AUTO + 2}, 2},
+    {"vm.lowmem", {CTL_VM, AUTO + 3}, 2},
 };
 
 } // namespace

@@ -5,7 +5,9 @@
 #include <kernel/console.h>
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/proc.h>
+#include <kernel/proc/sigset.h>
 #include <kernel/sched/sched.h>
+#include <kernel/vm_pageout_oom.h>
 #include <mm/vmspace.h>
 
 Errno vm_fault_user_access(uint64_t va, vm_prot_t access)
@@ -13,10 +15,17 @@ Errno vm_fault_user_access(uint64_t va, vm_prot_t access)
     if (va >= arch::USER_TOP) return Errno::Fault;
     thread* td = curthread();
     if (!td || !td->td_proc || !td->td_proc->p_vmspace) return Errno::Fault;
-    Result<TlbFlush> r = vmspace_fault(td->td_proc->p_vmspace, VirtAddr(va), access);
-    if (!r.ok()) return r.error();
-    r.value().execute();
-    return Errno::Ok;
+    for (;;) {
+        // The space is looked up afresh: the wait may have let it change.
+        vmspace* vm = td->td_proc->p_vmspace;
+        if (!vm) return Errno::Fault;
+        Result<TlbFlush> r = vmspace_fault(vm, VirtAddr(va), access);
+        if (r.ok()) {
+            r.value().execute();
+            return Errno::Ok;
+        }
+        if (r.error() != Errno::NoMem || !vm_wait_pages(td)) return r.error();
+    }
 }
 
 void trap_pfault(thread* td, uint64_t va, vm_prot_t access, uint64_t pc)
@@ -26,6 +35,9 @@ void trap_pfault(thread* td, uint64_t va, vm_prot_t access, uint64_t pc)
     proc* p = td->td_proc;
     const char* what = access == VM_PROT_WRITE ? "write" : access == VM_PROT_EXECUTE ? "execute" : "read";
     if (e == Errno::NoMem) {
+        // Already sent SIGKILL (the OOM killer chose it, or ^C): it dies on
+        // the way out, nothing more to say.
+        if (sigismember(p->p_siglist, SIGKILL) || (p->p_flag & pflag::P_WEXIT)) return;
         kprintf("pid %d (%s): out of memory in a page fault (%s at %#lx, pc %#lx): killed\n",
                 p->p_pid, p->p_comm, what, va, pc);
         psignal(p, SIGKILL);

@@ -14,13 +14,16 @@ struct thread;
 // Resolves an access to user address va by the running thread's process
 // (vmspace_fault, with the flush run).  Fault when there is no process or
 // no entry (or va is not a user address), Acces when the entry forbids
-// the access, NoMem when memory ran out.
+// the access.  When no page can be had it waits in vm_wait_pages (caches
+// drained, the OOM killer run) and tries again; NoMem only when the
+// process is dying (SIGKILL pending) or nobody could be killed.
 Errno vm_fault_user_access(uint64_t va, vm_prot_t access);
 
 // A page fault from user mode (FreeBSD's trap_pfault): resolved, or a
 // signal for td's process with a console line naming it, the address and
 // pc: SIGSEGV for an access the process may not make (trapsignal, with
 // si_addr = va and SEGV_ACCERR for a mapping that forbids the access,
-// SEGV_MAPERR for none), SIGKILL when memory ran out (the process dies,
-// the kernel carries on).
+// SEGV_MAPERR for none), SIGKILL when memory ran out and nobody else
+// could be killed for it (the process dies, the kernel carries on); none
+// when the process already has SIGKILL pending.
 void trap_pfault(thread* td, uint64_t va, vm_prot_t access, uint64_t pc);

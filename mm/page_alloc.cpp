@@ -203,7 +203,9 @@ Result<PhysAddr> PageAllocator::alloc(unsigned order, AllocFlags flags)
     Page* pg;
     {
         IntrOff off;
+        alloc_calls_++;
         if (fail_.should_fail()) return Errno::NoMem;
+        if (!reserve_allows(order, flags)) return Errno::NoMem;
         pg = take_block(order);
         if (!pg) return Errno::NoMem;
         KASSERT(pg->state == PageState::Free, "free list holds a non-free page");
@@ -216,6 +218,26 @@ Result<PhysAddr> PageAllocator::alloc(unsigned order, AllocFlags flags)
     const PhysAddr pa = phys_of(pg);
     if (has_flag(flags, AllocFlags::Zero)) memset(arch::phys_to_virt(pa), 0, PAGE_SIZE << order);
     return pa;
+}
+
+void PageAllocator::set_reserve(uint64_t pages, bool (*may_use)())
+{
+    IntrOff off;
+    reserve_ = pages;
+    may_use_reserve_ = may_use;
+}
+
+// Whether a block of 2^order pages may be taken now; the last reserve_
+// free pages go only to System allocations and privileged callers.
+// Interrupts off.
+bool PageAllocator::reserve_allows(unsigned order, AllocFlags flags)
+{
+    const uint64_t n = uint64_t{1} << order;
+    if (free_pages_ >= reserve_ + n) return true;
+    if (has_flag(flags, AllocFlags::System)) return true;
+    if (may_use_reserve_ && may_use_reserve_()) return true;
+    reserve_refusals_++;
+    return false;
 }
 
 // The first page of an allocated block at pa, after the checks every

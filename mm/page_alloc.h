@@ -20,6 +20,8 @@ class PhysRangeSet;
 enum class AllocFlags : uint32_t {
     None = 0,
     Zero = 1u << 0, // clear the memory before returning it (M_ZERO, VM_ALLOC_ZERO)
+    // May take pages from the reserve (VM_ALLOC_SYSTEM): see set_reserve.
+    System = 1u << 1,
 };
 constexpr AllocFlags operator|(AllocFlags a, AllocFlags b)
 {
@@ -84,6 +86,19 @@ public:
     PhysRange segment(size_t i) const;
     PhysRange metadata(size_t i) const;
 
+    // The free-page reserve (FreeBSD's v_free_reserved): an allocation
+    // that would leave fewer than `pages` free pages is refused with NoMem
+    // unless it asks for AllocFlags::System or `may_use()` (asked with
+    // interrupts off; null: nobody else) says the caller may dip in: the
+    // kernel lets its own processes and init use the reserve
+    // (kernel/vm_pageout_oom.cpp, docs/memory.md "Out of memory").
+    void set_reserve(uint64_t pages, bool (*may_use)() = nullptr);
+    uint64_t reserved_pages() const { return reserve_; }
+    // Allocations refused because of the reserve, and allocation calls
+    // made at all (a test's proof that a path allocates nothing).
+    uint64_t reserve_refusals() const { return reserve_refusals_; }
+    uint64_t alloc_calls() const { return alloc_calls_; }
+
     // Fault injection (see FailPoint): the allocation after n more
     // successes returns NoMem.
     void fail_after(long n) { fail_.fail_after(n); }
@@ -106,6 +121,7 @@ private:
     void release_block(Page* pg);
     Page* allocated_head(PhysAddr pa, const char* what);
     uint64_t pfn_of(const Page* pg) const;
+    bool reserve_allows(unsigned order, AllocFlags flags);
 
     Segment segs_[MAX_SEGMENTS];
     size_t nsegs_ = 0;
@@ -115,4 +131,8 @@ private:
     uint64_t peak_in_use_ = 0;
     bool initialized_ = false;
     FailPoint fail_;
+    uint64_t reserve_ = 0;
+    bool (*may_use_reserve_)() = nullptr;
+    uint64_t reserve_refusals_ = 0;
+    uint64_t alloc_calls_ = 0;
 };

@@ -20,6 +20,10 @@ Result<PhysAddr> ZeroPool::take()
 bool ZeroPool::fill_one()
 {
     if (size() >= target_) return false;
+    // Pooled pages are free pages by another name, but the allocator no
+    // longer sees them: never fill the pool out of the reserve (pagezero
+    // is a kernel process, which may use it).
+    if (pages_.free_pages() <= pages_.reserved_pages()) return false;
     auto pa = pages_.alloc(0);
     if (!pa.ok()) return false;
     // Cleared with interrupts on: this is the slow part the pool hides.

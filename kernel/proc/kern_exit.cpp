@@ -22,6 +22,7 @@
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>
 #include <kernel/sched/sleep.h>
+#include <kernel/vm_pageout_oom.h>
 #include <lib/kassert.h>
 #include <mm/copyio.h>
 #include <mm/intr_off.h>
@@ -84,6 +85,7 @@ void proc_exit_release(proc* p)
         lim_free(p->p_limit);
         p->p_limit = nullptr;
     }
+    vm_pages_freed(); // faults waiting for pages look again
 }
 
 namespace {

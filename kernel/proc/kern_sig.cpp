@@ -78,13 +78,16 @@ void postsig_done(thread* td, sigacts* ps, int sig)
 }
 
 // Delivers sig to its handler; a frame that cannot be written kills the
-// process with SIGILL (the process has trashed its stack).
+// process with SIGILL (the process has trashed its stack, or no page could
+// be had for it), or with SIGKILL when that came meanwhile (the OOM killer
+// chose it while its frame waited for a page): never a retry loop.
 void postsig_caught(thread* td, const __siginfo& si)
 {
     const int sig = si.si_signo;
     sigacts* ps = td->td_proc->p_sigacts;
     KASSERT(sig_caught(ps, sig), "postsig of signal %d, which is not caught", sig);
-    if (sendsig(td, sig_handler(ps, sig), si, td->td_sigmask) != Errno::Ok) sigexit(td, SIGILL);
+    if (sendsig(td, sig_handler(ps, sig), si, td->td_sigmask) != Errno::Ok)
+        sigexit(td, sigismember(td->td_proc->p_siglist, SIGKILL) ? SIGKILL : SIGILL);
     postsig_done(td, ps, sig);
 }
 

@@ -45,6 +45,7 @@ inline constexpr uint32_t P_SUGID = 0x00100;      // had set-id privileges since
 inline constexpr uint32_t P_WEXIT = 0x02000;      // working on exiting
 inline constexpr uint32_t P_EXEC = 0x04000;       // has exec'd (setpgid refuses its parent)
 inline constexpr uint32_t P_KTHREAD = 0x00004;    // kernel process
+inline constexpr uint32_t P_PROTECTED = 0x100000; // never an OOM victim (procctl PROC_SPROTECT)
 // Job control (kern_sig.cpp sets them; wait4 reports and clears).
 inline constexpr uint32_t P_WAITED = 0x01000;      // the current stop was reported by wait4
 inline constexpr uint32_t P_CONTINUED = 0x10000;   // continued by SIGCONT, not yet reported

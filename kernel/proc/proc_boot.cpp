@@ -10,6 +10,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/vm_overcommit.h>
 #include <kernel/vm_sysctl.h>
+#include <kernel/vm_pageout_oom.h>
 #include <mm/page_alloc.h>
 #include <mm/swap_reserve.h>
 #include <lib/kassert.h>
@@ -43,6 +44,9 @@ void proc_startup(PageAllocator& pages, uint64_t physpages)
     must(fork_stats_sysctl_register(sysctl), "fork counters");
     must(vm_stats_sysctl_register(sysctl), "fault counters");
     must(vm_page_sysctl_register(sysctl, pages), "page counts");
+    // The last pages are for the kernel's processes and init (docs/memory.md).
+    vm_reserve_init(pages, vm_free_reserved_for(pages.total_pages()));
+    must(vm_oom_sysctl_register(sysctl), "the reserve and the OOM killer");
     // Strict commit accounting (vm.overcommit=1) refuses what the RAM left
     // now could not back.
     vm_overcommit_init(kernel_cmdline(), kernel_commit(), pages.free_pages() * arch::PAGE_SIZE);

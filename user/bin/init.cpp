@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/procctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +71,11 @@ pid_t start_shell()
     }
     setpgid(pid, pid);
     tcsetpgrp(kTty, pid);
+    // The out-of-memory killer spares the shell (FreeBSD's protect(1)):
+    // the user needs it to stop whatever ran the memory out.
+    int prot = PPROT_SET;
+    if (procctl(P_PID, pid, PROC_SPROTECT, &prot) < 0)
+        fprintf(stderr, "init: procctl(PROC_SPROTECT): %s\n", strerror(errno));
     return pid;
 }
 

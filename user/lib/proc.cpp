@@ -1,6 +1,7 @@
 // Process calls: fork and rfork, wait, ids, process groups and sessions,
 // setuid, _exit.  vfork and rfork_thread are in fork_asm.cpp.
 #include <abi/syscall.h>
+#include <sys/procctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +24,11 @@ pid_t rfork(int flags)
 {
     sprig::stdio_flush_all();
     return static_cast<pid_t>(syscall(SYS_rfork, flags));
+}
+
+int procctl(idtype_t idtype, int64_t id, int cmd, void* data)
+{
+    return static_cast<int>(syscall(SYS_procctl, idtype, id, cmd, reg(data)));
 }
 
 pid_t wait4(pid_t pid, int* status, int options, struct rusage* rusage)
