@@ -13,6 +13,8 @@ namespace {
 constexpr int AUTO = 0x100; // FreeBSD's first OID_AUTO number
 constexpr int VM_STATS = AUTO + 1;
 constexpr int VM_STATS_VM = AUTO;
+constexpr int CTL_DEBUG = 5; // FreeBSD's
+constexpr int DEBUG_INVARIANTS = AUTO;
 
 struct OidEntry {
     const char* name;
@@ -40,6 +42,9 @@ constexpr OidEntry oid_table[] = {
     {"vm.stats.vm.v_cow_optim", {CTL_VM, VM_STATS, VM_STATS_VM, AUTO + 11}, 4},
     {"vm.stats.vm.v_free_count", {CTL_VM, VM_STATS, VM_STATS_VM, AUTO + 12}, 4},
     {"vm.stats.vm.v_page_count", {CTL_VM, VM_STATS, VM_STATS_VM, AUTO + 13}, 4},
+    {"debug.invariants.check", {CTL_DEBUG, DEBUG_INVARIANTS, AUTO}, 3},
+    {"debug.invariants.violations", {CTL_DEBUG, DEBUG_INVARIANTS, AUTO + 1}, 3},
+    {"debug.invariants.panic", {CTL_DEBUG, DEBUG_INVARIANTS, AUTO + 2}, 3},
 };
 
 } // namespace

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sysctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,6 +80,20 @@ Outcome wait_case(pid_t pid, int timeout_s)
     return o;
 }
 
+// The kernel's invariant checker, run after every case (docs/reliability.md):
+// the kernel prints an `INVARIANT:` line for each violation and the count
+// comes back here.  Root only: a runner started by another user, or a
+// kernel without the checker, skips it (0).
+int kernel_invariants()
+{
+    const int one = 1;
+    if (sysctlbyname("debug.invariants.check", nullptr, nullptr, &one, sizeof one) < 0) return 0;
+    int found = 0;
+    size_t len = sizeof found;
+    if (sysctlbyname("debug.invariants.violations", &found, &len, nullptr, 0) < 0) return 0;
+    return found;
+}
+
 bool selected(const Case& c, int argc, char** argv)
 {
     return argc < 2 || strstr(c.name, argv[1]) != nullptr;
@@ -102,6 +117,17 @@ int run(const char* program, const Case* cases, size_t ncases, int argc, char** 
         } else {
             (void)setpgid(pid, pid);
             o = wait_case(pid, c.timeout_s);
+        }
+        if (const int broken = kernel_invariants(); broken > 0) {
+            if (o.passed || o.said) {
+                printf("FAIL - %s: %d kernel invariants broken after the case (the INVARIANT: "
+                       "lines above)\n", c.name, broken);
+                o.said = true;
+            } else {
+                const size_t n = strlen(o.why);
+                snprintf(o.why + n, sizeof o.why - n, "; %d kernel invariants broken", broken);
+            }
+            o.passed = false;
         }
         if (o.passed) {
             passed++;
