@@ -7,7 +7,8 @@
 //   kernel/proc/proc_check.h  process lists, families, groups, sessions, uids
 //   kernel/sched/sched_check.h run and sleep queues
 // Reached from the monitor (`check`) and by root through sysctl:
-//   debug.invariants.check=1     runs it (any other value: EINVAL)
+//   debug.invariants.check=1     runs it; =2 gives every zone's cached empty
+//                                slab back first (free-page baselines)
 //   debug.invariants.violations  what the last run found
 //   debug.invariants.panic=1     panic at the first violation instead
 // and the boot switch debug.invariants.panic=1 sets the last from the start.

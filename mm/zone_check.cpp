@@ -169,10 +169,11 @@ size_t note_slab(PageAllocator& pages, Page* pg, ZoneSeen* seen, size_t& nseen, 
 
 } // namespace
 
-size_t zones_check(PageAllocator& pages, InvariantReport& r)
+namespace {
+
+// Every zone that has a slab, through the pages (see note_slab).
+size_t find_zones(PageAllocator& pages, ZoneSeen* seen, InvariantReport& r)
 {
-    IntrOff off;
-    ZoneSeen seen[MAX_ZONES];
     size_t nseen = 0;
     for (size_t i = 0; i < pages.segment_count(); i++) {
         const PhysRange seg = pages.segment(i);
@@ -186,6 +187,25 @@ size_t zones_check(PageAllocator& pages, InvariantReport& r)
                 k++;
         }
     }
+    return nseen;
+}
+
+} // namespace
+
+size_t zones_check(PageAllocator& pages, InvariantReport& r)
+{
+    IntrOff off;
+    ZoneSeen seen[MAX_ZONES];
+    const size_t nseen = find_zones(pages, seen, r);
     for (size_t i = 0; i < nseen; i++) ZoneCheck::check(*seen[i].zone, r, &seen[i]);
+    return nseen;
+}
+
+size_t zones_drain(PageAllocator& pages, InvariantReport& r)
+{
+    IntrOff off;
+    ZoneSeen seen[MAX_ZONES];
+    const size_t nseen = find_zones(pages, seen, r);
+    for (size_t i = 0; i < nseen; i++) seen[i].zone->drain();
     return nseen;
 }

@@ -19,3 +19,8 @@ void zone_check(Zone& z, InvariantReport& r);
 // that the zone's lists hold exactly the slabs the pages name.  Returns
 // how many zones it checked.
 size_t zones_check(PageAllocator& pages, InvariantReport& r);
+
+// Gives every zone's cached empty slab back to the page allocator
+// (uma_reclaim), for a free-page count that holds no cache: what the
+// checker's `debug.invariants.check=2` does first.  Returns the zones.
+size_t zones_drain(PageAllocator& pages, InvariantReport& r);
