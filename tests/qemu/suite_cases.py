@@ -38,7 +38,7 @@ def suite_cases(virt, image, no_failures):
 
 
 def sysfuzz_case(virt, image, no_failures):
-    """/bin/sysfuzz as init with its built-in bounded slice (seed 1, 1000
+    """/bin/sysfuzz as init with its built-in bounded slice (seed 1, 2000
     calls in batches of 250, see user/bin/sysfuzz/main.cpp): every batch
     must end with the invariants holding and the pages and processes back.
     make fuzz runs it long."""

@@ -8,7 +8,9 @@
 #include <abi/syscall.h>
 #include <abi/unistd.h>
 #include <signal.h>
+#include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,6 +49,7 @@ struct State {
     unsigned children = 0;
     ucontext_t real_uc{};
     bool have_uc = false;
+    volatile uint32_t* made = nullptr;
 };
 
 State* g_state = nullptr;
@@ -353,31 +356,81 @@ void one_call(State& s)
 void fuzz_calls(State& s, unsigned n)
 {
     for (unsigned i = 0; i < n; i++) {
+        *s.made = *s.made + 1;
         one_call(s);
         reap_some(s, false);
     }
 }
 
-} // namespace
 
-void run_worker(uint64_t seed, unsigned calls, const Policy& policy)
+// One process of the run: a playground, a real signal frame to forge
+// from, then calls until the budget is spent or it dies.
+[[noreturn]] void fuzz_process(State& s, unsigned calls)
 {
-    static State s{Rng(seed), policy};
     g_state = &s;
     void* play = mmap(nullptr, PLAY_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_ANON | MAP_PRIVATE, -1, 0);
     if (play == MAP_FAILED) _exit(3);
     s.play = static_cast<char*>(play);
     (void)munmap(s.play + (PLAY_PAGES - 1) * PAGE, PAGE);
-    // A real signal frame to forge from.
     struct sigaction sa {};
+    for (int sig = 1; sig < 32; sig++) (void)sigaction(sig, &sa, nullptr); // the supervisor's SIG_IGN off
     sa.sa_sigaction = capture;
     sa.sa_flags = SA_SIGINFO;
     (void)sigaction(SIGUSR2, &sa, nullptr);
     (void)kill(getpid(), SIGUSR2);
     // Nothing of mine on the console, and no read waits on it.
     for (int fd = 0; fd < 3; fd++) (void)close(fd);
-    fuzz_calls(s, calls);
+    while (*s.made < calls) fuzz_calls(s, 1);
     reap_some(s, true);
+    _exit(0);
+}
+
+} // namespace
+
+namespace {
+
+// Waits for a fuzzing process; one that makes no call for STUCK_MS
+// (blocked in a read of its own pipe, stopped, spinning after a forged
+// sigreturn) is killed, so the batch goes on.
+void supervise(pid_t pid, volatile uint32_t* made)
+{
+    constexpr long STEP_MS = 10, STUCK_MS = 300;
+    uint32_t last = *made;
+    for (long still = 0;; still += STEP_MS) {
+        int st;
+        if (waitpid(pid, &st, WNOHANG) != 0) return;
+        if (*made != last) last = *made, still = 0;
+        if (still >= STUCK_MS) {
+            (void)kill(pid, SIGKILL);
+            while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+            return;
+        }
+        timespec ts = {0, STEP_MS * 1000000};
+        (void)nanosleep(&ts, nullptr);
+    }
+}
+
+} // namespace
+
+void run_worker(uint64_t seed, unsigned calls, const Policy& policy, volatile uint32_t* made)
+{
+    static State s{Rng(seed), policy};
+    s.made = made;
+    // The supervisor ignores what its processes aim at their group.
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    for (int sig = 1; sig < 32; sig++)
+        if (sig != SIGCHLD) (void)sigaction(sig, &ign, nullptr);
+    for (unsigned round = 0; *made < calls; round++) {
+        // Each process draws its own sequence, so one that dies at once
+        // does not make the next die the same way.
+        s.rng = Rng(seed + 0x9e3779b97f4a7c15ull * (round + 1));
+        const pid_t pid = fork();
+        if (pid == 0) fuzz_process(s, calls);
+        if (pid < 0) return;
+        supervise(pid, made);
+        if (round > 4 * calls) return; // processes dying before their first call
+    }
 }
 
 } // namespace fuzz

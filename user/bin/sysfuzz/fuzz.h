@@ -31,8 +31,10 @@ struct Policy {
     bool root;
 };
 
-// The worker of one batch: `calls` random system calls, in this process
-// and in the children it makes.  Returns only if it survives them.
-void run_worker(uint64_t seed, unsigned calls, const Policy& policy);
+// The worker of one batch: `calls` random system calls, made by a run of
+// processes forked one after the other (a call may well kill the process
+// that makes it) and by their children.  *made (shared memory the batch's
+// driver reads) counts the calls made.
+void run_worker(uint64_t seed, unsigned calls, const Policy& policy, volatile uint32_t* made);
 
 } // namespace fuzz

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/sysctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -25,7 +26,7 @@
 
 namespace {
 
-constexpr const char* DEFAULT_ARGS = "1 1000 250";
+constexpr const char* DEFAULT_ARGS = "1 2000 250";
 constexpr int BATCH_SECONDS = 3; // then the batch's processes are killed
 constexpr long POLL_MS = 20;
 
@@ -114,16 +115,26 @@ bool reap_all()
 struct Verdict {
     bool timed_out = false;
     int status = 0;
+    unsigned made = 0; // calls made
 };
+
+// Where the batch's processes count their calls: shared with all of them.
+volatile uint32_t* shared_counter()
+{
+    static void* page = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANON, -1, 0);
+    return page == MAP_FAILED ? nullptr : static_cast<volatile uint32_t*>(page);
+}
 
 Verdict run_batch(uint64_t seed, unsigned calls, const fuzz::Policy& policy, uid_t uid)
 {
     fflush(stdout);
+    volatile uint32_t* made = shared_counter();
+    *made = 0;
     const pid_t worker = fork();
     if (worker == 0) {
         (void)setpgid(0, 0);
         if (!policy.root && setuid(uid) != 0) _exit(4);
-        fuzz::run_worker(seed, calls, policy);
+        fuzz::run_worker(seed, calls, policy, made);
         _exit(0);
     }
     Verdict v;
@@ -152,6 +163,7 @@ Verdict run_batch(uint64_t seed, unsigned calls, const fuzz::Policy& policy, uid
         if (reap_all()) break;
         sleep_ms(POLL_MS);
     }
+    v.made = *made;
     return v;
 }
 
@@ -173,13 +185,13 @@ int invariants()
 void describe(const Verdict& v, char* buf, size_t n)
 {
     if (v.timed_out)
-        snprintf(buf, n, "worker killed after %d s", BATCH_SECONDS);
+        snprintf(buf, n, "%u calls, then killed after %d s", v.made, BATCH_SECONDS);
     else if (v.status < 0)
         snprintf(buf, n, "fork failed: errno %d", -v.status);
     else if (WIFSIGNALED(v.status))
-        snprintf(buf, n, "worker died of signal %d", WTERMSIG(v.status));
+        snprintf(buf, n, "%u calls, the worker died of signal %d", v.made, WTERMSIG(v.status));
     else
-        snprintf(buf, n, "worker exited %d", WEXITSTATUS(v.status));
+        snprintf(buf, n, "%u calls, the worker exited %d", v.made, WEXITSTATUS(v.status));
 }
 
 // Touches the stack the driver may use, so that its first deeper call
@@ -234,6 +246,10 @@ int main(int argc, char** argv)
         return 2;
     }
     touch_stack();
+    if (!shared_counter()) {
+        fprintf(stderr, "sysfuzz: no shared page for the call counter\n");
+        return 2;
+    }
     const unsigned nbatches = static_cast<unsigned>((count + batch - 1) / batch);
     printf("sysfuzz: seed %llu, %llu calls in %u batches of %llu\n",
            static_cast<unsigned long long>(seed), static_cast<unsigned long long>(count),
