@@ -26,6 +26,7 @@ constexpr long ABOVE_USER = 0x4000000000l;
 constexpr unsigned PLAY_PAGES = 16; // the last one unmapped: buffers that straddle into nothing
 constexpr unsigned MAX_DEPTH = 2;
 constexpr unsigned MAX_CHILDREN = 12;
+constexpr unsigned BURST = 48; // children of one burst, alive at once
 
 const int numbers[] = {
     SYS_exit, SYS_fork, SYS_read, SYS_write, SYS_open, SYS_close, SYS_wait4, SYS_break,
@@ -155,8 +156,36 @@ void fuzz_calls(State& s, unsigned n);
 {
     s.depth++;
     s.children = 0;
-    fuzz_calls(s, static_cast<unsigned>(s.rng.below(12)));
+    fuzz_calls(s, static_cast<unsigned>(s.rng.below(s.depth == 1 ? 40 : 12)));
     _exit(static_cast<int>(s.rng.below(3)));
+}
+
+// Many children at once, each forking (a small fork bomb, bounded by
+// BURST and RLIMIT_NPROC for a non-root worker) and making calls, some
+// killed by their parent while they run: the kernel's exit, wait and
+// descriptor paths under concurrency.
+void do_burst(State& s)
+{
+    if (s.depth > 0) return;
+    pid_t pids[BURST];
+    unsigned n = 0;
+    for (; n < BURST; n++) {
+        s.rng.next(); // each child its own draws
+        const pid_t pid = fork();
+        if (pid == 0) {
+            s.depth = 1;
+            s.children = 0;
+            if (s.rng.chance(50)) (void)fork(); // and a grandchild, sometimes
+            fuzz_calls(s, static_cast<unsigned>(s.rng.below(8)));
+            _exit(0);
+        }
+        if (pid < 0) break;
+        pids[n] = pid;
+    }
+    for (unsigned i = 0; i < n; i++)
+        if (s.rng.chance(30)) (void)kill(pids[i], SIGKILL);
+    int st;
+    for (unsigned i = 0; i < n; i++) (void)waitpid(pids[i], &st, 0);
 }
 
 int thread_body(void* arg)
@@ -316,7 +345,7 @@ void one_call(State& s)
     case SYS_exit:
         if (s.depth > 0 && s.rng.chance(30)) _exit(static_cast<int>(s.rng.below(256)));
         return;
-    case SYS_fork: return do_fork(s);
+    case SYS_fork: return s.rng.chance(5) ? do_burst(s) : do_fork(s);
     case SYS_vfork: return do_vfork(s);
     case SYS_rfork: return do_rfork(s);
     case SYS_sigreturn: return do_sigreturn(s);
