@@ -6,7 +6,6 @@
 #include <mm/intr_off.h>
 #include <mm/page_alloc.h>
 #include <mm/vmspace.h>
-#include <lib/utility.h>
 
 namespace {
 
@@ -238,20 +237,20 @@ void vm_check(PageAllocator& pages, const VmCheckInput& in, InvariantReport& r)
     for (size_t i = 0; i < in.nspaces; i++) entries += in.spaces[i]->vm_map.entry_count();
     size_t cap = 16;
     while (cap < 2 * entries) cap *= 2;
+    // Two blocks: 8 GiB of RAM needs 4 MiB of counts, the largest block.
     const size_t npages = PageCounts::total(pages);
-    const size_t count_bytes = sprig::align_up<size_t>(npages * sizeof(uint16_t), 16);
-    Scratch scratch(pages, count_bytes + cap * sizeof(ObjCount));
-    if (!scratch.mem()) {
+    Scratch count_mem(pages, npages * sizeof(uint16_t));
+    Scratch obj_mem(pages, cap * sizeof(ObjCount));
+    if (!count_mem.mem() || !obj_mem.mem()) {
         r.skipped("page references", "no memory for the scratch counts");
         check_translations(in, nullptr, r);
         return;
     }
-    auto* base = static_cast<char*>(scratch.mem());
-    PageCounts counts(pages, reinterpret_cast<uint16_t*>(base));
-    ObjTable objs(reinterpret_cast<ObjCount*>(base + count_bytes), cap);
+    PageCounts counts(pages, static_cast<uint16_t*>(count_mem.mem()));
+    ObjTable objs(static_cast<ObjCount*>(obj_mem.mem()), cap);
     count_objects(in, objs);
     check_objects(pages, objs, counts, r);
-    // The scratch block is the checker's own: one reference, like any
+    // The scratch blocks are the checker's own: one reference, like any
     // kernel page, so the page pass needs no exception for it.
     check_page_refs(pages, counts, r);
     check_translations(in, &counts, r);
