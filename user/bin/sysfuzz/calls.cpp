@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <string.h>
 #include <time.h>
+#include <stdio.h>
 #include <sys/mman.h>
+#include <sys/sysctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <user/lib/syscall.h>
@@ -114,9 +116,40 @@ long any_arg(State& s)
     }
 }
 
+// Tracing (sysfuzz batch ... trace): each call is printed on this
+// descriptor (a copy of stderr placed out of the fuzzer's reach) before
+// it is made, and the invariant checker runs after it.
+constexpr int TRACE_FD = 200;
+bool g_trace = false;
+
+void trace_call(int number, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+    char line[200];
+    const int n = snprintf(line, sizeof line, "sysfuzz: pid %d: syscall %d (%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n",
+                           getpid(), number, a0, a1, a2, a3, a4, a5);
+    (void)sprig::raw_syscall(SYS_write, TRACE_FD, reinterpret_cast<long>(line), n);
+}
+
+void trace_check(int number)
+{
+    const int one = 1;
+    int found = 0;
+    size_t len = sizeof found;
+    if (sysctlbyname("debug.invariants.check", nullptr, nullptr, &one, sizeof one) < 0 ||
+        sysctlbyname("debug.invariants.violations", &found, &len, nullptr, 0) < 0 || found == 0)
+        return;
+    char line[100];
+    const int n = snprintf(line, sizeof line, "sysfuzz: pid %d: %d invariants broken after syscall %d\n",
+                           getpid(), found, number);
+    (void)sprig::raw_syscall(SYS_write, TRACE_FD, reinterpret_cast<long>(line), n);
+    _exit(99);
+}
+
 void raw(int number, long a0 = 0, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0)
 {
+    if (g_trace) trace_call(number, a0, a1, a2, a3, a4, a5);
     (void)sprig::raw_syscall(number, a0, a1, a2, a3, a4, a5);
+    if (g_trace) trace_check(number);
 }
 
 // A pid a signal may go to: never init, never every process while root.
@@ -443,6 +476,7 @@ void supervise(pid_t pid, volatile uint32_t* made)
 
 void run_worker(uint64_t seed, unsigned calls, const Policy& policy, volatile uint32_t* made)
 {
+    if (policy.trace && dup2(2, TRACE_FD) == TRACE_FD) g_trace = true;
     static State s{Rng(seed), policy};
     s.made = made;
     // The supervisor ignores what its processes aim at their group.

@@ -29,6 +29,7 @@ private:
 // into a state the next batch trips over, which is not a kernel bug).
 struct Policy {
     bool root;
+    bool trace = false; // print each call, check the invariants after each (root)
 };
 
 // The worker of one batch: `calls` random system calls, made by a run of

@@ -227,13 +227,39 @@ int args_from_file(char* buf, size_t n, char** argv, int max)
 
 } // namespace
 
+// sysfuzz batch BSEED CALLS UID [trace]: one batch, as the batch line
+// printed it, to reproduce a finding; with trace, every call is printed
+// and the invariants checked after each.
+int one_batch(int argc, char** argv)
+{
+    uint64_t bseed = 0, calls = 0, uid = 0;
+    if (argc < 5 || !parse(argv[2], &bseed) || !parse(argv[3], &calls) || !parse(argv[4], &uid)) {
+        fprintf(stderr, "usage: sysfuzz batch BSEED CALLS UID [trace]\n");
+        return 2;
+    }
+    fuzz::Policy policy{uid == 0};
+    policy.trace = argc > 5 && strcmp(argv[5], "trace") == 0;
+    const Verdict v = run_batch(bseed, static_cast<unsigned>(calls), policy, static_cast<uid_t>(uid));
+    char how[64];
+    describe(v, how, sizeof how);
+    const int broken = invariants();
+    printf("batch (seed %llu, uid %llu): %s; invariants %d\n", static_cast<unsigned long long>(bseed),
+           static_cast<unsigned long long>(uid), how, broken);
+    return broken != 0;
+}
+
 int main(int argc, char** argv)
 {
     static char line[128];
-    static char* file_argv[5] = {argv[0]};
+    static char* file_argv[7] = {argv[0]};
     if (argc == 1) {
-        argc = args_from_file(line, sizeof line, file_argv, 5);
+        argc = args_from_file(line, sizeof line, file_argv, 7);
         argv = file_argv;
+    }
+    if (argc > 1 && strcmp(argv[1], "batch") == 0) {
+        touch_stack();
+        if (!shared_counter()) return 2;
+        return one_batch(argc, argv);
     }
     uint64_t seed = 0, count = 0, batch = 500;
     if (argc < 3 || argc > 4 || !parse(argv[1], &seed) || !parse(argv[2], &count) ||
