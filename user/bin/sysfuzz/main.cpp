@@ -182,9 +182,14 @@ int invariants()
     return found;
 }
 
-void describe(const Verdict& v, char* buf, size_t n)
+void describe(const Verdict& v, unsigned calls, char* buf, size_t n)
 {
-    if (v.timed_out)
+    // The counter lives in the fuzzing processes' own memory, where a
+    // hostile pointer may land: a count far past the budget was overwritten.
+    if (v.made > 4 * calls + 1000)
+        snprintf(buf, n, "calls uncounted (the shared counter was overwritten), the worker %s",
+                 v.timed_out ? "killed" : "done");
+    else if (v.timed_out)
         snprintf(buf, n, "%u calls, then killed after %d s", v.made, BATCH_SECONDS);
     else if (v.status < 0)
         snprintf(buf, n, "fork failed: errno %d", -v.status);
@@ -240,8 +245,8 @@ int one_batch(int argc, char** argv)
     fuzz::Policy policy{uid == 0};
     policy.trace = argc > 5 && strcmp(argv[5], "trace") == 0;
     const Verdict v = run_batch(bseed, static_cast<unsigned>(calls), policy, static_cast<uid_t>(uid));
-    char how[64];
-    describe(v, how, sizeof how);
+    char how[96];
+    describe(v, static_cast<unsigned>(calls), how, sizeof how);
     const int broken = invariants();
     printf("batch (seed %llu, uid %llu): %s; invariants %d\n", static_cast<unsigned long long>(bseed),
            static_cast<unsigned long long>(uid), how, broken);
@@ -307,8 +312,8 @@ int main(int argc, char** argv)
             (void)invariants();
             free = settled_free_pages();
         }
-        char how[64];
-        describe(v, how, sizeof how);
+        char how[96];
+        describe(v, calls, how, sizeof how);
         const bool ok = broken == 0 && free == base_free && procs == base_procs;
         (ok ? passed : failed)++;
         printf("%s - batch %u (seed %llu, uid %u, %u calls): %s; invariants %d; free pages %lld "
