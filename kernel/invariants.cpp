@@ -16,6 +16,7 @@
 #include <mm/kmem.h>
 #include <mm/vm_check.h>
 #include <mm/zone_check.h>
+#include <mm/kstack.h>
 
 namespace {
 
@@ -42,12 +43,29 @@ void check_vm(InvariantReport& r, InvariantTotals& t)
     in.held = &shared;
     in.nheld = shared ? 1 : 0;
     in.account = &kernel_commit();
-    vm_check(vm_pages(), in, r);
+    vm_check(vm_pages(), in, r, &t.census);
     kfree(spaces);
 }
 
 // 1: check; 2: give the zones' cached empty slabs back first, so that a
 // free-page count read afterwards holds no cache (baselines).
+// The allocated pages by holder, as the run found them; "other" is what
+// no counter names (boot allocations, and any holder not listed here).
+void print_census(const VmCensus& c)
+{
+    const uint64_t in_use = vm_pages().pages_in_use();
+    const uint64_t pt = kernel_pt_pages().pages_in_use();
+    const uint64_t ks = kernel_kstacks().pages_mapped();
+    const uint64_t zp = kmem_zero_pool() ? kmem_zero_pool()->size() : 0;
+    // The checker's scratch pages went back before this is read.
+    const uint64_t known =
+        c.object_pages + c.index_nodes + c.slab_pages + c.kmalloc_pages + pt + ks + zp;
+    kprintf("pages in use %lu: user memory %lu, object index nodes %lu, slabs %lu, kmalloc blocks "
+            "%lu, page tables %lu, kernel stacks %lu, pre-zeroed %lu, other %ld\n",
+            in_use, c.object_pages, c.index_nodes, c.slab_pages, c.kmalloc_pages, pt, ks, zp,
+            static_cast<long>(in_use - known));
+}
+
 Result<int> run_from_sysctl(int requested)
 {
     if (requested != 1 && requested != 2) return Errno::Inval;
@@ -96,6 +114,7 @@ unsigned invariants_check(bool summary)
     if (summary || t.violations)
         kprintf("invariants: %u violations (%zu zones, %zu processes, %zu address spaces "
                 "checked)\n", t.violations, t.zones, t.procs, t.spaces);
+    if (summary && t.census.counted) print_census(t.census);
     return t.violations;
 }
 

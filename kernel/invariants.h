@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <lib/result.h>
+#include <mm/vm_check.h>
 
 class CmdLine;
 class InvariantReport;
@@ -30,12 +31,14 @@ struct InvariantTotals {
     size_t zones = 0;   // zones checked
     size_t procs = 0;   // processes checked
     size_t spaces = 0;  // address spaces checked
+    VmCensus census;    // where the allocated pages are
 };
 
 // Runs every check over the kernel's objects (host tests: their world's).
 InvariantTotals invariants_run(InvariantReport& r);
 // A run with a report of the configured kind; prints a summary line when
-// `summary` or when something was found.  Returns the violations.
+// `summary` or when something was found, and with `summary` a census of
+// the allocated pages by holder.  Returns the violations.
 unsigned invariants_check(bool summary);
 
 void invariants_init(const CmdLine& cmdline);

@@ -125,10 +125,12 @@ void count_objects(const VmCheckInput& in, ObjTable& objs)
 
 // Each object once: its count against its holders, each resident page
 // counted once for the page pass.
-void check_objects(PageAllocator& pages, ObjTable& objs, PageCounts& counts, InvariantReport& r)
+void check_objects(PageAllocator& pages, ObjTable& objs, PageCounts& counts, InvariantReport& r,
+                   VmCensus& census)
 {
     objs.for_each([&](ObjCount& oc) {
         vm_object* obj = oc.obj;
+        census.index_nodes += obj->pages.nodes();
         if (obj->ref_count != oc.count)
             r.violation("vm", "object %p has %u references, %lu map entries and holds name it",
                         obj, obj->ref_count, oc.count);
@@ -143,12 +145,14 @@ void check_objects(PageAllocator& pages, ObjTable& objs, PageCounts& counts, Inv
                 return;
             }
             uint16_t* c = counts.of(pa);
+            if (*c == 0) census.object_pages++;
             if (*c < UINT16_MAX) (*c)++;
         });
     });
 }
 
-void check_page_refs(PageAllocator& pages, PageCounts& counts, InvariantReport& r)
+void check_page_refs(PageAllocator& pages, PageCounts& counts, InvariantReport& r,
+                     VmCensus& census)
 {
     for (size_t i = 0; i < pages.segment_count(); i++) {
         const PhysRange seg = pages.segment(i);
@@ -156,6 +160,8 @@ void check_page_refs(PageAllocator& pages, PageCounts& counts, InvariantReport& 
         for (size_t k = 0; k < seg.size / PAGE_SIZE; k++) {
             const Page& pg = first[k];
             if (pg.state != PageState::Allocated) continue;
+            if (pg.flags & page_flag::SLAB) census.slab_pages += uint64_t{1} << pg.order;
+            if (pg.flags & page_flag::KMALLOC) census.kmalloc_pages += uint64_t{1} << pg.order;
             const uint32_t held = *counts.at(i, k);
             const uint32_t want = held ? held : 1;
             if (pg.ref_count != want && held < UINT16_MAX)
@@ -229,8 +235,10 @@ void check_translations(const VmCheckInput& in, PageCounts* counts, InvariantRep
 
 } // namespace
 
-void vm_check(PageAllocator& pages, const VmCheckInput& in, InvariantReport& r)
+void vm_check(PageAllocator& pages, const VmCheckInput& in, InvariantReport& r, VmCensus* census)
 {
+    VmCensus local;
+    VmCensus& c = census ? *census : local;
     IntrOff off;
     check_charges(in, r);
     size_t entries = in.nheld;
@@ -249,9 +257,10 @@ void vm_check(PageAllocator& pages, const VmCheckInput& in, InvariantReport& r)
     PageCounts counts(pages, static_cast<uint16_t*>(count_mem.mem()));
     ObjTable objs(static_cast<ObjCount*>(obj_mem.mem()), cap);
     count_objects(in, objs);
-    check_objects(pages, objs, counts, r);
+    check_objects(pages, objs, counts, r, c);
     // The scratch blocks are the checker's own: one reference, like any
     // kernel page, so the page pass needs no exception for it.
-    check_page_refs(pages, counts, r);
+    check_page_refs(pages, counts, r, c);
+    c.counted = true;
     check_translations(in, &counts, r);
 }

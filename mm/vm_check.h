@@ -36,4 +36,16 @@ struct VmCheckInput {
     const CommitAccount* account = nullptr;
 };
 
-void vm_check(PageAllocator& pages, const VmCheckInput& in, InvariantReport& r);
+// Where the allocated pages are, as the page pass found them (pages, not
+// blocks): for the monitor's census, not an invariant (a holder added
+// later would need adding here first).
+struct VmCensus {
+    uint64_t object_pages = 0; // resident in the objects (each page once)
+    uint64_t index_nodes = 0;  // the objects' page index nodes
+    uint64_t slab_pages = 0;   // zones' slabs (kmalloc's small sizes too)
+    uint64_t kmalloc_pages = 0; // kmalloc's big blocks
+    bool counted = false;
+};
+
+void vm_check(PageAllocator& pages, const VmCheckInput& in, InvariantReport& r,
+              VmCensus* census = nullptr);

@@ -47,7 +47,9 @@ def interactive(extra_expect=()):
                 r"page faults [1-9]\d*: zero-filled [1-9]\d*, copy-on-write copied [1-9]\d*, reused [1-9]",
                 r"commit \d+ KiB reserved of [1-9]\d+ KiB \(counted, not enforced\)",
                 # the invariant checker, from the monitor, finds nothing
-                r"invariants: 0 violations \([1-9]\d* zones, [1-9]\d* processes, [1-9]\d* address spaces checked\)"]
+                r"invariants: 0 violations \([1-9]\d* zones, [1-9]\d* processes, [1-9]\d* address spaces checked\)",
+                # and every allocated page has a known holder
+                r"pages in use [1-9]\d*: user memory [1-9]\d*, .*, other 0\r?\n"]
         + list(extra_expect),
         forbid=NO_FAILURES,
     )
