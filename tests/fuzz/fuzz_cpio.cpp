@@ -6,6 +6,7 @@
 #include <kernel/fs/cpio.h>
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vector>
@@ -15,7 +16,7 @@ namespace {
 void require(bool ok, const char* what)
 {
     if (ok) return;
-    __builtin_printf("cpio reader: %s\n", what);
+    fprintf(stderr, "cpio reader: %s\n", what);
     abort();
 }
 

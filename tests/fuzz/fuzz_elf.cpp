@@ -7,6 +7,7 @@
 
 #include <arch/param.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vector>
@@ -16,7 +17,7 @@ namespace {
 void require(bool ok, const char* what)
 {
     if (ok) return;
-    __builtin_printf("elf_parse accepted a file whose plan breaks: %s\n", what);
+    fprintf(stderr, "elf_parse accepted a file whose plan breaks: %s\n", what);
     abort();
 }
 

@@ -9,6 +9,7 @@
 
 #include <arch/frame.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@ namespace {
 void require(bool ok, const char* what)
 {
     if (ok) return;
-    __builtin_printf("set_mcontext: %s\n", what);
+    fprintf(stderr, "set_mcontext: %s\n", what);
     abort();
 }
 
