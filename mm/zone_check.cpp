@@ -2,6 +2,7 @@
 
 #include <arch/machdep.h>
 #include <kernel/invariant_report.h>
+#include <lib/utility.h>
 #include <mm/intr_off.h>
 #include <mm/zone.h>
 
@@ -16,8 +17,7 @@ constexpr size_t MAX_ZONES = 128;
 
 struct ZoneSeen {
     Zone* zone;
-    size_t slabs;
-    size_t pages;
+    size_t slabs; // slabs the pages name
 };
 
 } // namespace
@@ -49,8 +49,13 @@ private:
     static size_t list(Zone& z, SlabList& l, Kind kind, size_t& used, InvariantReport& r)
     {
         size_t n = 0;
+        // More slabs than pages: the list loops (a corrupted link).
+        const size_t most = z.pages_.total_pages() / z.pages_per_slab() + 1;
         for (Slab* s : l) {
-            n++;
+            if (++n > most) {
+                r.violation("zone", "%s: a slab list longer than memory could hold", z.name_);
+                break;
+            }
             if (s->zone != &z) {
                 r.violation("zone", "%s: slab %p on its list belongs to zone %p", z.name_, s,
                             s->zone);
@@ -64,13 +69,11 @@ private:
                 r.violation("zone", "%s: slab %p with %zu of %zu objects free is on its %s list",
                             z.name_, s, nfree, z.per_slab_,
                             kind == Kind::Full ? "full" : kind == Kind::Empty ? "empty" : "partial");
-            used += z.per_slab_ - sprig_min(nfree, z.per_slab_);
+            used += z.per_slab_ - sprig::min(nfree, z.per_slab_);
             slab(z, s, r);
         }
         return n;
     }
-
-    static size_t sprig_min(size_t a, size_t b) { return a < b ? a : b; }
 
     // Index of p in s, or per_slab_ when p is not the start of one of its objects.
     static size_t index_of(const Zone& z, const Slab* s, const void* p)
@@ -155,7 +158,7 @@ size_t note_slab(PageAllocator& pages, Page* pg, ZoneSeen* seen, size_t& nseen, 
             r.skipped("zone", "more zones than the checker tracks");
             return 1;
         }
-        seen[nseen++] = {z, 0, 0};
+        seen[nseen++] = {z, 0};
     }
     seen[i].slabs++;
     const size_t n = z->pages_per_slab();
@@ -163,7 +166,6 @@ size_t note_slab(PageAllocator& pages, Page* pg, ZoneSeen* seen, size_t& nseen, 
         if (pg[k].owner != s || !(pg[k].flags & page_flag::SLAB))
             r.violation("zone", "%s: page %zu of slab %p does not name it", z->name(), k, s);
     }
-    seen[i].pages += n;
     return n;
 }
 
