@@ -69,6 +69,7 @@ include mk/image.mk
 include mk/qemu.mk
 include mk/suite.mk
 include mk/bench.mk
+include mk/fuzz.mk
 
 clean: ## Remove build/
 	rm -rf $(BUILD)

@@ -3,6 +3,7 @@
 #include <arch/machdep.h>
 #include <kernel/clock.h>
 #include <kernel/console.h>
+#include <kernel/invariants.h>
 #include <kernel/line_editor.h>
 #include <kernel/proc/fork_log.h>
 #include <kernel/proc/fork_stats.h>
@@ -84,6 +85,8 @@ void cmd_forks(const char*)
     fork_log().print();
 }
 
+void cmd_check(const char*) { (void)invariants_check(true); }
+
 void cmd_panic(const char* args) { panic("requested from the monitor: %s", *args ? args : "(no reason)"); }
 
 [[noreturn]] void cmd_poweroff(const char*)
@@ -101,6 +104,7 @@ const Command commands[] = {
     {"sleep", "sleep for N clock ticks", cmd_sleep},
     {"ps", "the process list", cmd_ps},
     {"forks", "fork counters and the latest forks", cmd_forks},
+    {"check", "run the invariant checker (each violation, then a count)", cmd_check},
     {"panic", "panic with the rest of the line as the reason", cmd_panic},
     {"poweroff", "shut down (SBI system reset)", cmd_poweroff},
 };

@@ -13,6 +13,8 @@ namespace {
 constexpr int AUTO = 0x100; // FreeBSD's first OID_AUTO number
 constexpr int VM_STATS = AUTO + 1;
 constexpr int VM_STATS_VM = AUTO;
+constexpr int CTL_DEBUG = 5; // FreeBSD's
+constexpr int DEBUG_INVARIANTS = AUTO;
 
 struct OidEntry {
     const char* name;
@@ -43,6 +45,9 @@ constexpr OidEntry oid_table[] = {
     {"vm.stats.vm.v_free_reserved", {CTL_VM, VM_STATS, VM_STATS_VM, AUTO + 14}, 4},
     {"vm.oom_kills", {CTL_VM, AUTO + 2}, 2},
     {"vm.lowmem", {CTL_VM, AUTO + 3}, 2},
+    {"debug.invariants.check", {CTL_DEBUG, DEBUG_INVARIANTS, AUTO}, 3},
+    {"debug.invariants.violations", {CTL_DEBUG, DEBUG_INVARIANTS, AUTO + 1}, 3},
+    {"debug.invariants.panic", {CTL_DEBUG, DEBUG_INVARIANTS, AUTO + 2}, 3},
 };
 
 } // namespace

@@ -73,6 +73,7 @@ public:
     uint64_t injected_failures() const { return fail_.injected(); }
 
 private:
+    friend class ZoneCheck; // mm/zone_check.cpp reads the slab lists
     void choose_layout(size_t align);
     Result<Slab*> new_slab();
     void release_slab(Slab* s);

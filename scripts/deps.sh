@@ -6,14 +6,14 @@ set -eu
 
 PACKAGES="make g++ python3 g++-riscv64-linux-gnu binutils-riscv64-linux-gnu
 qemu-system-misc opensbi u-boot-qemu device-tree-compiler doctest-dev
-gdb-multiarch mtools gdisk dosfstools u-boot-tools picolibc-riscv64-unknown-elf"
+gdb-multiarch mtools gdisk dosfstools u-boot-tools picolibc-riscv64-unknown-elf clang"
 
 # One file or command that each package brings, in the order above.
 PROBES="make g++ python3 riscv64-linux-gnu-g++ riscv64-linux-gnu-objcopy
 qemu-system-riscv64 /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin dtc /usr/include/doctest/doctest.h
 gdb-multiarch mcopy /usr/sbin/sgdisk /usr/sbin/mkfs.vfat mkimage
-/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs"
+/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs clang++"
 
 missing() {
     for p in $PROBES; do

@@ -27,6 +27,7 @@ void sharedpage_fini()
 }
 
 bool sharedpage_present() { return g_shared != nullptr; }
+vm_object* sharedpage_object() { return g_shared; }
 
 Result<void> sharedpage_map(vmspace* vm)
 {

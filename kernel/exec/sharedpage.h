@@ -24,6 +24,9 @@ Result<void> sharedpage_init(VmObjectZone& zone);
 void sharedpage_fini();
 // Whether sharedpage_init made the page.
 bool sharedpage_present();
+// Its object (one reference held for good), or nullptr: the invariant
+// checker counts that reference.
+vm_object* sharedpage_object();
 // Maps the page into vm (exec): a no-op when there is none.  NoMem (the
 // range is taken, or no map entry could be had), changing nothing.
 Result<void> sharedpage_map(vmspace* vm);

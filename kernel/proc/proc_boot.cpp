@@ -8,6 +8,7 @@
 #include <kernel/exec/sharedpage.h>
 #include <kernel/sysctl.h>
 #include <kernel/cmdline.h>
+#include <kernel/invariants.h>
 #include <kernel/vm_overcommit.h>
 #include <kernel/vm_sysctl.h>
 #include <kernel/vm_pageout_oom.h>
@@ -51,6 +52,8 @@ void proc_startup(PageAllocator& pages, uint64_t physpages)
     // now could not back.
     vm_overcommit_init(kernel_cmdline(), kernel_commit(), pages.free_pages() * arch::PAGE_SIZE);
     must(vm_overcommit_sysctl_register(sysctl), "vm.overcommit");
+    invariants_init(kernel_cmdline());
+    must(invariants_sysctl_register(sysctl), "debug.invariants");
     must(proc0_init(), "proc0");
     fork_log().register_handler();
     must(create_init(start_init, nullptr), "creating init");

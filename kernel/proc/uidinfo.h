@@ -43,6 +43,13 @@ public:
 
     // Records alive.
     size_t count() const { return zone_.objects_in_use(); }
+    // Calls f(uidinfo*) for every record; f must not add or remove any.
+    template <typename F>
+    void foreach_uidinfo(F f)
+    {
+        for (auto& chain : buckets_)
+            for (uidinfo* uip : chain) f(uip);
+    }
     TypedZone<uidinfo>& zone() { return zone_; }
     void fail_after(long n) { zone_.fail_after(n); }
 

@@ -4,6 +4,7 @@
 #include <kernel/clock.h>
 #include <kernel/console.h>
 #include <kernel/sched/priority.h>
+#include <kernel/sched/sched_inspect.h>
 #include <lib/kassert.h>
 #include <mm/intr_off.h>
 #include <mm/vmspace.h>
@@ -279,3 +280,13 @@ void sched_teardown(thread* boot)
         sched_preempt_point();
     }
 }
+
+// kernel/sched/sched_inspect.h: read-only, for the invariant checker.
+void runq_foreach(void (*fn)(thread*, unsigned, void*), void* arg)
+{
+    for (unsigned q = 0; q < NQS; q++)
+        for (thread* td : g_runq[q]) fn(td, q, arg);
+}
+unsigned runq_queues() { return NQS; }
+uint64_t runq_nonempty_bits() { return g_runq_bits; }
+thread* sched_idle_thread() { return g_idle; }

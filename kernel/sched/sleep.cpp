@@ -4,6 +4,7 @@
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/proc.h>
 #include <kernel/sched/sched.h>
+#include <kernel/sched/sched_inspect.h>
 #include <lib/kassert.h>
 #include <mm/intr_off.h>
 
@@ -136,4 +137,15 @@ void cv_broadcast(cv* c)
 {
     IntrOff off;
     c->cv_waiters -= wakeup(c);
+}
+
+// kernel/sched/sched_inspect.h: read-only, for the invariant checker.
+void sleepq_foreach(void (*fn)(thread*, unsigned, void*), void* arg)
+{
+    for (unsigned b = 0; b < NBUCKETS; b++)
+        for (thread* td : g_sleepq[b]) fn(td, b, arg);
+}
+unsigned sleepq_bucket_of(const void* chan)
+{
+    return static_cast<unsigned>(&bucket(chan) - g_sleepq);
 }

@@ -30,7 +30,8 @@ def interactive(extra_expect=()):
     return dict(
         send=[(PROMPT, TYPED), (r"\ntyped-into-the-serial-port\r?\n", "sleep 20\r"),
               (PROMPT, "vmstat\r"), (r"context switches", "ps\r"),
-              (INIT_IN_PS, "forks\r"), (r"kthreads \d+", "poweroff\r")],
+              (INIT_IN_PS, "forks\r"), (r"kthreads \d+", "check\r"),
+              (r"invariants: \d+ violations", "poweroff\r")],
         # pagezero, a kernel process at idle priority, filled the pool
         # while the monitor slept.
         expect=[r"\ntyped-into-the-serial-port\r?\n", SELFTEST_OK, PROCS_OK,
@@ -44,7 +45,11 @@ def interactive(extra_expect=()):
                 r"pid \d+ \(\S+\): write at 0x8, pc 0x1000\d: SIGSEGV",
                 # its copy-on-write fork went through the fault handler
                 r"page faults [1-9]\d*: zero-filled [1-9]\d*, copy-on-write copied [1-9]\d*, reused [1-9]",
-                r"commit \d+ KiB reserved of [1-9]\d+ KiB \(counted, not enforced\)"]
+                r"commit \d+ KiB reserved of [1-9]\d+ KiB \(counted, not enforced\)",
+                # the invariant checker, from the monitor, finds nothing
+                r"invariants: 0 violations \([1-9]\d* zones, [1-9]\d* processes, [1-9]\d* address spaces checked\)",
+                # and every allocated page has a known holder
+                r"pages in use [1-9]\d*: user memory [1-9]\d*, .*, other 0\r?\n"]
         + list(extra_expect),
         forbid=NO_FAILURES,
     )

@@ -34,4 +34,18 @@ def suite_cases(virt, image, no_failures):
             expect=[r"^%s: [1-9]\d* cases\r?$" % prog, r"^[1-9]\d* passed, 0 failed\r?$"],
             forbid=[r"^FAIL - .*"] + list(no_failures),
             expect_exit=0, timeout=timeout))
+    cases.append(sysfuzz_case(virt, image, no_failures))
     return cases
+
+
+def sysfuzz_case(virt, image, no_failures):
+    """/bin/sysfuzz as init with its built-in bounded slice (seed 1, 2000
+    calls in batches of 250, see user/bin/sysfuzz/main.cpp): every batch
+    must end with the invariants holding and the pages and processes back.
+    make fuzz runs it long."""
+    return Case(
+        "suite-sysfuzz",
+        virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/sysfuzz"],
+        expect=[r"^sysfuzz: seed \d+, \d+ calls", r"^[1-9]\d* passed, 0 failed\r?$"],
+        forbid=[r"^FAIL - .*", r"INVARIANT: "] + list(no_failures),
+        expect_exit=0, timeout=120)

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sysctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,6 +80,50 @@ Outcome wait_case(pid_t pid, int timeout_s)
     return o;
 }
 
+// The number of processes (kern.proc.all's records), -1 when unknown.
+int processes()
+{
+    // Touched in full once, so that a longer list later faults in nothing.
+    static char buf[64 * 1024];
+    static bool touched;
+    if (!touched) memset(buf, 0, sizeof buf);
+    touched = true;
+    int mib[3] = {1, 14, 0}; // CTL_KERN, KERN_PROC, KERN_PROC_ALL
+    size_t len = sizeof buf;
+    if (sysctl(mib, 3, buf, &len, nullptr, 0) != 0 || len < sizeof(int)) return -1;
+    int structsize = 0;
+    memcpy(&structsize, buf, sizeof structsize);
+    return structsize > 0 ? static_cast<int>(len / static_cast<size_t>(structsize)) : -1;
+}
+
+// Before the check: up to a second for what the case left behind (its
+// orphans, reparented to the runner when it is init) to exit and be
+// reaped, so that no process of the case is half-way through a change
+// the checker would see (docs/reliability.md).
+void let_case_settle(int before)
+{
+    for (int i = 0; i < 100 && before >= 0 && processes() > before; i++) {
+        int status;
+        while (waitpid(-1, &status, WNOHANG) > 0) {}
+        timespec ts = {0, POLL_NS};
+        (void)nanosleep(&ts, nullptr);
+    }
+}
+
+// The kernel's invariant checker, run after every case (docs/reliability.md):
+// the kernel prints an `INVARIANT:` line for each violation and the count
+// comes back here.  Root only: a runner started by another user, or a
+// kernel without the checker, skips it (0).
+int kernel_invariants()
+{
+    const int one = 1;
+    if (sysctlbyname("debug.invariants.check", nullptr, nullptr, &one, sizeof one) < 0) return 0;
+    int found = 0;
+    size_t len = sizeof found;
+    if (sysctlbyname("debug.invariants.violations", &found, &len, nullptr, 0) < 0) return 0;
+    return found;
+}
+
 bool selected(const Case& c, int argc, char** argv)
 {
     return argc < 2 || strstr(c.name, argv[1]) != nullptr;
@@ -94,6 +139,7 @@ int run(const char* program, const Case* cases, size_t ncases, int argc, char** 
         const Case& c = cases[i];
         if (!selected(c, argc, argv)) continue;
         fflush(stdout); // or the child would print the runner's buffer again
+        const int before = processes();
         const pid_t pid = fork();
         if (pid == 0) run_in_child(c);
         Outcome o;
@@ -102,6 +148,18 @@ int run(const char* program, const Case* cases, size_t ncases, int argc, char** 
         } else {
             (void)setpgid(pid, pid);
             o = wait_case(pid, c.timeout_s);
+        }
+        let_case_settle(before);
+        if (const int broken = kernel_invariants(); broken > 0) {
+            if (o.passed || o.said) {
+                printf("FAIL - %s: %d kernel invariants broken after the case (the INVARIANT: "
+                       "lines above)\n", c.name, broken);
+                o.said = true;
+            } else {
+                const size_t n = strlen(o.why);
+                snprintf(o.why + n, sizeof o.why - n, "; %d kernel invariants broken", broken);
+            }
+            o.passed = false;
         }
         if (o.passed) {
             passed++;
