@@ -70,6 +70,7 @@ include mk/qemu.mk
 include mk/suite.mk
 include mk/bench.mk
 include mk/fuzz.mk
+include mk/soak.mk
 
 clean: ## Remove build/
 	rm -rf $(BUILD)

@@ -20,6 +20,8 @@ PROGRAMS = [
     ("limitstest", "kern.maxproc=40", 200),
     ("stresstest", "", 300),
     ("bombtest", "", 520),
+    # 20 s of mixed load (soaktest's default; `make soak` runs longer).
+    ("soaktest", "", 240),
 ]
 
 

@@ -39,6 +39,12 @@ int run(const char* program, const Case (&cases)[N], int argc, char** argv)
     return run(program, cases, N, argc, argv);
 }
 
+// The kernel's invariant checker (docs/reliability.md), as root: runs it
+// and returns how many violations it found (the kernel prints an
+// `INVARIANT:` line for each); -1 with errno set when it could not run.
+// The runner calls it after every case.
+int kernel_invariants();
+
 // Prints `FAIL - <case>: <why>` and ends the case's process.
 [[noreturn]] [[gnu::format(printf, 1, 2)]] void fail(const char* fmt, ...);
 
