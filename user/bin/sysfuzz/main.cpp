@@ -6,10 +6,9 @@
 // kernel's invariant checker finds nothing and the free pages and the
 // process count are back at their baseline.  One line per batch, then
 // `N passed, N failed`; the exit status is the failures (at most 255).
-// Booted as init (which gets no arguments) it reads them from
-// /etc/sysfuzz.args, which `make fuzz SEED=... COUNT=...` puts in its
-// initrd; without that file, the bounded slice make test-qemu boots:
-// DEFAULT_ARGS.  docs/reliability.md.
+// Without arguments it runs the bounded slice make test-qemu boots
+// (init=/bin/sysfuzz): DEFAULT_ARGS; `make fuzz SEED=... COUNT=...` boots
+// it with init="/bin/sysfuzz SEED COUNT BATCH".  docs/reliability.md.
 #include "fuzz.h"
 
 #include <abi/sysctl.h>
@@ -26,7 +25,7 @@
 
 namespace {
 
-constexpr const char* DEFAULT_ARGS = "1 2000 250";
+constexpr const char* DEFAULT_ARGS[] = {"1", "2000", "250"};
 constexpr int BATCH_SECONDS = 3; // then the batch's processes are killed
 constexpr long POLL_MS = 20;
 
@@ -215,21 +214,6 @@ bool parse(const char* s, uint64_t* out)
     return errno == 0 && end != s && *end == '\0';
 }
 
-// The arguments of a boot as init: /etc/sysfuzz.args, else DEFAULT_ARGS,
-// split at blanks into argv[1..].
-int args_from_file(char* buf, size_t n, char** argv, int max)
-{
-    snprintf(buf, n, "%s", DEFAULT_ARGS);
-    if (FILE* f = fopen("/etc/sysfuzz.args", "r")) {
-        if (!fgets(buf, static_cast<int>(n), f)) buf[0] = '\0';
-        fclose(f);
-    }
-    int argc = 1;
-    for (char* p = strtok(buf, " \t\n"); p && argc < max; p = strtok(nullptr, " \t\n"))
-        argv[argc++] = p;
-    return argc;
-}
-
 } // namespace
 
 // sysfuzz batch BSEED CALLS UID [trace]: one batch, as the batch line
@@ -255,11 +239,12 @@ int one_batch(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    static char line[128];
-    static char* file_argv[7] = {argv[0]};
+    static char* default_argv[] = {argv[0], const_cast<char*>(DEFAULT_ARGS[0]),
+                                   const_cast<char*>(DEFAULT_ARGS[1]),
+                                   const_cast<char*>(DEFAULT_ARGS[2]), nullptr};
     if (argc == 1) {
-        argc = args_from_file(line, sizeof line, file_argv, 7);
-        argv = file_argv;
+        argc = 4;
+        argv = default_argv;
     }
     if (argc > 1 && strcmp(argv[1], "batch") == 0) {
         touch_stack();
