@@ -16,6 +16,7 @@
 #include "mem_test_util.h"
 #include "pt_test_source.h"
 
+#include <functional>
 #include <set>
 #include <string.h>
 #include <vector>
@@ -359,4 +360,84 @@ TEST_CASE("kstack: the kernel-wide allocator follows the installed kernel memory
         CHECK(k.in_use() == 0);
         CHECK(e.pages.pages_in_use() == 0);
     }
+}
+
+namespace {
+
+// A table-page source through which a test plays an interrupt: the first
+// allocation made while interrupts are on runs `preempt` first, as a
+// thread switched to at that point would (on the hart, any interrupt taken
+// with interrupts on may preempt).
+class PreemptingSource final : public PtPageSource {
+public:
+    explicit PreemptingSource(ArenaPtSource& inner) : inner_(inner) {}
+    Result<PhysAddr> alloc_table_page() override
+    {
+        asked_++;
+        if (preempt && arch::host_intr_enabled()) {
+            auto run = std::move(preempt);
+            preempt = nullptr;
+            preempted_++;
+            run();
+        }
+        return inner_.alloc_table_page();
+    }
+    void free_table_page(PhysAddr pa) override { inner_.free_table_page(pa); }
+    uint64_t pages_in_use() const override { return inner_.pages_in_use(); }
+
+    std::function<void()> preempt;
+    unsigned asked() const { return asked_; }
+    unsigned preempted() const { return preempted_; }
+
+private:
+    ArenaPtSource& inner_;
+    unsigned asked_ = 0;
+    unsigned preempted_ = 0;
+};
+
+bool stack_mapped(const PageTable& pt, const KStack& s)
+{
+    for (unsigned i = 0; i < s.pages(); i++) {
+        const Translation t = pt.lookup(s.lo() + i * PG);
+        if (!t.valid() || t.level != 0) return false;
+    }
+    return true;
+}
+
+} // namespace
+
+// The fork-bomb panic "kstack: page 0 of the stack at ... not mapped":
+// two stacks of one 2 MiB stretch made at once each created the stretch's
+// level-0 table, and the second install dropped the first's leaves.
+TEST_CASE("kstack: a stack made while another is being mapped keeps its pages")
+{
+    HostArena arena(PhysAddr(BASES[0]), ARENA_PAGES * PG);
+    ArenaPtSource src(arena);
+    PreemptingSource pre(src);
+    PageAllocator pages;
+    const PhysRange all = arena.range();
+    const PhysRange tables{arena.base(), PT_PAGES * PG};
+    REQUIRE(pages.init(&all, 1, &tables, 1).ok());
+    PageTable pt = PageTable::create_kernel(pre).release_value();
+    REQUIRE(pt.reserve_kernel_roots(VirtAddr(arch::KSTACK_REGION), arch::KSTACK_REGION_SIZE).ok());
+    const uint64_t tables_before = src.in_use();
+    {
+        KStackAllocator ks(pages, pt);
+        KStack other;
+        pre.preempt = [&] { other = ks.alloc(KSTACK_PAGES).release_value(); };
+        KStack first = ks.alloc(KSTACK_PAGES).release_value();
+        CHECK(pre.asked() >= 1); // the first stack needed the level-0 table
+        if (!other.valid()) other = ks.alloc(KSTACK_PAGES).release_value();
+        CHECK(first.slot() != other.slot());
+        const bool both = stack_mapped(pt, first) && stack_mapped(pt, other);
+        CHECK(both);
+        // A lost stack cannot be freed (its pages are gone from the table).
+        if (both) {
+            ks.free(first);
+            ks.free(other);
+            CHECK(ks.in_use() == 0);
+        }
+    }
+    CHECK(src.in_use() == tables_before);
+    pt.destroy().execute();
 }
