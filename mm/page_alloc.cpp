@@ -203,7 +203,7 @@ Result<PhysAddr> PageAllocator::alloc(unsigned order, AllocFlags flags)
     Page* pg;
     {
         IntrOff off;
-        if (fail_.should_fail()) return Errno::NoMem;
+        if (fail_.should_fail() || fail_site_hit(FailSite::Page)) return Errno::NoMem;
         pg = take_block(order);
         if (!pg) return Errno::NoMem;
         KASSERT(pg->state == PageState::Free, "free list holds a non-free page");

@@ -8,6 +8,8 @@
 #include <kernel/exec/sharedpage.h>
 #include <kernel/sysctl.h>
 #include <kernel/cmdline.h>
+#include <kernel/fail_sysctl.h>
+#include <kernel/zone_sysctl.h>
 #include <kernel/vm_overcommit.h>
 #include <kernel/vm_sysctl.h>
 #include <mm/page_alloc.h>
@@ -47,6 +49,9 @@ void proc_startup(PageAllocator& pages, uint64_t physpages)
     // now could not back.
     vm_overcommit_init(kernel_cmdline(), kernel_commit(), pages.free_pages() * arch::PAGE_SIZE);
     must(vm_overcommit_sysctl_register(sysctl), "vm.overcommit");
+    must(zone_sysctl_register(sysctl), "vm.zone");
+    must(fail_sysctl_register(sysctl), "debug.fail");
+    fail_boot_switches(kernel_cmdline());
     must(proc0_init(), "proc0");
     fork_log().register_handler();
     must(create_init(start_init, nullptr), "creating init");

@@ -19,6 +19,9 @@ PROGRAMS = [
     # A small process limit, so that the limits are reached in a few forks.
     ("limitstest", "kern.maxproc=40", 200),
     ("stresstest", "", 300),
+    # Every allocation of fifteen operations failed in turn through the
+    # debug.fail sysctls (docs/failpoints.md).
+    ("failtest", "", 240),
 ]
 
 
