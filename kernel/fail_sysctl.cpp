@@ -117,9 +117,10 @@ Result<void> add_site(SysctlRegistry& registry, unsigned site, Handler const* ha
 // "nth:37" -> the setting and the number; false when malformed.
 bool parse_one(const char* word, size_t len, FailSetting* what, int* value)
 {
-    const char* colon = static_cast<const char*>(memchr(word, ':', len));
-    if (!colon) return false;
-    const size_t key_len = static_cast<size_t>(colon - word);
+    size_t key_len = 0;
+    while (key_len < len && word[key_len] != ':') key_len++;
+    if (key_len == len) return false;
+    const char* colon = word + key_len;
     const SettingName* found = nullptr;
     for (const SettingName& s : settings)
         if (strlen(s.name) == key_len && memcmp(s.name, word, key_len) == 0) found = &s;

@@ -20,8 +20,9 @@ PROGRAMS = [
     ("limitstest", "kern.maxproc=40", 200),
     ("stresstest", "", 300),
     # Every allocation of fifteen operations failed in turn through the
-    # debug.fail sysctls (docs/failpoints.md).
-    ("failtest", "", 240),
+    # debug.fail sysctls (docs/failpoints.md): about 70 s, most of it
+    # fork1's half-second pause after each failed fork.
+    ("failtest", "", 180),
 ]
 
 

@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 #include <sys/sysctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 using namespace suite;
@@ -270,16 +271,20 @@ constexpr int ERRNO_BASE = 100; // + FreeBSD's errno: the call failed
     }
     const Ret r = call_then_close(op);
     if (r.t0) _exit(ERRNO_BASE + static_cast<int>(r.a0));
-    if (op.kind == Kind::ForkLike && r.a0 > 0 && !(op.args[0] & RFNOWAIT) && op.number != SYS_vfork) {
+    const bool nowait = op.number == SYS_rfork && (op.args[0] & RFNOWAIT);
+    if (op.kind == Kind::ForkLike && r.a0 > 0 && !nowait) {
         int st;
         if (wait4(static_cast<pid_t>(r.a0), &st, 0, nullptr) < 0) _exit(92);
     }
     _exit(DONE);
 }
 
-// Runs one worker; its wait status.
+// Runs one worker; its wait status.  The sites see nobody's allocations
+// but the worker's window: not the worker's fork, exit or reaping.
 int run_worker(const Op& op, int site, int nth)
 {
+    const int procs = proc_count();
+    write_mib(g_mib.pid, NOBODY);
     const pid_t pid = fork();
     if (pid < 0) fail("fork of the worker: %s", errno_name(errno));
     if (pid == 0) worker(op, site, nth);
@@ -287,36 +292,56 @@ int run_worker(const Op& op, int site, int nth)
     // Off for everyone, whatever the worker got to.
     write_mib(g_mib.nth[site], 0);
     write_mib(g_mib.pid, 0);
+    // An RFNOWAIT child is init's to reap: wait until it has.
+    for (int i = 0; i < 100 && proc_count() > procs; i++) sleep_ms(20);
     return st;
 }
 
 const char* const g_true_argv[] = {"true", nullptr};
 const char* const g_envp[] = {nullptr};
 
-void sweep(const Op& op, bool cow)
+long long now_ms()
 {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+// stride > 1 samples: every stride-th allocation of each site is failed,
+// from the (offset mod stride)-th on, so that operations sampled with
+// different offsets together cover the allocations they share.
+void sweep(const Op& op, bool cow, int stride = 1, int offset = 0)
+{
+    const long long t0 = now_ms();
     lookup_mibs();
     g_target = cow ? g_cow_page : nullptr;
     if (cow) memset(const_cast<char*>(g_cow_page), 1, PAGE);
-    // Warm up every cache the operation touches, then the baselines.
+    // Warm up every cache the operation touches, then the baselines
+    // (once init has reaped what the warm-up left it).
     for (int i = 0; i < 3; i++)
         if (run_worker(op, 0, 0) != DONE) fail("%s fails with nothing injected", op.name);
+    const Counts before = counts_now(); // first: its buffers' pages are touched once
     const long long free0 = settled_free_pages();
     int swept = 0;
+    char per_site[160] = "";
     for (int s = 0; s < NSITES; s++) {
         const int seen0 = read_mib(g_mib.count[s]);
         if (run_worker(op, s, 0) != DONE) fail("%s fails with nothing injected", op.name);
         const int count = read_mib(g_mib.count[s]) - seen0;
-        for (int n = 1; n <= count; n++) {
-            const Counts before = counts_now();
+        if (count <= 0) continue;
+        const size_t used = strlen(per_site);
+        snprintf(per_site + used, sizeof per_site - used, " %s %d", SITES[s], count);
+        for (int n = 1 + offset % (count < stride ? count : stride); n <= count; n += stride) {
             const int injected0 = read_mib(g_mib.injected[s]);
             const int st = run_worker(op, s, n);
             const int injected = read_mib(g_mib.injected[s]) - injected0;
             if (injected != 1)
                 fail("%s, %s N=%d of %d: %d failures injected", op.name, SITES[s], n, count,
                      injected);
-            const bool failed_call = WIFEXITED(st) && (WEXITSTATUS(st) == ERRNO_BASE + int(Errno::NoMem) ||
-                                                       WEXITSTATUS(st) == ERRNO_BASE + int(Errno::Again));
+            const int code = WIFEXITED(st) ? WEXITSTATUS(st) - ERRNO_BASE : -1;
+            // ENFILE: FreeBSD's answer when a pipe or its files cannot be made.
+            const bool failed_call = code == int(Errno::NoMem) || code == int(Errno::Again) ||
+                                     (op.number == SYS_pipe && code == int(Errno::NFile));
             const bool killed = WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
             const bool may_be_killed = op.kind == Kind::Store || op.number == SYS_execve;
             if (!failed_call && !(killed && may_be_killed))
@@ -326,22 +351,29 @@ void sweep(const Op& op, bool cow)
             swept++;
         }
     }
+    if (swept == 0) fail("%s: no allocation seen at any site", op.name);
     check_free_back(free0, op.name);
-    printf("# %s: %d allocations failed in turn\n", op.name, swept);
+    printf("# %s: %d allocations failed in turn%s, of:%s (%lld ms)\n", op.name, swept,
+           stride > 1 ? " (sampled)" : "", per_site, now_ms() - t0);
 }
 
 constexpr long FORK_FLAGS = RFFDG | RFPROC;
 constexpr long FIXED_AT = 0x30000000;
 
-#define FORK_OP(label, flags) \
-    void label() { sweep(Op{#flags, Kind::ForkLike, SYS_rfork, {flags}}, false); }
-FORK_OP(rfork_mem, RFPROC | RFMEM)
-FORK_OP(rfork_cfdg, RFPROC | RFCFDG)
-FORK_OP(rfork_shared_table, RFPROC)
-FORK_OP(rfork_sigshare, RFPROC | RFFDG | RFSIGSHARE)
-FORK_OP(rfork_thread, RFPROC | RFFDG | RFTHREAD)
-FORK_OP(rfork_nowait, RFPROC | RFFDG | RFNOWAIT)
-FORK_OP(rfork_noproc_cfdg, RFCFDG)
+// Each failed fork sleeps half a second (fork1's pause after a failure,
+// as in the seed), so the five rfork families that take fork's own path
+// (fork swept in full) are sampled: every FORK_SAMPLE-th allocation of
+// each site, each family from its own offset.
+constexpr int FORK_SAMPLE = 5;
+#define FORK_OP(label, flags, stride, offset) \
+    void label() { sweep(Op{#flags, Kind::ForkLike, SYS_rfork, {flags}}, false, stride, offset); }
+FORK_OP(rfork_mem, RFPROC | RFMEM, 1, 0)
+FORK_OP(rfork_cfdg, RFPROC | RFCFDG, FORK_SAMPLE, 0)
+FORK_OP(rfork_shared_table, RFPROC, FORK_SAMPLE, 1)
+FORK_OP(rfork_sigshare, RFPROC | RFFDG | RFSIGSHARE, FORK_SAMPLE, 2)
+FORK_OP(rfork_thread, RFPROC | RFFDG | RFTHREAD, FORK_SAMPLE, 3)
+FORK_OP(rfork_nowait, RFPROC | RFFDG | RFNOWAIT, FORK_SAMPLE, 4)
+FORK_OP(rfork_noproc_cfdg, RFCFDG, 1, 0)
 #undef FORK_OP
 
 void fork_op() { sweep(Op{"fork", Kind::ForkLike, SYS_fork, {}}, false); }
@@ -393,11 +425,11 @@ const Case cases[] = {
     {"fork: every allocation failed in turn", fork_op, 60},
     {"vfork: every allocation failed in turn", vfork_op, 60},
     {"rfork(RFPROC|RFMEM): every allocation failed in turn", rfork_mem, 60},
-    {"rfork(RFPROC|RFCFDG): every allocation failed in turn", rfork_cfdg, 60},
-    {"rfork(RFPROC), shared table: every allocation failed in turn", rfork_shared_table, 60},
-    {"rfork(RFPROC|RFFDG|RFSIGSHARE): every allocation failed in turn", rfork_sigshare, 60},
-    {"rfork(RFPROC|RFFDG|RFTHREAD): every allocation failed in turn", rfork_thread, 60},
-    {"rfork(RFPROC|RFFDG|RFNOWAIT): every allocation failed in turn", rfork_nowait, 60},
+    {"rfork(RFPROC|RFCFDG): allocations failed in turn (sampled)", rfork_cfdg, 60},
+    {"rfork(RFPROC), shared table: allocations failed in turn (sampled)", rfork_shared_table, 60},
+    {"rfork(RFPROC|RFFDG|RFSIGSHARE): allocations failed in turn (sampled)", rfork_sigshare, 60},
+    {"rfork(RFPROC|RFFDG|RFTHREAD): allocations failed in turn (sampled)", rfork_thread, 60},
+    {"rfork(RFPROC|RFFDG|RFNOWAIT): allocations failed in turn (sampled)", rfork_nowait, 60},
     {"rfork(RFCFDG) without RFPROC: every allocation failed in turn", rfork_noproc_cfdg, 60},
     {"execve(/bin/true): every allocation failed in turn", execve_op, 60},
     {"mmap(MAP_ANON): every allocation failed in turn", mmap_op, 60},
