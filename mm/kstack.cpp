@@ -2,6 +2,7 @@
 
 #include <new>
 
+#include <mm/fail_point.h>
 #include <mm/intr_off.h>
 #include <mm/kmem.h>
 #include <mm/page_alloc.h>
@@ -76,6 +77,10 @@ Result<void> KStackAllocator::populate(VirtAddr lo, unsigned pages, PhysAddr* pa
     TlbFlush flush;
     Result<void> res;
     for (done = 0; done < pages; done++) {
+        if (fail_site_hit(FailSite::KStack)) {
+            res = Errno::NoMem;
+            break;
+        }
         Result<PhysAddr> pa = pages_.alloc(0, AllocFlags::Zero);
         if (!pa.ok()) {
             res = pa.error();

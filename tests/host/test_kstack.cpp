@@ -9,6 +9,7 @@
 #include <arch/pte.h>
 #include <mm/kmalloc.h>
 #include <mm/kmem.h>
+#include <mm/fail_point.h>
 #include <mm/kstack.h>
 #include <mm/page_alloc.h>
 #include <mm/pagetable.h>
@@ -440,4 +441,31 @@ TEST_CASE("kstack: a stack made while another is being mapped keeps its pages")
     }
     CHECK(src.in_use() == tables_before);
     pt.destroy().execute();
+}
+
+// The kstack fail site fails a stack page by page, like the page
+// allocator's fail_after, but counted before each page is asked for.
+TEST_CASE("kstack: the kstack fail site fails each page of a stack in turn")
+{
+    Env e(BASES[0]);
+    KStackAllocator ks(e.pages, e.pt);
+    for (unsigned n = 1; n <= KSTACK_MAX_PAGES; n++) {
+        CAPTURE(n);
+        const Counters before = counters(e, ks);
+        for (unsigned k = 1; k <= n; k++) {
+            CAPTURE(k);
+            const uint32_t injected = fail_site(FailSite::KStack).injected;
+            REQUIRE(fail_site_set(FailSite::KStack, FailSetting::Nth, int(k)));
+            Result<KStack> r = ks.alloc(n);
+            fail_sites_reset();
+            CHECK(fail_site(FailSite::KStack).injected == injected + 1);
+            CHECK(!r.ok());
+            CHECK(counters(e, ks) == before);
+            if (r.ok()) ks.free(r.value());
+        }
+        const uint32_t seen = fail_site(FailSite::KStack).count;
+        KStack s = ks.alloc(n).release_value();
+        CHECK(fail_site(FailSite::KStack).count == seen + n);
+        ks.free(s);
+    }
 }
