@@ -12,6 +12,7 @@
 
 #include <abi/mman.h>
 #include <kernel/exec/kern_exec.h>
+#include <kernel/proc/kern_sig.h>
 #include <kernel/proc/uidinfo.h>
 #include <kernel/proc/ucred.h>
 #include <kernel/vm_trap.h>
@@ -317,4 +318,40 @@ TEST_CASE("fail sites: the pid filter lets only that process's allocations be se
     CHECK(s.count == seen + 1);
     fail_sites_reset();
     fail_sites_set_current_pid(nullptr);
+}
+
+// A process must be able to die whatever memory is left: posting SIGKILL,
+// exit1 and the zombie's reaping allocate nothing at any site (so no
+// injected or real shortage can keep a killed process alive).
+TEST_CASE("fail sites: SIGKILL posted, exit and wait4 make no allocation")
+{
+    SysWorld s;
+    fail_sites_reset();
+    uint32_t before[FAIL_SITES];
+    for (bool kill : {false, true}) {
+        CAPTURE(kill);
+        auto total = [] {
+            uint64_t n = 0;
+            for (unsigned i = 0; i < FAIL_SITES; i++) n += fail_site(FailSite(i)).count;
+            return n;
+        };
+        const uint64_t before_fork = total();
+        proc* p = spawn([](void*) {
+            hold();
+            exit1(curthread(), 0);
+        });
+        run_others(); // parked in hold()
+        CHECK(total() > before_fork); // the counters are live: the fork was seen
+        const pid_t pid = p->p_pid;
+        for (unsigned i = 0; i < FAIL_SITES; i++) before[i] = fail_site(FailSite(i)).count;
+        if (kill) psignal(p, SIGKILL);
+        release();
+        wait_for(pid);
+        g_released = false;
+        for (unsigned i = 0; i < FAIL_SITES; i++) {
+            const std::string site = fail_site_name(FailSite(i));
+            CAPTURE(site);
+            CHECK(fail_site(FailSite(i)).count == before[i]);
+        }
+    }
 }
