@@ -17,6 +17,7 @@ inline constexpr int CTL_MAXNAME = 24; // deepest numeric name
 inline constexpr int CTL_UNSPEC = 0; // the sysctl tree itself (below)
 inline constexpr int CTL_KERN = 1;
 inline constexpr int CTL_VM = 2;
+inline constexpr int CTL_DEBUG = 5;
 
 // {CTL_UNSPEC, x, ...}: questions about the tree.
 inline constexpr int CTL_SYSCTL_NEXT = 1;    // {0, 1, oid...}: the next leaf's oid

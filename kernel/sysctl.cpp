@@ -12,6 +12,15 @@ bool same_oid(const SysctlNode& n, const int* oid, size_t len)
     return n.oid_len == len && memcmp(n.oid, oid, len * sizeof(int)) == 0;
 }
 
+// One number a prefix of the other: a leaf that would also be a subtree,
+// or the same node twice.  Numbers given in separate files (sysctl_oids,
+// fail_sysctl, zone_sysctl) meet here.
+bool oid_clash(const SysctlNode& n, const int* oid, size_t len)
+{
+    const size_t common = n.oid_len < len ? n.oid_len : len;
+    return n.oid_len != 0 && memcmp(n.oid, oid, common * sizeof(int)) == 0;
+}
+
 } // namespace
 
 Result<void> SysctlRegistry::add(const SysctlNode& node)
@@ -25,8 +34,9 @@ Result<void> SysctlRegistry::add(const SysctlNode& node)
     SysctlNode n = node;
     if (n.oid_len == 0)
         n.oid_len = sysctl_oid_lookup(n.name, n.oid);
-    if (n.oid_len != 0 && find(n.oid, n.oid_len) != nullptr)
-        return Errno::Exist;
+    for (size_t i = 0; n.oid_len != 0 && i < count_; i++)
+        if (oid_clash(nodes_[i], n.oid, n.oid_len))
+            return Errno::Exist;
     if (count_ == MAX_NODES)
         return Errno::NoMem;
     nodes_[count_++] = n;

@@ -54,7 +54,7 @@ struct SysctlNode {
 
 class SysctlRegistry {
 public:
-    static constexpr size_t MAX_NODES = 64;
+    static constexpr size_t MAX_NODES = 160;
 
     constexpr SysctlRegistry() = default;
     SysctlRegistry(const SysctlRegistry&) = delete;

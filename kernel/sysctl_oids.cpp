@@ -13,7 +13,6 @@ namespace {
 constexpr int AUTO = 0x100; // FreeBSD's first OID_AUTO number
 constexpr int VM_STATS = AUTO + 1;
 constexpr int VM_STATS_VM = AUTO;
-constexpr int CTL_DEBUG = 5; // FreeBSD's
 constexpr int DEBUG_INVARIANTS = AUTO;
 
 struct OidEntry {

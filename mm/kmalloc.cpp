@@ -49,7 +49,7 @@ Result<void*> KmallocArena::alloc(size_t size, AllocFlags flags)
     if (size > MAX_SIZE) return Errno::NoMem;
     {
         IntrOff off;
-        if (fail_.should_fail()) return Errno::NoMem;
+        if (fail_.should_fail() || fail_site_hit(FailSite::Kmalloc)) return Errno::NoMem;
     }
     void* p;
     if (size > MAX_ZONE_SIZE) {

@@ -1,5 +1,7 @@
 #include <mm/kmem.h>
 
+#include <mm/fail_point.h>
+
 namespace {
 KernelMemory g_km;
 ZeroPool* g_zero_pool = nullptr;
@@ -10,6 +12,7 @@ ZeroPool* kmem_zero_pool() { return g_zero_pool; }
 
 Result<PhysAddr> PageAllocatorPtSource::alloc_table_page()
 {
+    if (fail_site_hit(FailSite::PtPage)) return Errno::NoMem;
     const PhysAddr pa = TRY(zero_pool_ ? zero_pool_->take() : pages_.alloc(0, AllocFlags::Zero));
     in_use_++;
     return pa;

@@ -2,6 +2,7 @@
 
 #include <new>
 
+#include <mm/fail_point.h>
 #include <mm/intr_off.h>
 #include <mm/kmem.h>
 #include <mm/page_alloc.h>
@@ -54,6 +55,18 @@ void KStackAllocator::release_slot(uint32_t slot)
     in_use_--;
 }
 
+// Every stack of a 2 MiB stretch hangs from one level-0 table, which a
+// map may create and an unmap prunes.  Another thread's stack operation
+// must not run between this one's reading of an entry and its writing
+// below it (a table pruned under a map loses the new leaf; two maps each
+// creating the table lose one's leaves), so each edit of the region runs
+// with interrupts off: no preemption, no interrupt, on the one hart.
+Result<TlbFlush> KStackAllocator::map_page(VirtAddr va, PhysAddr pa)
+{
+    IntrOff off;
+    return pt_.map(va, pa, PG, STACK_PERMS);
+}
+
 // Allocates and maps the pages of [lo, lo + pages * PG), recording each
 // page in pas[] and counting in `done` the ones both allocated and mapped.
 // On failure the caller unwinds the first `done` with depopulate(); the
@@ -64,12 +77,16 @@ Result<void> KStackAllocator::populate(VirtAddr lo, unsigned pages, PhysAddr* pa
     TlbFlush flush;
     Result<void> res;
     for (done = 0; done < pages; done++) {
+        if (fail_site_hit(FailSite::KStack)) {
+            res = Errno::NoMem;
+            break;
+        }
         Result<PhysAddr> pa = pages_.alloc(0, AllocFlags::Zero);
         if (!pa.ok()) {
             res = pa.error();
             break;
         }
-        Result<TlbFlush> fl = pt_.map(lo + done * PG, pa.value(), PG, STACK_PERMS);
+        Result<TlbFlush> fl = map_page(lo + done * PG, pa.value());
         if (!fl.ok()) {
             pages_.free(pa.value(), 0);
             res = fl.error();
@@ -87,7 +104,10 @@ Result<void> KStackAllocator::populate(VirtAddr lo, unsigned pages, PhysAddr* pa
 void KStackAllocator::depopulate(VirtAddr lo, const PhysAddr* pas, unsigned n)
 {
     if (n == 0) return;
-    Result<TlbFlush> fl = pt_.unmap(lo, n * PG);
+    Result<TlbFlush> fl = [&] {
+        IntrOff off; // see map_page
+        return pt_.unmap(lo, n * PG);
+    }();
     // 4 KiB leaves only: nothing to split, so unmap cannot need a page.
     KASSERT(fl.ok(), "kstack: unmap of %#lx failed (%s)", lo.value(), errno_name(fl.error()));
     fl.value().execute();

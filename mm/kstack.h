@@ -23,6 +23,7 @@
 #include <arch/pte.h>
 #include <lib/addr.h>
 #include <lib/result.h>
+#include <mm/tlb_flush.h>
 
 class PageAllocator;
 class PageTable;
@@ -103,6 +104,7 @@ private:
 
     Result<uint32_t> take_slot();
     void release_slot(uint32_t slot);
+    Result<TlbFlush> map_page(VirtAddr va, PhysAddr pa);
     Result<void> populate(VirtAddr lo, unsigned pages, PhysAddr* pas, unsigned& done);
     void depopulate(VirtAddr lo, const PhysAddr* pas, unsigned n);
 

@@ -204,7 +204,7 @@ Result<PhysAddr> PageAllocator::alloc(unsigned order, AllocFlags flags)
     {
         IntrOff off;
         alloc_calls_++;
-        if (fail_.should_fail()) return Errno::NoMem;
+        if (fail_.should_fail() || fail_site_hit(FailSite::Page)) return Errno::NoMem;
         if (!reserve_allows(order, flags)) return Errno::NoMem;
         pg = take_block(order);
         if (!pg) return Errno::NoMem;

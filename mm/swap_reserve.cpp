@@ -15,7 +15,7 @@ uint64_t CommitAccount::round(uint64_t bytes)
 bool CommitAccount::reserve(uint64_t bytes)
 {
     const uint64_t n = round(bytes);
-    if (fail_.should_fail()) {
+    if (fail_.should_fail() || fail_site_hit(FailSite::Commit)) {
         refused_++;
         return false;
     }

@@ -14,6 +14,8 @@ using arch::PAGE_SIZE;
 // alloc.
 constexpr uint64_t TRASH = 0xdeadc0dedeadc0de;
 
+Zone* g_zones = nullptr; // every zone alive, linked through next_
+
 constexpr size_t bitmap_words(size_t nobjs) { return (nobjs + 63) / 64; }
 constexpr size_t header_bytes(size_t nobjs) { return sizeof(Slab) + 8 * bitmap_words(nobjs); }
 
@@ -40,7 +42,13 @@ Zone::Zone(const char* name, size_t size, size_t align, PageAllocator& pages)
     KASSERT(align != 0 && (align & (align - 1)) == 0 && align <= PAGE_SIZE,
             "zone %s: bad alignment %zu", name, align);
     choose_layout(sprig::max(align, alignof(void*)));
+    IntrOff off;
+    Zone** tail = &g_zones;
+    while (*tail) tail = &(*tail)->next_;
+    *tail = this;
 }
+
+Zone* Zone::first() { return g_zones; }
 
 // The smallest slab that wastes at most an eighth of itself; failing that,
 // the one that wastes the least.  The header goes at the end of the block
@@ -72,6 +80,13 @@ Zone::~Zone()
     drain();
     KASSERT(partial_.empty() && full_.empty() && pages_in_use_ == 0,
             "zone %s: slabs left at destruction", name_);
+    IntrOff off;
+    Zone** p = &g_zones;
+    while (*p != this) {
+        KASSERT(*p, "zone %s is not on the list of zones", name_);
+        p = &(*p)->next_;
+    }
+    *p = next_;
 }
 
 // Marks (or unmarks) every page of the slab as belonging to it.
@@ -171,7 +186,7 @@ Result<void*> Zone::alloc(AllocFlags flags)
     void* obj;
     {
         IntrOff off;
-        if (fail_.should_fail()) return Errno::NoMem;
+        if (fail_.should_fail() || fail_site_hit(FailSite::Zone)) return Errno::NoMem;
         Slab* s = partial_.front();
         if (!s) {
             s = empty_.pop_front();

@@ -72,6 +72,11 @@ public:
     void fail_after(long n) { fail_.fail_after(n); }
     uint64_t injected_failures() const { return fail_.injected(); }
 
+    // Every zone alive, oldest first (the vm.zone sysctls walk them):
+    // for (Zone* z = Zone::first(); z; z = z->next()).
+    static Zone* first();
+    Zone* next() const { return next_; }
+
 private:
     friend class ZoneCheck; // mm/zone_check.cpp reads the slab lists
     void choose_layout(size_t align);
@@ -96,6 +101,7 @@ private:
     size_t in_use_ = 0;
     size_t pages_in_use_ = 0;
     FailPoint fail_;
+    Zone* next_ = nullptr; // the list of every zone
 };
 
 // A zone of T: create() constructs in place, destroy() destructs and frees.

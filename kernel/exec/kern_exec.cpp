@@ -12,6 +12,7 @@
 #include <kernel/proc/sigacts.h>
 #include <kernel/proc/sigset.h>
 #include <kernel/sched/sleep.h>
+#include <kernel/vm_trap.h>
 #include <lib/kassert.h>
 #include <mm/copyio.h>
 #include <mm/intr_off.h>
@@ -49,6 +50,10 @@ Errno write_block(const ExecArgs& a, size_t argc, size_t envc, uint64_t entry, u
     const size_t size = block_size(a, argc, envc, &strings);
     if (size > EXEC_ARG_MAX) return Errno::TooBig;
     const uint64_t sp = (STACK_TOP - size) & ~uint64_t{15};
+    // The block's pages first: a page that cannot be had is ENOMEM here,
+    // where copyout would call it EFAULT (the caller's arguments were fine).
+    for (uint64_t va = sp & ~(arch::PAGE_SIZE - 1); va < STACK_TOP; va += arch::PAGE_SIZE)
+        if (const Errno e = vm_fault_user_access(va, VM_PROT_WRITE); e != Errno::Ok) return e;
     uint64_t str = sp + (size - strings);
     uint64_t word = sp;
     auto put = [&word](uint64_t v) { const Errno e = suword(word, v); word += 8; return e; };

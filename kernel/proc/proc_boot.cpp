@@ -9,6 +9,8 @@
 #include <kernel/sysctl.h>
 #include <kernel/cmdline.h>
 #include <kernel/invariants.h>
+#include <kernel/fail_sysctl.h>
+#include <kernel/zone_sysctl.h>
 #include <kernel/vm_overcommit.h>
 #include <kernel/vm_sysctl.h>
 #include <kernel/vm_pageout_oom.h>
@@ -54,6 +56,9 @@ void proc_startup(PageAllocator& pages, uint64_t physpages)
     must(vm_overcommit_sysctl_register(sysctl), "vm.overcommit");
     invariants_init(kernel_cmdline());
     must(invariants_sysctl_register(sysctl), "debug.invariants");
+    must(zone_sysctl_register(sysctl), "vm.zone");
+    must(fail_sysctl_register(sysctl), "debug.fail");
+    fail_boot_switches(kernel_cmdline());
     must(proc0_init(), "proc0");
     fork_log().register_handler();
     must(create_init(start_init, nullptr), "creating init");

@@ -7,6 +7,7 @@
 #include <arch/host_arena.h>
 #include <arch/machdep.h>
 #include <arch/pte.h>
+#include <mm/fail_point.h>
 #include <mm/pt_pages.h>
 
 #include <doctest/doctest.h>
@@ -21,7 +22,7 @@ public:
 
     Result<PhysAddr> alloc_table_page() override
     {
-        if (fail_after_ == 0) {
+        if (fail_after_ == 0 || fail_site_hit(FailSite::PtPage)) {
             injected_++;
             return Errno::NoMem;
         }

@@ -9,6 +9,7 @@
 #include <arch/pte.h>
 #include <mm/kmalloc.h>
 #include <mm/kmem.h>
+#include <mm/fail_point.h>
 #include <mm/kstack.h>
 #include <mm/page_alloc.h>
 #include <mm/pagetable.h>
@@ -16,6 +17,7 @@
 #include "mem_test_util.h"
 #include "pt_test_source.h"
 
+#include <functional>
 #include <set>
 #include <string.h>
 #include <vector>
@@ -358,5 +360,112 @@ TEST_CASE("kstack: the kernel-wide allocator follows the installed kernel memory
         kstack_free(s);
         CHECK(k.in_use() == 0);
         CHECK(e.pages.pages_in_use() == 0);
+    }
+}
+
+namespace {
+
+// A table-page source through which a test plays an interrupt: the first
+// allocation made while interrupts are on runs `preempt` first, as a
+// thread switched to at that point would (on the hart, any interrupt taken
+// with interrupts on may preempt).
+class PreemptingSource final : public PtPageSource {
+public:
+    explicit PreemptingSource(ArenaPtSource& inner) : inner_(inner) {}
+    Result<PhysAddr> alloc_table_page() override
+    {
+        asked_++;
+        if (preempt && arch::host_intr_enabled()) {
+            auto run = std::move(preempt);
+            preempt = nullptr;
+            preempted_++;
+            run();
+        }
+        return inner_.alloc_table_page();
+    }
+    void free_table_page(PhysAddr pa) override { inner_.free_table_page(pa); }
+    uint64_t pages_in_use() const override { return inner_.pages_in_use(); }
+
+    std::function<void()> preempt;
+    unsigned asked() const { return asked_; }
+    unsigned preempted() const { return preempted_; }
+
+private:
+    ArenaPtSource& inner_;
+    unsigned asked_ = 0;
+    unsigned preempted_ = 0;
+};
+
+bool stack_mapped(const PageTable& pt, const KStack& s)
+{
+    for (unsigned i = 0; i < s.pages(); i++) {
+        const Translation t = pt.lookup(s.lo() + i * PG);
+        if (!t.valid() || t.level != 0) return false;
+    }
+    return true;
+}
+
+} // namespace
+
+// The fork-bomb panic "kstack: page 0 of the stack at ... not mapped":
+// two stacks of one 2 MiB stretch made at once each created the stretch's
+// level-0 table, and the second install dropped the first's leaves.
+TEST_CASE("kstack: a stack made while another is being mapped keeps its pages")
+{
+    HostArena arena(PhysAddr(BASES[0]), ARENA_PAGES * PG);
+    ArenaPtSource src(arena);
+    PreemptingSource pre(src);
+    PageAllocator pages;
+    const PhysRange all = arena.range();
+    const PhysRange tables{arena.base(), PT_PAGES * PG};
+    REQUIRE(pages.init(&all, 1, &tables, 1).ok());
+    PageTable pt = PageTable::create_kernel(pre).release_value();
+    REQUIRE(pt.reserve_kernel_roots(VirtAddr(arch::KSTACK_REGION), arch::KSTACK_REGION_SIZE).ok());
+    const uint64_t tables_before = src.in_use();
+    {
+        KStackAllocator ks(pages, pt);
+        KStack other;
+        pre.preempt = [&] { other = ks.alloc(KSTACK_PAGES).release_value(); };
+        KStack first = ks.alloc(KSTACK_PAGES).release_value();
+        CHECK(pre.asked() >= 1); // the first stack needed the level-0 table
+        if (!other.valid()) other = ks.alloc(KSTACK_PAGES).release_value();
+        CHECK(first.slot() != other.slot());
+        const bool both = stack_mapped(pt, first) && stack_mapped(pt, other);
+        CHECK(both);
+        // A lost stack cannot be freed (its pages are gone from the table).
+        if (both) {
+            ks.free(first);
+            ks.free(other);
+            CHECK(ks.in_use() == 0);
+        }
+    }
+    CHECK(src.in_use() == tables_before);
+    pt.destroy().execute();
+}
+
+// The kstack fail site fails a stack page by page, like the page
+// allocator's fail_after, but counted before each page is asked for.
+TEST_CASE("kstack: the kstack fail site fails each page of a stack in turn")
+{
+    Env e(BASES[0]);
+    KStackAllocator ks(e.pages, e.pt);
+    for (unsigned n = 1; n <= KSTACK_MAX_PAGES; n++) {
+        CAPTURE(n);
+        const Counters before = counters(e, ks);
+        for (unsigned k = 1; k <= n; k++) {
+            CAPTURE(k);
+            const uint32_t injected = fail_site(FailSite::KStack).injected;
+            REQUIRE(fail_site_set(FailSite::KStack, FailSetting::Nth, int(k)));
+            Result<KStack> r = ks.alloc(n);
+            fail_sites_reset();
+            CHECK(fail_site(FailSite::KStack).injected == injected + 1);
+            CHECK(!r.ok());
+            CHECK(counters(e, ks) == before);
+            if (r.ok()) ks.free(r.value());
+        }
+        const uint32_t seen = fail_site(FailSite::KStack).count;
+        KStack s = ks.alloc(n).release_value();
+        CHECK(fail_site(FailSite::KStack).count == seen + n);
+        ks.free(s);
     }
 }

@@ -109,6 +109,14 @@ TEST_CASE("sysctl: add checks names, duplicates, numeric names and capacity")
     SysctlNode same_oid = n;
     same_oid.name = "kern.other";
     CHECK(reg.add(same_oid).error() == Errno::Exist);
+    // A leaf's number cannot also start a subtree, nor a subtree's a leaf.
+    SysctlNode below = same_oid;
+    below.oid[2] = 0x100;
+    below.oid_len = 3;
+    CHECK(reg.add(below).error() == Errno::Exist);
+    SysctlNode above = same_oid;
+    above.oid_len = 1;
+    CHECK(reg.add(above).error() == Errno::Exist);
     const int oid[2] = {1, 6};
     REQUIRE(reg.find(oid, 2) != nullptr);
     CHECK(std::string(reg.find(oid, 2)->name) == "kern.maxproc");

@@ -14,6 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Case, run_cases  # noqa: E402
 from suite_cases import suite_cases  # noqa: E402
 from userland_cases import userland_cases  # noqa: E402
+from failpoint_cases import failpoint_cases  # noqa: E402
 
 SELFTEST_OK = r"selftest: \d+ passed, 0 failed"
 # The process self-test: kernel-side fork, vfork and rfork children.
@@ -156,7 +157,8 @@ def cases(args):
                      r"backtrace:\r?\n\s+#0\s+0x[0-9a-f]+ .*recurse_forever\(",
                      r"#20\s+0x[0-9a-f]+ .*recurse_forever\("],
              forbid=[r"kernel trap:", r"recursive panic"]),
-    ] + userland_cases(virt, image, NO_FAILURES) + suite_cases(virt, image, NO_FAILURES)
+    ] + userland_cases(virt, image, NO_FAILURES) + suite_cases(virt, image, NO_FAILURES) \
+        + failpoint_cases(virt, image, NO_FAILURES)
 
 
 def merge(kw, more_expect):
