@@ -27,6 +27,9 @@ namespace {
 // killer picks another (a victim asleep where SIGKILL cannot reach it).
 constexpr uint64_t VM_WAIT_TICKS = HZ / 10;
 constexpr uint64_t VICTIM_GRACE_TICKS = 2 * HZ;
+// Memory counts as short within this many pages of the reserve: a fault
+// that found none may come a few frees after the refusal it reports.
+constexpr uint64_t VM_FREE_MIN_SLACK = 16;
 
 uint32_t g_oom_kills = 0;
 int g_free_reserved = 0; // the sysctl's copy
@@ -147,11 +150,20 @@ uint64_t vm_drain_caches()
     return after > before ? after - before : 0;
 }
 
+bool vm_page_count_min()
+{
+    return free_now() < vm_pages().reserved_pages() + VM_FREE_MIN_SLACK;
+}
+
 bool vm_wait_pages(thread* td)
 {
     proc* p = td->td_proc;
     KASSERT(p, "vm_wait_pages for thread %s without a process", td->td_name);
     if (dying(p)) return false;
+    // A page refused with plenty free was refused on purpose (an injected
+    // failure, docs/failpoints.md): nobody is to die for it, and waiting
+    // would not change it.
+    if (!vm_page_count_min()) return false;
     if (vm_lowmem() > 0) return true;
     const OomResult r = vm_pageout_oom();
     if (dying(p)) return false; // the victim was the faulting process

@@ -64,8 +64,12 @@ uint64_t vm_drain_caches();
 // caches drained, the OOM killer run, then td sleeps until pages are
 // freed, a short timeout passes or SIGKILL arrives.  True: retry the
 // fault.  False: give up; the process is dying (SIGKILL pending or
-// exiting), or nobody could be killed and it is not init.
+// exiting), free pages are not short (the refusal was an injected
+// failure), or nobody could be killed and it is not init.
 bool vm_wait_pages(thread* td);
+// Whether free pages are short: near the reserve (FreeBSD's
+// vm_page_count_min).  Only then does a fault wait or kill for a page.
+bool vm_page_count_min();
 // Wakes the threads in vm_wait_pages (exit1 calls it after freeing a
 // space; cheap when nobody waits).
 void vm_pages_freed();
