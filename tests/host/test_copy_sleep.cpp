@@ -17,6 +17,10 @@
 #include <kernel/fs/pipe.h>
 #include <kernel/fs/sys_generic.h>
 #include <kernel/fs/uio.h>
+#include <kernel/proc/kern_sig.h>
+#include <kernel/proc/sig_calls.h>
+#include <kernel/proc/sigacts.h>
+#include <kernel/proc/sigset.h>
 #include <kernel/sched/preempt.h>
 #include <kernel/tty/tty.h>
 
@@ -488,4 +492,68 @@ TEST_CASE("copy sleeps: two readers of a terminal each get one whole line")
     CHECK(g_got[1] == second);
     CHECK(!g_tty.t_rlock.locked());
     tty_fini(&g_tty);
+}
+
+namespace {
+
+constexpr uintptr_t HANDLER1 = 0x10000, HANDLER2 = 0x20000; // never run
+ksigset_t g_mask_after;
+
+sigaction action(uintptr_t handler, int flags, int masked)
+{
+    sigaction a{};
+    a.sa_handler = handler;
+    a.sa_flags = flags;
+    sigaddset(a.sa_mask, masked);
+    return a;
+}
+
+// Takes SIGUSR1 to HANDLER1: the frame's copyout sleeps.
+void take_signal(void*)
+{
+    start_child(0);
+    thread* td = curthread();
+    td->td_frame->sp() = SysWorld::UBUF + SysWorld::UBUF_PAGES * PG - 64;
+    psignal(td->td_proc, SIGUSR1);
+    userret(td);
+    g_mask_after = td->td_sigmask;
+    g_got[0] = td->td_frame->sepc == HANDLER1 ? "handler1" : "elsewhere";
+    exit1(td, 0);
+}
+
+// Meanwhile, in the shared sigacts: a new SA_RESETHAND action.
+void change_action(void*)
+{
+    start_child(1);
+    thread* td = curthread();
+    const sigaction a = action(HANDLER2, SA_RESETHAND, SIGHUP);
+    g_err[1] = wait_until_in_copy(g_td[0]) ? kern_sigaction(td, SIGUSR1, &a, nullptr).error() : Errno::Io;
+    exit1(td, 0);
+}
+
+} // namespace
+
+TEST_CASE("copy sleeps: an action installed (RFSIGSHARE) while a signal frame is copied out stays as installed")
+{
+    SysWorld s;
+    const sigaction first = action(HANDLER1, 0, SIGUSR2);
+    REQUIRE(kern_sigaction(&thread0, SIGUSR1, &first, nullptr).ok());
+    {
+        CopiesSleep sleeps;
+        const int flags = RFPROC | RFFDG | RFSIGSHARE;
+        const pid_t a = spawn(take_signal, nullptr, flags)->p_pid;
+        const pid_t b = spawn(change_action, nullptr, flags)->p_pid;
+        CHECK(WIFEXITED(wait_for(a)));
+        wait_for(b);
+    }
+    CHECK(g_err[1] == Errno::Ok);
+    CHECK(g_got[0] == "handler1");
+    // The delivery blocked its own action's mask, not the new one's...
+    CHECK(sigismember(g_mask_after, SIGUSR2));
+    CHECK(sigismember(g_mask_after, SIGUSR1));
+    CHECK(!sigismember(g_mask_after, SIGHUP));
+    // ...and did not reset the new action, which was never delivered.
+    CHECK(sig_handler(proc0.p_sigacts, SIGUSR1) == HANDLER2);
+    const sigaction dfl = action(SIG_DFL, 0, SIGUSR2);
+    CHECK(kern_sigaction(&thread0, SIGUSR1, &dfl, nullptr).ok());
 }
