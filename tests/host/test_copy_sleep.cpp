@@ -34,6 +34,7 @@ namespace {
 // The child asleep in a copy right now, and how many copies slept.
 thread* g_in_copy = nullptr;
 unsigned g_copy_sleeps = 0;
+uint64_t g_copy_ticks = 1; // how long each copy sleeps
 
 void copy_sleeps()
 {
@@ -41,7 +42,7 @@ void copy_sleeps()
     if (!td || td->td_proc == &proc0) return; // the test's own copies stay plain
     g_copy_sleeps++;
     g_in_copy = td;
-    pause("vmwait", 1);
+    pause("vmwait", g_copy_ticks);
     g_in_copy = nullptr;
 }
 
@@ -50,6 +51,7 @@ struct CopiesSleep {
     CopiesSleep()
     {
         g_copy_sleeps = 0;
+        g_copy_ticks = 1;
         g_in_copy = nullptr;
         arch::host_set_copy_hook(copy_sleeps);
     }
@@ -171,6 +173,17 @@ void pipe_reader(void* arg)
 
 void* arg(int i) { return reinterpret_cast<void*>(intptr_t(i)); }
 
+constexpr uintptr_t HANDLER1 = 0x10000, HANDLER2 = 0x20000; // never run
+
+sigaction action(uintptr_t handler, int flags, int masked)
+{
+    sigaction a{};
+    a.sa_handler = handler;
+    a.sa_flags = flags;
+    sigaddset(a.sa_mask, masked);
+    return a;
+}
+
 } // namespace
 
 TEST_CASE("copy sleeps: two readers of one pipe never copy the same bytes; the count never underflows")
@@ -193,6 +206,70 @@ TEST_CASE("copy sleeps: two readers of one pipe never copy the same bytes; the c
     CHECK(exactly_once(data, g_got[0], g_got[1]));
     CHECK(pipe_of(g_fds[0])->pp_cnt == 0);
     CHECK(!pipe_of(g_fds[0])->pp_lock.locked());
+    CHECK(fdclose(proc0.p_fd, g_fds[0]) == Errno::Ok);
+    CHECK(pipe_count() == 0);
+}
+
+namespace {
+
+// Reads once while pipe_reader holds the pipe's lock.
+void lock_waiter(void*)
+{
+    start_child(1);
+    thread* td = curthread();
+    (void)fdclose(td->td_proc->p_fd, g_fds[1]);
+    g_err[1] = SysWorld::call_as(td, SYS_read, {u(g_fds[0]), ubuf_of(1), 40}).error;
+    exit1(td, 0);
+}
+
+// Signals lock_waiter once it sleeps for the lock.
+bool g_signalled = false;
+
+void interrupter(void*)
+{
+    thread* td = curthread();
+    vmspace_activate(td->td_proc->p_vmspace);
+    (void)fdclose(td->td_proc->p_fd, g_fds[1]);
+    g_signalled = false;
+    for (int i = 0; i < 100 && !g_signalled; i++) {
+        if (g_td[1] && g_td[1]->td_wmesg && std::string(g_td[1]->td_wmesg) == "pipelk") {
+            psignal(g_td[1]->td_proc, SIGUSR2);
+            g_signalled = true;
+        } else {
+            pause("test", 1);
+        }
+    }
+    exit1(td, 0);
+}
+
+} // namespace
+
+TEST_CASE("copy sleeps: a signal ends a wait for the pipe's lock with EINTR")
+{
+    SysWorld s;
+    REQUIRE(kern_pipe(&thread0, g_fds, 0) == Errno::Ok);
+    const std::string data = distinct_bytes(100);
+    REQUIRE(kwrite(g_fds[1], data) == int64_t(data.size()));
+    const sigaction caught = action(HANDLER1, 0, SIGHUP); // never run: the read sees EINTR
+    REQUIRE(kern_sigaction(&thread0, SIGUSR2, &caught, nullptr).ok());
+    g_td[1] = nullptr;
+    {
+        CopiesSleep sleeps;
+        g_copy_ticks = 5; // the reader keeps the lock a while
+        const pid_t a = spawn(pipe_reader, arg(0))->p_pid;
+        const pid_t b = spawn(lock_waiter, nullptr)->p_pid;
+        const pid_t c = spawn(interrupter, nullptr)->p_pid;
+        CHECK(fdclose(proc0.p_fd, g_fds[1]) == Errno::Ok);
+        wait_for(a);
+        wait_for(b);
+        wait_for(c);
+    }
+    CHECK(g_signalled);
+    CHECK(g_err[1] == Errno::Intr);
+    CHECK(g_err[0] == Errno::Ok);
+    CHECK(g_got[0] == data); // all of it to the reader that kept the lock
+    const sigaction dfl = action(SIG_DFL, 0, SIGHUP);
+    CHECK(kern_sigaction(&thread0, SIGUSR2, &dfl, nullptr).ok());
     CHECK(fdclose(proc0.p_fd, g_fds[0]) == Errno::Ok);
     CHECK(pipe_count() == 0);
 }
@@ -496,17 +573,7 @@ TEST_CASE("copy sleeps: two readers of a terminal each get one whole line")
 
 namespace {
 
-constexpr uintptr_t HANDLER1 = 0x10000, HANDLER2 = 0x20000; // never run
 ksigset_t g_mask_after;
-
-sigaction action(uintptr_t handler, int flags, int masked)
-{
-    sigaction a{};
-    a.sa_handler = handler;
-    a.sa_flags = flags;
-    sigaddset(a.sa_mask, masked);
-    return a;
-}
 
 // Takes SIGUSR1 to HANDLER1: the frame's copyout sleeps.
 void take_signal(void*)
