@@ -5,9 +5,9 @@
 #include <kernel/fs/file.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/fs/uio.h>
-#include <lib/kassert.h>
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/proc.h>
+#include <lib/kassert.h>
 #include <mm/copyio.h>
 
 namespace {

@@ -4,9 +4,10 @@
 // (arch::host_set_copy_hook), so the other children run in the middle of
 // each read, write, seek or pipe2 that copies, and what a call computed
 // before its copy is stale after it unless a lock held across the copy
-// keeps it: the pipe's pipelock, the file's foffset lock, the terminal's
-// read lock, and pipe2's check that a slot still holds its file.  Each
-// test ends with every page, object and pipe back (the worlds check).
+// keeps it (the pipe's pipelock, the file's foffset lock, the terminal's
+// read lock), or the call reads what it needs before the copy and checks
+// it again after (pipe2's slots, postsig's action).  Each test ends with
+// every page, object and pipe back (the worlds check).
 #include "cpio_test_util.h"
 #include "sys_test_util.h"
 
@@ -623,4 +624,37 @@ TEST_CASE("copy sleeps: an action installed (RFSIGSHARE) while a signal frame is
     CHECK(sig_handler(proc0.p_sigacts, SIGUSR1) == HANDLER2);
     const sigaction dfl = action(SIG_DFL, 0, SIGUSR2);
     CHECK(kern_sigaction(&thread0, SIGUSR1, &dfl, nullptr).ok());
+}
+
+namespace {
+
+void tty_reader_nonblocking(void*)
+{
+    start_child(1);
+    uio uio = uio_user(UioRw::Read, ubuf_of(1), 200, curthread());
+    g_err[1] = ttydisc_read(&g_tty, &uio, true);
+    exit1(curthread(), 0);
+}
+
+} // namespace
+
+TEST_CASE("terminal: a non-blocking read does not wait for another reader's turn")
+{
+    SysWorld s;
+    tty_init(&g_tty, [](void* ctx, char c) { static_cast<std::string*>(ctx)->push_back(c); }, &g_echo);
+    proc* a = spawn(tty_reader, arg(0));
+    const pid_t apid = a->p_pid;
+    run_others();
+    CHECK(a->p_thread->td_wmesg == std::string("ttyin")); // holds the turn, waiting for a line
+    g_err[1] = Errno::Io;
+    proc* b = spawn(tty_reader_nonblocking, nullptr);
+    const pid_t bpid = b->p_pid;
+    run_others();
+    CHECK(g_err[1] == Errno::Again); // at once, not after the other reader's line
+    type("line\n");
+    wait_for(apid);
+    wait_for(bpid);
+    CHECK(g_err[0] == Errno::Ok);
+    CHECK(g_got[0] == "line\n");
+    tty_fini(&g_tty);
 }
