@@ -12,6 +12,14 @@ namespace arch {
 
 namespace {
 
+void (*g_copy_hook)() = nullptr;
+
+// A copy's possible sleep (see host_set_copy_hook).
+void copy_may_sleep(size_t len)
+{
+    if (g_copy_hook && len > 0) g_copy_hook();
+}
+
 unsigned char* user_byte(uint64_t va, Access access)
 {
     MmuSim* sim = MmuSim::current();
@@ -35,8 +43,11 @@ struct UserAccess {
 
 } // namespace
 
+void host_set_copy_hook(void (*hook)()) { g_copy_hook = hook; }
+
 Errno copy_from_user(void* kdst, uint64_t usrc, size_t len)
 {
+    copy_may_sleep(len);
     UserAccess sum;
     auto* d = static_cast<unsigned char*>(kdst);
     for (size_t i = 0; i < len; i++) {
@@ -49,6 +60,7 @@ Errno copy_from_user(void* kdst, uint64_t usrc, size_t len)
 
 Errno copy_to_user(uint64_t udst, const void* ksrc, size_t len)
 {
+    copy_may_sleep(len);
     UserAccess sum;
     const auto* s = static_cast<const unsigned char*>(ksrc);
     for (size_t i = 0; i < len; i++) {
@@ -61,6 +73,7 @@ Errno copy_to_user(uint64_t udst, const void* ksrc, size_t len)
 
 Errno copy_str_from_user(char* kdst, uint64_t usrc, size_t maxlen, size_t* copied)
 {
+    copy_may_sleep(maxlen);
     UserAccess sum;
     *copied = 0;
     for (size_t i = 0; i < maxlen; i++) {

@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 #include <abi/fcntl.h>
+#include <kernel/sched/priority.h>
+#include <kernel/sched/sleep_lock.h>
 #include <lib/result.h>
 #include <mm/zone.h>
 
@@ -78,7 +80,17 @@ struct file {
     const fileops* f_ops = nullptr;    // null until finit(): nothing to close
     void* f_data = nullptr;            // the kind's object (pipe, vnode, tty)
     int64_t f_offset = 0;              // shared by everyone holding the file
+    SleepLock f_offset_lock;           // held from reading f_offset to storing it back
     FileZone* f_zone = nullptr;        // where it goes back to
+};
+
+// f_offset held for a read, a write or a seek (FreeBSD's foffset_lock):
+// a transfer reads the offset before copying and stores it after, and
+// the copy may sleep (a fault waiting for a page) while a process sharing
+// the file reads or seeks.  Not interruptible, as FreeBSD's: it is held
+// only across copies.
+struct FOffsetLock : SleepLockHeld {
+    explicit FOffsetLock(file* fp) : SleepLockHeld(fp->f_offset_lock, PLOCK, "fofflk") {}
 };
 
 // A new file of no kind yet, with one reference (the caller's), not in

@@ -9,6 +9,7 @@
 #include <kernel/proc/proc_zones.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sleep.h>
+#include <kernel/sched/sleep_lock.h>
 #include <lib/utility.h>
 #include <mm/copyio.h>
 #include <mm/intr_off.h>
@@ -41,6 +42,7 @@ Result<pipepair*> pipe_create()
 void pipe_destroy(pipepair* pp)
 {
     KASSERT(pp->pp_rclosed && pp->pp_wclosed, "freeing a pipe with an end open");
+    KASSERT(!pp->pp_lock.locked(), "freeing a pipe somebody holds locked");
     kfree(pp->pp_buffer);
     pp->~pipepair();
     kfree(pp);
@@ -58,13 +60,20 @@ Errno pipe_wait(file* fp, const char* chan, const char* wmesg, Ready ready)
     return tsleep(chan, PSOCK | PCATCH, wmesg, 0);
 }
 
+// The pipe's lock for one read or write (pipelock/pipeunlock).
+struct PipeLock : SleepLockHeld {
+    explicit PipeLock(pipepair* pp) : SleepLockHeld(pp->pp_lock, PSOCK | PCATCH, "pipelk") {}
+};
+
 // Moves the oldest bytes, up to the end of the buffer, into uio.
 Errno pipe_read_chunk(pipepair* pp, uio* uio)
 {
+    KASSERT(pp->pp_lock.owned(), "pipe read without the pipe's lock");
     const size_t n = sprig::min(pp->pp_cnt, PIPE_SIZE - pp->pp_out);
     const size_t before = uio->uio_resid;
-    const Errno e = uiomove(pp->pp_buffer + pp->pp_out, n, uio);
+    const Errno e = uiomove(pp->pp_buffer + pp->pp_out, n, uio); // may sleep
     const size_t moved = before - uio->uio_resid;
+    KASSERT(moved <= pp->pp_cnt, "pipe read of %zu bytes with %zu there", moved, pp->pp_cnt);
     pp->pp_out = (pp->pp_out + moved) % PIPE_SIZE;
     pp->pp_cnt -= moved;
     if (moved) wakeup(&pp->pp_wchan);
@@ -76,15 +85,19 @@ Errno pipe_read(file* fp, uio* uio, thread*)
 {
     pipepair* pp = fp_pipe(fp);
     const size_t want = uio->uio_resid;
+    PipeLock held(pp);
+    if (held.error() != Errno::Ok) return held.error();
     while (uio->uio_resid > 0) {
         if (pp->pp_cnt > 0) {
             if (const Errno e = pipe_read_chunk(pp, uio); e != Errno::Ok) return e;
             continue;
         }
         if (uio->uio_resid != want || pp->pp_wclosed) break;
+        held.drop(); // a writer needs it to fill the pipe
         const Errno e = pipe_wait(fp, &pp->pp_rchan, "piperd",
                                   [pp] { return pp->pp_cnt > 0 || pp->pp_wclosed; });
         if (e != Errno::Ok) return e;
+        if (const Errno le = held.retake(); le != Errno::Ok) return le;
     }
     return Errno::Ok;
 }
@@ -92,17 +105,23 @@ Errno pipe_read(file* fp, uio* uio, thread*)
 // Moves bytes of uio into the free room, up to the end of the buffer.
 Errno pipe_write_chunk(pipepair* pp, uio* uio)
 {
+    KASSERT(pp->pp_lock.owned(), "pipe write without the pipe's lock");
     const size_t in = (pp->pp_out + pp->pp_cnt) % PIPE_SIZE;
     const size_t room = PIPE_SIZE - pp->pp_cnt;
     const size_t n = sprig::min(room, PIPE_SIZE - in);
     const size_t before = uio->uio_resid;
-    const Errno e = uiomove(pp->pp_buffer + in, n, uio);
-    pp->pp_cnt += before - uio->uio_resid;
-    if (before != uio->uio_resid) wakeup(&pp->pp_rchan);
+    const Errno e = uiomove(pp->pp_buffer + in, n, uio); // may sleep
+    const size_t moved = before - uio->uio_resid;
+    KASSERT(moved <= PIPE_SIZE - pp->pp_cnt, "pipe write of %zu bytes with room for %zu", moved,
+            PIPE_SIZE - pp->pp_cnt);
+    pp->pp_cnt += moved;
+    if (moved) wakeup(&pp->pp_rchan);
     return e;
 }
 
 // pipe_write: all of a small write at once, a big one as room appears.
+// The lock is held from the room check to the last byte of a small write,
+// so another writer's bytes never land inside it.
 Errno pipe_write(file* fp, uio* uio, thread*)
 {
     pipepair* pp = fp_pipe(fp);
@@ -110,16 +129,20 @@ Errno pipe_write(file* fp, uio* uio, thread*)
     // when it is atomic, one byte otherwise.
     const size_t need = uio->uio_resid <= PIPE_BUF ? uio->uio_resid : 1;
     if (pp->pp_rclosed) return Errno::Pipe; // even for 0 bytes, as FreeBSD
+    PipeLock held(pp);
+    if (held.error() != Errno::Ok) return held.error();
     while (uio->uio_resid > 0) {
         if (pp->pp_rclosed) return Errno::Pipe;
         if (PIPE_SIZE - pp->pp_cnt >= sprig::min(need, uio->uio_resid)) {
             if (const Errno e = pipe_write_chunk(pp, uio); e != Errno::Ok) return e;
             continue;
         }
+        held.drop(); // a reader needs it to make room
         const Errno e = pipe_wait(fp, &pp->pp_wchan, "pipewr", [pp, need] {
             return pp->pp_rclosed || PIPE_SIZE - pp->pp_cnt >= need;
         });
         if (e != Errno::Ok) return e;
+        if (const Errno le = held.retake(); le != Errno::Ok) return le;
     }
     return Errno::Ok;
 }
@@ -197,14 +220,32 @@ Errno kern_pipe(thread* td, int fildes[2], int flags)
     return Errno::Ok;
 }
 
+namespace {
+
+// Closes fd unless the slot holds something other than fp by now (FreeBSD's
+// fdclose(td, fp, fd)): the copyout that failed may have slept, and a
+// process sharing the table may have closed fd and reused the number.
+void close_if_still(filedesc* fdp, int fd, file* fp)
+{
+    if (fget_locked(fdp, fd) == fp) (void)fdclose(fdp, fd);
+}
+
+} // namespace
+
 Errno kern_pipe2(thread* td, uint64_t ufildes, int flags)
 {
     int fildes[2];
     if (const Errno e = kern_pipe(td, fildes, flags); e != Errno::Ok) return e;
+    // The files as installed, held across the copyout (a sleep point).
+    filedesc* fdp = td->td_proc->p_fd;
+    file* fps[2] = {fget(fdp, fildes[0]).value(), fget(fdp, fildes[1]).value()};
     const Errno e = copyout(fildes, ufildes, sizeof fildes);
     if (e != Errno::Ok) {
-        (void)fdclose(td->td_proc->p_fd, fildes[0]);
-        (void)fdclose(td->td_proc->p_fd, fildes[1]);
+        // td's table, looked up again: only this thread replaces p_fd.
+        close_if_still(td->td_proc->p_fd, fildes[0], fps[0]);
+        close_if_still(td->td_proc->p_fd, fildes[1], fps[1]);
     }
+    (void)fdrop(fps[0]);
+    (void)fdrop(fps[1]);
     return e;
 }

@@ -10,12 +10,22 @@
 // SIGPIPE (dofilewrite).  O_NONBLOCK turns every wait into EAGAIN.  Sleeps
 // take signals (PCATCH); one cut short after some bytes moved returns the
 // count (dofileread/dofilewrite).
+//
+// Every copy to or from the user buffer may sleep (a fault in it waits
+// in vmwait for a page), so a read or write holds the pipe's lock
+// (pp_lock, FreeBSD's pipelock: PIPE_LOCKFL and PIPE_LWANT) from before
+// it looks at the buffer until its bookkeeping is done: two readers
+// sharing the read end never copy the same bytes, and a write of at most
+// PIPE_BUF bytes is never interleaved with another.  The lock is dropped
+// while waiting for bytes or room (the other side needs it to make
+// them), and waiting for it takes signals like the other pipe sleeps.
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 #include <abi/errno.h>
 #include <kernel/fs/file.h>
+#include <kernel/sched/sleep_lock.h>
 
 struct thread;
 
@@ -33,6 +43,7 @@ struct pipepair {
     // pp_wchan for room (or for either end to go).
     char pp_rchan = 0;
     char pp_wchan = 0;
+    SleepLock pp_lock; // held across each copy and its bookkeeping
 };
 
 // The pipe kind's operations.

@@ -7,6 +7,7 @@
 #include <kernel/fs/uio.h>
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/proc.h>
+#include <lib/kassert.h>
 #include <mm/copyio.h>
 
 namespace {
@@ -20,16 +21,18 @@ Errno partial_ok(Errno e, const uio& uio, size_t cnt)
 }
 
 // The kind's read or write, with f_offset handed in and taken back for
-// a seekable kind (FreeBSD's foffset_lock without the lock: one hart,
-// and the only seekable kind, an initrd file, never sleeps in a read).
+// a seekable kind under the file's offset lock (the transfer's copy may
+// sleep, and another process holding the file may read or seek then).
 Errno fo_rdwr(thread* td, file* fp, uio* uio)
 {
-    const bool seekable = fp->f_ops->fo_flags & DFLAG_SEEKABLE;
     auto op = uio->uio_rw == UioRw::Read ? fp->f_ops->fo_read : fp->f_ops->fo_write;
     if (!op) return Errno::BadF;
-    if (seekable) uio->uio_offset = fp->f_offset;
+    if (!(fp->f_ops->fo_flags & DFLAG_SEEKABLE)) return op(fp, uio, td);
+    FOffsetLock held(fp);
+    KASSERT(held.error() == Errno::Ok, "fofflk: an uninterruptible wait failed");
+    uio->uio_offset = fp->f_offset;
     const Errno e = op(fp, uio, td);
-    if (seekable) fp->f_offset = uio->uio_offset;
+    fp->f_offset = uio->uio_offset;
     return e;
 }
 

@@ -106,6 +106,9 @@ namespace {
 Errno lseek_file(thread* td, file* fp, int64_t offset, int whence)
 {
     if (!(fp->f_ops->fo_flags & DFLAG_SEEKABLE)) return Errno::SPipe;
+    // After any read in progress: its end would overwrite the new offset.
+    FOffsetLock held(fp);
+    KASSERT(held.error() == Errno::Ok, "fofflk: an uninterruptible wait failed");
     const int64_t to = TRY(seek_target(fp, offset, whence));
     if (to < 0) return Errno::Inval;
     fp->f_offset = to;

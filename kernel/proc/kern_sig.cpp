@@ -65,30 +65,36 @@ void stop_proc(thread* td, int sig)
     p->p_flag &= ~pflag::P_STOPPED_SIG;
 }
 
-// After a handler's frame is built (FreeBSD's postsig_done): the
-// handler's mask is blocked (the signal itself too unless SA_NODEFER),
-// and an SA_RESETHAND action goes back to SIG_DFL.
-void postsig_done(thread* td, sigacts* ps, int sig)
+// What running sig's handler blocks (FreeBSD's postsig_done): the
+// handler's mask, and the signal itself unless SA_NODEFER.
+ksigset_t postsig_block(const sigacts* ps, int sig)
 {
     ksigset_t mask = ps->ps_catchmask[sig_idx(sig)];
     if (!sigismember(ps->ps_signodefer, sig)) sigaddset(mask, sig);
     sig_cantmask(mask);
-    sigsetor(td->td_sigmask, mask);
-    if (sigismember(ps->ps_sigreset, sig)) sigdflt(ps, sig);
+    return mask;
 }
 
 // Delivers sig to its handler; a frame that cannot be written kills the
 // process with SIGILL (the process has trashed its stack, or no page could
 // be had for it), or with SIGKILL when that came meanwhile (the OOM killer
-// chose it while its frame waited for a page): never a retry loop.
+// chose it while its frame waited for a page): never a retry loop.  The
+// action is read, and an SA_RESETHAND one put back to SIG_DFL, before the
+// frame's copyout: that may sleep (a fault waiting for a page) while a
+// process sharing the sigacts (RFSIGSHARE) installs another action, which
+// must neither lend its mask to this delivery nor be reset by it.
 void postsig_caught(thread* td, const __siginfo& si)
 {
     const int sig = si.si_signo;
     sigacts* ps = td->td_proc->p_sigacts;
     KASSERT(sig_caught(ps, sig), "postsig of signal %d, which is not caught", sig);
-    if (sendsig(td, sig_handler(ps, sig), si, td->td_sigmask) != Errno::Ok)
+    const uintptr_t catcher = sig_handler(ps, sig);
+    const ksigset_t block = postsig_block(ps, sig);
+    const ksigset_t saved = td->td_sigmask; // only td changes it
+    if (sigismember(ps->ps_sigreset, sig)) sigdflt(ps, sig);
+    if (sendsig(td, catcher, si, saved) != Errno::Ok)
         sigexit(td, sigismember(td->td_proc->p_siglist, SIGKILL) ? SIGKILL : SIGILL);
-    postsig_done(td, ps, sig);
+    sigsetor(td->td_sigmask, block);
 }
 
 } // namespace

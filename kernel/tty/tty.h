@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <abi/errno.h>
 #include <kernel/fs/file.h>
+#include <kernel/sched/sleep_lock.h>
 #include <lib/list.h>
 
 struct pgrp;
@@ -55,6 +56,11 @@ struct tty {
     size_t t_canon = 0;
     size_t t_tail = 0;
     char t_inwait = 0; // sleep channel of readers
+    // One reader at a time, from the wait for a line to the last byte
+    // copied out: a copy may sleep (a fault waiting for a page), and
+    // another reader taking bytes then would split a line between two
+    // reads and make the first return bytes of two lines.
+    SleepLock t_rlock;
 
     void (*t_output)(void* ctx, char c) = nullptr; // the device ('\n' handled there)
     void* t_outctx = nullptr;

@@ -186,11 +186,16 @@ Errno wait_line(tty* tp, bool nonblock)
 
 } // namespace
 
-// One line at most.  Bytes are taken before they are copied out: a bad
-// buffer (EFAULT) loses them, as it does in FreeBSD.
+// One line at most, under t_rlock (a non-blocking read does not wait for
+// another reader, who may be waiting for a line).  Bytes are taken
+// before they are copied out: a bad buffer (EFAULT) loses them, as it
+// does in FreeBSD.
 Errno ttydisc_read(tty* tp, uio* uio, bool nonblock)
 {
     if (uio->uio_resid == 0) return Errno::Ok;
+    if (nonblock && tp->t_rlock.locked()) return Errno::Again;
+    SleepLockHeld held(tp->t_rlock, PSOCK | PCATCH, "ttyrd");
+    if (held.error() != Errno::Ok) return held.error();
     if (const Errno e = wait_line(tp, nonblock); e != Errno::Ok) return e;
     bool ended = false;
     while (uio->uio_resid > 0 && !ended) {

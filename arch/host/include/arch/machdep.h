@@ -67,5 +67,11 @@ bool host_intr_enabled();
 // them still off, as an interrupt pending all along would be taken there
 // (tests/host/test_preempt.cpp).  nullptr: no interrupts.
 void host_set_intr_hook(void (*hook)());
+// Host only: hook() runs at the start of every copy to or from user
+// memory of at least one byte, before any byte moves, as a fault in the
+// copy that waits in vmwait for a page would run there; a test's hook
+// sleeps, so others run in the middle of the copy's caller
+// (tests/host/test_copy_sleep.cpp).  nullptr: copies never sleep.
+void host_set_copy_hook(void (*hook)());
 
 } // namespace arch
