@@ -6,19 +6,23 @@ set -eu
 
 PACKAGES="make g++ python3 g++-riscv64-linux-gnu binutils-riscv64-linux-gnu
 qemu-system-misc opensbi u-boot-qemu device-tree-compiler doctest-dev
-gdb-multiarch mtools gdisk dosfstools u-boot-tools picolibc-riscv64-unknown-elf clang"
+gdb-multiarch mtools gdisk dosfstools u-boot-tools picolibc-riscv64-unknown-elf clang
+libclang-rt-dev"
 
 # One file or command that each package brings, in the order above.
 PROBES="make g++ python3 riscv64-linux-gnu-g++ riscv64-linux-gnu-objcopy
 qemu-system-riscv64 /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin dtc /usr/include/doctest/doctest.h
 gdb-multiarch mcopy /usr/sbin/sgdisk /usr/sbin/mkfs.vfat mkimage
-/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs clang++"
+/usr/lib/picolibc/riscv64-unknown-elf/picolibc.specs clang++ libfuzzer"
 
 missing() {
     for p in $PROBES; do
         case "$p" in
             /*) [ -e "$p" ] || return 0 ;;
+            # clang only recommends its runtimes, and we install without
+            # recommends: libFuzzer's comes from libclang-rt-dev.
+            libfuzzer) [ -e "$(clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-$(uname -m).a" ] || return 0 ;;
             *) command -v "$p" >/dev/null 2>&1 || return 0 ;;
         esac
     done
