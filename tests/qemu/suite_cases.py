@@ -23,9 +23,9 @@ PROGRAMS = [
     # 20 s of mixed load (soaktest's default; `make soak` runs longer).
     ("soaktest", "", 240),
     # Every allocation of fifteen operations failed in turn through the
-    # debug.fail sysctls (docs/failpoints.md): about 70 s, most of it
+    # debug.fail sysctls (docs/failpoints.md): about 130 s, most of it
     # fork1's half-second pause after each failed fork.
-    ("failtest", "", 180),
+    ("failtest", "", 360),
 ]
 
 

@@ -272,9 +272,21 @@ constexpr int ERRNO_BASE = 100; // + FreeBSD's errno: the call failed
     const Ret r = call_then_close(op);
     if (r.t0) _exit(ERRNO_BASE + static_cast<int>(r.a0));
     const bool nowait = op.number == SYS_rfork && (op.args[0] & RFNOWAIT);
-    if (op.kind == Kind::ForkLike && r.a0 > 0 && !nowait) {
+    const auto child = static_cast<pid_t>(r.a0);
+    if (op.kind == Kind::ForkLike && child > 0 && !nowait) {
         int st;
-        if (wait4(static_cast<pid_t>(r.a0), &st, 0, nullptr) < 0) _exit(92);
+        if (wait4(child, &st, 0, nullptr) < 0) _exit(92);
+    }
+    // An RFNOWAIT child is init's to reap: the worker outlives it, so that
+    // its objects go back to the zones before the worker's, as fork's do;
+    // in the other order a zone may release a slab and the next run count
+    // different page allocations.
+    if (op.kind == Kind::ForkLike && child > 0 && nowait) {
+        for (int i = 0; kill(child, 0) == 0; i++) {
+            if (i == 400) _exit(93);
+            timespec ts = {0, 5 * 1000 * 1000};
+            nanosleep(&ts, nullptr);
+        }
     }
     _exit(DONE);
 }
@@ -307,10 +319,7 @@ long long now_ms()
     return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-// stride > 1 samples: every stride-th allocation of each site is failed,
-// from the (offset mod stride)-th on, so that operations sampled with
-// different offsets together cover the allocations they share.
-void sweep(const Op& op, bool cow, int stride = 1, int offset = 0)
+void sweep(const Op& op, bool cow)
 {
     const long long t0 = now_ms();
     lookup_mibs();
@@ -331,7 +340,7 @@ void sweep(const Op& op, bool cow, int stride = 1, int offset = 0)
         if (count <= 0) continue;
         const size_t used = strlen(per_site);
         snprintf(per_site + used, sizeof per_site - used, " %s %d", SITES[s], count);
-        for (int n = 1 + offset % (count < stride ? count : stride); n <= count; n += stride) {
+        for (int n = 1; n <= count; n++) {
             const int injected0 = read_mib(g_mib.injected[s]);
             const int st = run_worker(op, s, n);
             const int injected = read_mib(g_mib.injected[s]) - injected0;
@@ -353,27 +362,24 @@ void sweep(const Op& op, bool cow, int stride = 1, int offset = 0)
     }
     if (swept == 0) fail("%s: no allocation seen at any site", op.name);
     check_free_back(free0, op.name);
-    printf("# %s: %d allocations failed in turn%s, of:%s (%lld ms)\n", op.name, swept,
-           stride > 1 ? " (sampled)" : "", per_site, now_ms() - t0);
+    printf("# %s: %d allocations failed in turn, of:%s (%lld ms)\n", op.name, swept, per_site,
+           now_ms() - t0);
 }
 
 constexpr long FORK_FLAGS = RFFDG | RFPROC;
 constexpr long FIXED_AT = 0x30000000;
 
 // Each failed fork sleeps half a second (fork1's pause after a failure,
-// as in the seed), so the five rfork families that take fork's own path
-// (fork swept in full) are sampled: every FORK_SAMPLE-th allocation of
-// each site, each family from its own offset.
-constexpr int FORK_SAMPLE = 5;
-#define FORK_OP(label, flags, stride, offset) \
-    void label() { sweep(Op{#flags, Kind::ForkLike, SYS_rfork, {flags}}, false, stride, offset); }
-FORK_OP(rfork_mem, RFPROC | RFMEM, 1, 0)
-FORK_OP(rfork_cfdg, RFPROC | RFCFDG, FORK_SAMPLE, 0)
-FORK_OP(rfork_shared_table, RFPROC, FORK_SAMPLE, 1)
-FORK_OP(rfork_sigshare, RFPROC | RFFDG | RFSIGSHARE, FORK_SAMPLE, 2)
-FORK_OP(rfork_thread, RFPROC | RFFDG | RFTHREAD, FORK_SAMPLE, 3)
-FORK_OP(rfork_nowait, RFPROC | RFFDG | RFNOWAIT, FORK_SAMPLE, 4)
-FORK_OP(rfork_noproc_cfdg, RFCFDG, 1, 0)
+// as in the seed): the rfork families take about 17 s each.
+#define FORK_OP(label, flags) \
+    void label() { sweep(Op{#flags, Kind::ForkLike, SYS_rfork, {flags}}, false); }
+FORK_OP(rfork_mem, RFPROC | RFMEM)
+FORK_OP(rfork_cfdg, RFPROC | RFCFDG)
+FORK_OP(rfork_shared_table, RFPROC)
+FORK_OP(rfork_sigshare, RFPROC | RFFDG | RFSIGSHARE)
+FORK_OP(rfork_thread, RFPROC | RFFDG | RFTHREAD)
+FORK_OP(rfork_nowait, RFPROC | RFFDG | RFNOWAIT)
+FORK_OP(rfork_noproc_cfdg, RFCFDG)
 #undef FORK_OP
 
 void fork_op() { sweep(Op{"fork", Kind::ForkLike, SYS_fork, {}}, false); }
@@ -425,11 +431,11 @@ const Case cases[] = {
     {"fork: every allocation failed in turn", fork_op, 60},
     {"vfork: every allocation failed in turn", vfork_op, 60},
     {"rfork(RFPROC|RFMEM): every allocation failed in turn", rfork_mem, 60},
-    {"rfork(RFPROC|RFCFDG): allocations failed in turn (sampled)", rfork_cfdg, 60},
-    {"rfork(RFPROC), shared table: allocations failed in turn (sampled)", rfork_shared_table, 60},
-    {"rfork(RFPROC|RFFDG|RFSIGSHARE): allocations failed in turn (sampled)", rfork_sigshare, 60},
-    {"rfork(RFPROC|RFFDG|RFTHREAD): allocations failed in turn (sampled)", rfork_thread, 60},
-    {"rfork(RFPROC|RFFDG|RFNOWAIT): allocations failed in turn (sampled)", rfork_nowait, 60},
+    {"rfork(RFPROC|RFCFDG): every allocation failed in turn", rfork_cfdg, 60},
+    {"rfork(RFPROC), shared table: every allocation failed in turn", rfork_shared_table, 60},
+    {"rfork(RFPROC|RFFDG|RFSIGSHARE): every allocation failed in turn", rfork_sigshare, 60},
+    {"rfork(RFPROC|RFFDG|RFTHREAD): every allocation failed in turn", rfork_thread, 60},
+    {"rfork(RFPROC|RFFDG|RFNOWAIT): every allocation failed in turn", rfork_nowait, 60},
     {"rfork(RFCFDG) without RFPROC: every allocation failed in turn", rfork_noproc_cfdg, 60},
     {"execve(/bin/true): every allocation failed in turn", execve_op, 60},
     {"mmap(MAP_ANON): every allocation failed in turn", mmap_op, 60},
