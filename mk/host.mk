@@ -20,7 +20,7 @@ $(TESTDATA)/%.dtb: tests/data/%.dts | deps-check
 $(HOST_TEST): $(H_OBJS)
 	$(HOSTCXX) $(HOSTCXXFLAGS) -o $@ $(H_OBJS)
 
-check: $(HOST_TEST) $(DTB_FROM_DTS) ## Host unit tests (doctest, ASan/UBSan)
+check: $(HOST_TEST) $(DTB_FROM_DTS) ## Host unit tests (doctest, ASan/UBSan), then the fuzz targets over their corpora
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ./$(HOST_TEST)
 
