@@ -5,7 +5,19 @@
 #   the host unit tests, built by the host g++ with -Iarch/host/include and
 #   ASan/UBSan.  The include path alone picks the machine (<arch/...>).
 
+# The kernel configuration (FreeBSD's GENERIC and GENERIC-NODEBUG):
+# debug, the default, keeps every KASSERT and the zones' trash checks;
+# release compiles them out (same -O2) and builds in build/release.
+KERNCONF   ?= debug
+ifeq ($(KERNCONF),release)
+BUILD      ?= build/release
+KINVARIANTS := 0
+else ifeq ($(KERNCONF),debug)
 BUILD      ?= build
+KINVARIANTS := 1
+else
+$(error KERNCONF=$(KERNCONF): debug or release)
+endif
 CROSS      ?= riscv64-linux-gnu-
 KCXX       := $(CROSS)g++
 OBJCOPY    := $(CROSS)objcopy
@@ -36,8 +48,8 @@ KCXXFLAGS  := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
               -fno-pic -fno-pie -fno-omit-frame-pointer -fno-common \
               -march=rv64gc -mabi=lp64d -mcmodel=medany -mstrict-align \
               -O2 -g $(COMMON_WARN) \
-              -I. -Iarch/riscv/include -DSPRIG_KERNEL=1 -DKASSERT_ENABLED=1 \
-              -DSPRIG_VERSION='"$(VERSION)"' -MMD -MP
+              -I. -Iarch/riscv/include -DSPRIG_KERNEL=1 -DKASSERT_ENABLED=$(KINVARIANTS) \
+              -DSPRIG_VERSION='"$(VERSION)$(if $(filter release,$(KERNCONF)),-release)"' -MMD -MP
 KASFLAGS   := -march=rv64gc -mabi=lp64d -mcmodel=medany -g -I. -Iarch/riscv/include -MMD -MP
 KLDFLAGS   := -nostdlib -static -Wl,--no-dynamic-linker -Wl,-z,max-page-size=4096 \
               -Wl,--build-id=none -T linker/kernel.ld
@@ -45,7 +57,7 @@ KLDFLAGS   := -nostdlib -static -Wl,--no-dynamic-linker -Wl,-z,max-page-size=409
 HOSTCXXFLAGS := -std=c++20 -O1 -g $(COMMON_WARN) -fno-omit-frame-pointer \
               -fsanitize=address,undefined -fno-sanitize-recover=all \
               -I. -Iarch/host/include -DSPRIG_HOST=1 -DKASSERT_ENABLED=1 \
-              -DSPRIG_VERSION='"$(VERSION)"' -MMD -MP
+              -DSPRIG_VERSION='"$(VERSION)$(if $(filter release,$(KERNCONF)),-release)"' -MMD -MP
 
 K_OBJS     := $(patsubst %,$(BUILD)/k/%.o,$(MI_SRCS) $(K_SRCS))
 H_OBJS     := $(patsubst %,$(BUILD)/h/%.o,$(MI_SRCS) $(HOST_SRCS))

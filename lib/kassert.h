@@ -7,6 +7,10 @@
 #define KASSERT_ENABLED 0
 #endif
 
+// FreeBSD's INVARIANTS: the default kernel configuration checks (KASSERT,
+// the zones' trash); the release one (make KERNCONF=release) does not.
+inline constexpr bool INVARIANTS = KASSERT_ENABLED;
+
 // KASSERT(cond, "fmt", args...): panics naming the condition, the place and
 // the message when cond is false.  Compiled out (but still type-checked)
 // when KASSERT_ENABLED is 0.

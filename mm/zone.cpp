@@ -149,12 +149,14 @@ size_t Zone::index_of(Slab* s, const void* obj) const
 
 void Zone::trash(void* obj) const
 {
+    if constexpr (!INVARIANTS) return; // uma's trash_dtor is an INVARIANTS check too
     auto* w = static_cast<uint64_t*>(obj);
     for (size_t i = 1; i < stride_ / 8; i++) w[i] = TRASH;
 }
 
 void Zone::check_trash(const void* obj) const
 {
+    if constexpr (!INVARIANTS) return;
     auto* w = static_cast<const uint64_t*>(obj);
     for (size_t i = 1; i < stride_ / 8; i++)
         KASSERT(w[i] == TRASH, "zone %s: object %p modified after free (at +%zu)", name_, obj,

@@ -5,9 +5,10 @@
 // to its slab and zone.  Slabs sit on partial, full and empty lists; one
 // empty slab is kept cached and the others go back to the page allocator.
 //
-// Debugging checks that are always on: a bitmap of allocated objects per
-// slab catches double frees; freed objects are filled with a pattern that
-// is checked when they are handed out again ("modified after free").
+// Debugging checks: a bitmap of allocated objects per slab catches double
+// frees (KASSERTs, so the debug configuration's); freed objects are filled
+// with a pattern that is checked when they are handed out again ("modified
+// after free"), in the debug configuration only (INVARIANTS).
 #pragma once
 
 #include <stddef.h>
