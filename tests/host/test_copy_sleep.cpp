@@ -10,6 +10,7 @@
 // every page, object and pipe back (the worlds check).
 #include "cpio_test_util.h"
 #include "sys_test_util.h"
+#include "tty_test_util.h"
 
 #include <abi/fcntl.h>
 #include <abi/unistd.h>
@@ -528,15 +529,7 @@ namespace {
 tty g_tty;
 std::string g_echo;
 
-void type(const std::string& s)
-{
-    for (char c : s) {
-        IntrOff off;
-        intr_enter();
-        ttydisc_rint(&g_tty, c);
-        intr_exit(false);
-    }
-}
+void type(const std::string& s) { ttytest::tty_type(&g_tty, s); }
 
 void tty_reader(void* a)
 {
@@ -553,7 +546,7 @@ void tty_reader(void* a)
 TEST_CASE("copy sleeps: two readers of a terminal each get one whole line")
 {
     SysWorld s;
-    tty_init(&g_tty, [](void* ctx, char c) { static_cast<std::string*>(ctx)->push_back(c); }, &g_echo);
+    tty_init(&g_tty, ttytest::collect_output, &g_echo);
     const std::string first = std::string(80, 'x') + "\n"; // more than one 64-byte chunk
     const std::string second = "second\n";
     type(first + second);
@@ -641,7 +634,7 @@ void tty_reader_nonblocking(void*)
 TEST_CASE("terminal: a non-blocking read does not wait for another reader's turn")
 {
     SysWorld s;
-    tty_init(&g_tty, [](void* ctx, char c) { static_cast<std::string*>(ctx)->push_back(c); }, &g_echo);
+    tty_init(&g_tty, ttytest::collect_output, &g_echo);
     proc* a = spawn(tty_reader, arg(0));
     const pid_t apid = a->p_pid;
     run_others();

@@ -9,6 +9,7 @@
 // and every process, file, table, page and zone object is back.
 #include "proc_test_util.h"
 #include "swi_test_util.h"
+#include "tty_test_util.h"
 
 #include <abi/fcntl.h>
 #include <kernel/fs/kern_descrip.h>
@@ -154,15 +155,7 @@ void worker_a(void*)
     exit1(td, 0);
 }
 
-struct TestTty {
-    tty tp;
-    std::string out;
-    TestTty()
-    {
-        tty_init(&tp, [](void* ctx, char c) { static_cast<std::string*>(ctx)->push_back(c); }, &out);
-    }
-    ~TestTty() { tty_fini(&tp); }
-};
+using ttytest::TestTty;
 
 } // namespace
 

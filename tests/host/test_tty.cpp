@@ -6,6 +6,7 @@
 #include "console_capture.h"
 #include "swi_test_util.h"
 #include "sys_test_util.h"
+#include "tty_test_util.h"
 
 #include <abi/fcntl.h>
 #include <abi/signal.h>
@@ -24,26 +25,8 @@ using namespace systest;
 
 namespace {
 
-// A terminal whose output is collected in `out`.
-struct TestTty {
-    tty tp;
-    std::string out;
-    TestTty()
-    {
-        tty_init(&tp, [](void* ctx, char c) { static_cast<std::string*>(ctx)->push_back(c); }, &out);
-    }
-    ~TestTty() { tty_fini(&tp); }
-    // Typed: each character in its own (kernel-mode) interrupt, as the
-    // UART's handler hands them over.
-    void type(const std::string& s)
-    {
-        for (char c : s) {
-            IntrOff off;
-            intr_enter();
-            ttydisc_rint(&tp, c);
-            intr_exit(false);
-        }
-    }
+// The shared test terminal, and reads from it.
+struct TestTty : ttytest::TestTty {
     // A read of up to n bytes; "<errno name>" when it fails.
     std::string read(size_t n, bool nonblock = true)
     {
