@@ -81,6 +81,7 @@ include mk/image.mk
 include mk/qemu.mk
 include mk/suite.mk
 include mk/bench.mk
+include mk/profile.mk
 include mk/fuzz.mk
 include mk/soak.mk
 
