@@ -31,9 +31,11 @@ How a log becomes instruction counts:
 
 The caller of each executed block is taken from a shadow call stack kept
 from the blocks' last instructions (a `jal`/`jalr` to ra pushes the return
-address, a `ret` pops it).  A return to an address not on the stack (a
-context switch, which returns into another thread's frames) empties it,
-and blocks run until the next call are charged to the caller `?`.
+address, a `ret` pops it): the nearest function on it other than the
+block's own, so that recursion shows who called it first.  A return to an
+address not on the stack (a context switch, which returns into another
+thread's frames) empties it, and blocks run until the next call are
+charged to the caller `?`.
 """
 
 import argparse
@@ -55,14 +57,32 @@ class Symbols:
             parts = line.split(None, 2)
             if len(parts) < 3 or parts[1] not in "tTwW":
                 continue
-            pairs.append((int(parts[0], 16), strip_params(parts[2].strip())))
+            pairs.append((int(parts[0], 16), short_name(parts[2].strip())))
         pairs.sort()
         self.addrs = [a for a, _ in pairs]
         self.names = [n for _, n in pairs]
 
+    def text_range(self, default):
+        """-dfilter's `first..last` for the kernel's text, from _stext and _etext."""
+        try:
+            first = self.addrs[self.names.index("_stext")]
+            end = self.addrs[self.names.index("_etext")]
+        except ValueError:
+            return default
+        return f"0x{first:x}..0x{end - 1:x}"
+
     def name(self, addr):
         i = bisect.bisect_right(self.addrs, addr) - 1
         return self.names[i] if i >= 0 else "(before the first symbol)"
+
+
+LAMBDA_ARG = re.compile(r"<([\w:]+)\([^{}]*\)::\{lambda\([^{}]*\)#\d+\}>")
+
+
+def short_name(name):
+    """Parameters dropped, and a lambda template argument named by its home:
+    `PageIndex::walk<f(int)::{lambda(long)#1}>(...)` -> `PageIndex::walk<lambda in f>`."""
+    return LAMBDA_ARG.sub(r"<lambda in \1>", strip_params(name))
 
 
 def strip_params(name):
@@ -83,31 +103,33 @@ def strip_params(name):
 class Block:
     """One translation: its instructions' addresses, and how it ends."""
 
-    __slots__ = ("pc", "addrs", "call_ret", "is_ret", "execs", "cuts", "callers")
+    __slots__ = ("pc", "addrs", "fn", "call_ret", "call_fn", "is_ret", "execs", "cuts",
+                 "callers")
 
-    def __init__(self, pc, addrs, call_ret, is_ret):
+    def __init__(self, pc, addrs, call_ret, is_ret, syms):
         self.pc = pc
         self.addrs = addrs
+        self.fn = syms.name(pc)
         self.call_ret = call_ret  # the return address if it ends in a call, else 0
+        self.call_fn = syms.name(call_ret) if call_ret else None
         self.is_ret = is_ret
         self.execs = 0
         self.cuts = {}  # instructions run -> how many executions ran only those
-        self.callers = {}  # caller's return address (0: unknown) -> executions
-
-
-CALL_RE = re.compile(r"^(jal|jalr)\s+ra,")
+        self.callers = {}  # caller's name (UNKNOWN: not known) -> executions
 
 
 class LogReader:
     """Feeds on QEMU log lines and counts executions of each block."""
 
-    def __init__(self):
+    def __init__(self, syms):
+        self.syms = syms
         self.blocks = []
         self.by_host = {}  # host code address (the Trace line's) -> Block
         self.pending = None  # a translated block not yet executed
         self.last = None  # the block whose Trace line came last
         self.rewound = False
         self.stack = []  # the shadow call stack: return addresses
+        self.stack_fn = []  # and the functions they are in
         self.expect = None  # after a ret: the address it should reach
         self.unbound = 0  # Trace lines of blocks never seen translated
         self.stopped = 0
@@ -148,7 +170,7 @@ class LogReader:
         if mnem in ("jal", "jalr") and ops.startswith("ra,"):
             call_ret = addrs[-1] + len(fields[0]) // 2
         is_ret = mnem == "ret" or (mnem == "jalr" and ops.startswith("zero,ra,0"))
-        self.pending = Block(addrs[0], tuple(addrs), call_ret, is_ret)
+        self.pending = Block(addrs[0], tuple(addrs), call_ret, is_ret, self.syms)
 
     def _trace(self, line):
         # Trace 0: 0x7f..80 [0000000000000000/ffffffff8000013a/00209001/ff020200] sym
@@ -176,40 +198,53 @@ class LogReader:
             self.last = None
             return
         b.execs += 1
-        top = self.stack[-1] if self.stack else 0
-        b.callers[top] = b.callers.get(top, 0) + 1
+        caller = self._caller(b.fn)
+        b.callers[caller] = b.callers.get(caller, 0) + 1
         if b.call_ret:
             self.stack.append(b.call_ret)
+            self.stack_fn.append(b.call_fn)
             if len(self.stack) > 512:
                 del self.stack[:256]
+                del self.stack_fn[:256]
         elif b.is_ret:
             self.expect = True
         self.last = b
+
+    def _caller(self, fn):
+        stack_fn = self.stack_fn
+        j = len(stack_fn) - 1
+        while j >= 0 and stack_fn[j] == fn:
+            j -= 1
+        return stack_fn[j] if j >= 0 else UNKNOWN
+
+    def _pop(self):
+        self.stack.pop()
+        self.stack_fn.pop()
 
     def _returned_to(self, pc):
         self.expect = None
         stack = self.stack
         if stack and stack[-1] == pc:
-            stack.pop()
+            self._pop()
             return
         for i in range(len(stack) - 2, -1, -1):
             if stack[i] == pc:
                 del stack[i:]
+                del self.stack_fn[i:]
                 return
         stack.clear()
+        self.stack_fn.clear()
 
     def _stopped(self, line):
         b = self.last
         if b is None:
             return
         b.execs -= 1
-        top = self.stack[-1] if self.stack else 0
         if b.call_ret and self.stack:
-            self.stack.pop()
-            top = self.stack[-1] if self.stack else 0
+            self._pop()
         elif b.is_ret:
             self.expect = None
-        b.callers[top] -= 1
+        b.callers[self._caller(b.fn)] -= 1
         self.stopped += 1
         self.last = None
 
@@ -224,7 +259,7 @@ class LogReader:
         b.cuts[ran] = b.cuts.get(ran, 0) + 1
         self.cut += 1
         if b.call_ret and self.stack and self.stack[-1] == b.call_ret:
-            self.stack.pop()
+            self._pop()
         self.last = None
 
     def _exception(self, line):
@@ -243,7 +278,7 @@ class LogReader:
         return total
 
 
-def attribute(reader, syms):
+def attribute(reader):
     """(by function, by (function, caller)) instruction counts."""
     by_func = {}
     by_pair = {}
@@ -254,7 +289,7 @@ def attribute(reader, syms):
                 per_insn[i] -= n
         funcs = {}
         for addr, n in zip(b.addrs, per_insn):
-            f = syms.name(addr)
+            f = reader.syms.name(addr)
             funcs[f] = funcs.get(f, 0) + n
         for f, n in funcs.items():
             by_func[f] = by_func.get(f, 0) + n
@@ -262,10 +297,9 @@ def attribute(reader, syms):
         # executions (exact when no execution of it was cut short).
         if b.execs <= 0:
             continue
-        for ret, e in b.callers.items():
+        for caller, e in b.callers.items():
             if e == 0:
                 continue
-            caller = syms.name(ret) if ret else UNKNOWN
             for f, n in funcs.items():
                 key = (f, caller)
                 by_pair[key] = by_pair.get(key, 0) + n * e / b.execs
@@ -323,9 +357,9 @@ def run_qemu(qemu_cmd, console, timeout):
                             errors="replace")
 
 
-def profile_run(qemu_cmd, console, timeout):
+def profile_run(qemu_cmd, console, timeout, syms):
     proc = run_qemu(qemu_cmd, console, timeout)
-    reader = LogReader()
+    reader = LogReader(syms)
     try:
         reader.feed(proc.stderr)
     finally:
@@ -338,7 +372,27 @@ def profile_run(qemu_cmd, console, timeout):
         text = f.read()
     if "SPRIG EXIT status=0" not in text or "SPRIG PANIC" in text:
         sys.exit(f"profile: the run did not end with SPRIG EXIT status=0 (see {console})")
+    m = INSTRET_RE.search(text)
+    reader.instret_per_iter = int(m.group(1)) if m else None
     return reader
+
+
+# What the program may print of its own loop: rdinstret's count (user,
+# kernel and the firmware's instructions) over the iterations, divided by
+# them.  The kernel's share the profile finds must be below it.
+INSTRET_RE = re.compile(r"instret/iter=(\d+)")
+
+
+def check_against_instret(kernel_per_iter, instret_per_iter, out):
+    """False when the profile finds more kernel instructions than ran in all."""
+    if instret_per_iter is None:
+        out.write("profile: the program printed no instret/iter=N: no check against rdinstret\n")
+        return True
+    ok = kernel_per_iter <= instret_per_iter
+    out.write(f"profile: check: {kernel_per_iter:,.0f} kernel instructions per iteration "
+              f"{'<=' if ok else 'EXCEEDS'} {instret_per_iter:,} in all (the program's rdinstret, "
+              f"user+kernel+SBI): {'ok' if ok else 'FAILED'}\n")
+    return ok
 
 
 def main(argv=None):
@@ -350,6 +404,7 @@ def main(argv=None):
     p.add_argument("--top", type=int, default=40)
     p.add_argument("--console-dir", required=True)
     p.add_argument("--timeout", type=int, default=1800)
+    # KERNBASE and above, unless the symbols say where the text is.
     p.add_argument("--kernel-range", default="0xffffffff80000000..0xffffffffffffffff")
     p.add_argument("qemu", nargs=argparse.REMAINDER, help="-- the QEMU command line")
     a = p.parse_args(argv)
@@ -362,21 +417,22 @@ def main(argv=None):
     for n in (a.iters, 0):
         init = " ".join(x for x in (a.prog, a.args, str(n)) if x)
         console = os.path.join(a.console_dir, f"profile-{n}.log")
-        cmd = qemu + ["-d", "exec,nochain,in_asm,int", "-dfilter", a.kernel_range,
+        cmd = qemu + ["-d", "exec,nochain,in_asm,int", "-dfilter", syms.text_range(a.kernel_range),
                       "-append", f'init="{init}"']
         print(f"profile: booting init=\"{init}\" (console: {console})", flush=True)
-        r = profile_run(cmd, console, a.timeout)
+        r = profile_run(cmd, console, a.timeout, syms)
         print(f"profile:   {r.instructions():,} kernel instructions, {len(r.blocks):,} translations, "
               f"{r.stopped} blocks stopped before they ran, {r.cut} cut short, "
               f"{r.unbound} executions of blocks never seen translated", flush=True)
         results.append(r)
-    (fn_n, pair_n), (fn_0, pair_0) = (attribute(r, syms) for r in results)
+    (fn_n, pair_n), (fn_0, pair_0) = (attribute(r) for r in results)
     for fn, r in ((fn_n, results[0]), (fn_0, results[1])):
         if sum(fn.values()) != r.instructions():
             sys.exit("profile: SELF-CHECK FAILED: the functions do not sum to the blocks' total")
     report(subtract(fn_n, fn_0), subtract(pair_n, pair_0), a.iters,
            results[0].instructions(), results[1].instructions(), a.top, sys.stdout)
-    return 0
+    per_iter = (results[0].instructions() - results[1].instructions()) / a.iters
+    return 0 if check_against_instret(per_iter, results[0].instret_per_iter, sys.stdout) else 1
 
 
 if __name__ == "__main__":

@@ -52,6 +52,8 @@ E = block(insn(K + 0x300, "00000513", "mv a0,zero"), insn(K + 0x304, "0007c783",
           insn(K + 0x308, "0007c783", "lbu a5,0(a5)"), insn(K + 0x30C, "00000593", "mv a1,zero"))
 # E1: the device access alone, after QEMU rewound E.
 E1 = block(insn(K + 0x308, "0007c783", "lbu a5,0(a5)"))
+# R: baz calling itself (jalr ra), returning to K+0x20c.
+R = block(insn(K + 0x208, "9782", "jalr ra,a5,0"))
 
 LOG = "".join([
     A, trace("0x7f0000001000", K + 0x108),        # A once: stack [0x118]
@@ -72,43 +74,47 @@ LOG = "".join([
     "epc:0xffffffff80000304, tval:0x0000000000000000, desc=load_page_fault\n",
     "riscv_cpu_do_interrupt: hart:0, async:1, cause:0000000000000005, "
     "epc:0xffffffff80000304, tval:0x0000000000000000, desc=supervisor_timer\n",
+    A, trace("0x7f0000006000", K + 0x108),        # A retranslated, four times: stack [0x118]
+    R, trace("0x7f0000007000", K + 0x208),        # R from bar: stack [0x118, 0x20c]
+    trace("0x7f0000007000", K + 0x208),           # R from R: still bar's
     trace("0x7f0000009000", K + 0x400),           # never translated here
 ])
 
 # By hand:
-#   A   3 runs x (foo 2 + bar 2)             foo 6, bar 6
+#   A   4 runs x (foo 2 + bar 2)             foo 8, bar 8
 #   B   2 runs (one stopped) x 3             baz 6
 #   C   2 runs x 2                           bar 4
 #   B2  1 run x 2                            baz 2
 #   E   2 + 1 instructions (cut twice)       baz 3
 #   E1  1 run x 1                            baz 1
-FUNCS = {"foo": 6, "bar": 10, "baz": 12}
+#   R   2 runs x 1                           baz 2
+FUNCS = {"foo": 8, "bar": 12, "baz": 14}
 # Callers: B and B2 ran from bar (the return address 0x118 on top of the
 # shadow stack); A and C with an empty stack, E and E1 after B2's return
-# to an address not on it emptied it.
-PAIRS = {("foo", "?"): 6, ("bar", "?"): 10, ("baz", "bar"): 8, ("baz", "?"): 4}
+# to an address not on it emptied it; R from bar, the second time too
+# (its own return address on top is skipped).
+PAIRS = {("foo", "?"): 8, ("bar", "?"): 12, ("baz", "bar"): 10, ("baz", "?"): 4}
 
 
 class LogReaderTest(unittest.TestCase):
     def setUp(self):
-        self.reader = kprofile.LogReader()
+        self.reader = kprofile.LogReader(kprofile.Symbols(io.StringIO(NM)))
         self.reader.feed(io.StringIO(LOG))
-        self.syms = kprofile.Symbols(io.StringIO(NM))
 
     def test_totals(self):
         r = self.reader
-        self.assertEqual(r.instructions(), 28)
-        self.assertEqual(len(r.blocks), 6)
+        self.assertEqual(r.instructions(), 34)
+        self.assertEqual(len(r.blocks), 8)
         self.assertEqual(r.stopped, 1)
         self.assertEqual(r.cut, 2)
         self.assertEqual(r.unbound, 1)
 
     def test_by_function(self):
-        by_func, _ = kprofile.attribute(self.reader, self.syms)
+        by_func, _ = kprofile.attribute(self.reader)
         self.assertEqual({f: n for f, n in by_func.items() if n}, FUNCS)
 
     def test_by_caller(self):
-        _, by_pair = kprofile.attribute(self.reader, self.syms)
+        _, by_pair = kprofile.attribute(self.reader)
         self.assertEqual({k: n for k, n in by_pair.items() if n}, PAIRS)
 
 
@@ -120,6 +126,13 @@ class SymbolsTest(unittest.TestCase):
         self.assertEqual(s.name(K + 0x5000), "baz")  # data symbols are not functions
         self.assertEqual(s.name(K - 1), "(before the first symbol)")
 
+    def test_text_range(self):
+        s = kprofile.Symbols(io.StringIO(NM))
+        self.assertEqual(s.text_range("x..y"), "x..y")
+        with_text = kprofile.Symbols(io.StringIO(
+            "ffffffff80000000 T _stext\n" + NM + "ffffffff80000400 T _etext\n"))
+        self.assertEqual(with_text.text_range("x..y"), "0xffffffff80000000..0xffffffff800003ff")
+
     def test_strip_params(self):
         self.assertEqual(kprofile.strip_params("ns::f(int, char*) const"), "ns::f")
         self.assertEqual(kprofile.strip_params("(anonymous namespace)::g(int)"),
@@ -128,6 +141,13 @@ class SymbolsTest(unittest.TestCase):
         self.assertEqual(kprofile.strip_params("List<Proc, &Proc::link>::push(Proc*)"),
                          "List<Proc, &Proc::link>::push")
         self.assertEqual(kprofile.strip_params("memset"), "memset")
+
+    def test_short_name(self):
+        self.assertEqual(kprofile.short_name(
+            "PageIndex::walk<vm_object_copy(vm_object*, unsigned long)::"
+            "{lambda(unsigned long, Address<PhysTag>)#1}>(unsigned long, "
+            "vm_object_copy(vm_object*, unsigned long)::{lambda(unsigned long, "
+            "Address<PhysTag>)#1}&&)"), "PageIndex::walk<lambda in vm_object_copy>")
 
 
 class ReportTest(unittest.TestCase):
@@ -143,6 +163,14 @@ class ReportTest(unittest.TestCase):
         self.assertRegex(text, r"\n\s+50\.0\s+20\.0\s+100\.0  g\n")
         self.assertNotIn("  h\n", text)
         self.assertNotIn("SELF-CHECK FAILED", text)
+
+    def test_instret_check(self):
+        out = io.StringIO()
+        self.assertTrue(kprofile.check_against_instret(900.0, 1000, out))
+        self.assertFalse(kprofile.check_against_instret(1100.0, 1000, out))
+        self.assertIn("FAILED", out.getvalue())
+        self.assertEqual(kprofile.INSTRET_RE.search("forkloop: 2 forks, instret/iter=1234").group(1),
+                         "1234")
 
     def test_self_check(self):
         out = io.StringIO()

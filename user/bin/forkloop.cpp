@@ -2,7 +2,10 @@
 // and the parent reaps it with wait4.  The count comes last, so
 // `make profile PROG=/bin/forkloop ITERS=200` can run it with N and
 // with 0 and subtract (docs/performance.md, "Profiling").  Exits 0 when
-// every child exited 0, 1 otherwise.
+// every child exited 0, 1 otherwise.  It prints rdinstret's count per
+// iteration (user, kernel and firmware instructions: exact under QEMU's
+// -icount), which the profiler checks its kernel figure against.
+#include <sprig/counters.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +48,12 @@ int main(int argc, char** argv)
         fprintf(stderr, "usage: forkloop [vfork] count\n");
         return 2;
     }
+    const uint64_t start = rdinstret();
     for (long i = 0; i < n; i++)
         if (!fork_one(use_vfork)) return 1;
-    printf("forkloop: %ld %s+_exit+wait4\n", n, use_vfork ? "vfork" : "fork");
+    const uint64_t spent = rdinstret() - start;
+    printf("forkloop: %ld %s+_exit+wait4", n, use_vfork ? "vfork" : "fork");
+    if (n > 0) printf(", instret/iter=%llu", static_cast<unsigned long long>(spent / n));
+    printf("\n");
     return 0;
 }
