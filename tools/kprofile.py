@@ -130,25 +130,25 @@ class LogReader:
         self.rewound = False
         self.stack = []  # the shadow call stack: return addresses
         self.stack_fn = []  # and the functions they are in
-        self.expect = None  # after a ret: the address it should reach
+        self.expect = None  # True after a ret: the next block's pc is where it went
         self.unbound = 0  # Trace lines of blocks never seen translated
         self.stopped = 0
         self.cut = 0
-        self._asm = None  # the block being read: [pc, addrs, last line]
+        self._asm = None  # the block being read: [addresses, its last line]
 
     def feed(self, lines):
         for line in lines:
             c = line[:1]
-            if c == "T":
+            if c == "T" and line.startswith("Trace "):
                 self._trace(line)
             elif c == "0" and self._asm is not None:
                 colon = line.index(":")
-                self._asm[1].append(int(line[2:colon], 16))
-                self._asm[2] = line[colon + 1:]
+                self._asm[0].append(int(line[2:colon], 16))
+                self._asm[1] = line[colon + 1:]
             elif c == "\n" or c == "":
                 self._end_asm()
             elif line.startswith("IN:"):
-                self._asm = [None, [], ""]
+                self._asm = [[], ""]
             elif line.startswith("Stopped execution"):
                 self._stopped(line)
             elif line.startswith("cpu_io_recompile"):
@@ -159,17 +159,18 @@ class LogReader:
     def _end_asm(self):
         asm = self._asm
         self._asm = None
-        if asm is None or not asm[1]:
+        if asm is None or not asm[0]:
             return
-        addrs = asm[1]
-        fields = asm[2].split()
+        addrs = asm[0]
+        fields = asm[1].split()
         # fields: encoding, mnemonic, operands...
         mnem = fields[1] if len(fields) > 1 else ""
         ops = fields[2] if len(fields) > 2 else ""
         call_ret = 0
         if mnem in ("jal", "jalr") and ops.startswith("ra,"):
             call_ret = addrs[-1] + len(fields[0]) // 2
-        is_ret = mnem == "ret" or (mnem == "jalr" and ops.startswith("zero,ra,0"))
+        is_ret = (mnem == "ret" or (mnem == "jr" and ops == "ra")
+                  or (mnem == "jalr" and ops.startswith(("zero,ra,0", "zero,0(ra)"))))
         self.pending = Block(addrs[0], tuple(addrs), call_ret, is_ret, self.syms)
 
     def _trace(self, line):
