@@ -171,6 +171,7 @@ class ReportTest(unittest.TestCase):
         self.assertIn("FAILED", out.getvalue())
         self.assertEqual(kprofile.INSTRET_RE.search("forkloop: 2 forks, instret/iter=1234").group(1),
                          "1234")
+        self.assertEqual(kprofile.INSTRET_RE.search("instret/iter=       987\n").group(1), "987")
 
     def test_self_check(self):
         out = io.StringIO()
