@@ -134,6 +134,7 @@ class LogReader:
         self.unbound = 0  # Trace lines of blocks never seen translated
         self.stopped = 0
         self.cut = 0
+        self.interrupts = 0  # asynchronous traps, at any privilege level
         self._asm = None  # the block being read: [addresses, its last line]
 
     def feed(self, lines):
@@ -265,7 +266,10 @@ class LogReader:
 
     def _exception(self, line):
         m = re.search(r"async:(\d+).*epc:0x([0-9a-f]+)", line)
-        if not m or m.group(1) != "0":
+        if not m:
+            return
+        if m.group(1) != "0":
+            self.interrupts += 1
             return
         self._cut_last_at(int(m.group(2), 16))
 
@@ -380,10 +384,14 @@ def profile_run(qemu_cmd, console, timeout, syms):
 
 # What the program may print of its own loop: rdinstret's count (user,
 # kernel and the firmware's instructions) over the iterations, divided by
-# them.  The kernel's share the profile finds must be below it.  The
-# program must print as many bytes in both runs (a fixed width), or the
-# console's cost of the difference lands in the profile.
+# them.  The kernel's share the profile finds must be below it, give or
+# take INSTRET_SLACK: the clock ticks that come after the program's loop
+# (its exit, the kernel's shutdown) fall at other points in the two runs,
+# a few thousand instructions over all the iterations.  The program must
+# print as many bytes in both runs (a fixed width), or the console's cost
+# of the difference lands in the profile.
 INSTRET_RE = re.compile(r"instret/iter= *(\d+)")
+INSTRET_SLACK = 0.001
 
 
 def check_against_instret(kernel_per_iter, instret_per_iter, out):
@@ -391,10 +399,11 @@ def check_against_instret(kernel_per_iter, instret_per_iter, out):
     if instret_per_iter is None:
         out.write("profile: the program printed no instret/iter=N: no check against rdinstret\n")
         return True
-    ok = kernel_per_iter <= instret_per_iter
-    out.write(f"profile: check: {kernel_per_iter:,.0f} kernel instructions per iteration "
-              f"{'<=' if ok else 'EXCEEDS'} {instret_per_iter:,} in all (the program's rdinstret, "
-              f"user+kernel+SBI): {'ok' if ok else 'FAILED'}\n")
+    ok = kernel_per_iter - instret_per_iter <= instret_per_iter * INSTRET_SLACK
+    out.write(f"profile: check: {kernel_per_iter:,.0f} kernel instructions per iteration, "
+              f"{instret_per_iter:,} in all (the program's rdinstret: user+kernel+SBI), "
+              f"{instret_per_iter - kernel_per_iter:,.0f} outside the kernel: "
+              f"{'ok' if ok else 'FAILED, more than 0.1% over'}\n")
     return ok
 
 
@@ -426,7 +435,8 @@ def main(argv=None):
         r = profile_run(cmd, console, a.timeout, syms)
         print(f"profile:   {r.instructions():,} kernel instructions, {len(r.blocks):,} translations, "
               f"{r.stopped} blocks stopped before they ran, {r.cut} cut short, "
-              f"{r.unbound} executions of blocks never seen translated", flush=True)
+              f"{r.unbound} executions of blocks never seen translated, "
+              f"{r.interrupts} interrupts", flush=True)
         results.append(r)
     (fn_n, pair_n), (fn_0, pair_0) = (attribute(r) for r in results)
     for fn, r in ((fn_n, results[0]), (fn_0, results[1])):

@@ -108,6 +108,7 @@ class LogReaderTest(unittest.TestCase):
         self.assertEqual(r.stopped, 1)
         self.assertEqual(r.cut, 2)
         self.assertEqual(r.unbound, 1)
+        self.assertEqual(r.interrupts, 1)
 
     def test_by_function(self):
         by_func, _ = kprofile.attribute(self.reader)
@@ -167,6 +168,8 @@ class ReportTest(unittest.TestCase):
     def test_instret_check(self):
         out = io.StringIO()
         self.assertTrue(kprofile.check_against_instret(900.0, 1000, out))
+        self.assertTrue(kprofile.check_against_instret(1001.0, 1000, out))  # within 0.1%
+        self.assertFalse(kprofile.check_against_instret(1002.0, 1000, out))
         self.assertFalse(kprofile.check_against_instret(1100.0, 1000, out))
         self.assertIn("FAILED", out.getvalue())
         self.assertEqual(kprofile.INSTRET_RE.search("forkloop: 2 forks, instret/iter=1234").group(1),
