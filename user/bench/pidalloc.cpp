@@ -9,8 +9,9 @@
 // the next held pid again: one full search per fork.
 //
 // The held processes are rfork(RFPROC | RFMEM) children blocked in a read
-// on a pipe (raw.h): they share the parent's memory, so each costs the
-// kernel a process, a thread and a kernel stack.  Bringing lastpid round
+// on a pipe (raw.h): they share their parent's memory, so each costs the
+// kernel a process, a thread and a kernel stack.  Their parent is a
+// holder process, not forkbench, whose wait4 would otherwise walk them.  Bringing lastpid round
 // uses kern.randompid (root only; forkbench runs as init): random steps
 // of at most the distance left, so lastpid never passes its mark, then
 // single forks for the last hundred ids.
@@ -62,11 +63,18 @@ long distance(long a, long b)
 bool bring_lastpid_to(long mark)
 {
     int randompid = 0;
+    long was_left = PID_MAX;
     for (;;) {
         const long last = read_counter("kern.lastpid");
         if (last < 0) return false;
         const long left = last < PID_FLOOR ? 1 : distance(last, mark);
         if (left == 0) break;
+        if (left > was_left) { // stepped past mark: an id below it was in use
+            failed("pid_alloc: lastpid went past the held processes");
+            set_randompid(0);
+            return false;
+        }
+        was_left = left;
         // A step of 1 + random % left never passes mark; below 100 the
         // kernel would round the modulus up, so walk the rest.
         const int want = left >= 100 ? static_cast<int>(left) : 0;
@@ -76,55 +84,93 @@ bool bring_lastpid_to(long mark)
     return randompid == 0 || set_randompid(0);
 }
 
-// count processes blocked on one pipe, laid out as the comment at the top
-// says; release() lets them exit and reaps them.
+// What the holder tells forkbench once its population is made.
+struct Report {
+    long first = 0;  // the first held pid, 0 if making them failed
+    long rforks = 0; // children made, by call, for the kernel's counters
+    long vforks = 0;
+};
+
+// The holder: a child of forkbench that makes the population, so that the
+// held processes are not forkbench's children (wait4 would walk them
+// all); it reports, waits for end-of-file on `release`, lets them go and
+// reaps them, and exits with 0 if every one exited with 0.
+[[noreturn]] void holder(unsigned count, int report_fd, int release_fd)
+{
+    const Made before = made;
+    int fds[2];
+    Report r;
+    char byte = 0;
+    unsigned held = 0;
+    bool ok = pipe(fds) == 0;
+    // Below PID_FLOOR the wrapped search could never come back; and the
+    // pid just below the first held one must be free (forkbench brings
+    // lastpid there), so one is used and given back first.
+    while (ok && read_counter("kern.lastpid") < PID_FLOOR) ok = use_one_pid();
+    ok = ok && use_one_pid();
+    for (unsigned i = 0; ok && i < count; i++) {
+        made.add(Call::Rfork, 1);
+        const long pid = raw_rfork_blocked_reader(fds[0], &byte);
+        ok = pid > 0;
+        if (ok && held++ == 0) r.first = pid;
+        if (ok && i < GAPS) ok = use_one_pid();
+    }
+    if (!ok) r.first = 0;
+    r.rforks = made.count[static_cast<int>(Call::Rfork)] - before.count[static_cast<int>(Call::Rfork)];
+    r.vforks = made.count[static_cast<int>(Call::Vfork)] - before.count[static_cast<int>(Call::Vfork)];
+    ok = write(report_fd, &r, sizeof(r)) == sizeof(r) && ok;
+    char c;
+    while (read(release_fd, &c, 1) > 0) {
+    }
+    close(fds[1]); // end-of-file for every held process
+    for (; held > 0; held--) ok = raw_wait_status(-1) == 0 && ok;
+    _exit(ok ? 0 : 1);
+}
+
+// count processes blocked in a read, held by a holder process.
 class Population {
 public:
     bool make(unsigned count)
     {
-        if (pipe(fds_) < 0) {
+        int report[2];
+        if (pipe(report) < 0 || pipe(release_) < 0) {
             failed("pid_alloc: pipe");
             return false;
         }
-        // Below PID_FLOOR the wrapped search could never come back.
-        while (read_counter("kern.lastpid") < PID_FLOOR)
-            if (!use_one_pid()) return false;
-        for (unsigned i = 0; i < count; i++) {
-            const long pid = hold();
-            if (pid < 0) return false;
-            if (i == 0) first_ = pid;
-            if (i < GAPS && !use_one_pid()) return false;
+        made.add(Call::Fork, 1);
+        pid_ = fork();
+        if (pid_ == 0) {
+            close(report[0]);
+            close(release_[1]);
+            holder(count, report[1], release_[0]);
         }
+        close(report[1]);
+        close(release_[0]);
+        Report r;
+        const bool got = pid_ > 0 && read(report[0], &r, sizeof(r)) == sizeof(r);
+        close(report[0]);
+        if (!got || r.first <= 0) {
+            failed("pid_alloc: the holder could not make its processes");
+            return false;
+        }
+        made.add(Call::Rfork, r.rforks);
+        made.add(Call::Vfork, r.vforks);
+        first_ = r.first;
         return true;
     }
 
     long first() const { return first_; }
 
-    // Every held process must see end-of-file and exit with 0.
+    // The holder lets its processes go and must exit with 0.
     void release()
     {
-        if (fds_[1] >= 0) close(fds_[1]);
-        for (; held_ > 0; held_--)
-            if (raw_wait_status(-1) != 0) failed("pid_alloc: a held process");
-        if (fds_[0] >= 0) close(fds_[0]);
+        close(release_[1]);
+        if (pid_ > 0 && raw_reap(pid_) != 0) failed("pid_alloc: the holder or a held process");
     }
 
 private:
-    long hold()
-    {
-        made.add(Call::Rfork, 1);
-        const long pid = raw_rfork_blocked_reader(fds_[0], &byte_);
-        if (pid <= 0) {
-            failed("pid_alloc: rfork(RFPROC|RFMEM) of a held process");
-            return -1;
-        }
-        held_++;
-        return pid;
-    }
-
-    int fds_[2] = {-1, -1};
-    char byte_ = 0;
-    unsigned held_ = 0;
+    int release_[2] = {-1, -1};
+    long pid_ = -1;
     long first_ = 0;
 };
 
