@@ -58,8 +58,9 @@ long distance(long a, long b)
     return ((b - a) % span + span) % span;
 }
 
-// Makes kern.lastpid equal to mark (at least PID_FLOOR), going upwards
-// round the wrap.  Nothing between lastpid and mark may be in use.
+// Makes kern.lastpid equal to mark (at least PID_FLOOR, and free), going
+// upwards round the wrap.  A fork landing on an id in use goes past it, so
+// one just below mark could carry lastpid past: that fails the figure.
 bool bring_lastpid_to(long mark)
 {
     int randompid = 0;
@@ -67,7 +68,11 @@ bool bring_lastpid_to(long mark)
     for (;;) {
         const long last = read_counter("kern.lastpid");
         if (last < 0) return false;
-        const long left = last < PID_FLOOR ? 1 : distance(last, mark);
+        if (last < PID_FLOOR) {
+            if (!use_one_pid()) return false;
+            continue;
+        }
+        const long left = distance(last, mark);
         if (left == 0) break;
         if (left > was_left) { // stepped past mark: an id below it was in use
             failed("pid_alloc: lastpid went past the held processes");
