@@ -38,7 +38,7 @@ $(BENCH_ELF): $(BENCH_OBJS) $(LIBSPRIG) linker/user.ld
 $(INITRD): $(BENCH_ELF)
 INITRD_FILES += bin/forkbench=$(BENCH_ELF)
 
-bench-one: kernel $(INITRD) ## Boot /bin/forkbench on the KERNCONF kernel only (BENCH_ARGS="NAME N" for one figure; log: $(BUILD)/bench.log)
+bench-one: kernel $(INITRD) ## Boot /bin/forkbench on the KERNCONF kernel only (BENCH_ARGS="NAME N" for one figure; log: build[/release]/bench.log)
 	$(Q)timeout $(BENCH_TIMEOUT) $(QEMU) -M virt -m $(BENCH_MEM) -smp 1 -bios $(OPENSBI) \
 	  $(BENCH_ICOUNT) -nographic -kernel $(BUILD)/Image -initrd $(INITRD) \
 	  -append 'init="/bin/forkbench $(BENCH_ARGS)" kern.maxproc=$(BENCH_MAXPROC)' \
