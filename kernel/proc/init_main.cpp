@@ -80,6 +80,8 @@ Result<void> proc0_init()
     KASSERT(curthread() == &thread0, "proc0_init must run on thread0");
     KASSERT(!proc0.p_thread, "proc0_init twice");
     ProcZones& z = proc_zones();
+    // Group and session ids are taken for the pid allocator too.
+    proc_table().attach_groups(&z.pgrps);
     if (auto r = proc0_alloc(z); !r.ok()) {
         proc0_release();
         return r.error();
@@ -162,6 +164,7 @@ void proc0_fini()
     KASSERT(proc0.p_children.empty(), "proc0_fini: proc0 has children");
     proc_table().unlink_live(&proc0);
     proc0_release();
+    proc_table().attach_groups(nullptr);
     proc0.~proc();
     new (&proc0) proc();
     thread0.td_proc = nullptr;

@@ -76,6 +76,7 @@ Result<void> PgrpTable::enterpgrp(proc* p, pid_t pgid, pgrp* newpgrp, session* n
         newsess->s_count = 1; // the new group's reference
         newsess->s_leader = p;
         newsess->s_sid = p->p_pid;
+        newsess->s_ngroups = 0;
         newsess->s_ttyp = nullptr;
         if (oldsess) memcpy(newsess->s_login, oldsess->s_login, sizeof newsess->s_login);
         p->p_flag &= ~pflag::P_CONTROLT; // a new session has no terminal yet
@@ -87,6 +88,8 @@ Result<void> PgrpTable::enterpgrp(proc* p, pid_t pgid, pgrp* newpgrp, session* n
     pg->pg_id = pgid;
     pg->pg_jobc = 0;
     bucket(pgid).push_front(pg);
+    group_ids_.set(pgid);
+    if (pg->pg_session->s_ngroups++ == 0) session_ids_.set(pg->pg_session->s_sid);
     doenterpgrp(p, pg);
     return {};
 }
@@ -135,7 +138,10 @@ void PgrpTable::pgdelete(pgrp* pg)
     KASSERT(pg->pg_members.empty(), "deleting group %d with %zu members", pg->pg_id,
             pg->pg_members.size());
     bucket(pg->pg_id).remove(pg);
+    group_ids_.clear(pg->pg_id);
     session* sess = pg->pg_session;
+    KASSERT(sess->s_ngroups > 0, "group %d's session %d counts no groups", pg->pg_id, sess->s_sid);
+    if (--sess->s_ngroups == 0) session_ids_.clear(sess->s_sid);
     if (sess->s_ttyp) tty_rel_pgrp(sess->s_ttyp, pg); // no longer its foreground
     pg->pg_session = nullptr;
     pgrps_.destroy(pg);

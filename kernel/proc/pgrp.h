@@ -25,6 +25,7 @@
 #include <lib/list.h>
 #include <lib/result.h>
 #include <mm/zone.h>
+#include <kernel/proc/pid_bitmap.h>
 #include <kernel/proc/proc.h>
 
 struct tty;
@@ -35,6 +36,7 @@ inline constexpr size_t MAXLOGNAME = 33;
 
 struct session {
     uint32_t s_count = 0;        // references: its groups, and holders
+    uint32_t s_ngroups = 0;      // its groups alone: while > 0, s_sid is taken
     proc* s_leader = nullptr;    // the process that made it (cleared when it exits)
     pid_t s_sid = 0;             // session id: the leader's pid
     tty* s_ttyp = nullptr;       // controlling terminal, or none
@@ -92,6 +94,12 @@ public:
             for (pgrp* pg : chain) f(pg);
     }
 
+    // The ids the pid allocator must not hand out (ProcTable::first_unused):
+    // those of the groups, and those of the sessions that have groups (a
+    // session a terminal alone holds has no process in it).
+    const IdBitmap& group_ids() const { return group_ids_; }
+    const IdBitmap& session_ids() const { return session_ids_; }
+
     size_t pgrp_count() const { return pgrps_.objects_in_use(); }
     size_t session_count() const { return sessions_.objects_in_use(); }
     TypedZone<pgrp>& pgrp_zone() { return pgrps_; }
@@ -113,6 +121,8 @@ private:
     TypedZone<pgrp> pgrps_;
     TypedZone<session> sessions_;
     Chain buckets_[NBUCKETS];
+    IdBitmap group_ids_;
+    IdBitmap session_ids_;
 };
 
 // The rest work on objects that know their table (pg_table, s_table).

@@ -1,29 +1,35 @@
 // Process-id allocation: the seed's fork1() pid search (kern_fork.c, FreeBSD
-// 8) as an object.  State is the seed's: lastpid (the last pid handed out),
-// pidchecked (ids from lastpid+1 up to pidchecked-1 are known to be free, so
-// no scan is needed until a candidate reaches pidchecked) and randompid (the
-// modulus of a random step added to lastpid+1, the kern.randompid sysctl).
+// 8) as an object, with the seed's choices and a cheaper way to make them.
 //
-// Choose, then commit.  The seed finds the pid and writes lastpid and
-// pidchecked in one go, after which nothing in fork1 can fail.  In Sprig
-// allocations can fail, so fork1 does every fallible step first, then:
-//   choose()  runs the seed's search (the code from `trypid = lastpid + 1`
-//             through the zombproc scan) on local copies of the state and
-//             returns the pid with the narrowed pidchecked; it changes
-//             nothing in the allocator (it may draw a random number);
+// The seed's choice: the first candidate is lastpid + 1 (plus a random
+// step below kern.randompid when it is set; RFHIGHPID lifts it to at least
+// PID_HIGH_FLOOR instead); a candidate at or past PID_MAX wraps to
+// (candidate % PID_MAX), lifted by PID_WRAP_FLOOR when below it; from
+// there the search goes up to the first id that no process on allproc or
+// zombproc holds as its pid, its process group's id or its session's id,
+// and when it reaches PID_MAX it goes on from PID_WRAP_FLOOR.
+//
+// The seed finds that id by walking every process (remembering a window,
+// pidchecked, of ids known to be free above lastpid); once the window is
+// spent, each fork costs a walk of the whole process table.  Here the
+// table answers first_unused() from bitmaps of the ids in use in each role
+// (pid_bitmap.h), a word at a time: the same id, in O(PID_MAX / 64) at
+// worst.  tests/host/test_pid_equiv.cpp keeps the seed's walk as its
+// reference and checks that both choose the same pids over random forks,
+// exits, setpgid and setsid calls and wrap-arounds.
+//
+// Choose, then commit.  The seed finds the pid and writes lastpid in one
+// go, after which nothing in fork1 can fail.  In Sprig allocations can
+// fail, so fork1 does every fallible step first, then:
+//   choose()  finds the pid; it changes nothing in the allocator (it may
+//             draw a random number);
 //   commit()  applies the seed's tail ("RFHIGHPID does not mess with the
-//             lastpid counter"): RFHIGHPID resets pidchecked to 0, otherwise
-//             lastpid = pid and pidchecked = the narrowed window.
+//             lastpid counter"): without RFHIGHPID, lastpid = pid.
 // Dropping a choice without commit() leaves the allocator exactly as it
 // was: a failed fork does not move lastpid.  Between choose() and commit()
 // the caller must not sleep or allow another fork to commit (the seed holds
 // allproc_lock across both), and must put the new process on allproc in the
 // same stretch; commit() KASSERTs that no other commit came in between.
-//
-// The window assumes what the seed assumes: a new id enters the process
-// table only as a pid committed here (setpgid/setsid reuse existing pids).
-// An id that appeared some other way inside (lastpid, pidchecked) would
-// not be seen until the search reaches pidchecked.
 //
 // Divergence from the seed: when every pid the search could return is in
 // use, the seed loops forever; choose() returns EAGAIN (fork's error for
@@ -51,37 +57,16 @@ inline constexpr int RANDOMPID_MAX = PID_MAX - 100;
 // Which search the caller wants: fork1's RFHIGHPID flag or not.
 enum class PidRange { Normal, High };
 
-// The three ids one process holds that a new pid must not reuse: its pid,
-// its process group's id and its session's id.  0 stands for "no process
-// group" / "no session" (the seed's NULL p_pgrp / p_session): a candidate
-// is never 0, so a 0 neither matches nor narrows the window, exactly as
-// the seed's NULL tests skip those ids.  (proc0's real ids of 0 behave the
-// same way.)
-struct ProcIds {
-    pid_t pid = 0;
-    pid_t pgid = 0;
-    pid_t sid = 0;
-};
-
-// The lists the seed walks, in the order it walks them.
-enum class ProcList { Allproc, Zombproc };
-
-// Receives processes from a walk.  Returning false ends the walk early (the
-// seed's `goto retry` out of the middle of the list).
-class ProcIdVisitor {
-public:
-    virtual bool visit(const ProcIds& ids) = 0;
-
-protected:
-    ~ProcIdVisitor() = default;
-};
-
-// What the process subsystem implements for the allocator: walk allproc or
-// zombproc in list order, calling visit() once per process until it returns
-// false.  Called with the process lists stable (allproc_lock in the seed).
+// What the process subsystem implements for the allocator: which ids are
+// taken.  An id is taken while a process on allproc or zombproc holds it
+// as its pid, its process group's id or its session's id (0, proc0's ids
+// and "no group", is never a candidate).  Called with the process lists
+// stable (allproc_lock in the seed).
 class ProcIdTable {
 public:
-    virtual void foreach_proc(ProcList list, ProcIdVisitor& visitor) = 0;
+    // The smallest id in [from, below) that is not taken, or below.
+    // 1 <= from <= below <= PID_MAX.
+    virtual pid_t first_unused(pid_t from, pid_t below) = 0;
 
 protected:
     ~ProcIdTable() = default;
@@ -90,7 +75,6 @@ protected:
 // A pid found by choose(), not yet taken.
 struct PidChoice {
     pid_t pid = 0;
-    pid_t pidchecked = 0;     // ids in (pid, pidchecked) were seen free
     PidRange range = PidRange::Normal;
     uint64_t generation = 0;  // the allocator's commit count at choose()
 };
@@ -103,15 +87,14 @@ public:
     PidAllocator(const PidAllocator&) = delete;
     PidAllocator& operator=(const PidAllocator&) = delete;
 
-    // The seed's search for an unused pid, over table.  Changes no state
+    // The seed's choice of an unused pid, from table.  Changes no state
     // here.  Errno::Again when every candidate is in use (see above).
     Result<PidChoice> choose(PidRange range, ProcIdTable& table);
-    // Takes the chosen pid: the seed's lastpid/pidchecked update.  choice
+    // Takes the chosen pid: the seed's lastpid update.  choice
     // must come from the latest choose() with no commit since.
     void commit(const PidChoice& choice);
 
     pid_t lastpid() const { return lastpid_; }
-    pid_t pidchecked() const { return pidchecked_; }
     int randompid() const { return randompid_; }
     // Sets randompid after clamp_randompid(), as a sysctl write does.
     void set_randompid(int requested) { randompid_ = clamp_randompid(requested); }
@@ -125,7 +108,6 @@ private:
 
     RandomSource& rng_;
     pid_t lastpid_;
-    pid_t pidchecked_ = 0;
     int randompid_ = 0;
     uint64_t generation_ = 0;
 };

@@ -118,6 +118,47 @@ void check_groups(const ProcCheckInput& in, InvariantReport& r)
         r.violation("pgrp", "%zu group members, %zu processes in a group", members, grouped);
 }
 
+// The pid allocator's bitmaps (pid_bitmap.h) hold exactly the ids in use:
+// the pids of the listed processes, the ids of the groups, and the ids of
+// the sessions that have groups (s_ngroups of them).
+void check_id_maps(const ProcCheckInput& in, InvariantReport& r)
+{
+    ProcTable& t = *in.table;
+    each_proc(t, [&](proc* p) {
+        if (!t.pid_in_use(p->p_pid))
+            r.violation("pid", "pid %d is on the lists but not in the pid bitmap", p->p_pid);
+    });
+    if (t.pid_count() != t.nprocs())
+        r.violation("pid", "the pid bitmap holds %zu ids, the lists %u processes", t.pid_count(),
+                    t.nprocs());
+    size_t groups = 0, sessions = 0;
+    in.pgrps->foreach_pgrp([&](pgrp* pg) {
+        groups++;
+        if (!in.pgrps->group_ids().test(pg->pg_id))
+            r.violation("pid", "group %d is not in the group-id bitmap", pg->pg_id);
+        session* s = pg->pg_session;
+        if (!s) return;
+        size_t n = 0;
+        bool first = true;
+        in.pgrps->foreach_pgrp([&](pgrp* other) {
+            if (other->pg_session != s) return;
+            if (n++ == 0 && other != pg) first = false;
+        });
+        if (!first) return;
+        sessions++;
+        if (s->s_ngroups != n)
+            r.violation("pid", "session %d counts %u groups, has %zu", s->s_sid, s->s_ngroups, n);
+        if (!in.pgrps->session_ids().test(s->s_sid))
+            r.violation("pid", "session %d is not in the session-id bitmap", s->s_sid);
+    });
+    if (in.pgrps->group_ids().count() != groups)
+        r.violation("pid", "the group-id bitmap holds %zu ids for %zu groups",
+                    in.pgrps->group_ids().count(), groups);
+    if (in.pgrps->session_ids().count() != sessions)
+        r.violation("pid", "the session-id bitmap holds %zu ids for %zu sessions with groups",
+                    in.pgrps->session_ids().count(), sessions);
+}
+
 void check_uids(const ProcCheckInput& in, InvariantReport& r)
 {
     ProcTable& t = *in.table;
@@ -168,6 +209,7 @@ void proc_check(const ProcCheckInput& in, InvariantReport& r)
     check_lists(in, r);
     check_family(in, r);
     check_groups(in, r);
+    check_id_maps(in, r);
     check_uids(in, r);
     check_threads(in, r);
 }

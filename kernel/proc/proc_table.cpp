@@ -10,6 +10,7 @@ void ProcTable::link(proc* p)
         KASSERT(q->p_pid != p->p_pid, "pid %d is in use twice", p->p_pid);
     allproc_.push_front(p); // the seed inserts at the head of both
     chain(p->p_pid).push_front(p);
+    pids_.set(p->p_pid);
 }
 
 void ProcTable::zombify(proc* p)
@@ -25,6 +26,7 @@ void ProcTable::unlink_zombie(proc* p)
     KASSERT(p->p_state == ProcState::Zombie, "reaping pid %d, which is no zombie", p->p_pid);
     zombproc_.remove(p);
     chain(p->p_pid).remove(p);
+    pids_.clear(p->p_pid);
 }
 
 void ProcTable::unlink_live(proc* p)
@@ -32,6 +34,7 @@ void ProcTable::unlink_live(proc* p)
     KASSERT(p->p_state != ProcState::Zombie, "pid %d is a zombie", p->p_pid);
     allproc_.remove(p);
     chain(p->p_pid).remove(p);
+    pids_.clear(p->p_pid);
 }
 
 proc* ProcTable::pfind(pid_t pid)
@@ -43,16 +46,12 @@ proc* ProcTable::pfind(pid_t pid)
     return nullptr;
 }
 
-void ProcTable::foreach_proc(ProcList which, ProcIdVisitor& v)
+pid_t ProcTable::first_unused(pid_t from, pid_t below)
 {
-    ProcListT& list = which == ProcList::Allproc ? allproc_ : zombproc_;
-    for (proc* p : list) {
-        // 0 stands for "none" (proc0's group and session are 0 too, and 0
-        // is never a candidate).
-        const pgrp* pg = p->p_pgrp;
-        const session* sess = pg ? pg->pg_session : nullptr;
-        if (!v.visit(ProcIds{p->p_pid, pg ? pg->pg_id : 0, sess ? sess->s_sid : 0})) return;
-    }
+    KASSERT(from >= 1, "first_unused from %d", from);
+    const IdBitmap* maps[] = {&pids_, groups_ ? &groups_->group_ids() : nullptr,
+                              groups_ ? &groups_->session_ids() : nullptr};
+    return first_clear(maps, 3, from, below);
 }
 
 ProcTable& proc_table()

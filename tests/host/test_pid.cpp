@@ -1,34 +1,40 @@
-// The seed's pid search, branch by branch (kern_fork.c fork1, FreeBSD 8),
-// against a fake process table.  Each TEST_CASE names the branch it covers.
+// The seed's pid choice, branch by branch (kern_fork.c fork1, FreeBSD 8),
+// against a fake process table; each TEST_CASE names the branch it covers.
+// test_pid_equiv.cpp holds the kernel's choice against the seed's own walk
+// (pid_seed_search.h) over random histories.
 #include <doctest/doctest.h>
 
+#include "pid_seed_search.h"
+
 #include <kernel/proc/pid.h>
+#include <kernel/proc/pid_bitmap.h>
 #include <kernel/random.h>
 
 #include <climits>
 #include <deque>
+#include <map>
 #include <set>
 #include <vector>
 
+using seedref::ProcIds;
+
 namespace {
 
-// allproc and zombproc as vectors of ids, walked front to back; new
-// processes go to the front as LIST_INSERT_HEAD puts them.
+// allproc and zombproc as vectors of ids (new processes at the front, as
+// LIST_INSERT_HEAD puts them), with the bitmaps of the ids they hold that
+// the kernel's ProcTable and PgrpTable keep; first_unused() searches
+// them as the kernel's does.  queries counts the searches.
 struct FakeTable final : ProcIdTable {
     std::vector<ProcIds> allproc;
     std::vector<ProcIds> zombproc;
-    int scans = 0;  // walks of allproc = scans started by the allocator
-    long visits = 0;
+    int queries = 0;
 
-    void foreach_proc(ProcList list, ProcIdVisitor& v) override
+    pid_t first_unused(pid_t from, pid_t below) override
     {
-        if (list == ProcList::Allproc)
-            scans++;
-        for (const ProcIds& ids : list == ProcList::Allproc ? allproc : zombproc) {
-            visits++;
-            if (!v.visit(ids))
-                return;
-        }
+        queries++;
+        rebuild();
+        const IdBitmap* maps[] = {&pids, &pgids, &sids};
+        return first_clear(maps, 3, from, below);
     }
     void add(pid_t pid, pid_t pgid = 0, pid_t sid = 0)
     {
@@ -46,6 +52,25 @@ struct FakeTable final : ProcIdTable {
                     return true;
         return false;
     }
+
+private:
+    // The bitmaps from the lists (ids held by several processes set once).
+    void rebuild()
+    {
+        pids = pgids = sids = IdBitmap{};
+        for (const auto* l : {&allproc, &zombproc})
+            for (const ProcIds& p : *l) {
+                mark(pids, p.pid);
+                mark(pgids, p.pgid);
+                mark(sids, p.sid);
+            }
+    }
+    static void mark(IdBitmap& m, pid_t id)
+    {
+        if (id > 0 && id < PID_MAX && !m.test(id))
+            m.set(id);
+    }
+    IdBitmap pids, pgids, sids;
 };
 
 // Hands out the numbers a test scripts, and counts draws.
@@ -75,7 +100,7 @@ pid_t fork_pid(PidAllocator& a, FakeTable& t, PidRange range = PidRange::Normal)
 
 } // namespace
 
-TEST_CASE("pid: sequential allocation from lastpid + 1, one scan for the whole window")
+TEST_CASE("pid: sequential allocation from lastpid + 1, one search a fork")
 {
     ScriptedRandom rng;
     PidAllocator a(rng);
@@ -85,14 +110,11 @@ TEST_CASE("pid: sequential allocation from lastpid + 1, one scan for the whole w
         CHECK(fork_pid(a, t) == want);
         CHECK(a.lastpid() == want);
     }
-    // The first search found nothing above pid 1, so pidchecked became
-    // PID_MAX and no later search scanned.
-    CHECK(t.scans == 1);
-    CHECK(a.pidchecked() == PID_MAX);
+    CHECK(t.queries == 50);
     CHECK(rng.draws == 0); // randompid is off by default
 }
 
-TEST_CASE("pid: wrap-around at PID_MAX restarts at 100 and forgets the window")
+TEST_CASE("pid: wrap-around at PID_MAX restarts at 100")
 {
     ScriptedRandom rng;
     PidAllocator a(rng, PID_MAX - 3); // lastpid 99996
@@ -101,10 +123,8 @@ TEST_CASE("pid: wrap-around at PID_MAX restarts at 100 and forgets the window")
     t.add(50);
     CHECK(fork_pid(a, t) == 99997);
     CHECK(fork_pid(a, t) == 99998); // PID_MAX - 1, the largest pid
-    const int scans_before = t.scans;
     // trypid 99999 == PID_MAX: 99999 % 99999 = 0, below 100, so 100.
     CHECK(fork_pid(a, t) == 100);
-    CHECK(t.scans == scans_before + 1); // pidchecked was reset: a new scan
     CHECK(a.lastpid() == 100);
     CHECK(fork_pid(a, t) == 101);
 }
@@ -169,67 +189,38 @@ TEST_CASE("pid: zombies' ids are skipped too (the zombproc pass)")
     t.add_zombie(20, 2, 0);
     t.add_zombie(21, 21, 3);
     CHECK(fork_pid(a, t) == 4);
-    // The window is narrowed by zombie ids as well: the smallest id above
-    // 4 anywhere is 10 (allproc), so 5..9 need no scan ...
-    CHECK(a.pidchecked() == 10);
-    // ... and a zombie-only table narrows it too.
-    PidAllocator b(rng);
+    // A zombie-only table: its ids are skipped as well.
+    PidAllocator b(rng, 6);
     FakeTable z;
     z.add_zombie(7);
-    CHECK(fork_pid(b, z) == 1);
-    CHECK(b.pidchecked() == 7);
+    CHECK(fork_pid(b, z) == 8);
 }
 
-TEST_CASE("pid: pidchecked window: no scan until trypid reaches pidchecked")
+TEST_CASE("pid: consecutive pids run up to an id in use and step over it")
 {
     ScriptedRandom rng;
     PidAllocator a(rng);
     FakeTable t;
     t.add(10);
     t.add(1);
-    CHECK(fork_pid(a, t) == 2);
-    CHECK(t.scans == 1);
-    CHECK(a.pidchecked() == 10);
-    for (pid_t want = 3; want <= 9; want++)
+    for (pid_t want = 2; want <= 9; want++)
         CHECK(fork_pid(a, t) == want);
-    CHECK(t.scans == 1); // 3..9 came from the window
-    CHECK(fork_pid(a, t) == 11); // trypid 10 == pidchecked: scan, skip 10
-    CHECK(t.scans == 2);
+    CHECK(fork_pid(a, t) == 11);
 }
 
-TEST_CASE("pid: pidchecked narrows to the smallest pid, pgid or sid above trypid")
-{
-    ScriptedRandom rng;
-    FakeTable t;
-    t.add(500, 300, 200);
-    t.add(600, 600, 250);
-    PidAllocator a(rng);
-    CHECK(fork_pid(a, t) == 1);
-    CHECK(a.pidchecked() == 200); // a session id
-    FakeTable u;
-    u.add(500, 300, 0);
-    u.add(900, 400, 800);
-    PidAllocator b(rng);
-    CHECK(fork_pid(b, u) == 1);
-    CHECK(b.pidchecked() == 300); // a process-group id
-}
-
-TEST_CASE("pid: stepping onto a pid seen earlier in the walk rescans (goto retry)")
+TEST_CASE("pid: a run of ids in use in any walk order is stepped over (the seed's goto retry)")
 {
     ScriptedRandom rng;
     PidAllocator a(rng, 2);
     FakeTable t;
-    // Walk order 5, 3, 4: 5 narrows pidchecked to 5; 3 and 4 push trypid to
-    // 5 == pidchecked, so the seed jumps back to retry and rescans.
+    // Walk order 5, 3, 4: the seed rescans after stepping onto 5.
     t.allproc = {{5, 0, 0}, {3, 0, 0}, {4, 0, 0}};
     Result<PidChoice> c = a.choose(PidRange::Normal, t);
     REQUIRE(c.ok());
     CHECK(c.value().pid == 6);
-    CHECK(c.value().pidchecked == PID_MAX);
-    CHECK(t.scans == 2);
 }
 
-TEST_CASE("pid: RFHIGHPID gives 10 and up, leaves lastpid, resets pidchecked")
+TEST_CASE("pid: RFHIGHPID gives 10 and up and leaves lastpid")
 {
     ScriptedRandom rng;
     PidAllocator a(rng);
@@ -237,11 +228,9 @@ TEST_CASE("pid: RFHIGHPID gives 10 and up, leaves lastpid, resets pidchecked")
     t.add(0);
     t.add(1);
     CHECK(fork_pid(a, t) == 2);
-    CHECK(a.pidchecked() == PID_MAX);
     a.set_randompid(1000); // RFHIGHPID takes no random step
     CHECK(fork_pid(a, t, PidRange::High) == 10);
     CHECK(a.lastpid() == 2);
-    CHECK(a.pidchecked() == 0);
     CHECK(fork_pid(a, t, PidRange::High) == 11);
     CHECK(fork_pid(a, t, PidRange::High) == 12);
     CHECK(a.lastpid() == 2);
@@ -253,7 +242,6 @@ TEST_CASE("pid: RFHIGHPID gives 10 and up, leaves lastpid, resets pidchecked")
     u.add(51);
     CHECK(fork_pid(b, u, PidRange::High) == 52);
     CHECK(b.lastpid() == 50);
-    CHECK(b.pidchecked() == 0);
 }
 
 TEST_CASE("pid: randompid clamping follows sysctl_kern_randompid")
@@ -283,14 +271,10 @@ TEST_CASE("pid: randompid adds arc4random() % randompid to lastpid + 1")
     a.set_randompid(1000);
     rng.values = {12345, 999, 1000, 52};
     CHECK(fork_pid(a, t) == 1 + 345);         // 12345 % 1000 = 345
-    CHECK(a.pidchecked() == 1400);
-    CHECK(fork_pid(a, t) == 346 + 1 + 999);   // inside the window: no scan
+    CHECK(fork_pid(a, t) == 346 + 1 + 999);
     CHECK(fork_pid(a, t) == 1346 + 1 + 0);
-    CHECK(t.scans == 1);
-    // 1347 + 1 + 52 = 1400 reaches pidchecked: a scan moves past the ids
-    // of the process holding 1400..1402.
+    // 1347 + 1 + 52 = 1400: past the ids of the process holding 1400..1402.
     CHECK(fork_pid(a, t) == 1403);
-    CHECK(t.scans == 2);
     CHECK(rng.draws == 4);
 }
 
@@ -363,7 +347,7 @@ TEST_CASE("pid: a full table gives EAGAIN (the seed would loop forever)")
         Result<PidChoice> c = a.choose(PidRange::Normal, t);
         CHECK(c.error() == Errno::Again);
         CHECK(a.lastpid() == 500);
-        CHECK(t.scans <= 4);
+        CHECK(t.queries == 2); // up to PID_MAX, then from 100 round to 501
         // RFHIGHPID has no more luck.
         CHECK(a.choose(PidRange::High, t).error() == Errno::Again);
     }
@@ -414,7 +398,7 @@ TEST_CASE("pid: a full table gives EAGAIN (the seed would loop forever)")
     }
 }
 
-TEST_CASE("pid: choose then abandon leaves lastpid and pidchecked untouched")
+TEST_CASE("pid: choose then abandon leaves lastpid untouched")
 {
     ScriptedRandom rng;
     PidAllocator a(rng);
@@ -423,21 +407,17 @@ TEST_CASE("pid: choose then abandon leaves lastpid and pidchecked untouched")
     t.add(2);
     t.add(9);
     CHECK(fork_pid(a, t) == 3);
-    const pid_t checked = a.pidchecked();
-    CHECK(checked == 9);
     // A fork that fails after choosing: nothing committed.
     Result<PidChoice> c = a.choose(PidRange::Normal, t);
     REQUIRE(c.ok());
     CHECK(c.value().pid == 4);
     CHECK(a.lastpid() == 3);
-    CHECK(a.pidchecked() == checked);
-    // Abandoned after a scan that moved the window: still untouched.
+    // Abandoned after a wrap: still untouched.
     PidAllocator b(rng, PID_MAX - 1);
     Result<PidChoice> w = b.choose(PidRange::Normal, t);
     REQUIRE(w.ok());
     CHECK(w.value().pid == 100);
     CHECK(b.lastpid() == PID_MAX - 1);
-    CHECK(b.pidchecked() == 0);
     // The next fork gets the same pid the failed one would have had.
     CHECK(fork_pid(a, t) == 4);
     CHECK(a.lastpid() == 4);

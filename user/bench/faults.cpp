@@ -1,101 +1,138 @@
-// Page-fault and context-switch costs; see faults.h.
-#include "faults.h"
-
+// Page-fault and context-switch figures; see procs.h.  The per-page
+// figures work on a region of REGION_PAGES pages mapped (and, for the
+// copy-on-write ones, written by the parent) before anything is timed,
+// whatever n is, so that `forkbench NAME N` and `forkbench NAME 0` differ
+// only by the N pages' faults (and by one more child per REGION_PAGES
+// pages past the first REGION_PAGES).
 #include "procs.h"
 
-#include <sys/mman.h>
+#include "raw.h"
+
 #include <unistd.h>
 
 namespace bench {
 
 namespace {
 
-constexpr size_t PAGE = 4096;
+constexpr size_t REGION_PAGES = 1024;
 
-Cost& operator+=(Cost& a, Cost b)
+void dirty(char* region, size_t pages)
 {
-    a.instret += b.instret;
-    a.ns += b.ns;
-    return a;
+    for (size_t i = 0; i < pages; i++) region[i * PAGE] = 1;
+}
+
+// One store into each of the first `pages` pages, timed.
+uint64_t timed_stores(char* region, size_t pages, char value)
+{
+    volatile char* p = region;
+    size_t i = 0;
+    return timed_loop(static_cast<unsigned>(pages), [&] { p[i++ * PAGE] = value; });
+}
+
+// Rounds of at most REGION_PAGES pages, at least one (n = 0 still runs
+// the setup of one round).
+template <class Round>
+Cost in_rounds(unsigned n, Round round)
+{
+    Cost total;
+    unsigned left = n;
+    do {
+        const size_t pages = left < REGION_PAGES ? left : REGION_PAGES;
+        if (!round(pages, total)) break;
+        left -= static_cast<unsigned>(pages);
+    } while (left > 0);
+    return total;
 }
 
 // Exactly n bytes, or false.
-bool read_all(int fd, void* buf, size_t n)
-{
-    return read(fd, buf, n) == static_cast<ssize_t>(n);
-}
+bool read_all(int fd, void* buf, size_t n) { return read(fd, buf, n) == static_cast<ssize_t>(n); }
 
 } // namespace
 
-Cost zero_fill(size_t pages, unsigned rounds)
+Cost cow_fault(unsigned n)
 {
-    Cost total;
-    for (unsigned r = 0; r < rounds; r++) {
-        void* m = mmap(nullptr, pages * PAGE, PROT_READ | PROT_WRITE, MAP_ANON | MAP_PRIVATE,
-                       -1, 0);
-        if (m == MAP_FAILED) {
-            failed("zero-fill: mmap");
-            return {};
-        }
-        volatile char* p = static_cast<char*>(m);
-        const Sample start = sample();
-        for (size_t i = 0; i < pages; i++) p[i * PAGE] = 1;
-        total += sample() - start;
-        if (munmap(m, pages * PAGE) < 0) failed("zero-fill: munmap");
-    }
-    return total;
-}
-
-Cost cow_copy(char* region, size_t pages, unsigned rounds)
-{
-    Cost total;
-    for (unsigned r = 0; r < rounds; r++) {
+    char* region = map_pages(REGION_PAGES);
+    if (!region) return {};
+    dirty(region, REGION_PAGES);
+    const Cost c = in_rounds(n, [&](size_t pages, Cost& total) {
         int fds[2];
         if (pipe(fds) < 0) {
-            failed("cow: pipe");
-            return {};
+            failed("cow_fault: pipe");
+            return false;
         }
+        made.add(Call::Fork, 1);
         const pid_t pid = fork();
-        if (pid == 0) {
-            volatile char* p = region;
-            const Sample start = sample();
-            for (size_t i = 0; i < pages; i++) p[i * PAGE] = 3;
-            const Cost c = sample() - start;
-            _exit(write(fds[1], &c, sizeof(c)) == sizeof(c) ? 0 : 1);
+        if (pid == 0) { // the child times its own first stores
+            const uint64_t instret = timed_stores(region, pages, 3);
+            _exit(write(fds[1], &instret, sizeof(instret)) == sizeof(instret) ? 0 : 1);
         }
         close(fds[1]);
-        Cost c;
-        const bool got = pid > 0 && read_all(fds[0], &c, sizeof(c));
+        uint64_t instret = 0;
+        const bool got = pid > 0 && read_all(fds[0], &instret, sizeof(instret));
         close(fds[0]);
-        if (!reap(pid) || !got) {
-            failed("cow: the child");
-            return {};
+        if (raw_reap(pid) != 0 || !got) {
+            failed("cow_fault: the child");
+            return false;
         }
-        total += c;
-    }
-    return total;
+        total += Cost{instret, pages};
+        return true;
+    });
+    unmap(region, REGION_PAGES);
+    return c;
+}
+
+Cost write_fault_unshared(unsigned n)
+{
+    char* region = map_pages(REGION_PAGES);
+    if (!region) return {};
+    dirty(region, REGION_PAGES);
+    const Cost c = in_rounds(n, [&](size_t pages, Cost& total) {
+        // A child that exits at once leaves the parent's pages mapped
+        // read-only but shared with nobody.
+        made.add(Call::Fork, 1);
+        if (raw_reap(raw_fork_exit(SYS_fork)) != 0) {
+            failed("write_fault_unshared: the child");
+            return false;
+        }
+        total += Cost{timed_stores(region, pages, 4), pages};
+        return true;
+    });
+    unmap(region, REGION_PAGES);
+    return c;
+}
+
+Cost zero_fill_fault(unsigned n)
+{
+    return in_rounds(n, [&](size_t pages, Cost& total) {
+        char* region = map_pages(REGION_PAGES);
+        if (!region) return false;
+        total += Cost{timed_stores(region, pages, 1), pages};
+        unmap(region, REGION_PAGES);
+        return true;
+    });
 }
 
 namespace {
 
-// The child's side: echo each byte until the parent closes its end.
+// The child's side: echo each byte until end-of-file.
 [[noreturn]] void echo(int in, int out)
 {
     char b;
-    while (read(in, &b, 1) == 1)
-        if (write(out, &b, 1) != 1) _exit(1);
+    while (raw_read(in, &b, 1) == 1)
+        if (raw_write(out, &b, 1) != 1) _exit(1);
     _exit(0);
 }
 
 } // namespace
 
-Cost pipe_pingpong(unsigned trips)
+Cost ctx_switch(unsigned n)
 {
     int to_child[2], to_parent[2];
     if (pipe(to_child) < 0 || pipe(to_parent) < 0) {
-        failed("ping-pong: pipe");
+        failed("ctx_switch: pipe");
         return {};
     }
+    made.add(Call::Fork, 1);
     const pid_t pid = fork();
     if (pid == 0) {
         close(to_child[1]);
@@ -104,21 +141,19 @@ Cost pipe_pingpong(unsigned trips)
     }
     close(to_child[0]);
     close(to_parent[1]);
-    bool ok = pid > 0;
-    const Sample start = sample();
-    for (unsigned i = 0; ok && i < trips; i++) {
-        char b = static_cast<char>(i);
-        ok = write(to_child[1], &b, 1) == 1 && read_all(to_parent[0], &b, 1) &&
-             b == static_cast<char>(i);
-    }
-    const Cost c = sample() - start;
+    char b = 0;
+    // One untimed trip: the child's first faults on its stack.
+    long bad = pid > 0 && raw_write(to_child[1], &b, 1) == 1 && raw_read(to_parent[0], &b, 1) == 1
+                   ? 0
+                   : 1;
+    const uint64_t instret = timed_loop(n, [&] {
+        bad |= raw_write(to_child[1], &b, 1) ^ 1;
+        bad |= raw_read(to_parent[0], &b, 1) ^ 1;
+    });
     close(to_child[1]); // the child sees end-of-file and exits
     close(to_parent[0]);
-    if (!reap(pid) || !ok) {
-        failed("ping-pong");
-        return {};
-    }
-    return c;
+    if (raw_reap(pid) != 0 || bad) failed("ctx_switch");
+    return {instret, 2ull * n};
 }
 
 } // namespace bench

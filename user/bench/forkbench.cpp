@@ -1,108 +1,29 @@
-// forkbench: what creating a process costs on Sprig, one printed figure
-// per operation (instructions and nanoseconds per op; see measure.h),
-// then the kernel's own counters and the free pages before and after.
-// Run by `make bench` as init under QEMU's -icount (docs/testing.md).
+// forkbench: what creating a process, faulting a page and switching cost
+// on Sprig, in guest instructions per operation (figures.cpp lists them;
+// measure.h says how they are measured), then the kernel's own counters
+// and the free pages before and after.  Run by `make bench` as init under
+// QEMU's -icount (docs/testing.md).
+//
+//   forkbench            every figure (a warm-up pass, then the real one)
+//   forkbench NAME N     only figure NAME, with N iterations (N may be 0:
+//                        the setup without the operations), after its
+//                        warm-up run; `make profile` subtracts the two
+//
 // The exit status is the number of operations that went wrong (at most
-// 255): figures never fail the run, a child that did not exit with 0
-// or a page not given back does.
-#include "faults.h"
+// 255): figures never fail the run; a child that did not exit with 0, a
+// fork the kernel did not count, or a page not given back does.
+#include "figures.h"
 #include "kstats.h"
 #include "measure.h"
 #include "procs.h"
 
 #include <stdio.h>
-#include <sys/mman.h>
+#include <stdlib.h>
 #include <time.h>
 
 using namespace bench;
 
 namespace {
-
-constexpr size_t PAGE = 4096;
-constexpr size_t REGION_PAGES = 1024;
-
-// What `pages` pages added to an op: with minus without, spread over
-// the pages.  Zero where the op without them was dearer (noise cannot
-// make a cost negative).
-void print_per_page(const char* name, Cost with, Cost without, size_t pages)
-{
-    const auto diff = [](uint64_t a, uint64_t b) { return a > b ? a - b : 0; };
-    print_figure(name, static_cast<unsigned>(pages),
-                 {diff(with.instret, without.instret), diff(with.ns, without.ns)});
-}
-
-void dirty(char* region, size_t pages)
-{
-    for (size_t i = 0; i < pages; i++) region[i * PAGE] = 1;
-}
-
-// measure, and count the children made (the warm-up op's too).
-template <class Op>
-Cost measure_made(Call call, const char* name, unsigned iters, Op op)
-{
-    const Cost c = measure(name, iters, op);
-    made.add(call, iterations(iters) + 1);
-    return c;
-}
-
-void process_figures()
-{
-    measure_made(Call::Fork, "fork+_exit+wait4", 200, fork_exit_wait);
-    measure_made(Call::Vfork, "vfork+_exit+wait4", 200, vfork_exit_wait);
-    measure_made(Call::Vfork, "vfork+execve(/bin/true)+wait4", 20,
-                 [] { return vfork_exec_wait("/bin/true"); });
-    measure_made(Call::Rfork, "rfork_thread(RFPROC|RFMEM)+wait4", 200, rfork_thread_wait);
-    measure_made(Call::Rfork, "rfork(RFPROC|RFCFDG)+_exit+wait4", 200, rfork_cfdg_wait);
-}
-
-// fork with 0, 64 and 1024 dirty pages, without and with the child
-// writing them: the fork itself stays nearly flat (the pages are shared
-// copy-on-write), the child's writes cost a fault and a copy per page.
-void fork_figures(char* region)
-{
-    measure_made(Call::Fork, "fork, 0 dirty pages", 100,
-                 [&] { return fork_touch_wait(region, 0, false); });
-    dirty(region, 64);
-    const Cost f64 = measure_made(Call::Fork, "fork, 64 dirty pages", 100,
-                             [&] { return fork_touch_wait(region, 64, false); });
-    const Cost w64 = measure_made(Call::Fork, "fork, 64 dirty, child writes them", 20,
-                             [&] { return fork_touch_wait(region, 64, true); });
-    dirty(region, REGION_PAGES);
-    const Cost f1k = measure_made(Call::Fork, "fork, 1024 dirty pages", 20,
-                             [&] { return fork_touch_wait(region, REGION_PAGES, false); });
-    const Cost w1k = measure_made(Call::Fork, "fork, 1024 dirty, child writes them", 5,
-                             [&] { return fork_touch_wait(region, REGION_PAGES, true); });
-    if (warming_up) return;
-    print_per_page("  child write, per page (64)", w64, f64, 64);
-    print_per_page("  child write, per page (1024)", w1k, f1k, REGION_PAGES);
-}
-
-// Needs region all dirty (fork_figures leaves it so).
-void fault_figures(char* region)
-{
-    const unsigned rounds = iterations(4);
-    print_figure("zero-fill fault (first touch), per page", REGION_PAGES * rounds,
-                 zero_fill(REGION_PAGES, rounds));
-    print_figure("COW copy fault, per page", REGION_PAGES * rounds,
-                 cow_copy(region, REGION_PAGES, rounds));
-    made.add(Call::Fork, rounds); // a child per round
-    const unsigned trips = iterations(500);
-    print_figure("pipe ping-pong, per round trip", trips, pipe_pingpong(trips));
-    made.add(Call::Fork, 1); // the echoing child
-}
-
-// Every figure, over a region mapped for the pass and unmapped after.
-void run_figures()
-{
-    void* m = mmap(nullptr, REGION_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_ANON | MAP_PRIVATE,
-                   -1, 0);
-    if (m == MAP_FAILED) return failed("mmap of the dirty region");
-    char* region = static_cast<char*>(m);
-    process_figures();
-    fork_figures(region);
-    fault_figures(region);
-    if (munmap(m, REGION_PAGES * PAGE) < 0) failed("munmap of the dirty region");
-}
 
 void nap_ms(long ms)
 {
@@ -140,20 +61,54 @@ void check_counted(const KernelStats& before, const KernelStats& after, Made sta
     }
 }
 
+// The figures chosen: all of them, or one.
+struct Selection {
+    const Figure* only = nullptr;
+    unsigned iters = 0;
+};
+
+void run_pass(const Selection& s)
+{
+    if (s.only) return run_figure(*s.only, s.iters);
+    for (int i = 0; i < FIGURE_COUNT; i++) run_figure(figures[i], figures[i].iters);
+}
+
+int usage()
+{
+    fprintf(stderr, "usage: forkbench [NAME ITERATIONS]; NAME is one of:");
+    for (int i = 0; i < FIGURE_COUNT; i++) fprintf(stderr, " %s", figures[i].key);
+    fprintf(stderr, "\n");
+    return 2;
+}
+
+bool parse_args(int argc, char** argv, Selection& s)
+{
+    if (argc == 1) return true;
+    if (argc != 3) return false;
+    s.only = find_figure(argv[1]);
+    char* end = nullptr;
+    const unsigned long n = strtoul(argv[2], &end, 10);
+    if (!s.only || end == argv[2] || *end != '\0' || n > 100000000ul) return false;
+    s.iters = static_cast<unsigned>(n);
+    return true;
+}
+
 } // namespace
 
-int main()
+int main(int argc, char** argv)
 {
-    printf("forkbench: instructions are guest instructions (exact under -icount);\n"
-           "forkbench: ns from clock_gettime(CLOCK_MONOTONIC)\n");
+    Selection selection;
+    if (!parse_args(argc, argv, selection)) return usage();
+    printf("forkbench: guest instructions per operation (exact under -icount), "
+           "the empty loop subtracted\n");
     warming_up = true;
-    run_figures();
+    run_pass(selection);
     warming_up = false;
 
     const KernelStats stats_before = read_kernel_stats();
     const Made made_before = made;
     const int64_t free_before = settled_free_pages();
-    run_figures();
+    run_pass(selection);
     const int64_t free_after = settled_free_pages();
     const KernelStats stats_after = read_kernel_stats();
     print_kernel_stats(stats_before, stats_after);

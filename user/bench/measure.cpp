@@ -14,13 +14,13 @@ void failed(const char* what)
     bench_errors++;
 }
 
-void print_figure(const char* name, unsigned iters, Cost c)
+void print_figure(const char* key, const char* what, unsigned iters, Cost c)
 {
     if (warming_up) return;
-    const unsigned n = iters ? iters : 1;
-    const uint64_t ns = c.ns / n;
-    printf("bench: %-40s iters %5u  instr/op %10llu  ns/op %10llu\n", name, iters,
-           static_cast<unsigned long long>(c.instret / n), static_cast<unsigned long long>(ns));
+    const uint64_t per_op = c.ops ? (c.instret + c.ops / 2) / c.ops : 0;
+    printf("bench: %-22s instr/op %9llu  iters %6u  ops %7llu  (%s)\n", key,
+           static_cast<unsigned long long>(per_op), iters, static_cast<unsigned long long>(c.ops),
+           what);
 }
 
 } // namespace bench

@@ -1,40 +1,16 @@
-// forkbench's measuring: a snapshot of the user-readable counters, the
-// loop that runs an operation N times between two snapshots, and the one
-// line printed per figure.  Figures are only printed, never judged: a
-// benchmark does not fail on speed.  What does fail it is an operation
-// that went wrong (a child that did not exit with 0), counted in
-// bench_errors and turned into a non-zero exit status by main.
+// forkbench's measuring: retired instructions (rdinstret, exact under
+// QEMU's -icount) read in user mode around a loop of N operations, less
+// the same loop with nothing in it, and the one line printed per figure.
+// Figures are only printed, never judged: a benchmark does not fail on
+// speed.  What does fail it is an operation that went wrong (a child that
+// did not exit with 0, a call that failed), counted in bench_errors and
+// turned into a non-zero exit status by main.
 #pragma once
 
 #include <sprig/counters.h>
 #include <stdint.h>
-#include <time.h>
 
 namespace bench {
-
-struct Sample {
-    uint64_t instret;
-    uint64_t ns; // CLOCK_MONOTONIC: the kernel converts with the device tree's timebase
-};
-
-inline Sample sample()
-{
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return {rdinstret(), static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(ts.tv_nsec)};
-}
-
-// What some work cost: instructions retired and nanoseconds (a figure's
-// whole loop, or one op of it).
-struct Cost {
-    uint64_t instret = 0;
-    uint64_t ns = 0;
-};
-
-inline Cost operator-(Sample end, Sample start)
-{
-    return {end.instret - start.instret, end.ns - start.ns};
-}
 
 // Operations that went wrong so far (child exit statuses, failed calls).
 extern int bench_errors;
@@ -44,38 +20,39 @@ extern int bench_errors;
 // before the free pages are counted.
 extern bool warming_up;
 
-// iters, or 1 while warming up.
-inline unsigned iterations(unsigned iters) { return warming_up ? 1 : iters; }
-
 // Counts one error, saying what it was on stderr.
 void failed(const char* what);
 
-// One line: the name, the iterations, and c (the cost of all of them)
-// as instructions and nanoseconds per op.
-void print_figure(const char* name, unsigned iters, Cost c);
-
-// Runs op once to warm the caches (slabs, the page cache of the
-// allocator), then iters times between two samples, prints the figure
-// and returns the cost of one op.  op returns false when it went wrong;
-// the figure stops there.
+// Instructions retired by n runs of op, less those of n empty runs of
+// the same loop (never below 0).  op is inlined into the loop.
 template <class Op>
-Cost measure(const char* name, unsigned iters, Op op)
+[[gnu::always_inline]] inline uint64_t timed_loop(unsigned n, Op op)
 {
-    iters = iterations(iters);
-    if (!op()) {
-        failed(name);
-        return {};
-    }
-    const Sample start = sample();
-    for (unsigned i = 0; i < iters; i++) {
-        if (!op()) {
-            failed(name);
-            return {};
-        }
-    }
-    const Cost c = sample() - start;
-    print_figure(name, iters, c);
-    return {c.instret / iters, c.ns / iters};
+    uint64_t start = rdinstret();
+    for (unsigned i = 0; i < n; i++) op();
+    const uint64_t busy = rdinstret() - start;
+    start = rdinstret();
+    for (unsigned i = 0; i < n; i++) asm volatile("" ::: "memory");
+    const uint64_t empty = rdinstret() - start;
+    return busy > empty ? busy - empty : 0;
 }
+
+// The cost of a figure: instructions over its operations.
+struct Cost {
+    uint64_t instret = 0;
+    uint64_t ops = 0;
+    Cost& operator+=(Cost c)
+    {
+        instret += c.instret;
+        ops += c.ops;
+        return *this;
+    }
+};
+
+// One machine-readable line (tools/bench_json.py reads it):
+//   bench: KEY instr/op N  iters I  ops O  (what)
+// N is instructions per operation, rounded to nearest; 0 when there
+// were no operations.  Nothing while warming up.
+void print_figure(const char* key, const char* what, unsigned iters, Cost c);
 
 } // namespace bench

@@ -1,79 +1,104 @@
-// Process-creation operations; see procs.h.
+// Process-creation figures; see procs.h.  Every timed loop makes its
+// calls through raw.h and ORs each child's status (and any failure) into
+// one word, checked after the loop.
 #include "procs.h"
 
-#include <sys/wait.h>
+#include "raw.h"
+
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace bench {
 
+Made made;
+
 namespace {
 
-constexpr size_t PAGE = 4096;
+// The size that fork_1m's parent has touched.
+constexpr size_t ONE_MIB_PAGES = (1u << 20) / PAGE;
 
-// rfork_thread's child runs here; one child at a time, so one stack.
-alignas(16) char thread_stack[16384];
+// An RFMEM child's own stack (it exits before using it).
+alignas(16) char child_stack[256];
 
-int thread_body(void*) { return 0; }
+// The common shape: n raw fork-and-exit calls, each reaped.
+Cost fork_exit_loop(unsigned n, int number, long flags, void* stack, const char* what)
+{
+    long bad = 0;
+    const uint64_t instret = timed_loop(n, [&] {
+        bad |= raw_reap(raw_fork_exit(number, flags, stack));
+    });
+    if (bad) failed(what);
+    return {instret, n};
+}
 
 } // namespace
 
-Made made;
-
-bool reap(int pid)
+char* map_pages(size_t pages)
 {
-    if (pid < 0) return false;
-    int status = 0;
-    if (wait4(pid, &status, 0, nullptr) != pid) return false;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-bool fork_exit_wait()
-{
-    const pid_t pid = fork();
-    if (pid == 0) _exit(0);
-    return reap(pid);
-}
-
-bool fork_touch_wait(char* region, size_t pages, bool child_writes)
-{
-    const pid_t pid = fork();
-    if (pid == 0) {
-        if (child_writes)
-            for (size_t i = 0; i < pages; i++) region[i * PAGE] = 2;
-        _exit(0);
+    void* m = mmap(nullptr, pages * PAGE, PROT_READ | PROT_WRITE, MAP_ANON | MAP_PRIVATE, -1, 0);
+    if (m == MAP_FAILED) {
+        failed("mmap");
+        return nullptr;
     }
-    return reap(pid);
+    return static_cast<char*>(m);
 }
 
-bool vfork_exit_wait()
+void unmap(char* region, size_t pages)
 {
-    const pid_t pid = vfork();
-    if (pid == 0) _exit(0);
-    return reap(pid);
+    if (region && munmap(region, pages * PAGE) < 0) failed("munmap");
 }
 
-bool vfork_exec_wait(const char* path)
+Cost null_syscall(unsigned n)
 {
-    char* const argv[] = {const_cast<char*>(path), nullptr};
-    const pid_t pid = vfork();
-    if (pid == 0) {
-        execve(path, argv, environ);
-        _exit(127);
-    }
-    return reap(pid);
+    long bad = 0;
+    const uint64_t instret = timed_loop(n, [&] {
+        bad |= sprig::raw_syscall(SYS_getppid).err;
+    });
+    if (bad) failed("getppid");
+    return {instret, n};
 }
 
-bool rfork_thread_wait()
+Cost fork_small(unsigned n)
 {
-    return reap(rfork_thread(RFPROC | RFMEM, thread_stack + sizeof(thread_stack), thread_body,
-                             nullptr));
+    made.add(Call::Fork, n);
+    return fork_exit_loop(n, SYS_fork, 0, nullptr, "fork+_exit+wait4");
 }
 
-bool rfork_cfdg_wait()
+Cost vfork_exit(unsigned n)
 {
-    const pid_t pid = rfork(RFPROC | RFCFDG);
-    if (pid == 0) _exit(0);
-    return reap(pid);
+    made.add(Call::Vfork, n);
+    return fork_exit_loop(n, SYS_vfork, 0, nullptr, "vfork+_exit+wait4");
+}
+
+Cost rfork_mem(unsigned n)
+{
+    made.add(Call::Rfork, n);
+    return fork_exit_loop(n, SYS_rfork, RFPROC | RFMEM, child_stack + sizeof(child_stack),
+                          "rfork(RFPROC|RFMEM)+exit+wait4");
+}
+
+Cost fork_1m(unsigned n)
+{
+    char* region = map_pages(ONE_MIB_PAGES);
+    if (!region) return {};
+    for (size_t i = 0; i < ONE_MIB_PAGES; i++) region[i * PAGE] = 1;
+    made.add(Call::Fork, n);
+    const Cost c = fork_exit_loop(n, SYS_fork, 0, nullptr, "fork+exit+wait4, 1 MiB touched");
+    unmap(region, ONE_MIB_PAGES);
+    return c;
+}
+
+Cost vfork_execve(unsigned n)
+{
+    static char path[] = "/bin/true";
+    char* const argv[] = {path, nullptr};
+    long bad = 0;
+    made.add(Call::Vfork, n);
+    const uint64_t instret = timed_loop(n, [&] {
+        bad |= raw_reap(raw_vfork_exec(path, argv, environ));
+    });
+    if (bad) failed("vfork+execve(/bin/true)+wait4");
+    return {instret, n};
 }
 
 } // namespace bench

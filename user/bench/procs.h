@@ -1,17 +1,15 @@
-// The process-creation operations forkbench times: each makes one child
-// the way its name says, lets it end, and reaps it with wait4.  Each
-// returns false (the figure failed) when a call failed or the child did
-// not exit with status 0.
+// The figures forkbench prints (each a setup, N timed operations and a
+// teardown; see figures.cpp for the table), and the count of children
+// they made, by system call, which main holds against the kernel's
+// v_forks, v_vforks and v_rforks.
 #pragma once
+
+#include "measure.h"
 
 #include <stddef.h>
 
 namespace bench {
 
-// The children forkbench made, by system call, to hold against the
-// kernel's v_forks, v_vforks and v_rforks (rfork_thread is an rfork).
-// Counted by the callers after a timed loop, never inside it: a store
-// right after a fork would be one more copy-on-write fault per fork.
 enum class Call { Fork, Vfork, Rfork };
 inline constexpr int CALLS = 3;
 
@@ -21,26 +19,32 @@ struct Made {
 };
 extern Made made;
 
-bool fork_exit_wait();
+inline constexpr size_t PAGE = 4096;
 
-// fork with `region` mapped in the parent; with child_writes the child
-// stores into each of its first `pages` pages (a copy-on-write fault
-// apiece) before it exits.
-bool fork_touch_wait(char* region, size_t pages, bool child_writes);
+// Process creation (procs.cpp).  Each runs n operations; the Cost's ops
+// is n.
+Cost null_syscall(unsigned n);
+Cost fork_small(unsigned n);
+Cost vfork_exit(unsigned n);
+Cost rfork_mem(unsigned n);
+Cost fork_1m(unsigned n);
+Cost vfork_execve(unsigned n);
 
-bool vfork_exit_wait();
+// Faults and switches (faults.cpp).  n is pages, or round trips for
+// ctx_switch (whose ops are the 2n switches).
+Cost cow_fault(unsigned n);
+Cost write_fault_unshared(unsigned n);
+Cost zero_fill_fault(unsigned n);
+Cost ctx_switch(unsigned n);
 
-// vfork, execve(path) (a program that exits with 0), wait4.
-bool vfork_exec_wait(const char* path);
+// A fork while many other processes live (pidalloc.cpp).
+Cost pid_alloc_100(unsigned n);
+Cost pid_alloc_1k(unsigned n);
+Cost pid_alloc_10k(unsigned n);
 
-// rfork_thread(RFPROC | RFMEM): the child runs a function that returns 0
-// on a stack of its own, in the parent's memory.
-bool rfork_thread_wait();
-
-// rfork(RFPROC | RFCFDG): the child starts with no descriptors.
-bool rfork_cfdg_wait();
-
-// wait4 for pid; true if it exited with status 0.
-bool reap(int pid);
+// An anonymous read-write mapping of `pages` pages, or nullptr (an error
+// counted); unmap() gives it back.
+char* map_pages(size_t pages);
+void unmap(char* region, size_t pages);
 
 } // namespace bench
