@@ -91,7 +91,6 @@ void user_trap(arch::TrapFrame& tf)
             static_cast<void*>(&tf), td ? static_cast<void*>(td->td_frame) : nullptr);
     arch::intr_enable(); // a system call may sleep; page faults may allocate
     switch (static_cast<Exc>(tf.scause)) {
-    case Exc::EcallUser: syscall(td); break;
     case Exc::LoadPageFault: trap_pfault(td, tf.stval, VM_PROT_READ, tf.sepc); break;
     case Exc::StorePageFault: trap_pfault(td, tf.stval, VM_PROT_WRITE, tf.sepc); break;
     case Exc::InsnPageFault: trap_pfault(td, tf.stval, VM_PROT_EXECUTE, tf.sepc); break;
@@ -105,6 +104,18 @@ void user_trap(arch::TrapFrame& tf)
                 td->td_proc->p_comm, cause_name(tf.scause), tf.sepc);
         trap_signal(td, tf, SIGBUS, BUS_ADRERR, tf.stval);
     }
+    ast(td);
+    arch::intr_disable(); // trap_return restores sstatus from the frame
+}
+
+// An ecall from user mode: user_trap's path without the cause switch.
+void user_syscall(arch::TrapFrame& tf)
+{
+    thread* td = curthread();
+    KASSERT(td && td->td_proc && td->td_frame == &tf, "system call with frame %p, thread's %p",
+            static_cast<void*>(&tf), td ? static_cast<void*>(td->td_frame) : nullptr);
+    arch::intr_enable(); // a system call may sleep
+    syscall(td);
     ast(td);
     arch::intr_disable(); // trap_return restores sstatus from the frame
 }
@@ -167,6 +178,13 @@ const char* cause_name(uint64_t scause)
 extern "C" void trap_handler(arch::TrapFrame* tf)
 {
     using namespace riscv;
+    // The system call first: it is the trap that happens most, and an
+    // ecall from user mode needs no other test (U-mode's ecall has a cause
+    // of its own).
+    if (tf->scause == static_cast<uint64_t>(Exc::EcallUser)) {
+        user_syscall(*tf);
+        return;
+    }
     if (tf->scause & SCAUSE_INTR) {
         intr_enter();
         interrupt(*tf);
