@@ -241,9 +241,11 @@ const sysent* const sysent_table = table.e;
 const unsigned sysent_size = SYS_MAXSYSCALL;
 const sysent sysent_nosys = {sys_nosys};
 
-void syscall(thread* td)
+Errno syscall(thread* td)
 {
     syscall_args sa;
     cpu_fetch_syscall_args(td, sa);
-    cpu_set_syscall_retval(td, sa.callp->sy_call(td, sa.args));
+    const Errno e = sa.callp->sy_call(td, sa.args);
+    cpu_set_syscall_retval(td, e);
+    return e;
 }

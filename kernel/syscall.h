@@ -6,8 +6,11 @@
 // number is ENOSYS.
 #pragma once
 
+#include <abi/errno.h>
+
 struct thread;
 
 // Runs the call td's user frame asks for (the trap handler calls this on
-// an ecall from user mode).
-void syscall(thread* td);
+// an ecall from user mode) and returns what the call returned
+// (JustReturn: it rewrote the frame itself).
+Errno syscall(thread* td);

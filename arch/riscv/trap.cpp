@@ -109,15 +109,22 @@ void user_trap(arch::TrapFrame& tf)
 }
 
 // An ecall from user mode: user_trap's path without the cause switch.
-void user_syscall(arch::TrapFrame& tf)
+// Returns whether the frame's callee-saved registers (s1..s11) still are
+// what the CPU holds, so that the vector need not load them: C code keeps
+// them, and only a call that rewrote the whole frame (exec, sigreturn:
+// EJUSTRETURN) changed them.  A pending preemption or signal takes the
+// full way back, to keep that path as it was.
+bool user_syscall(arch::TrapFrame& tf)
 {
     thread* td = curthread();
     KASSERT(td && td->td_proc && td->td_frame == &tf, "system call with frame %p, thread's %p",
             static_cast<void*>(&tf), td ? static_cast<void*>(td->td_frame) : nullptr);
     arch::intr_enable(); // a system call may sleep
-    syscall(td);
+    const bool kept = syscall(td) != Errno::JustReturn;
+    const bool quiet = !td->td_owepreempt && !(td->td_flags & tdflag::TDF_NEEDSIGCHK);
     ast(td);
     arch::intr_disable(); // trap_return restores sstatus from the frame
+    return kept && quiet;
 }
 
 [[noreturn]] void kernel_fault(arch::TrapFrame& tf)
@@ -175,26 +182,27 @@ const char* cause_name(uint64_t scause)
 // (kernel/sched/preempt.h): only when it came from user mode; then the
 // frame stays on this thread's stack until it runs again and returns
 // through it.
-extern "C" void trap_handler(arch::TrapFrame* tf)
+//
+// Returns 1 when trap_vector may take the short way back (syscall_return:
+// the frame's s1..s11 are what the CPU holds), 0 for the full restore.
+extern "C" uint64_t trap_handler(arch::TrapFrame* tf)
 {
     using namespace riscv;
     // The system call first: it is the trap that happens most, and an
     // ecall from user mode needs no other test (U-mode's ecall has a cause
     // of its own).
-    if (tf->scause == static_cast<uint64_t>(Exc::EcallUser)) {
-        user_syscall(*tf);
-        return;
-    }
+    if (tf->scause == static_cast<uint64_t>(Exc::EcallUser)) return user_syscall(*tf);
     if (tf->scause & SCAUSE_INTR) {
         intr_enter();
         interrupt(*tf);
         intr_exit(!(tf->sstatus & SSTATUS_SPP));
-        return;
+        return 0;
     }
     if (tf->sstatus & SSTATUS_SPP) {
-        if (user_fault_from_kernel(*tf)) return; // retried on return
-        if (copy_fault_recovery(*tf)) return;
+        if (user_fault_from_kernel(*tf)) return 0; // retried on return
+        if (copy_fault_recovery(*tf)) return 0;
         kernel_fault(*tf);
     }
     user_trap(*tf);
+    return 0;
 }

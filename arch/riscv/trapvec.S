@@ -1,6 +1,8 @@
 /*
  * The trap vector (stvec, direct mode).  Saves a full TrapFrame on the
- * kernel stack, calls trap_handler(frame), restores and returns with sret.
+ * kernel stack, calls trap_handler(frame), restores and returns with sret
+ * (trap_return; syscall_return when trap_handler says the frame's
+ * callee-saved registers are still in the CPU).
  *
  * sscratch tells where the trap came from: 0 while running in the kernel;
  * the kernel stack top of the current thread while in user mode (set on
@@ -89,6 +91,7 @@ trap_vector:
     FRAME_RECORD
     call    trap_handler
     addi    sp, sp, 16
+    bnez    a0, syscall_return
 
     .globl trap_return
 trap_return:
@@ -132,6 +135,25 @@ trap_return:
     ld      x29, 29*8(sp)
     ld      x30, 30*8(sp)
     ld      x31, 31*8(sp)
+    ld      x2, 2*8(sp)
+    sret
+
+/*
+ * The short way back from a system call (trap_handler said so): to user
+ * mode, and the frame's s1..s11 are what the CPU holds (the C code kept
+ * them), so only the others are loaded.  s0 is loaded: FRAME_RECORD made
+ * it the kernel's frame pointer.
+ */
+syscall_return:
+    ld      t0, TF_SEPC(sp)
+    csrw    sepc, t0
+    ld      t0, TF_SSTATUS(sp)
+    csrw    sstatus, t0
+    addi    t0, sp, TF_SIZE
+    csrw    sscratch, t0
+    .irp r, 1,3,4,5,6,7,8,10,11,12,13,14,15,16,17,28,29,30,31
+    ld      x\r, \r*8(sp)
+    .endr
     ld      x2, 2*8(sp)
     sret
 
