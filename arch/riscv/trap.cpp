@@ -116,6 +116,7 @@ void user_trap(arch::TrapFrame& tf)
 // full way back, to keep that path as it was.
 bool user_syscall(arch::TrapFrame& tf)
 {
+    static_assert(static_cast<uint64_t>(Exc::EcallUser) == 8, "trapvec.S's SCAUSE_ECALL_USER");
     thread* td = curthread();
     KASSERT(td && td->td_proc && td->td_frame == &tf, "system call with frame %p, thread's %p",
             static_cast<void*>(&tf), td ? static_cast<void*>(td->td_frame) : nullptr);
@@ -176,33 +177,37 @@ const char* cause_name(uint64_t scause)
 
 } // namespace riscv
 
-// Called by trap_vector with the saved frame.  Interrupts are off (the
-// hardware cleared SIE) and stay off in the handler.  Whether the
-// scheduler may switch at the end of an interrupt is intr_exit's rule
+// Called by trap_vector with the saved frame, for every trap but an ecall
+// from user mode (syscall_handler).  Interrupts are off (the hardware
+// cleared SIE) and stay off in the handler.  Whether the scheduler may
+// switch at the end of an interrupt is intr_exit's rule
 // (kernel/sched/preempt.h): only when it came from user mode; then the
 // frame stays on this thread's stack until it runs again and returns
 // through it.
-//
-// Returns 1 when trap_vector may take the short way back (syscall_return:
-// the frame's s1..s11 are what the CPU holds), 0 for the full restore.
-extern "C" uint64_t trap_handler(arch::TrapFrame* tf)
+extern "C" void trap_handler(arch::TrapFrame* tf)
 {
     using namespace riscv;
-    // The system call first: it is the trap that happens most, and an
-    // ecall from user mode needs no other test (U-mode's ecall has a cause
-    // of its own).
-    if (tf->scause == static_cast<uint64_t>(Exc::EcallUser)) return user_syscall(*tf);
+    KASSERT(tf->scause != static_cast<uint64_t>(Exc::EcallUser),
+            "trap_handler given a system call (trap_vector sends those to syscall_handler)");
     if (tf->scause & SCAUSE_INTR) {
         intr_enter();
         interrupt(*tf);
         intr_exit(!(tf->sstatus & SSTATUS_SPP));
-        return 0;
+        return;
     }
     if (tf->sstatus & SSTATUS_SPP) {
-        if (user_fault_from_kernel(*tf)) return 0; // retried on return
-        if (copy_fault_recovery(*tf)) return 0;
+        if (user_fault_from_kernel(*tf)) return; // retried on return
+        if (copy_fault_recovery(*tf)) return;
         kernel_fault(*tf);
     }
     user_trap(*tf);
-    return 0;
+}
+
+// Called by trap_vector for an ecall from user mode (it tests the cause
+// itself, so that the most frequent trap skips trap_handler's tests).
+// Returns 1 when trap_vector may take the short way back (syscall_return:
+// the frame's s1..s11 are what the CPU holds), 0 for the full restore.
+extern "C" uint64_t syscall_handler(arch::TrapFrame* tf)
+{
+    return riscv::user_syscall(*tf);
 }

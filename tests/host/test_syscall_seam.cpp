@@ -48,6 +48,8 @@ TEST_CASE("cpu_fetch_syscall_args: the number from t0, eight arguments from a0..
     CHECK(sa.callp == &sysent_table[SYS_getppid]);
     CHECK(sa.callp != &sysent_nosys);
     for (unsigned i = 0; i < SYSCALL_MAXARGS; i++) CHECK(sa.args[i] == 0x5000 + 10 + i);
+    // Read in place, not copied: the arguments are the frame's a0..a7.
+    CHECK(sa.args == &f.frame.a(0));
     CHECK(f.frame.sepc == PC + 4);
     // The results start as {0, a1}: a call that sets one leaves a1 alone.
     CHECK(thread0.td_retval[0] == 0);

@@ -14,10 +14,14 @@
 
 inline constexpr unsigned SYSCALL_MAXARGS = 8;
 
+// args points at the frame's a0..a7 (FreeBSD copies them out; here they
+// are read in place, which is safe because every handler unpacks its
+// arguments into values before it does anything that could rewrite the
+// frame, as execve and sigreturn do).
 struct syscall_args {
     uint64_t code;
     const sysent* callp;
-    uint64_t args[SYSCALL_MAXARGS];
+    const uint64_t* args; // SYSCALL_MAXARGS of them
 };
 
 // ecall is never compressed: the call returns 4 bytes on, and ERESTART
@@ -35,8 +39,7 @@ inline void cpu_fetch_syscall_args(thread* td, syscall_args& sa)
     tf.sepc += ECALL_SIZE;
     sa.code = tf.t0();
     sa.callp = sysent_lookup(sa.code);
-#pragma GCC unroll 8
-    for (unsigned i = 0; i < SYSCALL_MAXARGS; i++) sa.args[i] = tf.a(i);
+    sa.args = &tf.a(0);
     td->td_retval[0] = 0;
     td->td_retval[1] = tf.a(1);
 }
