@@ -20,6 +20,7 @@
 #include <kernel/proc/sig_calls.h>
 #include <kernel/proc/ucred.h>
 #include <kernel/sched/sched.h>
+#include <kernel/subr_syscall.h>
 #include <kernel/vm_mmap.h>
 #include <lib/kassert.h>
 
@@ -241,11 +242,4 @@ const sysent* const sysent_table = table.e;
 const unsigned sysent_size = SYS_MAXSYSCALL;
 const sysent sysent_nosys = {sys_nosys};
 
-Errno syscall(thread* td)
-{
-    syscall_args sa;
-    cpu_fetch_syscall_args(td, sa);
-    const Errno e = sa.callp->sy_call(td, sa.args);
-    cpu_set_syscall_retval(td, e);
-    return e;
-}
+Errno syscall(thread* td) { return syscallenter(td); }

@@ -9,7 +9,7 @@
 #include <lib/kassert.h>
 #include <abi/signal.h>
 #include <kernel/proc/kern_sig.h>
-#include <kernel/syscall.h>
+#include <kernel/subr_syscall.h>
 #include <kernel/vm_trap.h>
 
 #include "backtrace.h"
@@ -113,7 +113,7 @@ void user_trap(arch::TrapFrame& tf)
 // what the CPU holds, so that the vector need not load them: C code keeps
 // them, and only a call that rewrote the whole frame (exec, sigreturn:
 // EJUSTRETURN) changed them.  A pending preemption or signal takes the
-// full way back, to keep that path as it was.
+// full way back (ast may switch, and signal delivery rewrites the frame).
 bool user_syscall(arch::TrapFrame& tf)
 {
     static_assert(static_cast<uint64_t>(Exc::EcallUser) == 8, "trapvec.S's SCAUSE_ECALL_USER");
@@ -121,11 +121,20 @@ bool user_syscall(arch::TrapFrame& tf)
     KASSERT(td && td->td_proc && td->td_frame == &tf, "system call with frame %p, thread's %p",
             static_cast<void*>(&tf), td ? static_cast<void*>(td->td_frame) : nullptr);
     arch::intr_enable(); // a system call may sleep
-    const bool kept = syscall(td) != Errno::JustReturn;
-    const bool quiet = !td->td_owepreempt && !(td->td_flags & tdflag::TDF_NEEDSIGCHK);
+    const bool kept = syscallenter(td) != Errno::JustReturn;
+    // ast's own first test, made with interrupts off (trap_return
+    // restores sstatus from the frame) so that nothing can be owed
+    // between it and sret: nothing owed needs no call.
+    arch::intr_disable();
+    if (!td->td_owepreempt && !(td->td_flags & tdflag::TDF_NEEDSIGCHK)) {
+        KASSERT(cursig(td) == 0, "pid %d has signal %d deliverable but TDF_NEEDSIGCHK clear",
+                td->td_proc->p_pid, cursig(td));
+        return kept;
+    }
+    arch::intr_enable();
     ast(td);
-    arch::intr_disable(); // trap_return restores sstatus from the frame
-    return kept && quiet;
+    arch::intr_disable();
+    return false;
 }
 
 [[noreturn]] void kernel_fault(arch::TrapFrame& tf)
