@@ -2,7 +2,7 @@
 
 #include <abi/syscall.h>
 #include <abi/wait.h>
-#include <arch/frame.h>
+#include <arch/syscall_machdep.h>
 #include <kernel/exec/execve.h>
 #include <kernel/fs/kern_descrip.h>
 #include <kernel/fs/pipe.h>
@@ -20,6 +20,7 @@
 #include <kernel/proc/sig_calls.h>
 #include <kernel/proc/ucred.h>
 #include <kernel/sched/sched.h>
+#include <kernel/subr_syscall.h>
 #include <kernel/vm_mmap.h>
 #include <lib/kassert.h>
 
@@ -154,7 +155,7 @@ struct Sysent {
     Errno (*fn)(thread*, Args);
 };
 
-constexpr Sysent sysent[] = {
+constexpr Sysent sysent_list[] = {
     {SYS_exit, sys_exit},
     {SYS_fork, sys_fork},
     {SYS_read, sys_read},
@@ -203,60 +204,42 @@ constexpr Sysent sysent[] = {
     {SYS_procctl, sys_procctl},
 };
 
+Errno sys_nosys(thread*, Args) { return Errno::NoSys; }
+
 // The handlers indexed by number, as FreeBSD's sysent is: one load per
 // call instead of a search.  Built at compile time from the list above;
 // a number given twice does not compile.
 constexpr int max_code()
 {
     int m = 0;
-    for (const Sysent& s : sysent) m = s.code > m ? s.code : m;
+    for (const Sysent& s : sysent_list) m = s.code > m ? s.code : m;
     return m;
 }
 constexpr int SYS_MAXSYSCALL = max_code() + 1;
 
 struct SysentTable {
-    Errno (*fn[SYS_MAXSYSCALL])(thread*, Args) = {};
+    sysent e[SYS_MAXSYSCALL];
 };
 
 void duplicate_system_call_number() {} // not constexpr: reaching it stops the build
 
 constexpr SysentTable make_sysent_table()
 {
-    SysentTable t;
-    for (const Sysent& s : sysent) {
-        if (t.fn[s.code]) duplicate_system_call_number();
-        t.fn[s.code] = s.fn;
+    SysentTable t{};
+    for (sysent& e : t.e) e.sy_call = sys_nosys;
+    for (const Sysent& s : sysent_list) {
+        if (t.e[s.code].sy_call != sys_nosys) duplicate_system_call_number();
+        t.e[s.code].sy_call = s.fn;
     }
     return t;
 }
 
-constexpr SysentTable sysent_table = make_sysent_table();
+constexpr SysentTable table = make_sysent_table();
 
 } // namespace
 
-void syscall(thread* td)
-{
-    KASSERT(td->td_frame, "syscall from thread %s without a user frame", td->td_name);
-    arch::TrapFrame& tf = *td->td_frame;
-    tf.sepc += 4;
-    uint64_t args[8];
-    for (unsigned i = 0; i < 8; i++) args[i] = tf.a(i);
-    td->td_retval[0] = 0;
-    td->td_retval[1] = tf.a(1);
-    const uint64_t code = tf.t0();
-    const auto fn = code < SYS_MAXSYSCALL ? sysent_table.fn[code] : nullptr;
-    const Errno e = fn ? fn(td, args) : Errno::NoSys;
-    if (e == Errno::JustReturn) return; // the call set the registers (exec)
-    if (e == Errno::Restart) {          // made again after the signal handler
-        tf.sepc -= 4;
-        return;
-    }
-    if (e == Errno::Ok) {
-        tf.a(0) = td->td_retval[0];
-        tf.a(1) = td->td_retval[1];
-        tf.t0() = 0;
-    } else {
-        tf.a(0) = static_cast<uint64_t>(e);
-        tf.t0() = 1;
-    }
-}
+const sysent* const sysent_table = table.e;
+const unsigned sysent_size = SYS_MAXSYSCALL;
+const sysent sysent_nosys = {sys_nosys};
+
+Errno syscall(thread* td) { return syscallenter(td); }

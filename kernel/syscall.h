@@ -1,12 +1,16 @@
-// The system call dispatcher, FreeBSD/riscv64's convention: the number in
-// t0, arguments in a0..a7, `ecall`; on return t0 = 0 with the results in
-// a0/a1, or t0 = 1 with the errno in a0; every other register as it was.
-// An unknown number is ENOSYS.
+// The system call dispatcher (FreeBSD's syscallenter/syscallret): the
+// machine fetches the number and arguments from the user frame
+// (cpu_fetch_syscall_args, <arch/syscall_machdep.h>: FreeBSD/riscv64's
+// t0 and a0..a7), the table (kernel/sysent.h) names the handler, and the
+// machine writes the answer back (cpu_set_syscall_retval).  An unknown
+// number is ENOSYS.
 #pragma once
+
+#include <abi/errno.h>
 
 struct thread;
 
 // Runs the call td's user frame asks for (the trap handler calls this on
-// an ecall from user mode).  sepc moves past the ecall first, so a frame
-// copied by fork returns after it too.
-void syscall(thread* td);
+// an ecall from user mode) and returns what the call returned
+// (JustReturn: it rewrote the frame itself).
+Errno syscall(thread* td);

@@ -11,7 +11,7 @@
 # program under /bin, plus EXTRA_BIN="a.elf b.elf" (a user's own static
 # ELF programs, each as /bin/NAME without the .elf).
 
-USER_PROGS := argc execer sigtest segvloop fpswitch sigspin fileio forker sysctler
+USER_PROGS := argc execer sigtest segvloop fpswitch sigspin fileio forker sysctler sregs
 USER_ELFS  := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS))
 INITRD     := $(BUILD)/initrd.cpio
 

@@ -6,10 +6,17 @@
 namespace {
 
 arch::FpState g_fp_registers;
+unsigned long g_fp_loads = 0;
 
 } // namespace
 
 extern "C" void fpe_store(arch::FpState* st) { *st = g_fp_registers; }
-extern "C" void fpe_load(const arch::FpState* st) { g_fp_registers = *st; }
+extern "C" void fpe_load(const arch::FpState* st)
+{
+    g_fp_registers = *st;
+    g_fp_loads++;
+}
 
 arch::FpState& arch::host_fp_registers() { return g_fp_registers; }
+
+unsigned long arch::host_fp_loads() { return g_fp_loads; }

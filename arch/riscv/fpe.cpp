@@ -28,6 +28,14 @@ constexpr uint64_t FS_DIRTY = uint64_t{3} << 13;
 // Whose user FP state the registers hold (nullptr: nobody's).
 thread* g_fpcurthread = nullptr;
 
+// The registers hold the initial state (all zero, as exec leaves them) and
+// nobody has written them since: true after loading an Initial thread's
+// state, and still true when that thread leaves the CPU with FS Initial
+// (user mode writing any register would have made it Dirty).  Switching
+// to another Initial thread then loads nothing: every process leaves exec
+// with FP on, and most never touch it.
+bool g_fpinitial = false;
+
 uint64_t fs(const thread* td) { return td->td_frame ? td->td_frame->sstatus & SSTATUS_FS : FS_OFF; }
 
 void set_fs(thread* td, uint64_t v)
@@ -54,6 +62,33 @@ void fpe_restore(thread* td)
 {
     fpe_load(&td->td_md.md_fp);
     g_fpcurthread = td;
+    g_fpinitial = false;
+}
+
+// The registers and a save area both holding the initial state.
+bool fp_is_initial(const arch::FpState& st)
+{
+    const arch::FpState zero{};
+    return memcmp(&st, &zero, sizeof st) == 0;
+}
+
+// td, FS Initial, gets the CPU: its state is all zero, so registers that
+// hold zeros already need no load.  Interrupts off.
+void fpe_restore_initial(thread* td)
+{
+    KASSERT(fp_is_initial(td->td_md.md_fp), "thread %s is FP-Initial with a non-zero save area",
+            td->td_name);
+    if (g_fpinitial) {
+        if (INVARIANTS) {
+            arch::FpState regs;
+            fpe_store(&regs);
+            KASSERT(fp_is_initial(regs), "FP registers not zero for Initial thread %s", td->td_name);
+        }
+        g_fpcurthread = td;
+        return;
+    }
+    fpe_restore(td);
+    g_fpinitial = true;
 }
 
 } // namespace
@@ -63,8 +98,16 @@ namespace arch {
 void cpu_switch_fp(thread* from, thread* to)
 {
     IntrOff off;
-    if (from) fpe_save(from);
-    if (fs(to) != FS_OFF && g_fpcurthread != to) fpe_restore(to);
+    if (from) {
+        fpe_save(from);
+        if (from == g_fpcurthread) g_fpinitial = g_fpinitial && fs(from) == FS_INITIAL;
+    }
+    if (g_fpcurthread == to) return;
+    const uint64_t want = fs(to);
+    if (want == FS_INITIAL)
+        fpe_restore_initial(to);
+    else if (want != FS_OFF)
+        fpe_restore(to);
 }
 
 void cpu_exec_fpinit(thread* td)
@@ -72,6 +115,7 @@ void cpu_exec_fpinit(thread* td)
     IntrOff off;
     td->td_md.md_fp = FpState{};
     fpe_restore(td);
+    g_fpinitial = true;
     set_fs(td, FS_INITIAL);
 }
 
@@ -106,13 +150,19 @@ void fpe_fork(thread* td1, thread* td2)
     }
     fpe_save(td1);
     td2->td_md.md_fp = td1->td_md.md_fp;
-    set_fs(td2, FS_CLEAN); // its registers come from the save area when it first runs
+    // Its registers come from the save area when it first runs; a parent
+    // that never touched them passes on the initial state, which needs no
+    // load when the registers hold it already.
+    set_fs(td2, fs(td1) == FS_INITIAL ? FS_INITIAL : FS_CLEAN);
 }
 
 void fpe_thread_free(thread* td)
 {
     IntrOff off;
-    if (g_fpcurthread == td) g_fpcurthread = nullptr;
+    if (g_fpcurthread == td) {
+        g_fpcurthread = nullptr;
+        g_fpinitial = false; // td may have written them after it last left the CPU
+    }
 }
 
 } // namespace arch

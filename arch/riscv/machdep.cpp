@@ -9,19 +9,7 @@
 
 namespace arch {
 
-uint64_t intr_disable()
-{
-    uint64_t s;
-    __asm__ volatile("csrrc %0, sstatus, %1" : "=r"(s) : "r"(riscv::SSTATUS_SIE) : "memory");
-    return s & riscv::SSTATUS_SIE;
-}
-
-void intr_restore(uint64_t saved)
-{
-    if (saved) csr_set(sstatus, riscv::SSTATUS_SIE);
-}
-
-void intr_enable() { csr_set(sstatus, riscv::SSTATUS_SIE); }
+static_assert(SSTATUS_SIE_BIT == riscv::SSTATUS_SIE);
 
 // wfi with interrupts enabled would take the trap before we look at the
 // state; with SIE off it still wakes on a pending interrupt, which the

@@ -9,7 +9,7 @@
 #include <lib/kassert.h>
 #include <abi/signal.h>
 #include <kernel/proc/kern_sig.h>
-#include <kernel/syscall.h>
+#include <kernel/subr_syscall.h>
 #include <kernel/vm_trap.h>
 
 #include "backtrace.h"
@@ -91,7 +91,6 @@ void user_trap(arch::TrapFrame& tf)
             static_cast<void*>(&tf), td ? static_cast<void*>(td->td_frame) : nullptr);
     arch::intr_enable(); // a system call may sleep; page faults may allocate
     switch (static_cast<Exc>(tf.scause)) {
-    case Exc::EcallUser: syscall(td); break;
     case Exc::LoadPageFault: trap_pfault(td, tf.stval, VM_PROT_READ, tf.sepc); break;
     case Exc::StorePageFault: trap_pfault(td, tf.stval, VM_PROT_WRITE, tf.sepc); break;
     case Exc::InsnPageFault: trap_pfault(td, tf.stval, VM_PROT_EXECUTE, tf.sepc); break;
@@ -107,6 +106,35 @@ void user_trap(arch::TrapFrame& tf)
     }
     ast(td);
     arch::intr_disable(); // trap_return restores sstatus from the frame
+}
+
+// An ecall from user mode: user_trap's path without the cause switch.
+// Returns whether the frame's callee-saved registers (s1..s11) still are
+// what the CPU holds, so that the vector need not load them: C code keeps
+// them, and only a call that rewrote the whole frame (exec, sigreturn:
+// EJUSTRETURN) changed them.  A pending preemption or signal takes the
+// full way back (ast may switch, and signal delivery rewrites the frame).
+bool user_syscall(arch::TrapFrame& tf)
+{
+    static_assert(static_cast<uint64_t>(Exc::EcallUser) == 8, "trapvec.S's SCAUSE_ECALL_USER");
+    thread* td = curthread();
+    KASSERT(td && td->td_proc && td->td_frame == &tf, "system call with frame %p, thread's %p",
+            static_cast<void*>(&tf), td ? static_cast<void*>(td->td_frame) : nullptr);
+    arch::intr_enable(); // a system call may sleep
+    const bool kept = syscallenter(td) != Errno::JustReturn;
+    // ast's own first test, made with interrupts off (trap_return
+    // restores sstatus from the frame) so that nothing can be owed
+    // between it and sret: nothing owed needs no call.
+    arch::intr_disable();
+    if (!td->td_owepreempt && !(td->td_flags & tdflag::TDF_NEEDSIGCHK)) {
+        KASSERT(cursig(td) == 0, "pid %d has signal %d deliverable but TDF_NEEDSIGCHK clear",
+                td->td_proc->p_pid, cursig(td));
+        return kept;
+    }
+    arch::intr_enable();
+    ast(td);
+    arch::intr_disable();
+    return false;
 }
 
 [[noreturn]] void kernel_fault(arch::TrapFrame& tf)
@@ -158,15 +186,18 @@ const char* cause_name(uint64_t scause)
 
 } // namespace riscv
 
-// Called by trap_vector with the saved frame.  Interrupts are off (the
-// hardware cleared SIE) and stay off in the handler.  Whether the
-// scheduler may switch at the end of an interrupt is intr_exit's rule
+// Called by trap_vector with the saved frame, for every trap but an ecall
+// from user mode (syscall_handler).  Interrupts are off (the hardware
+// cleared SIE) and stay off in the handler.  Whether the scheduler may
+// switch at the end of an interrupt is intr_exit's rule
 // (kernel/sched/preempt.h): only when it came from user mode; then the
 // frame stays on this thread's stack until it runs again and returns
 // through it.
 extern "C" void trap_handler(arch::TrapFrame* tf)
 {
     using namespace riscv;
+    KASSERT(tf->scause != static_cast<uint64_t>(Exc::EcallUser),
+            "trap_handler given a system call (trap_vector sends those to syscall_handler)");
     if (tf->scause & SCAUSE_INTR) {
         intr_enter();
         interrupt(*tf);
@@ -179,4 +210,13 @@ extern "C" void trap_handler(arch::TrapFrame* tf)
         kernel_fault(*tf);
     }
     user_trap(*tf);
+}
+
+// Called by trap_vector for an ecall from user mode (it tests the cause
+// itself, so that the most frequent trap skips trap_handler's tests).
+// Returns 1 when trap_vector may take the short way back (syscall_return:
+// the frame's s1..s11 are what the CPU holds), 0 for the full restore.
+extern "C" uint64_t syscall_handler(arch::TrapFrame* tf)
+{
+    return riscv::user_syscall(*tf);
 }

@@ -1,6 +1,9 @@
 /*
  * The trap vector (stvec, direct mode).  Saves a full TrapFrame on the
- * kernel stack, calls trap_handler(frame), restores and returns with sret.
+ * kernel stack, calls trap_handler(frame) (syscall_handler(frame) for an
+ * ecall from user mode), restores and returns with sret (trap_return;
+ * syscall_return when syscall_handler says the frame's callee-saved
+ * registers are still in the CPU).
  *
  * sscratch tells where the trap came from: 0 while running in the kernel;
  * the kernel stack top of the current thread while in user mode (set on
@@ -21,6 +24,7 @@
 #define TF_SSTATUS  (33 * 8)
 #define TF_SCAUSE   (34 * 8)
 #define TF_STVAL    (35 * 8)
+#define SCAUSE_ECALL_USER 8
 
 /* Every general register but sp (x2) and zero into the frame at sp. */
 .macro SAVE_GPRS
@@ -30,16 +34,20 @@
     .endr
 .endm
 
-/* sepc, sstatus, scause, stval into the frame (t0 is saved already). */
-.macro SAVE_CSRS
+/* sepc, sstatus, scause into the frame (t0 is saved already); scause
+ * stays in t0.  stval is the caller's: an ecall has none worth a csrr. */
+.macro SAVE_CSRS_BUT_STVAL
     csrr    t0, sepc
     sd      t0, TF_SEPC(sp)
     csrr    t0, sstatus
     sd      t0, TF_SSTATUS(sp)
     csrr    t0, scause
     sd      t0, TF_SCAUSE(sp)
-    csrr    t0, stval
-    sd      t0, TF_STVAL(sp)
+.endm
+
+.macro SAVE_STVAL
+    csrr    t1, stval
+    sd      t1, TF_STVAL(sp)
 .endm
 
 /* A frame record so backtraces walk from the handler into the
@@ -80,12 +88,17 @@ trap_vector:
     bnez    t0, 2f
     addi    t0, sp, TF_SIZE
 2:  sd      t0, 2*8(sp)
-    SAVE_CSRS
+    SAVE_CSRS_BUT_STVAL
     /* The kernel runs with FP off (the user's FS is in the frame, and
      * trap_return puts it back): a stray FP instruction traps instead of
      * touching user state. */
-    li      t0, SSTATUS_FS
-    csrc    sstatus, t0
+    li      t1, SSTATUS_FS
+    csrc    sstatus, t1
+    /* An ecall from user mode (a cause no other trap has) goes straight
+     * to the system call: it is the trap that happens most. */
+    li      t1, SCAUSE_ECALL_USER
+    beq     t0, t1, syscall_entry
+    SAVE_STVAL
     FRAME_RECORD
     call    trap_handler
     addi    sp, sp, 16
@@ -136,6 +149,37 @@ trap_return:
     sret
 
 /*
+ * A system call: syscall_handler runs it and says whether the short way
+ * back will do.  The frame's stval is zeroed (what an ecall reports), not
+ * read.
+ */
+syscall_entry:
+    sd      zero, TF_STVAL(sp)
+    FRAME_RECORD
+    call    syscall_handler
+    addi    sp, sp, 16
+    beqz    a0, trap_return
+
+/*
+ * The short way back from a system call (syscall_handler said so): to user
+ * mode, and the frame's s1..s11 are what the CPU holds (the C code kept
+ * them), so only the others are loaded.  s0 is loaded: FRAME_RECORD made
+ * it the kernel's frame pointer.
+ */
+syscall_return:
+    ld      t0, TF_SEPC(sp)
+    csrw    sepc, t0
+    ld      t0, TF_SSTATUS(sp)
+    csrw    sstatus, t0
+    addi    t0, sp, TF_SIZE
+    csrw    sscratch, t0
+    .irp r, 1,3,4,5,6,7,8,10,11,12,13,14,15,16,17,28,29,30,31
+    ld      x\r, \r*8(sp)
+    .endr
+    ld      x2, 2*8(sp)
+    sret
+
+/*
  * sp is in (or about to reach) the current stack's guard: save the frame
  * on the emergency stack, with the overflowing sp as x2, and report.
  * t0 is still parked in sscratch.  Never returns.
@@ -148,7 +192,8 @@ kstack_overflow_entry:
     SAVE_GPRS
     csrrw   t0, sscratch, zero
     sd      t0, 2*8(sp)
-    SAVE_CSRS
+    SAVE_CSRS_BUT_STVAL
+    SAVE_STVAL
     FRAME_RECORD
     call    kstack_overflow
 3:  wfi

@@ -255,7 +255,8 @@ bool fork_signal_pending(thread* td)
 {
     if (!sched_running() || td != curthread() || (td->td_proc->p_flag & pflag::P_SYSTEM))
         return false; // kernel processes take no signals
-    return cursig(td) != 0;
+    // TDF_NEEDSIGCHK is clear whenever cursig() would say 0 (signotify).
+    return (td->td_flags & tdflag::TDF_NEEDSIGCHK) && cursig(td) != 0;
 }
 
 Errno fork_fail(ForkAllocs& a, Errno e)

@@ -170,6 +170,14 @@ void signotify(thread* td)
 
 void userret(thread* td)
 {
+    // Every change that can make a signal deliverable (psignal, an
+    // unmasking) sets TDF_NEEDSIGCHK through signotify: without it there
+    // is nothing to look for.
+    if (!(td->td_flags & tdflag::TDF_NEEDSIGCHK)) {
+        KASSERT(cursig(td) == 0, "pid %d has signal %d deliverable but TDF_NEEDSIGCHK clear",
+                td->td_proc->p_pid, cursig(td));
+        return;
+    }
     proc* p = td->td_proc;
     for (int sig; (sig = cursig(td)) != 0;) {
         {

@@ -45,7 +45,9 @@ void signotify(thread* td);
 // cursig() names is acted on: a caught one gets a frame on the user stack
 // (postsig; several stack up, the lowest signal's handler runs first),
 // a default one kills (exit1 with the signal in the status), stops the
-// process until SIGCONT or SIGKILL, or is dropped.
+// process until SIGCONT or SIGKILL, or is dropped.  Without
+// TDF_NEEDSIGCHK it returns at once: signotify keeps that flag set
+// whenever cursig() is not 0 (the debug kernel checks it here).
 void userret(thread* td);
 // Ends td's process with sig as its termination signal (FreeBSD's
 // sigexit, without core dumps).

@@ -178,5 +178,7 @@ struct proc {
 // The session of p (FreeBSD's p_session, through its process group).
 session* proc_session(const proc* p);
 
-// The thread on the CPU.
-thread* curthread();
+// The thread on the CPU (the scheduler's; read inline, as FreeBSD's
+// curthread is, because every path reads it).
+extern thread* sched_curthread;
+inline thread* curthread() { return sched_curthread; }

@@ -679,6 +679,20 @@ bool user_fork_wait(char* why, size_t len)
     return back_at(b, why, len);
 }
 
+// s0..s11 as user mode set them after every kind of system call return:
+// the short way, an error, a switch, and in both halves of fork, vfork
+// and rfork(RFPROC|RFMEM).  /bin/sregs exits 0, or with the failing step.
+bool user_callee_saved(char* why, size_t len)
+{
+    const Baseline b = Baseline::take();
+    SELFTEST_FAIL_IF(!initrd_present(), "no initrd (boot with -initrd build/initrd.cpio)");
+    static const char* const sregs_argv[] = {"/bin/sregs", nullptr};
+    const int st = run_from_initrd(sregs_argv);
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 0,
+                     "/bin/sregs: status %#x (the step whose s registers changed)", st);
+    return back_at(b, why, len);
+}
+
 // __sysctl from user mode: /bin/sysctler finds kern.lastpid by name, sees
 // its child's pid there, and ENOMEM for a short buffer; exit(50) says so.
 bool user_sysctl_by_name(char* why, size_t len)
@@ -735,6 +749,7 @@ const SelftestCase cases[] = {
     {"files: write(1) to the console, a pipe, an initrd file", file_calls},
     {"fork, vfork and wait4 from user mode", user_fork_wait},
     {"__sysctl from user mode: kern.lastpid by name", user_sysctl_by_name},
+    {"s0..s11 kept by system calls, fork, vfork and rfork", user_callee_saved},
     {"SIGSTOP, SIGCONT and SIGKILL of a spinning program", user_stop_continue},
     {"a signal delivered on the return from an interrupt", user_signal_from_interrupt},
 };

@@ -1,8 +1,21 @@
 #include <kernel/proc/sigacts.h>
 
+#include <string.h>
+
 namespace {
 
-bool default_ignored(int sig) { return (sigprop(sig) & SigProp::Ignore) != 0; }
+constexpr bool default_ignored(int sig) { return (sigprop(sig) & SigProp::Ignore) != 0; }
+
+// The ps_sigignore of actions all at SIG_DFL, worked out once at compile
+// time rather than a signal at a time on every sigacts_alloc.
+constexpr ksigset_t default_sigignore()
+{
+    ksigset_t set{};
+    for (int sig = 1; sig <= _SIG_MAXSIG; sig++)
+        if (default_ignored(sig) && sig != SIGCONT) sigaddset(set, sig);
+    return set;
+}
+constexpr ksigset_t DEFAULT_SIGIGNORE = default_sigignore();
 
 // ps's action for sig as sigaction(2) reports it.
 void sigaction_get(const sigacts* ps, int sig, sigaction* oact)
@@ -48,8 +61,7 @@ Result<sigacts*> sigacts_alloc(SigactsZone& zone)
 {
     sigacts* ps = TRY(zone.create());
     ps->ps_zone = &zone;
-    for (int sig = 1; sig <= _SIG_MAXSIG; sig++)
-        if (default_ignored(sig) && sig != SIGCONT) sigaddset(ps->ps_sigignore, sig);
+    ps->ps_sigignore = DEFAULT_SIGIGNORE;
     return ps;
 }
 
@@ -71,18 +83,9 @@ void sigacts_copy(sigacts* dest, const sigacts* src)
 {
     KASSERT(!sigacts_shared(dest), "sigacts_copy into shared sigacts (%u refs)", dest->ps_refcnt);
     if (dest == src) return;
-    for (int i = 0; i < _SIG_MAXSIG; i++) {
-        dest->ps_sigact[i] = src->ps_sigact[i];
-        dest->ps_catchmask[i] = src->ps_catchmask[i];
-    }
-    dest->ps_sigonstack = src->ps_sigonstack;
-    dest->ps_sigintr = src->ps_sigintr;
-    dest->ps_sigreset = src->ps_sigreset;
-    dest->ps_signodefer = src->ps_signodefer;
-    dest->ps_siginfo = src->ps_siginfo;
-    dest->ps_sigignore = src->ps_sigignore;
-    dest->ps_sigcatch = src->ps_sigcatch;
-    dest->ps_flag = src->ps_flag;
+    // Everything before ps_refcnt, in one block (FreeBSD's bcopy between
+    // sigacts_startcopy and sigacts_endcopy).
+    memcpy(static_cast<void*>(dest), src, SIGACTS_COPY_SIZE);
 }
 
 Result<void> kern_sigaction_set(sigacts* ps, int sig, const sigaction* act, sigaction* oact)

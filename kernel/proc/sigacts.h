@@ -13,6 +13,7 @@
 // Objects come from a zone the caller owns; each remembers its zone.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 #include <abi/signal.h>
 #include <kernel/proc/sigprop.h>
@@ -43,6 +44,10 @@ struct sigacts {
     uint32_t ps_refcnt = 1;
     SigactsZone* ps_zone = nullptr;
 };
+
+// What sigacts_copy copies: every field before ps_refcnt.
+inline constexpr size_t SIGACTS_COPY_SIZE = offsetof(sigacts, ps_refcnt);
+static_assert(offsetof(sigacts, ps_sigact) == 0, "sigacts_copy starts at ps_sigact");
 
 // New actions, one reference, every signal at SIG_DFL: the state of a
 // process that never called sigaction (FreeBSD's sigacts_alloc followed by

@@ -35,7 +35,14 @@ void ast(thread* td)
     KASSERT(td && td == curthread(), "ast for a thread that is not running");
     KASSERT(td->td_proc, "ast for thread %s, which has no user mode", td->td_name);
     KASSERT(sched_intr_nesting() == 0, "ast inside an interrupt handler");
-    if (sched_owepreempt()) {
+    // The common case, nothing owed: two flags, no signal sets (userret
+    // says why TDF_NEEDSIGCHK is enough).
+    if (!td->td_owepreempt && !(td->td_flags & tdflag::TDF_NEEDSIGCHK)) {
+        KASSERT(cursig(td) == 0, "pid %d has signal %d deliverable but TDF_NEEDSIGCHK clear",
+                td->td_proc->p_pid, cursig(td));
+        return;
+    }
+    if (td->td_owepreempt) {
         g_stats.user_preemptions++;
         sched_preempt_point();
     }

@@ -9,6 +9,8 @@
 #include <mm/intr_off.h>
 #include <mm/vmspace.h>
 
+thread* sched_curthread = nullptr;
+
 namespace {
 
 constexpr unsigned NQS = 64; // run queues, four priorities each
@@ -17,7 +19,6 @@ constexpr uint32_t ESTCPU_MAX = 255;
 List<thread, &thread::td_runq> g_runq[NQS];
 uint64_t g_runq_bits = 0; // bit q set: queue q is not empty
 unsigned g_nrunnable = 0;
-thread* g_cur = nullptr;
 thread* g_idle = nullptr;
 thread* g_dead = nullptr; // exited; its stack goes once we are off it
 void (*g_reaper)(thread*) = nullptr;
@@ -59,10 +60,26 @@ void runq_add(thread* td)
     td->td_state = ThreadState::RunQ;
 }
 
+// The lowest set bit's index, by de Bruijn multiplication: a handful of
+// instructions where __builtin_ctzll is a libgcc call (no Zbb on the U74).
+unsigned lowest_bit(uint64_t v)
+{
+    constexpr uint64_t DEBRUIJN = 0x03f79d71b4cb0a89ull;
+    static constexpr uint8_t index[64] = {
+        0,  1,  48, 2,  57, 49, 28, 3,  61, 58, 50, 42, 38, 29, 17, 4,
+        62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5,
+        63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11,
+        46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9,  13, 8,  7,  6};
+    KASSERT(v, "lowest_bit of 0");
+    return index[((v & -v) * DEBRUIJN) >> 58];
+}
+
 thread* runq_choose()
 {
     if (!g_runq_bits) return g_idle;
-    const unsigned q = static_cast<unsigned>(__builtin_ctzll(g_runq_bits));
+    const unsigned q = lowest_bit(g_runq_bits);
+    KASSERT(q == static_cast<unsigned>(__builtin_ctzll(g_runq_bits)), "lowest_bit(%#lx) is %u",
+            g_runq_bits, q);
     thread* td = g_runq[q].pop_front();
     if (g_runq[q].empty()) g_runq_bits &= ~(uint64_t{1} << q);
     g_nrunnable--;
@@ -71,7 +88,7 @@ thread* runq_choose()
 
 void reap_dead()
 {
-    if (!g_dead || g_dead == g_cur) return;
+    if (!g_dead || g_dead == sched_curthread) return;
     thread* dead = g_dead;
     g_dead = nullptr;
     if (g_reaper) g_reaper(dead);
@@ -79,21 +96,20 @@ void reap_dead()
 
 } // namespace
 
-thread* curthread() { return g_cur; }
-bool sched_running() { return g_cur != nullptr; }
+bool sched_running() { return sched_curthread != nullptr; }
 unsigned sched_runnable() { return g_nrunnable; }
 uint64_t sched_switches() { return g_switches; }
 void sched_set_reaper(void (*reap)(thread*)) { g_reaper = reap; }
 
 void sched_init(thread* boot, thread* idle)
 {
-    KASSERT(!g_cur, "sched_init twice");
+    KASSERT(!sched_curthread, "sched_init twice");
     boot->td_state = ThreadState::Running;
     if (boot->td_slice <= 0) boot->td_slice = SCHED_SLICE;
     idle->td_priority = idle->td_base_pri = PRI_MAX;
     idle->td_state = ThreadState::Inactive; // never on a run queue
     g_idle = idle;
-    g_cur = boot;
+    sched_curthread = boot;
 }
 
 void sched_thread_setup_entry(thread* td, void* stack, size_t size, void (*entry)(void*))
@@ -128,7 +144,7 @@ void sched_add(thread* td)
     reset_priority(td);
     runq_add(td);
     // A better thread than the running one: preempt at the next chance.
-    if (g_cur && td->td_priority < g_cur->td_priority) g_cur->td_owepreempt = true;
+    if (sched_curthread && td->td_priority < sched_curthread->td_priority) sched_curthread->td_owepreempt = true;
 }
 
 void sched_fork(thread* parent, thread* child)
@@ -149,7 +165,7 @@ void sched_fork(thread* parent, thread* child)
 void mi_switch()
 {
     assert_intr_off("mi_switch");
-    thread* td = g_cur;
+    thread* td = sched_curthread;
     KASSERT(td, "mi_switch before sched_init");
     // An interrupt handler runs on the interrupted thread's stack, in the
     // middle of whatever that thread was doing: switching away from it
@@ -169,7 +185,7 @@ void mi_switch()
     }
     next->td_state = ThreadState::Running;
     if (next->td_slice <= 0) next->td_slice = SCHED_SLICE;
-    g_cur = next;
+    sched_curthread = next;
     g_switches++;
     // Trap entry checks sp against this stack's guard (none for stacks
     // outside the kernel-stack region: the boot stack, bare threads).
@@ -188,17 +204,17 @@ void mi_switch()
 void sched_yield()
 {
     IntrOff off;
-    g_cur->td_slice = 0;
+    sched_curthread->td_slice = 0;
     mi_switch();
 }
 
 void sched_preempt_point()
 {
     IntrOff off;
-    if (g_cur && g_cur->td_owepreempt) mi_switch();
+    if (sched_curthread && sched_curthread->td_owepreempt) mi_switch();
 }
 
-bool sched_owepreempt() { return g_cur && g_cur->td_owepreempt; }
+bool sched_owepreempt() { return sched_curthread && sched_curthread->td_owepreempt; }
 
 void sched_intr_enter()
 {
@@ -217,7 +233,7 @@ unsigned sched_intr_nesting() { return g_intr_nesting; }
 
 void sched_clock()
 {
-    thread* td = g_cur;
+    thread* td = sched_curthread;
     if (!td) return;
     td->td_runticks++;
     if (td == g_idle) {
@@ -230,8 +246,8 @@ void sched_clock()
 
 void sched_fork_exit(thread* td)
 {
-    KASSERT(td == g_cur, "thread %s starts, but %s is running", td->td_name,
-            g_cur ? g_cur->td_name : "nobody");
+    KASSERT(td == sched_curthread, "thread %s starts, but %s is running", td->td_name,
+            sched_curthread ? sched_curthread->td_name : "nobody");
     reap_dead();
     // The switch that started us was made with interrupts off.
     arch::intr_enable();
@@ -249,7 +265,7 @@ void sched_fork_exit(thread* td)
 [[noreturn]] void sched_exit_thread()
 {
     arch::intr_disable();
-    thread* td = g_cur;
+    thread* td = sched_curthread;
     KASSERT(td != g_idle, "the idle thread cannot exit");
     td->td_state = ThreadState::Inactive;
     g_dead = td;
@@ -259,11 +275,11 @@ void sched_fork_exit(thread* td)
 
 void sched_teardown(thread* boot)
 {
-    KASSERT(g_cur == boot, "sched_teardown from thread %s", g_cur ? g_cur->td_name : "none");
+    KASSERT(sched_curthread == boot, "sched_teardown from thread %s", sched_curthread ? sched_curthread->td_name : "none");
     KASSERT(g_nrunnable == 0, "sched_teardown with %u runnable threads", g_nrunnable);
     KASSERT(g_intr_nesting == 0, "sched_teardown inside an interrupt handler");
     reap_dead();
-    g_cur = nullptr;
+    sched_curthread = nullptr;
     g_idle = nullptr;
     g_reaper = nullptr;
 }

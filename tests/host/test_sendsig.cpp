@@ -290,6 +290,55 @@ TEST_CASE("FP state: lazy across switches, copied by fork, zero after exec")
     thread0.td_frame = nullptr;
 }
 
+namespace {
+bool fp_registers_zero()
+{
+    const arch::FpState zero{};
+    return memcmp(&arch::host_fp_registers(), &zero, sizeof zero) == 0;
+}
+} // namespace
+
+TEST_CASE("FP state: fork keeps Initial; a switch between Initial threads loads nothing; one that wrote them passes nothing on")
+{
+    ProcWorld w;
+    static arch::TrapFrame f0{};
+    thread0.td_frame = &f0;
+    arch::cpu_exec_fpinit(&thread0); // as exec leaves it: Initial, all zero
+    struct Child {
+        static void run(void*)
+        {
+            thread* td = curthread();
+            // fork of a parent that never touched FP: Initial too, and
+            // nothing was loaded for it.
+            CHECK((td->td_frame->sstatus & FS_MASK) == 0x2000);
+            CHECK(fp_registers_zero());
+            arch::cpu_exec_fpinit(td); // as after its own exec
+            const unsigned long loads = arch::host_fp_loads();
+            sched_yield(); // to thread0, Initial and untouched: no load either way
+            CHECK(arch::host_fp_loads() == loads);
+            CHECK(fp_registers_zero());
+            sched_yield(); // thread0 writes its registers this time
+            // Back with thread0's 0x555 saved, not in our registers.
+            CHECK(fp_registers_zero());
+            CHECK((td->td_frame->sstatus & FS_MASK) == 0x2000); // still Initial
+            exit1(td, 0);
+        }
+    };
+    proc* p = spawn(Child::run, nullptr, RFPROC | RFFDG | RFMEM);
+    const pid_t pid = p->p_pid;
+    sched_yield(); // the child execs (a load of zeros) and yields back
+    CHECK(fp_registers_zero());
+    sched_yield(); // the child checks it loaded nothing and yields back
+    CHECK(fp_registers_zero());
+    arch::host_fp_registers().f[5] = 0x555; // the user writes a register
+    f0.sstatus |= FS_DIRTY;
+    sched_yield(); // the child must see zeros again
+    CHECK(arch::host_fp_registers().f[5] == 0x555); // ours, restored
+    CHECK((f0.sstatus & FS_MASK) == FS_CLEAN);
+    wait_for(pid);
+    thread0.td_frame = nullptr;
+}
+
 TEST_CASE("shared page: mapped read and execute, holding the trampoline; user writes fault; fork shares it")
 {
     SigWorld sw;

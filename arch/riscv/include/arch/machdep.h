@@ -26,9 +26,23 @@ inline PhysAddr virt_to_phys(const void* va)
 }
 
 // Interrupt enable state, for the RAII guard IntrOff (mm/intr_off.h).
-uint64_t intr_disable();
-void intr_restore(uint64_t saved);
-void intr_enable();
+// Inline: every sleep, wakeup and short critical section pays for these.
+// (SIE by its value: csr.h is for arch/ alone; machdep.cpp checks the two agree.)
+inline constexpr uint64_t SSTATUS_SIE_BIT = 1u << 1;
+
+inline uint64_t intr_disable()
+{
+    uint64_t s;
+    __asm__ volatile("csrrc %0, sstatus, %1" : "=r"(s) : "rK"(SSTATUS_SIE_BIT) : "memory");
+    return s & SSTATUS_SIE_BIT;
+}
+
+inline void intr_enable() { __asm__ volatile("csrs sstatus, %0" ::"rK"(SSTATUS_SIE_BIT) : "memory"); }
+
+inline void intr_restore(uint64_t saved)
+{
+    if (saved) intr_enable();
+}
 
 // Wait for an interrupt (wfi); returns after one arrived.
 void cpu_wait();
