@@ -34,6 +34,15 @@ bool ZeroPool::fill_one()
     return true;
 }
 
+bool ZeroPool::put(PhysAddr pa)
+{
+    IntrOff off;
+    if (pool_.size() >= target_) return false;
+    pool_.push_back(pages_.page_of(pa));
+    returned_++;
+    return true;
+}
+
 void ZeroPool::drain()
 {
     IntrOff off;
