@@ -84,13 +84,30 @@ Result<PageTable> PageTable::create_user(PtPageSource& src, uint16_t asid, PageT
             "page source gave a root table that is not zeroed");
     const Pte* k = table_of(kernel.root_);
     Pte* u = table_of(root);
+    // The kernel's kernel-half root entries are frozen from the first
+    // share on, so which of them are valid is worked out once: each fork
+    // then copies those few instead of 256 entries (the rest of the new
+    // root is zero already).
+    if (!kernel.kernel_shared_) {
+        for (uint64_t& w : kernel.kernel_root_bits_) w = 0;
+        for (unsigned i = KERNEL_ROOT_FIRST; i < arch::PT_ENTRIES; i++)
+            if (k[i].valid())
+                kernel.kernel_root_bits_[(i - KERNEL_ROOT_FIRST) / 64] |= uint64_t{1} << (i % 64);
+        kernel.kernel_shared_ = true;
+    }
     uint16_t n = 0;
-    for (unsigned i = KERNEL_ROOT_FIRST; i < arch::PT_ENTRIES; i++) {
-        u[i] = k[i];
-        n += k[i].valid();
+    for (unsigned w = 0; w < KERNEL_ROOT_WORDS; w++) {
+        for (uint64_t bits = kernel.kernel_root_bits_[w]; bits; bits &= bits - 1) {
+            const unsigned i = KERNEL_ROOT_FIRST + w * 64 + unsigned(__builtin_ctzll(bits));
+            u[i] = k[i];
+            n++;
+        }
+    }
+    if constexpr (INVARIANTS) {
+        for (unsigned i = KERNEL_ROOT_FIRST; i < arch::PT_ENTRIES; i++)
+            KASSERT(u[i].raw == k[i].raw, "kernel root entry %u changed after it was shared", i);
     }
     src.valid_count(root) = n;
-    kernel.kernel_shared_ = true;
     PageTable pt(src, root, Kind::User, asid);
     pt.kernel_roots_ = n;
     return pt;
@@ -100,6 +117,7 @@ PageTable::PageTable(PageTable&& o)
     : src_(o.src_), root_(o.root_), asid_(o.asid_), kernel_roots_(o.kernel_roots_),
       kind_(o.kind_), kernel_shared_(o.kernel_shared_)
 {
+    for (unsigned w = 0; w < KERNEL_ROOT_WORDS; w++) kernel_root_bits_[w] = o.kernel_root_bits_[w];
     o.src_ = nullptr;
     o.root_ = PhysAddr();
 }
@@ -120,6 +138,7 @@ PageTable& PageTable::operator=(PageTable&& o)
     kernel_roots_ = o.kernel_roots_;
     kind_ = o.kind_;
     kernel_shared_ = o.kernel_shared_;
+    for (unsigned w = 0; w < KERNEL_ROOT_WORDS; w++) kernel_root_bits_[w] = o.kernel_root_bits_[w];
     o.src_ = nullptr;
     o.root_ = PhysAddr();
     return *this;

@@ -166,4 +166,7 @@ private:
     uint16_t kernel_roots_ = 0; // valid kernel-half root entries a user table copied
     Kind kind_ = Kind::User;
     bool kernel_shared_ = false; // a user table copied our kernel-half root entries
+    // Kernel table, once shared: which kernel-half root entries are valid.
+    static constexpr unsigned KERNEL_ROOT_WORDS = arch::PT_ENTRIES / 2 / 64;
+    uint64_t kernel_root_bits_[KERNEL_ROOT_WORDS] = {};
 };
