@@ -134,6 +134,10 @@ Result<KStack> KStackAllocator::alloc(unsigned pages)
 {
     if (pages == 0 || pages > KSTACK_MAX_PAGES) return Errno::Inval;
     if (fail_site_hit(FailSite::KStack)) return Errno::NoMem;
+    // Memory short: the cached stacks go back first, so that a stack is
+    // had only as the allocator's reserve rules allow (a fork bomb must
+    // not live off the cache while everybody else is refused).
+    if (short_of_pages()) (void)drain();
     KStack ks = pages == KSTACK_PAGES ? cache_take() : KStack();
     if (!ks.valid()) {
         Result<KStack> r = alloc_new(pages);
@@ -147,9 +151,15 @@ Result<KStack> KStackAllocator::alloc(unsigned pages)
 }
 
 // Whether ks went into the cache (it stays mapped, its slot busy).
+bool KStackAllocator::short_of_pages() const
+{
+    return pages_.free_pages() <= pages_.reserved_pages();
+}
+
 bool KStackAllocator::cache_put(const KStack& ks)
 {
-    if (ks.pages() != KSTACK_PAGES || ks.slot() >= SLOTS_PER_TABLE) return false;
+    if (ks.pages() != KSTACK_PAGES || ks.slot() >= SLOTS_PER_TABLE || short_of_pages())
+        return false;
     IntrOff off;
     if (ncached_ == cache_max_) return false;
     cache_[ncached_++] = ks;

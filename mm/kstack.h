@@ -89,15 +89,17 @@ public:
 
     // A stack of `pages` pages (contents undefined), mapped and flushed: a
     // cached one when there is one of that size, else new pages in the
-    // lowest free slot.  The kstack fail site is asked once per stack,
+    // lowest free slot.  With memory down to the reserve the cache is
+    // drained first, so the allocator's reserve rules decide.  The kstack fail site is asked once per stack,
     // first.  Errors, each leaving nothing allocated, mapped or taken:
     //   Inval  pages is 0 or above KSTACK_MAX_PAGES;
     //   NoMem  an injected failure, no free slot, no page, or no
     //          page-table page (the cache is drained and the stack tried
     //          again before a missing page is reported).
     Result<KStack> alloc(unsigned pages);
-    // Keeps the stack in the cache if it has room and the stack is of
-    // the cached size in the first 2 MiB stretch (whose level-0 table the
+    // Keeps the stack in the cache if it has room, memory is not down to
+    // the allocator's reserve, and the stack is of the cached size in the
+    // first 2 MiB stretch (whose level-0 table the
     // boot stacks keep, so a cached stack holds no table page alive);
     // else unmaps it, runs the flush, and frees its pages and its slot.
     // The stack must be one this allocator handed out and not yet freed,
@@ -138,6 +140,7 @@ private:
     Result<KStack> alloc_new(unsigned pages);
     void free_now(const KStack& ks);
     bool cache_put(const KStack& ks);
+    bool short_of_pages() const;
     KStack cache_take();
     Result<TlbFlush> map_page(VirtAddr va, PhysAddr pa);
     Result<void> populate(VirtAddr lo, unsigned pages, PhysAddr* pas, unsigned& done);

@@ -26,7 +26,7 @@ public:
     // Takes in an allocated page its owner knows to be all zeros (a
     // page-table page left with no valid entry), so it need not be
     // cleared again: true if pooled, false (the caller frees it) when the
-    // pool is at its target.
+    // pool is at its target or free pages are down to the reserve.
     bool put(PhysAddr pa);
 
     size_t size() const { return pool_.size(); }

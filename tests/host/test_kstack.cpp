@@ -573,12 +573,12 @@ TEST_CASE("kstack cache: drained when a new stack finds no page")
     KStackAllocator ks(e.pages, e.pt, KStackAllocator::MAX_SLOTS, 2);
     KStack c1 = ks.alloc(KSTACK_PAGES).release_value();
     KStack c2 = ks.alloc(KSTACK_PAGES).release_value();
-    // Use up every free page but those two stacks'.
-    std::vector<PhysAddr> hog;
-    for (Result<PhysAddr> p = e.pages.alloc(0); p.ok(); p = e.pages.alloc(0)) hog.push_back(p.value());
     ks.free(c1);
     ks.free(c2);
     REQUIRE(ks.cached() == 2);
+    // Use up every free page but those two stacks'.
+    std::vector<PhysAddr> hog;
+    for (Result<PhysAddr> p = e.pages.alloc(0); p.ok(); p = e.pages.alloc(0)) hog.push_back(p.value());
     // A bigger stack needs more than the free pages (none): the cache goes.
     Result<KStack> r = ks.alloc(2 * KSTACK_PAGES);
     REQUIRE(r.ok());
@@ -594,4 +594,41 @@ TEST_CASE("kstack cache: drained when a new stack finds no page")
     CHECK(counters(e, ks) == before);
     for (PhysAddr p : hog) e.pages.free(p, 0);
     CHECK(ks.drain() == 0);
+}
+
+// Down to the allocator's reserve, the cache holds nothing back: a freed
+// stack goes back to the allocator, and a new one is had only as the
+// reserve rules allow (the cached ones are given back first).
+TEST_CASE("kstack cache: at the page reserve it is drained and not filled")
+{
+    Env e(BASES[0]);
+    KStackAllocator ks(e.pages, e.pt, KStackAllocator::MAX_SLOTS, 4);
+    KStack a = ks.alloc(KSTACK_PAGES).release_value();
+    KStack b = ks.alloc(KSTACK_PAGES).release_value();
+    ks.free(a);
+    REQUIRE(ks.cached() == 1);
+    // Leave exactly the reserve free.
+    const uint64_t reserve = 8;
+    e.pages.set_reserve(reserve, [] { return false; });
+    std::vector<PhysAddr> hog;
+    while (e.pages.free_pages() > reserve) hog.push_back(e.pages.alloc(0, AllocFlags::System).value());
+    REQUIRE(e.pages.free_pages() == reserve);
+    ks.free(b); // not cached: memory is short
+    CHECK(ks.cached() == 1);
+    CHECK(e.pages.free_pages() == reserve + KSTACK_PAGES);
+    // One page into the reserve (a privileged caller's doing).
+    for (unsigned i = 0; i <= KSTACK_PAGES; i++) hog.push_back(e.pages.alloc(0, AllocFlags::System).value());
+    REQUIRE(e.pages.free_pages() == reserve - 1);
+    // The cached stack goes back; a new one would then need a page the
+    // reserve keeps from this caller: NoMem, with the cache's pages free.
+    Result<KStack> r = ks.alloc(KSTACK_PAGES);
+    CHECK(ks.cached() == 0);
+    CHECK(!r.ok());
+    if (!r.ok()) CHECK(r.error() == Errno::NoMem);
+    CHECK(e.pages.free_pages() == reserve - 1 + KSTACK_PAGES);
+    CHECK(ks.pages_mapped() == 0);
+    for (PhysAddr p : hog) e.pages.free(p, 0);
+    e.pages.set_reserve(0, nullptr);
+    CHECK(ks.in_use() == 0);
+    CHECK(e.pages.pages_in_use() == 0);
 }
