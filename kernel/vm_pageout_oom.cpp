@@ -19,6 +19,7 @@
 #include <mm/kmem.h>
 #include <mm/vmspace.h>
 #include <mm/zero_pool.h>
+#include <mm/kstack.h>
 
 namespace {
 
@@ -136,6 +137,7 @@ uint64_t vm_lowmem()
 {
     const uint64_t before = free_now();
     if (ZeroPool* zp = kmem_zero_pool()) zp->drain();
+    (void)kstack_cache_drain();
     const uint64_t after = free_now();
     return after > before ? after - before : 0;
 }

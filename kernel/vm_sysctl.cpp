@@ -2,6 +2,7 @@
 
 #include <kernel/sysctl.h>
 #include <mm/kmem.h>
+#include <mm/kstack.h>
 #include <mm/page_alloc.h>
 #include <mm/vm_fault.h>
 #include <mm/zero_pool.h>
@@ -22,11 +23,13 @@ namespace {
 
 // Pre-zeroed pages are free pages that happen to be zero (FreeBSD counts
 // them in v_free_count too): without them the count would jump by the
-// pool's size whenever pagezero refills it.
+// pool's size whenever pagezero refills it.  The kernel-stack cache's
+// pages count as free for the same reason (lowmem drains both).
 int free_count(const void* pages)
 {
     const ZeroPool* zp = kmem_zero_pool();
-    return static_cast<int>(static_cast<const PageAllocator*>(pages)->free_pages() + (zp ? zp->size() : 0));
+    return static_cast<int>(static_cast<const PageAllocator*>(pages)->free_pages() +
+                            (zp ? zp->size() : 0) + kstack_cached_pages());
 }
 
 int page_count(const void* pages) { return static_cast<int>(static_cast<const PageAllocator*>(pages)->total_pages()); }

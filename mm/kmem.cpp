@@ -1,5 +1,7 @@
 #include <mm/kmem.h>
 
+#include <arch/machdep.h>
+#include <lib/kassert.h>
 #include <mm/fail_point.h>
 
 namespace {
@@ -14,6 +16,7 @@ Result<PhysAddr> PageAllocatorPtSource::alloc_table_page()
 {
     if (fail_site_hit(FailSite::PtPage)) return Errno::NoMem;
     const PhysAddr pa = TRY(zero_pool_ ? zero_pool_->take() : pages_.alloc(0, AllocFlags::Zero));
+    valid_count(pa) = 0;
     in_use_++;
     return pa;
 }
@@ -22,6 +25,16 @@ void PageAllocatorPtSource::free_table_page(PhysAddr pa)
 {
     KASSERT(in_use_ > 0, "freeing table page %#lx, none in use", pa.value());
     in_use_--;
+    if (zero_pool_ && valid_count(pa) == 0) {
+        auto* words = static_cast<uint64_t*>(arch::phys_to_virt(pa));
+        if constexpr (INVARIANTS) {
+            for (size_t i = 1; i < arch::PAGE_SIZE / sizeof(uint64_t); i++)
+                KASSERT(words[i] == 0, "table page %#lx with no valid entry holds %#lx at word %zu",
+                        pa.value(), words[i], i);
+        }
+        words[0] = 0; // the flush's free-list link
+        if (zero_pool_->put(pa)) return;
+    }
     pages_.free(pa, 0);
 }
 

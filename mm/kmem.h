@@ -17,9 +17,13 @@ class PageAllocatorPtSource final : public PtPageSource {
 public:
     explicit PageAllocatorPtSource(PageAllocator& pages) : pages_(pages) {}
     Result<PhysAddr> alloc_table_page() override;
+    // A page given back with no valid entry is zero (but the flush's link
+    // word): it goes back to the attached pool while that is below target.
     void free_table_page(PhysAddr pa) override;
     void attach_zero_pool(ZeroPool* pool) { zero_pool_ = pool; }
     uint64_t pages_in_use() const override { return in_use_; }
+    // In the page's metadata (Page::pt_valid).
+    uint16_t& valid_count(PhysAddr table) override { return pages_.page_of(table)->pt_valid; }
 
 private:
     PageAllocator& pages_;

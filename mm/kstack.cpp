@@ -15,11 +15,14 @@ static_assert(KSTACK_MAX_PAGES < KStackAllocator::SLOT_PAGES, "no room for the g
 static_assert(arch::KSTACK_REGION_SIZE % KStackAllocator::SLOT_SIZE == 0);
 } // namespace
 
-KStackAllocator::KStackAllocator(PageAllocator& pages, PageTable& pt, uint32_t nslots)
-    : pages_(pages), pt_(pt), nslots_(nslots)
+KStackAllocator::KStackAllocator(PageAllocator& pages, PageTable& pt, uint32_t nslots,
+                                 unsigned cache_max)
+    : pages_(pages), pt_(pt), nslots_(nslots), cache_max_(cache_max)
 {
     KASSERT(nslots > 0 && nslots <= MAX_SLOTS, "kstack: %u slots (at most %u)", nslots,
             MAX_SLOTS);
+    KASSERT(cache_max <= KSTACK_CACHE_MAX, "kstack: a cache of %u stacks (at most %u)", cache_max,
+            KSTACK_CACHE_MAX);
 }
 
 bool KStackAllocator::slot_busy(uint32_t slot) const
@@ -39,7 +42,6 @@ Result<uint32_t> KStackAllocator::take_slot()
         if (slot >= nslots_) break;
         busy_[w] |= uint64_t{1} << (slot % WORD_BITS);
         hint_ = w;
-        in_use_++;
         return slot;
     }
     hint_ = words;
@@ -52,7 +54,6 @@ void KStackAllocator::release_slot(uint32_t slot)
     KASSERT(slot_busy(slot), "kstack: slot %u freed twice", slot);
     busy_[slot / WORD_BITS] &= ~(uint64_t{1} << (slot % WORD_BITS));
     if (slot / WORD_BITS < hint_) hint_ = slot / WORD_BITS;
-    in_use_--;
 }
 
 // Every stack of a 2 MiB stretch hangs from one level-0 table, which a
@@ -77,11 +78,8 @@ Result<void> KStackAllocator::populate(VirtAddr lo, unsigned pages, PhysAddr* pa
     TlbFlush flush;
     Result<void> res;
     for (done = 0; done < pages; done++) {
-        if (fail_site_hit(FailSite::KStack)) {
-            res = Errno::NoMem;
-            break;
-        }
-        Result<PhysAddr> pa = pages_.alloc(0, AllocFlags::Zero);
+        // Not zeroed: a stack is written before it is read.
+        Result<PhysAddr> pa = pages_.alloc(0);
         if (!pa.ok()) {
             res = pa.error();
             break;
@@ -115,9 +113,8 @@ void KStackAllocator::depopulate(VirtAddr lo, const PhysAddr* pas, unsigned n)
     pages_mapped_ -= n;
 }
 
-Result<KStack> KStackAllocator::alloc(unsigned pages)
+Result<KStack> KStackAllocator::alloc_new(unsigned pages)
 {
-    if (pages == 0 || pages > KSTACK_MAX_PAGES) return Errno::Inval;
     const uint32_t slot = TRY(take_slot());
     const VirtAddr top = slot_top(slot);
     const VirtAddr lo = top - uint64_t{pages} * PG;
@@ -133,13 +130,52 @@ Result<KStack> KStackAllocator::alloc(unsigned pages)
     return KStack(slot, top, pages);
 }
 
-void KStackAllocator::free(const KStack& ks)
+Result<KStack> KStackAllocator::alloc(unsigned pages)
 {
-    KASSERT(ks.valid() && ks.pages() <= KSTACK_MAX_PAGES, "kstack: freeing no stack");
-    KASSERT(ks.slot() < nslots_ && ks.top() == slot_top(ks.slot()),
-            "kstack: %#lx is not a stack of this allocator", ks.top().value());
-    KASSERT(slot_busy(ks.slot()), "kstack: stack at %#lx freed twice", ks.top().value());
-    KASSERT(!pt_.lookup(ks.guard()), "kstack: guard page %#lx is mapped", ks.guard().value());
+    if (pages == 0 || pages > KSTACK_MAX_PAGES) return Errno::Inval;
+    if (fail_site_hit(FailSite::KStack)) return Errno::NoMem;
+    // Memory short: the cached stacks go back first, so that a stack is
+    // had only as the allocator's reserve rules allow (a fork bomb must
+    // not live off the cache while everybody else is refused).
+    if (short_of_pages()) (void)drain();
+    KStack ks = pages == KSTACK_PAGES ? cache_take() : KStack();
+    if (!ks.valid()) {
+        Result<KStack> r = alloc_new(pages);
+        // Cached stacks are free memory held back: give them up first.
+        if (!r.ok() && r.error() == Errno::NoMem && drain() > 0) r = alloc_new(pages);
+        ks = TRY(r);
+    }
+    IntrOff off;
+    in_use_++;
+    return ks;
+}
+
+// Whether ks went into the cache (it stays mapped, its slot busy).
+bool KStackAllocator::short_of_pages() const
+{
+    return pages_.free_pages() <= pages_.reserved_pages();
+}
+
+bool KStackAllocator::cache_put(const KStack& ks)
+{
+    if (ks.pages() != KSTACK_PAGES || ks.slot() >= SLOTS_PER_TABLE || short_of_pages())
+        return false;
+    IntrOff off;
+    if (ncached_ == cache_max_) return false;
+    cache_[ncached_++] = ks;
+    return true;
+}
+
+// The most recently cached stack (its pages likeliest still in the data
+// cache), or no stack.
+KStack KStackAllocator::cache_take()
+{
+    IntrOff off;
+    return ncached_ > 0 ? cache_[--ncached_] : KStack();
+}
+
+void KStackAllocator::free_now(const KStack& ks)
+{
     PhysAddr pas[KSTACK_MAX_PAGES];
     for (unsigned i = 0; i < ks.pages(); i++) {
         const Translation t = pt_.lookup(ks.lo() + i * PG);
@@ -149,6 +185,37 @@ void KStackAllocator::free(const KStack& ks)
     }
     depopulate(ks.lo(), pas, ks.pages());
     release_slot(ks.slot());
+}
+
+void KStackAllocator::free(const KStack& ks)
+{
+    KASSERT(ks.valid() && ks.pages() <= KSTACK_MAX_PAGES, "kstack: freeing no stack");
+    KASSERT(ks.slot() < nslots_ && ks.top() == slot_top(ks.slot()),
+            "kstack: %#lx is not a stack of this allocator", ks.top().value());
+    KASSERT(slot_busy(ks.slot()), "kstack: stack at %#lx freed twice", ks.top().value());
+    KASSERT(!pt_.lookup(ks.guard()), "kstack: guard page %#lx is mapped", ks.guard().value());
+    if constexpr (INVARIANTS) {
+        IntrOff off;
+        for (unsigned i = 0; i < ncached_; i++)
+            KASSERT(cache_[i].slot() != ks.slot(), "kstack: cached stack at %#lx freed twice",
+                    ks.top().value());
+    }
+    {
+        IntrOff off;
+        KASSERT(in_use_ > 0, "kstack: freeing a stack with none in use");
+        in_use_--;
+    }
+    if (!cache_put(ks)) free_now(ks);
+}
+
+uint64_t KStackAllocator::drain()
+{
+    uint64_t n = 0;
+    for (KStack ks = cache_take(); ks.valid(); ks = cache_take()) {
+        free_now(ks);
+        n += ks.pages();
+    }
+    return n;
 }
 
 namespace {
@@ -163,10 +230,18 @@ KStackAllocator& kernel_kstacks()
     if (g_kstacks && g_kstacks->uses(pages, pt)) return *g_kstacks;
     KASSERT(!g_kstacks || g_kstacks->in_use() == 0,
             "kstack: kernel memory replaced with %zu stacks still in use", g_kstacks->in_use());
-    g_kstacks = new (g_kstacks_mem) KStackAllocator(pages, pt);
+    KASSERT(!g_kstacks || g_kstacks->cached() == 0,
+            "kstack: kernel memory replaced with %u stacks still cached (drain first)",
+            g_kstacks->cached());
+    g_kstacks = new (g_kstacks_mem)
+        KStackAllocator(pages, pt, KStackAllocator::MAX_SLOTS, KSTACK_CACHE_MAX);
     return *g_kstacks;
 }
 
 Result<KStack> kstack_alloc(unsigned pages) { return kernel_kstacks().alloc(pages); }
 
 void kstack_free(const KStack& ks) { kernel_kstacks().free(ks); }
+
+uint64_t kstack_cached_pages() { return g_kstacks ? g_kstacks->cached_pages() : 0; }
+
+uint64_t kstack_cache_drain() { return g_kstacks ? g_kstacks->drain() : 0; }

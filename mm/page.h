@@ -20,8 +20,12 @@ inline constexpr uint8_t KMALLOC = 1u << 1; // a big kmalloc block; owner is the
 
 struct Page {
     // A buddy free list while the block is free; free for the owner's use
-    // while it is allocated.
-    ListNode link;
+    // while it is allocated: a page-table page keeps its count of valid
+    // entries there (PtPageSource::valid_count, mm/pt_pages.h).
+    union {
+        ListNode link{};
+        uint16_t pt_valid;
+    };
     // Back pointer for whoever holds the page (a slab, a kmalloc arena):
     // how an address leads to its owner.  Must be null when freed.
     void* owner = nullptr;

@@ -28,13 +28,17 @@ VirtAddr to_va(uint64_t off)
     return VirtAddr(off & HALF ? off | ~(SPACE - 1) : off);
 }
 
-bool table_empty(PhysAddr table)
+// A scan: what each table page's count must equal (checked in the debug
+// build only; the count is what makes emptiness cheap).
+unsigned scan_valid(PhysAddr table)
 {
     const Pte* t = table_of(table);
-    for (unsigned i = 0; i < arch::PT_ENTRIES; i++)
-        if (t[i].valid()) return false;
-    return true;
+    unsigned n = 0;
+    for (unsigned i = 0; i < arch::PT_ENTRIES; i++) n += t[i].valid();
+    return n;
 }
+
+bool table_empty(PhysAddr table) { return scan_valid(table) == 0; }
 
 // End of the slot of `level` holding off, clipped to hi.
 uint64_t slot_end(uint64_t off, unsigned level, uint64_t hi)
@@ -50,6 +54,14 @@ bool covers_slot(uint64_t lo, uint64_t next, unsigned level)
 
 } // namespace
 
+uint16_t& PageTable::count(PhysAddr table) const
+{
+    uint16_t& n = src_->valid_count(table);
+    KASSERT(n == scan_valid(table), "page table %#lx counts %u valid entries, holds %u",
+            table.value(), unsigned(n), scan_valid(table));
+    return n;
+}
+
 struct PageTable::Span {
     uint64_t lo = 0;
     uint64_t hi = 0;
@@ -59,7 +71,8 @@ struct PageTable::Span {
 Result<PageTable> PageTable::create_kernel(PtPageSource& src)
 {
     const PhysAddr root = TRY(src.alloc_table_page());
-    KASSERT(table_empty(root), "page source gave a root table that is not zeroed");
+    KASSERT(table_empty(root) && src.valid_count(root) == 0,
+            "page source gave a root table that is not zeroed");
     return PageTable(src, root, Kind::Kernel, 0);
 }
 
@@ -67,18 +80,44 @@ Result<PageTable> PageTable::create_user(PtPageSource& src, uint16_t asid, PageT
 {
     KASSERT(kernel.live() && kernel.kind_ == Kind::Kernel, "create_user needs the kernel table");
     const PhysAddr root = TRY(src.alloc_table_page());
-    KASSERT(table_empty(root), "page source gave a root table that is not zeroed");
+    KASSERT(table_empty(root) && src.valid_count(root) == 0,
+            "page source gave a root table that is not zeroed");
     const Pte* k = table_of(kernel.root_);
     Pte* u = table_of(root);
-    for (unsigned i = KERNEL_ROOT_FIRST; i < arch::PT_ENTRIES; i++) u[i] = k[i];
-    kernel.kernel_shared_ = true;
-    return PageTable(src, root, Kind::User, asid);
+    // The kernel's kernel-half root entries are frozen from the first
+    // share on, so which of them are valid is worked out once: each fork
+    // then copies those few instead of 256 entries (the rest of the new
+    // root is zero already).
+    if (!kernel.kernel_shared_) {
+        for (uint64_t& w : kernel.kernel_root_bits_) w = 0;
+        for (unsigned i = KERNEL_ROOT_FIRST; i < arch::PT_ENTRIES; i++)
+            if (k[i].valid())
+                kernel.kernel_root_bits_[(i - KERNEL_ROOT_FIRST) / 64] |= uint64_t{1} << (i % 64);
+        kernel.kernel_shared_ = true;
+    }
+    uint16_t n = 0;
+    for (unsigned w = 0; w < KERNEL_ROOT_WORDS; w++) {
+        for (uint64_t bits = kernel.kernel_root_bits_[w]; bits; bits &= bits - 1) {
+            const unsigned i = KERNEL_ROOT_FIRST + w * 64 + unsigned(__builtin_ctzll(bits));
+            u[i] = k[i];
+            n++;
+        }
+    }
+    if constexpr (INVARIANTS) {
+        for (unsigned i = KERNEL_ROOT_FIRST; i < arch::PT_ENTRIES; i++)
+            KASSERT(u[i].raw == k[i].raw, "kernel root entry %u changed after it was shared", i);
+    }
+    src.valid_count(root) = n;
+    PageTable pt(src, root, Kind::User, asid);
+    pt.kernel_roots_ = n;
+    return pt;
 }
 
 PageTable::PageTable(PageTable&& o)
-    : src_(o.src_), root_(o.root_), asid_(o.asid_), kind_(o.kind_),
-      kernel_shared_(o.kernel_shared_)
+    : src_(o.src_), root_(o.root_), asid_(o.asid_), kernel_roots_(o.kernel_roots_),
+      kind_(o.kind_), kernel_shared_(o.kernel_shared_)
 {
+    for (unsigned w = 0; w < KERNEL_ROOT_WORDS; w++) kernel_root_bits_[w] = o.kernel_root_bits_[w];
     o.src_ = nullptr;
     o.root_ = PhysAddr();
 }
@@ -96,8 +135,10 @@ PageTable& PageTable::operator=(PageTable&& o)
     src_ = o.src_;
     root_ = o.root_;
     asid_ = o.asid_;
+    kernel_roots_ = o.kernel_roots_;
     kind_ = o.kind_;
     kernel_shared_ = o.kernel_shared_;
+    for (unsigned w = 0; w < KERNEL_ROOT_WORDS; w++) kernel_root_bits_[w] = o.kernel_root_bits_[w];
     o.src_ = nullptr;
     o.root_ = PhysAddr();
     return *this;
@@ -162,7 +203,7 @@ Result<TlbFlush> PageTable::map(VirtAddr va, PhysAddr pa, uint64_t len, uint64_t
     if (!r.ok()) {
         // The range held no leaf before, so unmapping all of it removes
         // exactly what this call made, and prunes the tables it made.
-        unmap_level(root_, TOP, s.lo, s.hi, fl);
+        (void)unmap_level(root_, TOP, s.lo, s.hi, fl, true);
         fl.execute();
         return r.error();
     }
@@ -190,6 +231,7 @@ Result<void> PageTable::map_level(PhysAddr table, unsigned level, uint64_t lo, u
                                   PhysAddr pa, uint64_t perms, PageSizes sizes, TlbFlush& fl)
 {
     Pte* t = table_of(table);
+    uint16_t* n = nullptr; // looked up (and checked) before the first entry is made
     while (lo < hi) {
         const uint64_t next = slot_end(lo, level, hi);
         const unsigned i = index_of(lo, level);
@@ -199,14 +241,19 @@ Result<void> PageTable::map_level(PhysAddr table, unsigned level, uint64_t lo, u
         if (fits) {
             KASSERT(!e.valid(), "map over a valid entry the Exist check missed");
             note_root_change(level, i);
+            if (!n) n = &count(table);
             e = Pte::leaf(pa, perms);
+            (*n)++;
             fl.add_page(to_va(lo));
         } else {
             if (!e.valid()) {
                 note_root_change(level, i);
                 const PhysAddr p = TRY(src_->alloc_table_page());
-                KASSERT(table_empty(p), "page source gave a table that is not zeroed");
+                KASSERT(table_empty(p) && src_->valid_count(p) == 0,
+                        "page source gave a table that is not zeroed");
+                if (!n) n = &count(table);
                 e = Pte::table(p);
+                (*n)++;
             }
             KASSERT(!e.leaf(), "map over a leaf the Exist check missed");
             TRY(map_level(e.pa(), level - 1, lo, next, pa, perms, sizes, fl));
@@ -214,6 +261,8 @@ Result<void> PageTable::map_level(PhysAddr table, unsigned level, uint64_t lo, u
         pa += next - lo;
         lo = next;
     }
+    KASSERT(!n || *n == scan_valid(table), "map left table %#lx counting %u, holding %u",
+            table.value(), unsigned(*n), scan_valid(table));
     return {};
 }
 
@@ -227,16 +276,22 @@ Result<TlbFlush> PageTable::unmap(VirtAddr va, uint64_t len)
         fl.execute();
         return r.error();
     }
-    unmap_level(root_, TOP, s.lo, s.hi, fl);
+    (void)unmap_level(root_, TOP, s.lo, s.hi, fl, false);
     return fl;
 }
 
 // Clears every leaf in [lo, hi) below `table` (none may stick out of the
-// range: the caller split them) and unhooks tables left empty.
-void PageTable::unmap_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi,
-                            TlbFlush& fl)
+// range: the caller split them) and unhooks tables left empty: those it
+// cleared something in, or with prune_all every one it passes (a failed
+// map's unwind: a table made just before the failure holds nothing).
+// Whether it cleared anything.  Counts are looked up only where an entry
+// changes, so an unmap of nothing costs a walk.
+bool PageTable::unmap_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi,
+                            TlbFlush& fl, bool prune_all)
 {
     Pte* t = table_of(table);
+    uint16_t* n = nullptr; // looked up (and checked) before the first entry is cleared
+    bool changed = false;
     while (lo < hi) {
         const uint64_t next = slot_end(lo, level, hi);
         const unsigned i = index_of(lo, level);
@@ -244,19 +299,28 @@ void PageTable::unmap_level(PhysAddr table, unsigned level, uint64_t lo, uint64_
         if (e.leaf()) {
             KASSERT(covers_slot(lo, next, level), "unmap would cut a superpage in two");
             note_root_change(level, i);
+            if (!n) n = &count(table);
             e = Pte{};
+            (*n)--;
+            changed = true;
             fl.add_page(to_va(lo));
         } else if (e.valid()) {
             KASSERT(level > 0, "pointer entry at level 0");
             const PhysAddr child = e.pa();
-            unmap_level(child, level - 1, lo, next, fl);
-            if (!permanent(level, i) && table_empty(child)) {
+            const bool below = unmap_level(child, level - 1, lo, next, fl, prune_all);
+            changed = changed || below;
+            if ((below || prune_all) && !permanent(level, i) && src_->valid_count(child) == 0) {
+                if (!n) n = &count(table);
                 e = Pte{};
+                (*n)--;
                 fl.defer_free(child);
             }
         }
         lo = next;
     }
+    KASSERT(!n || *n == scan_valid(table), "unmap left table %#lx counting %u, holding %u",
+            table.value(), unsigned(*n), scan_valid(table));
+    return changed;
 }
 
 Result<TlbFlush> PageTable::change_perms(VirtAddr va, uint64_t len, uint64_t perms, bool mask)
@@ -352,6 +416,7 @@ Result<void> PageTable::split_leaf(Pte& e, unsigned level, unsigned index, TlbFl
         const uint64_t pa = e.pa().value() + i * step;
         t[i] = Pte{((pa >> arch::PAGE_SHIFT) << pte::PPN_SHIFT) | e.flags()};
     }
+    src_->valid_count(p) = arch::PT_ENTRIES;
     e = Pte::table(p);
     fl.add_all();
     return {};
@@ -380,14 +445,17 @@ Result<void> PageTable::reserve_kernel_roots(VirtAddr va, uint64_t len)
     const Span s = TRY(check_range(va, len));
     if (!s.upper) return Errno::Inval;
     Pte* t = table_of(root_);
+    uint16_t& n = count(root_);
     const uint64_t size = arch::level_size(TOP);
     for (uint64_t off = sprig::align_down(s.lo, size); off < s.hi; off += size) {
         const unsigned i = index_of(off, TOP);
         if (t[i].valid()) continue;
         note_root_change(TOP, i);
         const PhysAddr p = TRY(src_->alloc_table_page());
-        KASSERT(table_empty(p), "page source gave a table that is not zeroed");
+        KASSERT(table_empty(p) && src_->valid_count(p) == 0,
+                "page source gave a table that is not zeroed");
         t[i] = Pte::table(p);
+        n++;
     }
     return {};
 }
@@ -398,11 +466,19 @@ TlbFlush PageTable::destroy()
     KASSERT(live(), "destroy of an empty page table");
     TlbFlush fl(asid_, src_);
     const unsigned n = kind_ == Kind::User ? KERNEL_ROOT_FIRST : arch::PT_ENTRIES;
-    const Pte* t = table_of(root_);
-    for (unsigned i = 0; i < n; i++) {
-        if (!t[i].valid() || t[i].leaf()) continue;
-        destroy_level(t[i].pa(), TOP - 1, fl);
-        fl.defer_free(t[i].pa());
+    Pte* t = table_of(root_);
+    uint16_t& c = count(root_);
+    // The user half's entries; the kernel half's copies stay as they are.
+    unsigned left = c - (kind_ == Kind::User ? kernel_roots_ : 0);
+    for (unsigned i = 0; i < n && left > 0; i++) {
+        if (!t[i].valid()) continue;
+        left--;
+        if (!t[i].leaf()) {
+            destroy_level(t[i].pa(), TOP - 1, fl);
+            fl.defer_free(t[i].pa());
+        }
+        t[i] = Pte{};
+        c--;
     }
     fl.defer_free(root_);
     src_ = nullptr;
@@ -411,15 +487,25 @@ TlbFlush PageTable::destroy()
     return fl;
 }
 
-// Hands every table below `table` (not `table` itself) to fl.  A table's
-// entries are read before its page is reused as a free-list link.
+// Hands every table below `table` (not `table` itself) to fl, and clears
+// `table`'s entries as it goes (only the valid ones, found by the count):
+// a table page given back with no valid entry is all zeros, which the
+// page source may keep as a pre-zeroed page instead of having one cleared
+// later.  A table's entries are read before its page is reused as a
+// free-list link.
 void PageTable::destroy_level(PhysAddr table, unsigned level, TlbFlush& fl)
 {
-    if (level == 0) return;
-    const Pte* t = table_of(table);
-    for (unsigned i = 0; i < arch::PT_ENTRIES; i++) {
-        if (!t[i].valid() || t[i].leaf()) continue;
-        destroy_level(t[i].pa(), level - 1, fl);
-        fl.defer_free(t[i].pa());
+    Pte* t = table_of(table);
+    uint16_t& c = count(table);
+    for (unsigned i = 0; c > 0; i++) {
+        KASSERT(i < arch::PT_ENTRIES, "page table %#lx: %u valid entries past its end",
+                table.value(), unsigned(c));
+        if (!t[i].valid()) continue;
+        if (level > 0 && !t[i].leaf()) {
+            destroy_level(t[i].pa(), level - 1, fl);
+            fl.defer_free(t[i].pa());
+        }
+        t[i] = Pte{};
+        c--;
     }
 }

@@ -147,18 +147,26 @@ private:
     bool has_leaf(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi) const;
     Result<void> map_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, PhysAddr pa,
                            uint64_t perms, PageSizes sizes, TlbFlush& fl);
-    void unmap_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, TlbFlush& fl);
+    bool unmap_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, TlbFlush& fl,
+                     bool prune_all);
     // mask: new perms are the old ones within perms (restrict), else perms.
     void protect_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, uint64_t perms,
                        bool mask,
                        TlbFlush& fl);
     void destroy_level(PhysAddr table, unsigned level, TlbFlush& fl);
     bool permanent(unsigned level, unsigned index) const;
+    // The table page's count of valid entries (checked against a scan in
+    // the debug build).
+    uint16_t& count(PhysAddr table) const;
     void note_root_change(unsigned level, unsigned index) const;
 
     PtPageSource* src_ = nullptr;
     PhysAddr root_;
     uint16_t asid_ = 0;
+    uint16_t kernel_roots_ = 0; // valid kernel-half root entries a user table copied
     Kind kind_ = Kind::User;
     bool kernel_shared_ = false; // a user table copied our kernel-half root entries
+    // Kernel table, once shared: which kernel-half root entries are valid.
+    static constexpr unsigned KERNEL_ROOT_WORDS = arch::PT_ENTRIES / 2 / 64;
+    uint64_t kernel_root_bits_[KERNEL_ROOT_WORDS] = {};
 };

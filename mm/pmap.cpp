@@ -20,7 +20,9 @@ uint64_t Pmap::pte_perms(vm_prot_t prot)
 
 Result<TlbFlush> Pmap::enter(VirtAddr va, PhysAddr pa, vm_prot_t prot)
 {
-    TlbFlush fl = remove(va, arch::PAGE_SIZE);
+    // A first touch finds nothing to remove: a lookup is cheaper than an
+    // unmap's walk and token.
+    TlbFlush fl = pt_.lookup(va) ? remove(va, arch::PAGE_SIZE) : TlbFlush();
     Result<TlbFlush> r = pt_.map(va, pa, arch::PAGE_SIZE, pte_perms(prot));
     if (!r.ok()) {
         fl.execute();

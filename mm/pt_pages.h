@@ -18,6 +18,13 @@ public:
     virtual void free_table_page(PhysAddr pa) = 0;
     // Pages handed out and not yet given back: the page-table pages in use.
     virtual uint64_t pages_in_use() const = 0;
+    // Where the PageTable keeps the number of valid entries of a table
+    // page it was handed (so that emptiness is a load, not a 512-entry
+    // scan): 0 when alloc_table_page() returns the page, then the
+    // PageTable's to maintain.  A page given back with a count of 0 is all
+    // zeros but its first word (the flush's free-list link): a source may
+    // keep it as a pre-zeroed page.
+    virtual uint16_t& valid_count(PhysAddr table) = 0;
 
 protected:
     // Not deleted through this interface: no virtual destructor, so the

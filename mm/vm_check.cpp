@@ -5,6 +5,7 @@
 #include <kernel/invariant_report.h>
 #include <mm/intr_off.h>
 #include <mm/page_alloc.h>
+#include <mm/pt_pages.h>
 #include <mm/vmspace.h>
 
 namespace {
@@ -199,9 +200,26 @@ void check_leaf(vmspace* vm, uint64_t va, arch::Pte pte, PageCounts* counts, Inv
                     "copy-on-write by %u objects", vm, va, pa.value(), *c);
 }
 
+// A table page's count of valid entries (mm/pagetable.h) must equal its
+// entries: emptiness is decided by the count, so a wrong one frees a table
+// still in use or keeps an empty one.
+void check_count(vmspace* vm, PhysAddr table, InvariantReport& r)
+{
+    PtPageSource* src = vm->vm_zone->pt_pages;
+    if (!src) return;
+    const auto* ptes = static_cast<const arch::Pte*>(arch::phys_to_virt(table));
+    unsigned valid = 0;
+    for (unsigned i = 0; i < arch::PT_ENTRIES; i++) valid += ptes[i].valid();
+    const unsigned counted = src->valid_count(table);
+    if (counted != valid)
+        r.violation("pmap", "vmspace %p: page table %#lx counts %u valid entries, holds %u", vm,
+                    table.value(), counted, valid);
+}
+
 void walk_table(vmspace* vm, PhysAddr table, unsigned level, uint64_t base, unsigned first,
                 unsigned last, PageCounts* counts, InvariantReport& r)
 {
+    check_count(vm, table, r);
     const auto* ptes = static_cast<const arch::Pte*>(arch::phys_to_virt(table));
     for (unsigned i = first; i < last; i++) {
         const arch::Pte pte = ptes[i];

@@ -34,6 +34,17 @@ bool ZeroPool::fill_one()
     return true;
 }
 
+bool ZeroPool::put(PhysAddr pa)
+{
+    IntrOff off;
+    if (pool_.size() >= target_) return false;
+    // As fill_one: the pool never holds pages the reserve is short of.
+    if (pages_.free_pages() <= pages_.reserved_pages()) return false;
+    pool_.push_back(pages_.page_of(pa));
+    returned_++;
+    return true;
+}
+
 void ZeroPool::drain()
 {
     IntrOff off;

@@ -23,12 +23,19 @@ public:
     bool fill_one();
     // Gives every pooled page back to the allocator (memory is short).
     void drain();
+    // Takes in an allocated page its owner knows to be all zeros (a
+    // page-table page left with no valid entry), so it need not be
+    // cleared again: true if pooled, false (the caller frees it) when the
+    // pool is at its target or free pages are down to the reserve.
+    bool put(PhysAddr pa);
 
     size_t size() const { return pool_.size(); }
     size_t target() const { return target_; }
     // Pages zeroed by fill_one() since boot, and requests served from the pool.
     uint64_t zeroed() const { return zeroed_; }
     uint64_t hits() const { return hits_; }
+    // Pages taken in by put() since boot.
+    uint64_t returned() const { return returned_; }
 
 private:
     PageAllocator& pages_;
@@ -36,4 +43,5 @@ private:
     List<Page, &Page::link> pool_;
     uint64_t zeroed_ = 0;
     uint64_t hits_ = 0;
+    uint64_t returned_ = 0;
 };

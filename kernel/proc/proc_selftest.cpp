@@ -706,14 +706,16 @@ bool user_sysctl_by_name(char* why, size_t len)
     return back_at(b, why, len);
 }
 
-// Free pages, counting the pre-zeroed pool as free (pagezero moves pages
-// between the two at any time), with the process zones' caches drained.
+// Free pages, counting the pre-zeroed pool and the kernel-stack cache as
+// free (pagezero moves pages between the pool and the allocator at any
+// time; an exit may leave its stack cached), with the process zones'
+// caches drained.
 uint64_t free_pages_now()
 {
     IntrOff off;
     proc_zones().drain();
     const ZeroPool* zp = kmem_zero_pool();
-    return vm_pages().free_pages() + (zp ? zp->size() : 0);
+    return vm_pages().free_pages() + (zp ? zp->size() : 0) + kstack_cached_pages();
 }
 
 bool cow_fork(char* why, size_t len)

@@ -123,6 +123,7 @@ struct ProcWorld {
         CHECK(z.pgrps.pgrp_count() + z.pgrps.session_count() == 0);
         proc_zones_fini();
         CHECK(kernel_kstacks().in_use() == 0);
+        kernel_kstacks().drain(); // its pages go back before the count below
         CHECK(kernel_commit().reserved() == 0);
         set_fork_fail_pause(nullptr);
         pt.destroy().execute();
@@ -149,7 +150,10 @@ struct ProcWorld {
 
     Counts counts() const
     {
-        return {proc_zones().objects_in_use(), kernel_kstacks().in_use(), pages.pages_in_use(),
+        // The kernel-stack cache's pages are free memory held back, as
+        // v_free_count counts them (table pages come from src, not pages).
+        return {proc_zones().objects_in_use(), kernel_kstacks().in_use(),
+                pages.pages_in_use() - kernel_kstacks().cached_pages(),
                 static_cast<size_t>(fork_limits().nprocs()), kernel_commit().reserved()};
     }
 };

@@ -12,6 +12,7 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <set>
 #include <string.h>
 #include <vector>
@@ -38,15 +39,26 @@ public:
         }
         if (fail_after_ > 0) fail_after_--;
         memset(arch::phys_to_virt(p), 0, arch::PAGE_SIZE);
-        live_.insert(p.value());
+        live_[p.value()] = 0;
         allocs_++;
         return p;
     }
 
+    // The contract a zero-pool source relies on: a page given back with a
+    // count of 0 is all zeros but its first word.
     void free_table_page(PhysAddr p) override
     {
-        CHECK_MESSAGE(live_.count(p.value()) == 1, "freeing a page not handed out: ", p.value());
-        live_.erase(p.value());
+        const auto it = live_.find(p.value());
+        CHECK_MESSAGE(it != live_.end(), "freeing a page not handed out: ", p.value());
+        if (it == live_.end()) return;
+        if (it->second == 0) {
+            const auto* w = static_cast<const uint64_t*>(arch::phys_to_virt(p));
+            size_t nonzero = 0;
+            for (size_t i = 1; i < arch::PAGE_SIZE / 8; i++) nonzero += w[i] != 0;
+            CHECK_MESSAGE(nonzero == 0, "table page with a count of 0 is not zero: ", p.value());
+            zero_frees_++;
+        }
+        live_.erase(it);
         memset(arch::phys_to_virt(p), 0xa5, arch::PAGE_SIZE);
         free_.push_back(p);
         frees_++;
@@ -58,7 +70,15 @@ public:
 
     size_t in_use() const { return live_.size(); }
     uint64_t pages_in_use() const override { return live_.size(); }
+    uint16_t& valid_count(PhysAddr table) override
+    {
+        const auto it = live_.find(table.value());
+        REQUIRE_MESSAGE(it != live_.end(), "count of a page not handed out: ", table.value());
+        return it->second;
+    }
     bool owns(PhysAddr p) const { return live_.count(p.value()) == 1; }
+    // Pages given back with a count of 0 (all zeros but the link word).
+    uint64_t zero_frees() const { return zero_frees_; }
     uint64_t allocs() const { return allocs_; }
     uint64_t frees() const { return frees_; }
     uint64_t injected() const { return injected_; }
@@ -67,9 +87,10 @@ private:
     HostArena& arena_;
     PhysAddr next_;
     std::vector<PhysAddr> free_;
-    std::set<uint64_t> live_;
+    std::map<uint64_t, uint16_t> live_; // page -> its valid-entry count
     long fail_after_ = -1;
     uint64_t allocs_ = 0;
     uint64_t frees_ = 0;
     uint64_t injected_ = 0;
+    uint64_t zero_frees_ = 0;
 };

@@ -138,6 +138,10 @@ TEST_CASE("invariants: each planted corruption is reported")
                   },
                   [&] { vm0->vm_pmap.remove(VirtAddr(UBUF + PG), PG).execute(); });
 
+    // A page table whose valid-entry count disagrees with its entries.
+    uint16_t& root_count = vm0->vm_zone->pt_pages->valid_count(vm0->vm_pmap.table().root());
+    expect_caught("valid entries, holds", [&] { root_count++; }, [&] { root_count--; });
+
     expect_caught("missing from its parent",
                   [&] { proc0.p_children.remove(child); },
                   [&] { proc0.p_children.push_front(child); });

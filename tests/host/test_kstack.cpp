@@ -94,9 +94,9 @@ void check_stack(Env& e, const KStack& s, std::set<uint64_t>& seen_pages)
         const PhysAddr page = wr.pa.align_down(PG);
         CHECK(e.pages.ref_count(page) == 1);
         CHECK(seen_pages.insert(page.value()).second);
-        // Fresh stacks are zeroed: nothing of an earlier owner shows.
+        // Stack pages are not zeroed (a stack is written before it is
+        // read): any content will do, the write must land.
         auto* word = static_cast<uint64_t*>(arch::phys_to_virt(wr.pa));
-        CHECK(*word == 0);
         *word = 0x5354'4b00 + i;
         const Translation t = e.pt.lookup(va);
         CHECK(t.flags == (arch::pte::V | arch::pte::R | arch::pte::W | arch::pte::G |
@@ -359,6 +359,11 @@ TEST_CASE("kstack: the kernel-wide allocator follows the installed kernel memory
         check_stack(e, s, seen);
         kstack_free(s);
         CHECK(k.in_use() == 0);
+        // The kernel's allocator keeps it, counted as free memory held back.
+        CHECK(k.cache_max() == KSTACK_CACHE_MAX);
+        CHECK(kstack_cached_pages() == KSTACK_PAGES);
+        CHECK(e.pages.pages_in_use() == KSTACK_PAGES);
+        CHECK(kstack_cache_drain() == KSTACK_PAGES);
         CHECK(e.pages.pages_in_use() == 0);
     }
 }
@@ -385,6 +390,7 @@ public:
     }
     void free_table_page(PhysAddr pa) override { inner_.free_table_page(pa); }
     uint64_t pages_in_use() const override { return inner_.pages_in_use(); }
+    uint16_t& valid_count(PhysAddr table) override { return inner_.valid_count(table); }
 
     std::function<void()> preempt;
     unsigned asked() const { return asked_; }
@@ -443,29 +449,186 @@ TEST_CASE("kstack: a stack made while another is being mapped keeps its pages")
     pt.destroy().execute();
 }
 
-// The kstack fail site fails a stack page by page, like the page
-// allocator's fail_after, but counted before each page is asked for.
-TEST_CASE("kstack: the kstack fail site fails each page of a stack in turn")
+// The kstack fail site is asked once per stack, before anything is taken
+// (a cached stack too), and a failure there leaves everything as it was.
+TEST_CASE("kstack: the kstack fail site fails a stack, cached or new, cleanly")
 {
     Env e(BASES[0]);
-    KStackAllocator ks(e.pages, e.pt);
+    KStackAllocator ks(e.pages, e.pt, KStackAllocator::MAX_SLOTS, 2);
+    KStack cached = ks.alloc(KSTACK_PAGES).release_value();
+    ks.free(cached);
+    REQUIRE(ks.cached() == 1);
     for (unsigned n = 1; n <= KSTACK_MAX_PAGES; n++) {
         CAPTURE(n);
         const Counters before = counters(e, ks);
-        for (unsigned k = 1; k <= n; k++) {
-            CAPTURE(k);
-            const uint32_t injected = fail_site(FailSite::KStack).injected;
-            REQUIRE(fail_site_set(FailSite::KStack, FailSetting::Nth, int(k)));
-            Result<KStack> r = ks.alloc(n);
-            fail_sites_reset();
-            CHECK(fail_site(FailSite::KStack).injected == injected + 1);
-            CHECK(!r.ok());
-            CHECK(counters(e, ks) == before);
-            if (r.ok()) ks.free(r.value());
-        }
+        const uint32_t injected = fail_site(FailSite::KStack).injected;
+        REQUIRE(fail_site_set(FailSite::KStack, FailSetting::Nth, 1));
+        Result<KStack> r = ks.alloc(n);
+        fail_sites_reset();
+        CHECK(fail_site(FailSite::KStack).injected == injected + 1);
+        CHECK(!r.ok());
+        CHECK(counters(e, ks) == before);
+        CHECK(ks.cached() == 1);
+        if (r.ok()) ks.free(r.value());
         const uint32_t seen = fail_site(FailSite::KStack).count;
         KStack s = ks.alloc(n).release_value();
-        CHECK(fail_site(FailSite::KStack).count == seen + n);
+        CHECK(fail_site(FailSite::KStack).count == seen + 1);
+        CHECK((n == KSTACK_PAGES) == (ks.cached() == 0)); // the cached one was taken
         ks.free(s);
+        CHECK(ks.cached() == 1);
     }
+    CHECK(ks.drain() == KSTACK_PAGES);
+}
+
+// The kstack cache (FreeBSD's): a freed stack of the default size stays
+// mapped in its slot and is the next one handed out, with no page
+// allocated, no table page touched and no page freed.
+TEST_CASE("kstack cache: a freed stack is reused whole, its guard still unmapped")
+{
+    for (uint64_t base : BASES) {
+        CAPTURE(base);
+        Env e(base);
+        KStackAllocator ks(e.pages, e.pt, KStackAllocator::MAX_SLOTS, 2);
+        KStack a = ks.alloc(KSTACK_PAGES).release_value();
+        auto* word = static_cast<uint64_t*>(arch::phys_to_virt(e.pt.lookup(a.lo()).pa));
+        *word = 0x6f6c64;
+        const uint64_t used = e.pages.pages_in_use();
+        const uint64_t tables = e.src.in_use();
+        const uint64_t tables_made = e.src.allocs();
+        ks.free(a);
+        CHECK(ks.in_use() == 0);
+        CHECK(ks.cached() == 1);
+        CHECK(ks.slot_busy(a.slot()));
+        CHECK(ks.pages_mapped() == KSTACK_PAGES);
+        CHECK(e.pages.pages_in_use() == used); // nothing freed
+        CHECK(e.src.in_use() == tables);
+        e.pages.fail_after(0); // any page allocation now fails
+        KStack b = ks.alloc(KSTACK_PAGES).release_value();
+        e.pages.fail_after(-1);
+        CHECK(b.slot() == a.slot());
+        CHECK(b.top() == a.top());
+        CHECK(ks.cached() == 0);
+        CHECK(ks.in_use() == 1);
+        CHECK(e.src.allocs() == tables_made);
+        // The same pages, mapped as before: an old thread's data is there
+        // (kernel-internal; nothing of a stack is copied out unwritten).
+        CHECK(*word == 0x6f6c64);
+        std::set<uint64_t> seen;
+        check_stack(e, b, seen); // R/W, not X, guard faults
+        ks.free(b);
+        CHECK(ks.drain() == KSTACK_PAGES);
+        CHECK(ks.cached() == 0);
+        CHECK(!ks.slot_busy(a.slot()));
+        CHECK(ks.pages_mapped() == 0);
+        CHECK(e.pages.pages_in_use() == 0);
+        CHECK(ks.drain() == 0);
+    }
+}
+
+TEST_CASE("kstack cache: bounded, default-size stacks of the first 2 MiB only")
+{
+    Env e(BASES[0]);
+    constexpr unsigned MAX = 3;
+    KStackAllocator ks(e.pages, e.pt, KStackAllocator::MAX_SLOTS, MAX);
+    const uint64_t used0 = e.pages.pages_in_use();
+    std::vector<KStack> v;
+    // Fill the first stretch and one slot of the next.
+    for (unsigned i = 0; i <= KStackAllocator::SLOTS_PER_TABLE; i++)
+        v.push_back(ks.alloc(KSTACK_PAGES).release_value());
+    CHECK(v.back().slot() == KStackAllocator::SLOTS_PER_TABLE);
+    KStack odd = ks.alloc(KSTACK_PAGES + 1).release_value();
+    const uint64_t tables = e.src.in_use();
+    // Beyond the first stretch: freed at once, and its level-0 table is
+    // pruned once nothing else lives in that stretch.
+    ks.free(v.back());
+    v.pop_back();
+    CHECK(ks.cached() == 0);
+    ks.free(odd); // not the cached size
+    CHECK(ks.cached() == 0);
+    CHECK(e.src.in_use() == tables - 1);
+    uint64_t expect_used = e.pages.pages_in_use();
+    for (unsigned i = 0; i < v.size(); i++) {
+        CAPTURE(i);
+        ks.free(v[i]);
+        const bool kept = i < MAX;
+        CHECK(ks.cached() == (kept ? i + 1 : MAX));
+        if (!kept) expect_used -= KSTACK_PAGES;
+        CHECK(e.pages.pages_in_use() == expect_used);
+    }
+    CHECK(ks.in_use() == 0);
+    CHECK(ks.pages_mapped() == MAX * KSTACK_PAGES);
+    // Last in, first out.
+    KStack again = ks.alloc(KSTACK_PAGES).release_value();
+    CHECK(again.slot() == v[MAX - 1].slot());
+    ks.free(again);
+    CHECK(ks.drain() == MAX * KSTACK_PAGES);
+    CHECK(e.pages.pages_in_use() == used0);
+}
+
+// Memory pressure: a stack that finds no page takes the cached stacks'
+// pages back first, instead of failing while the cache holds memory.
+TEST_CASE("kstack cache: drained when a new stack finds no page")
+{
+    Env e(BASES[0]);
+    KStackAllocator ks(e.pages, e.pt, KStackAllocator::MAX_SLOTS, 2);
+    KStack c1 = ks.alloc(KSTACK_PAGES).release_value();
+    KStack c2 = ks.alloc(KSTACK_PAGES).release_value();
+    ks.free(c1);
+    ks.free(c2);
+    REQUIRE(ks.cached() == 2);
+    // Use up every free page but those two stacks'.
+    std::vector<PhysAddr> hog;
+    for (Result<PhysAddr> p = e.pages.alloc(0); p.ok(); p = e.pages.alloc(0)) hog.push_back(p.value());
+    // A bigger stack needs more than the free pages (none): the cache goes.
+    Result<KStack> r = ks.alloc(2 * KSTACK_PAGES);
+    REQUIRE(r.ok());
+    CHECK(ks.cached() == 0);
+    CHECK(e.pages.free_pages() == 0);
+    ks.free(r.value()); // not the cached size: its pages are free again
+    CHECK(e.pages.free_pages() == 2 * KSTACK_PAGES);
+    // With nothing cached, too few pages is NoMem, cleanly.
+    const Counters before = counters(e, ks);
+    Result<KStack> none = ks.alloc(KSTACK_MAX_PAGES);
+    CHECK(!none.ok());
+    if (!none.ok()) CHECK(none.error() == Errno::NoMem);
+    CHECK(counters(e, ks) == before);
+    for (PhysAddr p : hog) e.pages.free(p, 0);
+    CHECK(ks.drain() == 0);
+}
+
+// Down to the allocator's reserve, the cache holds nothing back: a freed
+// stack goes back to the allocator, and a new one is had only as the
+// reserve rules allow (the cached ones are given back first).
+TEST_CASE("kstack cache: at the page reserve it is drained and not filled")
+{
+    Env e(BASES[0]);
+    KStackAllocator ks(e.pages, e.pt, KStackAllocator::MAX_SLOTS, 4);
+    KStack a = ks.alloc(KSTACK_PAGES).release_value();
+    KStack b = ks.alloc(KSTACK_PAGES).release_value();
+    ks.free(a);
+    REQUIRE(ks.cached() == 1);
+    // Leave exactly the reserve free.
+    const uint64_t reserve = 8;
+    e.pages.set_reserve(reserve, [] { return false; });
+    std::vector<PhysAddr> hog;
+    while (e.pages.free_pages() > reserve) hog.push_back(e.pages.alloc(0, AllocFlags::System).value());
+    REQUIRE(e.pages.free_pages() == reserve);
+    ks.free(b); // not cached: memory is short
+    CHECK(ks.cached() == 1);
+    CHECK(e.pages.free_pages() == reserve + KSTACK_PAGES);
+    // One page into the reserve (a privileged caller's doing).
+    for (unsigned i = 0; i <= KSTACK_PAGES; i++) hog.push_back(e.pages.alloc(0, AllocFlags::System).value());
+    REQUIRE(e.pages.free_pages() == reserve - 1);
+    // The cached stack goes back; a new one would then need a page the
+    // reserve keeps from this caller: NoMem, with the cache's pages free.
+    Result<KStack> r = ks.alloc(KSTACK_PAGES);
+    CHECK(ks.cached() == 0);
+    CHECK(!r.ok());
+    if (!r.ok()) CHECK(r.error() == Errno::NoMem);
+    CHECK(e.pages.free_pages() == reserve - 1 + KSTACK_PAGES);
+    CHECK(ks.pages_mapped() == 0);
+    for (PhysAddr p : hog) e.pages.free(p, 0);
+    e.pages.set_reserve(0, nullptr);
+    CHECK(ks.in_use() == 0);
+    CHECK(e.pages.pages_in_use() == 0);
 }

@@ -750,6 +750,24 @@ TEST_CASE("pagetable: a freed table needs the whole-space flush, not a page flus
 
 namespace {
 
+// Compares every table's valid-entry count (what emptiness is decided by)
+// with a scan of its entries, down the whole tree; the number of tables.
+unsigned check_counts(ArenaPtSource& src, PhysAddr table, unsigned level, unsigned first = 0,
+                      unsigned last = 512)
+{
+    const uint64_t* t = raw_table(table);
+    unsigned valid = 0, tables = 1;
+    for (unsigned i = 0; i < 512; i++) {
+        if (!(t[i] & V)) continue;
+        valid++;
+        const bool leaf = (t[i] & (R | W | X)) != 0;
+        if (!leaf && level > 0 && i >= first && i < last)
+            tables += check_counts(src, PhysAddr((t[i] >> 10) << 12), level - 1);
+    }
+    CHECK_MESSAGE(src.valid_count(table) == valid, "table ", table.value(), " at level ", level);
+    return tables;
+}
+
 struct ModelPage {
     uint64_t pa;
     uint64_t perms;
@@ -813,6 +831,9 @@ void random_ops(uint64_t base, bool kernel, uint64_t seed)
                 if (auto it = model.find(i); it != model.end()) it->second.perms = perms;
         }
 
+        // Kernel tables: the direct-map's own level-1 tables are counted
+        // too (their entries are this test's).
+        check_counts(e.src, pt.root(), 2, 0, kernel ? 512 : 256);
         for (uint64_t i = 0; i < npages; i++) {
             const VirtAddr pva = V_(region + i * PG);
             const Translation t = pt.lookup(pva);
@@ -850,6 +871,62 @@ TEST_CASE("pagetable: random operations keep lookup, a model and the warm TLB in
         CAPTURE(base);
         random_ops(base, true, 0x5eed0001 + base);  // kernel table, superpages
         random_ops(base, false, 0x5eed0002 + base); // user table
+    }
+}
+
+// Table pages carry a count of their valid entries; a page given back with
+// a count of 0 is zero but for the flush's link word (ArenaPtSource checks
+// that on every free): what lets the kernel's source pool it as pre-zeroed.
+TEST_CASE("pagetable: counts stay exact; unmap and destroy give back zeroed table pages")
+{
+    for (uint64_t base : BASES) {
+        CAPTURE(base);
+        Env e(base, 2048);
+        PageTable k = make_kernel(e);
+        PageTable u = make_user(e, k, 7);
+        CHECK(e.src.valid_count(u.root()) == 0); // the kernel half is empty here
+        std::mt19937_64 rng(base);
+        std::map<uint64_t, bool> mapped; // page number -> mapped
+        // Pages spread over 3 level-1 and 120 level-0 tables.
+        for (int step = 0; step < 2000; step++) {
+            CAPTURE(step);
+            const uint64_t page = (rng() % 3) * (GiB / PG) + (rng() % 40) * 512 + rng() % 8;
+            const VirtAddr va = V_(page * PG);
+            if (mapped[page]) {
+                run(u.unmap(va, PG));
+                mapped[page] = false;
+            } else if (rng() % 4 == 0) {
+                run(u.protect(va, PG, R | U)); // a hole: nothing changes
+            } else {
+                run(u.map(va, P_(0x100000000 + page * PG), PG, R | W | U));
+                mapped[page] = true;
+            }
+            if (step % 50 == 0) check_counts(e.src, u.root(), 2, 0, 256);
+        }
+        const unsigned tables = check_counts(e.src, u.root(), 2, 0, 256);
+        CHECK(tables == e.src.in_use() - 1); // all but the kernel's root
+        const uint64_t zero_before = e.src.zero_frees();
+        // Restricting the whole user half to read-only touches only pages.
+        run(u.restrict(V_(0), 256 * GiB, R | U));
+        check_counts(e.src, u.root(), 2, 0, 256);
+        // Unmapping everything prunes every table, each one zero.
+        const uint64_t frees = e.src.frees();
+        run(u.unmap(V_(0), 256 * GiB));
+        CHECK(e.src.in_use() == 2);
+        CHECK(e.src.frees() - frees == tables - 1);
+        CHECK(e.src.zero_frees() - zero_before == tables - 1);
+        CHECK(e.src.valid_count(u.root()) == 0);
+        // Map again, then destroy without unmapping (exit): every table,
+        // the root too, comes back cleared.
+        for (uint64_t i = 0; i < 40; i++)
+            run(u.map(V_(i * 3 * MiB2 + PG * i), P_(0x100000000 + i * PG), PG, R | U));
+        const unsigned tables2 = check_counts(e.src, u.root(), 2, 0, 256);
+        const uint64_t z = e.src.zero_frees();
+        u.destroy().execute();
+        CHECK(e.src.in_use() == 1);
+        CHECK(e.src.zero_frees() - z == tables2);
+        k.destroy().execute();
+        CHECK(e.src.in_use() == 0);
     }
 }
 
