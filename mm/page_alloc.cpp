@@ -290,9 +290,10 @@ bool PageAllocator::unref(PhysAddr pa)
     return true;
 }
 
+// One aligned load, which an interrupt cannot tear: no need to turn them
+// off (the fault path asks this several times per fault).
 uint32_t PageAllocator::ref_count(PhysAddr pa)
 {
-    IntrOff off;
     return allocated_head(pa, "ref_count")->ref_count;
 }
 

@@ -83,23 +83,29 @@ void PageIndex::copy_node(Slot from, Slot to)
 Result<void> PageIndex::own_path(uint64_t pindex, bool make, Slot* path[LEVELS])
 {
     KASSERT(pindex < LIMIT, "page index %#lx beyond %#lx", pindex, LIMIT);
-    // First pass: how many copies and new nodes, all allocated before
-    // anything changes so that a NoMem leaves the tree as it was.  Below a
-    // shared node every node is copied: the copy's reference makes its
-    // children shared in turn.
+    // First pass: the path as it is, and how many copies and new nodes it
+    // needs (usually none: then that is all).  Below a shared node every
+    // node is copied: the copy's reference makes its children shared in
+    // turn.
     unsigned ncopy = 0, nmake = 0;
     {
-        bool copying = false;
-        Slot n = root_;
+        Slot* slot = &root_;
         for (unsigned level = LEVELS; level-- > 0;) {
-            if (!n) {
-                nmake = make ? level + 1 : 0;
+            path[level] = slot;
+            if (!*slot) {
+                if (make)
+                    nmake = level + 1;
+                else
+                    for (unsigned l = level + 1; l-- > 0;) path[l] = nullptr;
                 break;
             }
-            if (copying || node_shared(n)) copying = true, ncopy++;
-            if (level > 0) n = node(n)[slot_of(pindex, level)];
+            if (ncopy || node_shared(*slot)) ncopy++;
+            slot = &node(*slot)[slot_of(pindex, level)];
         }
     }
+    if (ncopy + nmake == 0) return {};
+    // All allocated before anything changes, so a NoMem leaves the tree
+    // as it was.
     Slot fresh[LEVELS] = {};
     for (unsigned i = 0; i < ncopy + nmake; i++) {
         Result<Slot> r = new_node(i < ncopy ? AllocFlags::None : AllocFlags::Zero);
@@ -113,10 +119,7 @@ Result<void> PageIndex::own_path(uint64_t pindex, bool make, Slot* path[LEVELS])
     bool copying = false;
     Slot* slot = &root_;
     for (unsigned level = LEVELS; level-- > 0;) {
-        if (!*slot && !make) {
-            for (unsigned l = level + 1; l-- > 0;) path[l] = nullptr;
-            break;
-        }
+        if (!*slot && !make) break; // path[] below is nullptr already
         path[level] = slot;
         if (!*slot) {
             *slot = fresh[next++];

@@ -39,12 +39,12 @@ void TlbFlush::add_page(VirtAddr va)
 {
     if (all_) return;
     for (unsigned i = 0; i < npages_; i++)
-        if (pages_[i] == va) return;
+        if (pages_[i] == va.value()) return;
     if (npages_ == MAX_PAGES) {
         add_all();
         return;
     }
-    pages_[npages_++] = va;
+    pages_[npages_++] = va.value();
 }
 
 void TlbFlush::add_all()
@@ -76,7 +76,7 @@ void TlbFlush::merge(TlbFlush&& o)
     KASSERT(o.nfree_ == 0 || src_ == nullptr || o.src_ == src_, "merging two page sources");
     if (src_ == nullptr) src_ = o.src_;
     if (o.all_) add_all();
-    for (unsigned i = 0; i < o.npages_; i++) add_page(o.pages_[i]);
+    for (unsigned i = 0; i < o.npages_; i++) add_page(VirtAddr(o.pages_[i]));
     while (o.nfree_ > 0) {
         PhysAddr p = o.free_head_;
         o.free_head_ = PhysAddr(*link_of(p));
@@ -94,7 +94,7 @@ void TlbFlush::execute()
         else
             arch::tlb_flush_asid(asid_);
     } else {
-        for (unsigned i = 0; i < npages_; i++) arch::tlb_flush_page(pages_[i], asid_);
+        for (unsigned i = 0; i < npages_; i++) arch::tlb_flush_page(VirtAddr(pages_[i]), asid_);
     }
     release_tables();
     reset();

@@ -49,7 +49,7 @@ public:
     bool pending() const { return all_ || npages_ > 0 || nfree_ > 0; }
     bool whole_space() const { return all_; }
     unsigned page_count() const { return npages_; }
-    VirtAddr page(unsigned i) const { return pages_[i]; }
+    VirtAddr page(unsigned i) const { return VirtAddr(pages_[i]); }
     unsigned deferred_frees() const { return nfree_; }
     uint16_t asid() const { return asid_; }
 
@@ -71,5 +71,8 @@ private:
     uint16_t asid_ = 0;
     bool all_ = false;
     unsigned npages_ = 0;
-    VirtAddr pages_[MAX_PAGES];
+    // Only [0, npages_) is ever read: left uninitialized, as clearing it
+    // on every token (several per page fault) cost more than the fault's
+    // own page-table work.
+    uint64_t pages_[MAX_PAGES];
 };

@@ -50,9 +50,9 @@ Result<PhysAddr> resident_page(vm_object* obj, uint64_t pindex, bool* shared)
 // A write to a page another object may see.  The index path is made this
 // object's own first; then the page's count is exact: above one, this
 // object gets a copy; one, the other side has let go and it is taken back.
-Result<PhysAddr> break_cow(vm_object* obj, uint64_t pindex, PhysAddr shared)
+Result<PhysAddr> break_cow(vm_object* obj, uint64_t pindex, PhysAddr shared, bool path_shared)
 {
-    TRY(vm_object_page_unshare(obj, pindex));
+    if (path_shared) TRY(vm_object_page_unshare(obj, pindex));
     if (obj->allocator->ref_count(shared) == 1) {
         g_stats.v_cow_optim++;
         return shared;
@@ -87,7 +87,7 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
     vm_prot_t prot = e->protection;
     if (path_shared || obj->allocator->ref_count(page) > 1) {
         if (access == VM_PROT_WRITE)
-            page = TRY(break_cow(obj, pindex, page));
+            page = TRY(break_cow(obj, pindex, page, path_shared));
         else
             prot &= ~VM_PROT_WRITE; // read-only until a write breaks the sharing
     } else if (access == VM_PROT_WRITE) {
