@@ -84,17 +84,19 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
     bool path_shared = false;
     PhysAddr page = TRY(resident_page(obj, pindex, &path_shared));
 
+    // What va maps now: nothing on a first touch or in a new child (the
+    // translation need not be dropped first), or a read-only page.
+    const Translation t = pmap.extract(page_va);
     vm_prot_t prot = e->protection;
     if (path_shared || obj->allocator->ref_count(page) > 1) {
         if (access == VM_PROT_WRITE)
             page = TRY(break_cow(obj, pindex, page, path_shared));
         else
             prot &= ~VM_PROT_WRITE; // read-only until a write breaks the sharing
-    } else if (access == VM_PROT_WRITE) {
-        const Translation t = pmap.extract(page_va);
-        if (t && !(t.flags & arch::pte::W)) g_stats.v_cow_optim++;
+    } else if (access == VM_PROT_WRITE && t && !(t.flags & arch::pte::W)) {
+        g_stats.v_cow_optim++;
     }
-    TlbFlush fl = TRY(pmap.enter(page_va, page, prot));
+    TlbFlush fl = TRY(t ? pmap.enter(page_va, page, prot) : pmap.enter_quick(page_va, page, prot));
     g_stats.v_vm_faults++;
     return fl;
 }
