@@ -17,6 +17,7 @@
 #include <mm/vm_map_fork.h>
 #include <mm/vm_object.h>
 #include <mm/vmspace.h>
+#include <mm/zero_pool.h>
 
 #include <memory>
 #include <string.h>
@@ -143,6 +144,42 @@ TEST_CASE("vm_fault: first touch zero-fills; the page is then read and written i
     CHECK((t.flags & arch::pte::U) != 0);
     CHECK((t.flags & arch::pte::G) == 0);
     CHECK((t.flags & (arch::pte::A | arch::pte::D)) == (arch::pte::A | arch::pte::D));
+    env.destroy(s);
+    env.check_baseline();
+}
+
+TEST_CASE("vm_fault: a first touch takes a pre-zeroed page from the pool, else clears one")
+{
+    VmEnv env;
+    ZeroPool pool(env.mem.pages, 2);
+    Space s(env.entries, env.src, env.kernel, 1);
+    env.run(s);
+    env.map_anon(s, 0x100000, 0x104000);
+    env.write(s, 0x103000, 1); // the object and the table pages, made now
+    REQUIRE(pool.fill_one());
+    REQUIRE(pool.fill_one());
+    kmem_set_zero_pool(&pool);
+    const uint64_t calls = env.mem.pages.alloc_calls();
+    env.write(s, 0x100008, 5);
+    CHECK(env.read(s, 0x100000) == 0);
+    CHECK(env.read(s, 0x100ff8) == 0);
+    CHECK(pool.hits() == 1);
+    CHECK(pool.size() == 1);
+    env.write(s, 0x101000, 6);
+    CHECK(pool.hits() == 2);
+    CHECK(pool.size() == 0);
+    CHECK(env.mem.pages.alloc_calls() == calls); // both from the pool
+    // Empty pool: a page cleared on the spot (a dirty page freed first, so
+    // that a clean one is not there by chance).
+    const PhysAddr dirty = env.mem.pages.alloc().value();
+    memset(arch::phys_to_virt(dirty), 0xa5, PG);
+    env.mem.pages.free(dirty);
+    env.write(s, 0x102010, 7);
+    CHECK(env.mem.pages.alloc_calls() == calls + 2);
+    CHECK(env.read(s, 0x102000) == 0);
+    CHECK(env.read(s, 0x102ff8) == 0);
+    CHECK(pool.hits() == 2);
+    kmem_set_zero_pool(nullptr);
     env.destroy(s);
     env.check_baseline();
 }
