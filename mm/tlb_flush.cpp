@@ -9,32 +9,6 @@ namespace {
 uint64_t* link_of(PhysAddr pa) { return static_cast<uint64_t*>(arch::phys_to_virt(pa)); }
 } // namespace
 
-TlbFlush::TlbFlush(TlbFlush&& o)
-{
-    *this = static_cast<TlbFlush&&>(o);
-}
-
-TlbFlush& TlbFlush::operator=(TlbFlush&& o)
-{
-    if (this == &o) return *this;
-    KASSERT(!pending(), "overwriting a TLB flush that was never run");
-    src_ = o.src_;
-    free_head_ = o.free_head_;
-    nfree_ = o.nfree_;
-    asid_ = o.asid_;
-    all_ = o.all_;
-    npages_ = o.npages_;
-    for (unsigned i = 0; i < npages_; i++) pages_[i] = o.pages_[i];
-    o.reset();
-    return *this;
-}
-
-TlbFlush::~TlbFlush()
-{
-    KASSERT(!pending(), "TLB flush token (asid %u, %u pages%s) destroyed without execute()",
-            unsigned(asid_), npages_, all_ ? ", whole space" : "");
-}
-
 void TlbFlush::add_page(VirtAddr va)
 {
     if (all_) return;
@@ -116,10 +90,3 @@ void TlbFlush::release_tables()
     }
 }
 
-void TlbFlush::reset()
-{
-    free_head_ = PhysAddr();
-    nfree_ = 0;
-    all_ = false;
-    npages_ = 0;
-}
