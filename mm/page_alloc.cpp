@@ -3,6 +3,7 @@
 #include <arch/machdep.h>
 #include <lib/utility.h>
 #include <mm/intr_off.h>
+#include <mm/page_copy.h>
 #include <mm/phys_ranges.h>
 
 #include <bit>
@@ -216,7 +217,8 @@ Result<PhysAddr> PageAllocator::alloc(unsigned order, AllocFlags flags)
         fail_.succeeded();
     }
     const PhysAddr pa = phys_of(pg);
-    if (has_flag(flags, AllocFlags::Zero)) memset(arch::phys_to_virt(pa), 0, PAGE_SIZE << order);
+    if (has_flag(flags, AllocFlags::Zero))
+        for (uint64_t i = 0; i < (uint64_t{1} << order); i++) pmap_zero_page(pa + i * PAGE_SIZE);
     return pa;
 }
 
@@ -288,9 +290,10 @@ bool PageAllocator::unref(PhysAddr pa)
     return true;
 }
 
+// One aligned load, which an interrupt cannot tear: no need to turn them
+// off (the fault path asks this several times per fault).
 uint32_t PageAllocator::ref_count(PhysAddr pa)
 {
-    IntrOff off;
     return allocated_head(pa, "ref_count")->ref_count;
 }
 

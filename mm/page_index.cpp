@@ -3,7 +3,7 @@
 #include <arch/machdep.h>
 #include <arch/pte.h>
 #include <lib/kassert.h>
-#include <mm/page_alloc.h>
+#include <mm/page_copy.h>
 
 PageIndex::~PageIndex()
 {
@@ -12,43 +12,147 @@ PageIndex::~PageIndex()
 
 PageIndex::Slot* PageIndex::node(Slot n) { return static_cast<Slot*>(arch::phys_to_virt(PhysAddr(n))); }
 
-Result<PageIndex::Slot> PageIndex::new_node()
+Result<PageIndex::Slot> PageIndex::new_node(AllocFlags flags)
 {
-    const PhysAddr pa = TRY(pages_->alloc(0, AllocFlags::Zero));
-    nodes_++;
+    const PhysAddr pa = TRY(pages_->alloc(0, flags));
     return pa.value();
 }
 
-void PageIndex::free_node(Slot n)
-{
-    pages_->free(PhysAddr(n));
-    nodes_--;
-}
+void PageIndex::free_node(Slot n) { pages_->free(PhysAddr(n)); }
 
-PageIndex::Slot* PageIndex::leaf_slot(uint64_t pindex) const
-{
-    if (pindex >= LIMIT) return nullptr;
-    Slot n = root_;
-    for (unsigned level = LEVELS - 1; n && level > 0; level--) n = node(n)[slot_of(pindex, level)];
-    return n ? &node(n)[slot_of(pindex, 0)] : nullptr;
-}
+bool PageIndex::node_shared(Slot n) const { return pages_->ref_count(PhysAddr(n)) > 1; }
 
-bool PageIndex::lookup(uint64_t pindex, PhysAddr* pa) const
+bool PageIndex::drop_shared(Slot n)
 {
-    const Slot* leaf = leaf_slot(pindex);
-    if (!leaf || !*leaf) return false;
-    *pa = PhysAddr(*leaf & ~PRESENT);
+    if (!node_shared(n)) return false;
+    pages_->unref(PhysAddr(n));
     return true;
 }
 
-PhysAddr PageIndex::replace(uint64_t pindex, PhysAddr pa)
+void PageIndex::share(const PageIndex& src)
+{
+    KASSERT(root_ == 0 && count_ == 0, "sharing into an index of %zu pages", count_);
+    KASSERT(pages_ == src.pages_, "sharing a page index across allocators");
+    if (!src.root_) return;
+    pages_->ref(PhysAddr(src.root_));
+    root_ = src.root_;
+    count_ = src.count_;
+}
+
+size_t PageIndex::count_nodes(Slot n, unsigned level) const
+{
+    size_t total = 1;
+    if (level == 0) return total;
+    const Slot* s = node(n);
+    for (uint64_t i = 0; i < SLOTS; i++)
+        if (s[i]) total += count_nodes(s[i], level - 1);
+    return total;
+}
+
+size_t PageIndex::nodes() const { return root_ ? count_nodes(root_, LEVELS - 1) : 0; }
+
+bool PageIndex::lookup(uint64_t pindex, PhysAddr* pa, bool* shared) const
+{
+    if (pindex >= LIMIT) return false;
+    bool sh = false;
+    Slot n = root_;
+    for (unsigned level = LEVELS - 1;; level--) {
+        if (!n) return false;
+        if (shared && !sh) sh = node_shared(n);
+        const Slot s = node(n)[slot_of(pindex, level)];
+        if (level == 0) {
+            if (!s) return false;
+            *pa = PhysAddr(s & ~PRESENT);
+            if (shared) *shared = sh;
+            return true;
+        }
+        n = s;
+    }
+}
+
+// The copy takes a reference on everything the node points at: the old
+// node keeps its own, and both now point there.
+void PageIndex::copy_node(Slot from, Slot to)
+{
+    pmap_copy_page(PhysAddr(from), PhysAddr(to));
+    const Slot* s = node(to);
+    for (uint64_t i = 0; i < SLOTS; i++)
+        if (s[i]) pages_->ref(PhysAddr(s[i] & ~PRESENT));
+}
+
+Result<void> PageIndex::own_path(uint64_t pindex, bool make, Slot* path[LEVELS])
+{
+    KASSERT(pindex < LIMIT, "page index %#lx beyond %#lx", pindex, LIMIT);
+    // First pass: the path as it is, and how many copies and new nodes it
+    // needs (usually none: then that is all).  Below a shared node every
+    // node is copied: the copy's reference makes its children shared in
+    // turn.
+    unsigned ncopy = 0, nmake = 0;
+    {
+        Slot* slot = &root_;
+        for (unsigned level = LEVELS; level-- > 0;) {
+            path[level] = slot;
+            if (!*slot) {
+                if (make)
+                    nmake = level + 1;
+                else
+                    for (unsigned l = level + 1; l-- > 0;) path[l] = nullptr;
+                break;
+            }
+            if (ncopy || node_shared(*slot)) ncopy++;
+            slot = &node(*slot)[slot_of(pindex, level)];
+        }
+    }
+    if (ncopy + nmake == 0) return {};
+    // All allocated before anything changes, so a NoMem leaves the tree
+    // as it was.
+    Slot fresh[LEVELS] = {};
+    for (unsigned i = 0; i < ncopy + nmake; i++) {
+        Result<Slot> r = new_node(i < ncopy ? AllocFlags::None : AllocFlags::Zero);
+        if (!r.ok()) {
+            while (i) free_node(fresh[--i]);
+            return r.error();
+        }
+        fresh[i] = r.value();
+    }
+    unsigned next = 0;
+    bool copying = false;
+    Slot* slot = &root_;
+    for (unsigned level = LEVELS; level-- > 0;) {
+        if (!*slot && !make) break; // path[] below is nullptr already
+        path[level] = slot;
+        if (!*slot) {
+            *slot = fresh[next++];
+        } else if (copying || node_shared(*slot)) {
+            copying = true;
+            const Slot copy = fresh[next++];
+            copy_node(*slot, copy);
+            pages_->unref(PhysAddr(*slot)); // another parent still holds it
+            *slot = copy;
+        }
+        slot = &node(*slot)[slot_of(pindex, level)];
+    }
+    KASSERT(next == ncopy + nmake, "page index: %u nodes made, %u used", ncopy + nmake, next);
+    return {};
+}
+
+Result<void> PageIndex::unshare(uint64_t pindex)
+{
+    Slot* path[LEVELS];
+    return own_path(pindex, false, path);
+}
+
+Result<PhysAddr> PageIndex::replace(uint64_t pindex, PhysAddr pa)
 {
     KASSERT((pa.value() & (arch::PAGE_SIZE - 1)) == 0, "page index: %#lx is not a page",
             pa.value());
-    Slot* leaf = leaf_slot(pindex);
-    KASSERT(leaf && *leaf, "page index %#lx is empty", pindex);
-    const PhysAddr old(*leaf & ~PRESENT);
-    *leaf = pa.value() | PRESENT;
+    Slot* path[LEVELS];
+    TRY(own_path(pindex, false, path));
+    KASSERT(path[0], "page index %#lx is empty", pindex);
+    Slot& leaf = node(*path[0])[slot_of(pindex, 0)];
+    KASSERT(leaf, "page index %#lx is empty", pindex);
+    const PhysAddr old(leaf & ~PRESENT);
+    leaf = pa.value() | PRESENT;
     return old;
 }
 
@@ -57,55 +161,27 @@ Result<void> PageIndex::insert(uint64_t pindex, PhysAddr pa)
     KASSERT(pindex < LIMIT, "page index %#lx beyond %#lx", pindex, LIMIT);
     KASSERT((pa.value() & (arch::PAGE_SIZE - 1)) == 0, "page index: %#lx is not a page",
             pa.value());
-    // The nodes missing on the way, made before anything is linked, so a
-    // NoMem leaves the tree as it was.
-    Slot fresh[LEVELS] = {};
-    unsigned nfresh = 0;
-    {
-        Slot n = root_;
-        unsigned missing = n ? 0 : LEVELS;
-        for (unsigned level = LEVELS - 1; n && level > 0; level--) {
-            n = node(n)[slot_of(pindex, level)];
-            if (!n) missing = level;
-        }
-        for (; nfresh < missing; nfresh++) {
-            Result<Slot> r = new_node();
-            if (!r.ok()) {
-                while (nfresh) free_node(fresh[--nfresh]);
-                return r.error();
-            }
-            fresh[nfresh] = r.value();
-        }
-    }
-    Slot* parent = &root_;
-    for (unsigned level = LEVELS; level-- > 0;) {
-        if (!*parent) *parent = fresh[--nfresh];
-        if (level == 0) break;
-        parent = &node(*parent)[slot_of(pindex, level)];
-    }
-    KASSERT(nfresh == 0, "page index: %u nodes made but not linked", nfresh);
-    Slot& leaf = node(*parent)[slot_of(pindex, 0)];
+    Slot* path[LEVELS];
+    TRY(own_path(pindex, true, path));
+    Slot& leaf = node(*path[0])[slot_of(pindex, 0)];
     KASSERT(!leaf, "page index %#lx is taken", pindex);
     leaf = pa.value() | PRESENT;
     count_++;
     return {};
 }
 
-PhysAddr PageIndex::remove(uint64_t pindex)
+Result<PhysAddr> PageIndex::remove(uint64_t pindex)
 {
     KASSERT(pindex < LIMIT, "page index %#lx beyond %#lx", pindex, LIMIT);
     Slot* path[LEVELS]; // path[level]: the slot that points to the level's node
-    Slot* slot = &root_;
-    for (unsigned level = LEVELS; level-- > 0;) {
-        KASSERT(*slot, "page index %#lx is empty", pindex);
-        path[level] = slot;
-        slot = &node(*slot)[slot_of(pindex, level)];
-    }
-    KASSERT(*slot & PRESENT, "page index %#lx is empty", pindex);
-    const PhysAddr pa(*slot & ~PRESENT);
-    *slot = 0;
+    TRY(own_path(pindex, false, path));
+    KASSERT(path[0], "page index %#lx is empty", pindex);
+    Slot& leaf = node(*path[0])[slot_of(pindex, 0)];
+    KASSERT(leaf & PRESENT, "page index %#lx is empty", pindex);
+    const PhysAddr pa(leaf & ~PRESENT);
+    leaf = 0;
     count_--;
-    // Free the nodes this left empty, lowest first.
+    // Free the nodes this left empty, lowest first (the path is ours alone).
     for (unsigned level = 0; level < LEVELS; level++) {
         const Slot* s = node(*path[level]);
         for (uint64_t i = 0; i < SLOTS; i++)

@@ -4,16 +4,26 @@
 // the whole 512 GiB a Sv39 user half could ever name).  Nodes are made on
 // the first insert below them and freed when their last slot empties.
 //
-// The index holds physical addresses, not references: the object that
-// owns the index decides when a page's reference is taken or dropped.
+// Nodes are shared copy-on-write between indexes (fork's private copies,
+// share()): a node's page reference count in the PageAllocator is the
+// number of parents (other nodes, or index roots) that point at it.  Any
+// change goes through an exclusive path: the shared nodes on the way down
+// are copied first (path copying), a copied interior node referencing
+// each child once more and a copied leaf each page once more.  A page
+// under a shared leaf is therefore held once for every index sharing it,
+// and "may another index see this page?" is "does the page have more
+// than one reference, or is any node on its path shared?" (lookup()).
+//
+// The index holds physical addresses: the object that owns the index
+// takes a page's reference when it inserts it and drops it in clear();
+// path copies take and drop theirs themselves.
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 #include <lib/addr.h>
 #include <lib/result.h>
-
-class PageAllocator;
+#include <mm/page_alloc.h>
 
 class PageIndex {
 public:
@@ -28,21 +38,43 @@ public:
     PageIndex(const PageIndex&) = delete;
     PageIndex& operator=(const PageIndex&) = delete;
 
-    // The page at pindex, if there is one.
-    bool lookup(uint64_t pindex, PhysAddr* pa) const;
+    // Makes this index (empty, same allocator) see every page of src by
+    // sharing src's root node: O(1), no page gains a reference.
+    void share(const PageIndex& src);
+
+    // The page at pindex, if there is one; *shared (when asked) tells
+    // whether a node on its path is shared with another index.
+    bool lookup(uint64_t pindex, PhysAddr* pa, bool* shared = nullptr) const;
+    // Copies the shared nodes on pindex's path (those that exist), so that
+    // the page there, if any, has exactly one reference per index holding
+    // it.  NoMem when a copy cannot be allocated: then nothing changed.
+    Result<void> unshare(uint64_t pindex);
     // Puts pa (page aligned) at pindex, which must be empty.  NoMem when a
-    // node cannot be allocated: then nothing changed.
+    // node cannot be allocated or copied: then nothing changed.
     Result<void> insert(uint64_t pindex, PhysAddr pa);
-    // Takes the page out of pindex, which must hold one; returns it.
-    PhysAddr remove(uint64_t pindex);
+    // Takes the page out of pindex, which must hold one; returns it.  NoMem
+    // as for insert (a shared path is copied first).
+    Result<PhysAddr> remove(uint64_t pindex);
     // Puts pa in place of the page at pindex, which must hold one; returns
-    // the old page.  Needs no node, so it cannot fail.
-    PhysAddr replace(uint64_t pindex, PhysAddr pa);
+    // the old page.  NoMem as for insert; never fails on a path unshare()
+    // made exclusive.
+    Result<PhysAddr> replace(uint64_t pindex, PhysAddr pa);
 
     // Pages held.
     size_t count() const { return count_; }
-    // Node pages allocated.
-    size_t nodes() const { return nodes_; }
+    // Node pages reachable from this index, shared ones included (a walk:
+    // for tests and checks).
+    size_t nodes() const;
+
+    // For the invariant checker: calls node_fn(node_pa) for every pointer
+    // to a node (the root, and each interior slot), descending into the
+    // node only when node_fn returns true; page_fn(pindex, pa) for every
+    // page of the leaves it descends into.
+    template <typename NodeFn, typename PageFn>
+    void visit(NodeFn node_fn, PageFn page_fn) const
+    {
+        if (root_) visit_node(root_, LEVELS - 1, 0, node_fn, page_fn);
+    }
 
     // Calls fn(pindex, pa) for every page with first <= pindex < last, in
     // increasing pindex order.  fn must not change the index.
@@ -52,8 +84,11 @@ public:
         if (root_) walk(root_, LEVELS - 1, 0, first, last, fn);
     }
 
-    // Empties the index: calls fn(pindex, pa) for every page, in
-    // increasing order, and frees every node.
+    // Empties the index: drops its reference on the root node; a node
+    // whose last reference this drops is freed after its children, and
+    // fn(pindex, pa) is called for every page of a leaf freed so (the
+    // pages this index held alone, in increasing order).  Pages under a
+    // node still shared stay with the other indexes.
     template <typename Fn>
     void clear(Fn fn)
     {
@@ -73,8 +108,35 @@ private:
     {
         return static_cast<unsigned>(pindex >> (BITS * level)) & (SLOTS - 1);
     }
-    Result<Slot> new_node();
+    Result<Slot> new_node(AllocFlags flags);
     void free_node(Slot n);
+    bool node_shared(Slot n) const;
+    // Drops one reference to n when another parent still holds it: true
+    // then (n and everything below it stay).
+    bool drop_shared(Slot n);
+    // The slots pointing at each level's node on pindex's path
+    // (path[level]), with every shared node copied and, when `make`, every
+    // missing node made.  Without `make` a missing node ends the path:
+    // the slots below it are nullptr.  NoMem leaves the tree as it was.
+    Result<void> own_path(uint64_t pindex, bool make, Slot* path[LEVELS]);
+    void copy_node(Slot from, Slot to);
+    size_t count_nodes(Slot n, unsigned level) const;
+
+    template <typename NodeFn, typename PageFn>
+    static void visit_node(Slot n, unsigned level, uint64_t base, NodeFn& node_fn,
+                           PageFn& page_fn)
+    {
+        if (!node_fn(PhysAddr(n))) return;
+        const Slot* s = node(n);
+        const uint64_t span = uint64_t{1} << (BITS * level);
+        for (uint64_t i = 0; i < SLOTS; i++) {
+            if (!s[i]) continue;
+            if (level == 0)
+                page_fn(base + i, PhysAddr(s[i] & ~PRESENT));
+            else
+                visit_node(s[i], level - 1, base + i * span, node_fn, page_fn);
+        }
+    }
 
     template <typename Fn>
     static void walk(Slot n, unsigned level, uint64_t base, uint64_t first, uint64_t last, Fn& fn)
@@ -94,6 +156,7 @@ private:
     template <typename Fn>
     void clear_node(Slot n, unsigned level, uint64_t base, Fn& fn)
     {
+        if (drop_shared(n)) return;
         Slot* s = node(n);
         const uint64_t span = uint64_t{1} << (BITS * level);
         for (uint64_t i = 0; i < SLOTS; i++) {
@@ -109,5 +172,4 @@ private:
     PageAllocator* pages_;
     Slot root_ = 0;
     size_t count_ = 0;
-    size_t nodes_ = 0;
 };

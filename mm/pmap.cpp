@@ -32,6 +32,12 @@ Result<TlbFlush> Pmap::enter(VirtAddr va, PhysAddr pa, vm_prot_t prot)
     return fl;
 }
 
+Result<TlbFlush> Pmap::enter_quick(VirtAddr va, PhysAddr pa, vm_prot_t prot)
+{
+    KASSERT(!pt_.lookup(va), "pmap_enter_quick over the translation of %#lx", va.value());
+    return pt_.map(va, pa, arch::PAGE_SIZE, pte_perms(prot));
+}
+
 TlbFlush Pmap::remove(VirtAddr va, uint64_t len)
 {
     // User tables hold 4 KiB leaves only: an unmap never splits, so it

@@ -37,6 +37,9 @@ public:
     // needed and none is left: then va is unmapped (the caller may fault
     // again later).
     Result<TlbFlush> enter(VirtAddr va, PhysAddr pa, vm_prot_t prot);
+    // The same where va maps nothing (the fault handler just looked):
+    // no unmap first (pmap_enter_quick's case).
+    Result<TlbFlush> enter_quick(VirtAddr va, PhysAddr pa, vm_prot_t prot);
     // Drops every translation of [va, va + len) (pmap_remove).
     TlbFlush remove(VirtAddr va, uint64_t len);
     // Takes from every translation of [va, va + len) what prot does not

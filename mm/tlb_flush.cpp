@@ -9,42 +9,16 @@ namespace {
 uint64_t* link_of(PhysAddr pa) { return static_cast<uint64_t*>(arch::phys_to_virt(pa)); }
 } // namespace
 
-TlbFlush::TlbFlush(TlbFlush&& o)
-{
-    *this = static_cast<TlbFlush&&>(o);
-}
-
-TlbFlush& TlbFlush::operator=(TlbFlush&& o)
-{
-    if (this == &o) return *this;
-    KASSERT(!pending(), "overwriting a TLB flush that was never run");
-    src_ = o.src_;
-    free_head_ = o.free_head_;
-    nfree_ = o.nfree_;
-    asid_ = o.asid_;
-    all_ = o.all_;
-    npages_ = o.npages_;
-    for (unsigned i = 0; i < npages_; i++) pages_[i] = o.pages_[i];
-    o.reset();
-    return *this;
-}
-
-TlbFlush::~TlbFlush()
-{
-    KASSERT(!pending(), "TLB flush token (asid %u, %u pages%s) destroyed without execute()",
-            unsigned(asid_), npages_, all_ ? ", whole space" : "");
-}
-
 void TlbFlush::add_page(VirtAddr va)
 {
     if (all_) return;
     for (unsigned i = 0; i < npages_; i++)
-        if (pages_[i] == va) return;
+        if (pages_[i] == va.value()) return;
     if (npages_ == MAX_PAGES) {
         add_all();
         return;
     }
-    pages_[npages_++] = va;
+    pages_[npages_++] = va.value();
 }
 
 void TlbFlush::add_all()
@@ -76,7 +50,7 @@ void TlbFlush::merge(TlbFlush&& o)
     KASSERT(o.nfree_ == 0 || src_ == nullptr || o.src_ == src_, "merging two page sources");
     if (src_ == nullptr) src_ = o.src_;
     if (o.all_) add_all();
-    for (unsigned i = 0; i < o.npages_; i++) add_page(o.pages_[i]);
+    for (unsigned i = 0; i < o.npages_; i++) add_page(VirtAddr(o.pages_[i]));
     while (o.nfree_ > 0) {
         PhysAddr p = o.free_head_;
         o.free_head_ = PhysAddr(*link_of(p));
@@ -94,7 +68,7 @@ void TlbFlush::execute()
         else
             arch::tlb_flush_asid(asid_);
     } else {
-        for (unsigned i = 0; i < npages_; i++) arch::tlb_flush_page(pages_[i], asid_);
+        for (unsigned i = 0; i < npages_; i++) arch::tlb_flush_page(VirtAddr(pages_[i]), asid_);
     }
     release_tables();
     reset();
@@ -116,10 +90,3 @@ void TlbFlush::release_tables()
     }
 }
 
-void TlbFlush::reset()
-{
-    free_head_ = PhysAddr();
-    nfree_ = 0;
-    all_ = false;
-    npages_ = 0;
-}

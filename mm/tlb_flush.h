@@ -20,6 +20,7 @@
 
 #include <stdint.h>
 #include <lib/addr.h>
+#include <lib/kassert.h>
 
 class PtPageSource;
 
@@ -30,12 +31,24 @@ public:
     // An empty token: nothing to flush.
     TlbFlush() = default;
     TlbFlush(uint16_t asid, PtPageSource* src) : src_(src), asid_(asid) {}
-    TlbFlush(TlbFlush&& o);
-    TlbFlush& operator=(TlbFlush&& o);
+    // Inline, as tokens are moved up through every layer of a page fault.
+    TlbFlush(TlbFlush&& o) { take(o); }
+    TlbFlush& operator=(TlbFlush&& o)
+    {
+        if (this != &o) {
+            KASSERT(!pending(), "overwriting a TLB flush that was never run");
+            take(o);
+        }
+        return *this;
+    }
     TlbFlush(const TlbFlush&) = delete;
     TlbFlush& operator=(const TlbFlush&) = delete;
     // Panics if work is still pending: a missed flush is a stale TLB.
-    ~TlbFlush();
+    ~TlbFlush()
+    {
+        KASSERT(!pending(), "TLB flush token (asid %u, %u pages%s) destroyed without execute()",
+                unsigned(asid_), npages_, all_ ? ", whole space" : "");
+    }
 
     // The translation of va changed (any page of a superpage will do).
     void add_page(VirtAddr va);
@@ -49,7 +62,7 @@ public:
     bool pending() const { return all_ || npages_ > 0 || nfree_ > 0; }
     bool whole_space() const { return all_; }
     unsigned page_count() const { return npages_; }
-    VirtAddr page(unsigned i) const { return pages_[i]; }
+    VirtAddr page(unsigned i) const { return VirtAddr(pages_[i]); }
     unsigned deferred_frees() const { return nfree_; }
     uint16_t asid() const { return asid_; }
 
@@ -63,7 +76,24 @@ public:
 
 private:
     void release_tables();
-    void reset();
+    void reset()
+    {
+        free_head_ = PhysAddr();
+        nfree_ = 0;
+        all_ = false;
+        npages_ = 0;
+    }
+    void take(TlbFlush& o)
+    {
+        src_ = o.src_;
+        free_head_ = o.free_head_;
+        nfree_ = o.nfree_;
+        asid_ = o.asid_;
+        all_ = o.all_;
+        npages_ = o.npages_;
+        for (unsigned i = 0; i < npages_; i++) pages_[i] = o.pages_[i];
+        o.reset();
+    }
 
     PtPageSource* src_ = nullptr;
     PhysAddr free_head_;   // deferred table pages, linked through their first word
@@ -71,5 +101,8 @@ private:
     uint16_t asid_ = 0;
     bool all_ = false;
     unsigned npages_ = 0;
-    VirtAddr pages_[MAX_PAGES];
+    // Only [0, npages_) is ever read: left uninitialized, as clearing it
+    // on every token (several per page fault) cost more than the fault's
+    // own page-table work.
+    uint64_t pages_[MAX_PAGES];
 };

@@ -124,18 +124,34 @@ void count_objects(const VmCheckInput& in, ObjTable& objs)
     for (size_t i = 0; i < in.nheld; i++) objs.at(in.held[i]).count++;
 }
 
-// Each object once: its count against its holders, each resident page
-// counted once for the page pass.
+// Each object once: its count against its holders.  Index nodes are
+// shared copy-on-write between objects: each pointer to a node (an
+// object's root, a slot of a parent node) counts one reference to the
+// node page, and a node's slots count once however many objects share it,
+// so the page pass finds a node's references equal to its parents and a
+// page's equal to the leaves holding it.
 void check_objects(PageAllocator& pages, ObjTable& objs, PageCounts& counts, InvariantReport& r,
                    VmCensus& census)
 {
     objs.for_each([&](ObjCount& oc) {
         vm_object* obj = oc.obj;
-        census.index_nodes += obj->pages.nodes();
         if (obj->ref_count != oc.count)
             r.violation("vm", "object %p has %u references, %lu map entries and holds name it",
                         obj, obj->ref_count, oc.count);
-        obj->pages.for_each(0, PageIndex::LIMIT, [&](uint64_t pindex, PhysAddr pa) {
+        const auto node_fn = [&](PhysAddr pa) {
+            const Page* pg = pages.find_page(pa);
+            if (!pg || pg->state != PageState::Allocated || pg->order != 0) {
+                r.violation("vm", "object %p's page index points at %#lx, not an allocated page",
+                            obj, pa.value());
+                return false;
+            }
+            uint16_t* c = counts.of(pa);
+            if (*c < UINT16_MAX) (*c)++;
+            if (*c > 1) return false; // its slots are counted already
+            census.index_nodes++;
+            return true;
+        };
+        obj->pages.visit(node_fn, [&](uint64_t pindex, PhysAddr pa) {
             if (pindex >= obj->size)
                 r.violation("vm", "object %p of %lu pages holds page %#lx at index %lu", obj,
                             obj->size, pa.value(), pindex);
@@ -149,6 +165,11 @@ void check_objects(PageAllocator& pages, ObjTable& objs, PageCounts& counts, Inv
             if (*c == 0) census.object_pages++;
             if (*c < UINT16_MAX) (*c)++;
         });
+        size_t seen = 0;
+        obj->pages.for_each(0, PageIndex::LIMIT, [&](uint64_t, PhysAddr) { seen++; });
+        if (seen != obj->pages.count())
+            r.violation("vm", "object %p counts %zu pages, its index holds %zu", obj,
+                        obj->pages.count(), seen);
     });
 }
 
@@ -167,7 +188,7 @@ void check_page_refs(PageAllocator& pages, PageCounts& counts, InvariantReport& 
             const uint32_t want = held ? held : 1;
             if (pg.ref_count != want && held < UINT16_MAX)
                 r.violation("page", "page %#lx has %u references; %u %s", pages.phys_of(&pg).value(),
-                            pg.ref_count, want, held ? "objects hold it" : "expected (a kernel page)");
+                            pg.ref_count, want, held ? "index slots point at it" : "expected (a kernel page)");
         }
     }
 }
@@ -182,8 +203,10 @@ void check_leaf(vmspace* vm, uint64_t va, arch::Pte pte, PageCounts* counts, Inv
         return;
     }
     PhysAddr want;
+    bool path_shared = false;
     const uint64_t pindex = (va - e->start + e->offset) / PAGE_SIZE;
-    if (!e->object || !vm_object_page_lookup(e->object, pindex, &want) || want != pa) {
+    if (!e->object || !vm_object_page_lookup(e->object, pindex, &want, &path_shared) ||
+        want != pa) {
         r.violation("pmap", "vmspace %p maps %#lx -> %#lx, its object holds %#lx there", vm, va,
                     pa.value(), e->object && vm_object_page_lookup(e->object, pindex, &want)
                                     ? want.value() : 0ul);
@@ -194,6 +217,9 @@ void check_leaf(vmspace* vm, uint64_t va, arch::Pte pte, PageCounts* counts, Inv
     if (!(pte.raw & arch::pte::W)) return;
     if (!(e->protection & VM_PROT_WRITE))
         r.violation("pmap", "vmspace %p maps %#lx writable in a read-only entry", vm, va);
+    if (path_shared)
+        r.violation("pmap", "vmspace %p maps %#lx writable, but its object shares the page "
+                    "index nodes above page %#lx copy-on-write", vm, va, pa.value());
     const uint16_t* c = counts ? counts->of(pa) : nullptr;
     if (c && *c > 1)
         r.violation("pmap", "vmspace %p maps %#lx writable, but its page %#lx is shared "

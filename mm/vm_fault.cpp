@@ -4,9 +4,10 @@
 #include <arch/pte.h>
 #include <lib/kassert.h>
 #include <mm/page_alloc.h>
+#include <mm/kmem.h>
+#include <mm/page_copy.h>
 #include <mm/pmap.h>
-
-#include <string.h>
+#include <mm/zero_pool.h>
 
 namespace {
 
@@ -22,25 +23,42 @@ Result<vm_object*> entry_object(vm_map_entry* e, VmObjectZone& objects)
     return e->object;
 }
 
+// A zeroed page for a first touch: the pre-zeroed pool's when it has one
+// (pagezero fills it while the system idles), else one cleared now.
+Result<PhysAddr> zeroed_page(PageAllocator& pages)
+{
+    if (ZeroPool* pool = kmem_zero_pool(); pool && pool->serves(pages)) return pool->take();
+    return pages.alloc(0, AllocFlags::Zero);
+}
+
 // The page at pindex, zero-filled and made resident when it is not yet.
-Result<PhysAddr> resident_page(vm_object* obj, uint64_t pindex)
+// *shared: whether another object may see it (a new page never).
+Result<PhysAddr> resident_page(vm_object* obj, uint64_t pindex, bool* shared)
 {
     PhysAddr page;
-    if (vm_object_page_lookup(obj, pindex, &page)) return page;
-    page = TRY(obj->allocator->alloc(0, AllocFlags::Zero));
+    if (vm_object_page_lookup(obj, pindex, &page, shared)) return page;
+    page = TRY(zeroed_page(*obj->allocator));
     if (auto r = vm_object_page_insert(obj, pindex, page); !r.ok()) {
         obj->allocator->unref(page);
         return r.error();
     }
+    *shared = false;
     g_stats.v_zfod++;
     return page;
 }
 
-// A write to a page another object shares: this object gets a copy.
-Result<PhysAddr> break_cow(vm_object* obj, uint64_t pindex, PhysAddr shared)
+// A write to a page another object may see.  The index path is made this
+// object's own first; then the page's count is exact: above one, this
+// object gets a copy; one, the other side has let go and it is taken back.
+Result<PhysAddr> break_cow(vm_object* obj, uint64_t pindex, PhysAddr shared, bool path_shared)
 {
+    if (path_shared) TRY(vm_object_page_unshare(obj, pindex));
+    if (obj->allocator->ref_count(shared) == 1) {
+        g_stats.v_cow_optim++;
+        return shared;
+    }
     const PhysAddr copy = TRY(obj->allocator->alloc(0));
-    memcpy(arch::phys_to_virt(copy), arch::phys_to_virt(shared), arch::PAGE_SIZE);
+    pmap_copy_page(shared, copy);
     const PhysAddr old = vm_object_page_replace(obj, pindex, copy);
     KASSERT(old == shared, "COW break replaced %#lx, expected %#lx", old.value(), shared.value());
     obj->allocator->unref(old);
@@ -63,19 +81,22 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
     if ((e->protection & access) != access) return Errno::Acces;
     vm_object* obj = TRY(entry_object(e, objects));
     const uint64_t pindex = (e->offset + (page_va.value() - e->start)) / arch::PAGE_SIZE;
-    PhysAddr page = TRY(resident_page(obj, pindex));
+    bool path_shared = false;
+    PhysAddr page = TRY(resident_page(obj, pindex, &path_shared));
 
+    // What va maps now: nothing on a first touch or in a new child (the
+    // translation need not be dropped first), or a read-only page.
+    const Translation t = pmap.extract(page_va);
     vm_prot_t prot = e->protection;
-    if (obj->allocator->ref_count(page) > 1) {
+    if (path_shared || obj->allocator->ref_count(page) > 1) {
         if (access == VM_PROT_WRITE)
-            page = TRY(break_cow(obj, pindex, page));
+            page = TRY(break_cow(obj, pindex, page, path_shared));
         else
             prot &= ~VM_PROT_WRITE; // read-only until a write breaks the sharing
-    } else if (access == VM_PROT_WRITE) {
-        const Translation t = pmap.extract(page_va);
-        if (t && !(t.flags & arch::pte::W)) g_stats.v_cow_optim++;
+    } else if (access == VM_PROT_WRITE && t && !(t.flags & arch::pte::W)) {
+        g_stats.v_cow_optim++;
     }
-    TlbFlush fl = TRY(pmap.enter(page_va, page, prot));
+    TlbFlush fl = TRY(t ? pmap.enter(page_va, page, prot) : pmap.enter_quick(page_va, page, prot));
     g_stats.v_vm_faults++;
     return fl;
 }

@@ -31,9 +31,14 @@ void vm_object_deallocate(vm_object* obj)
     obj->zone->destroy(obj);
 }
 
-bool vm_object_page_lookup(const vm_object* obj, uint64_t pindex, PhysAddr* pa)
+bool vm_object_page_lookup(const vm_object* obj, uint64_t pindex, PhysAddr* pa, bool* shared)
 {
-    return obj->pages.lookup(pindex, pa);
+    return obj->pages.lookup(pindex, pa, shared);
+}
+
+Result<void> vm_object_page_unshare(vm_object* obj, uint64_t pindex)
+{
+    return obj->pages.unshare(pindex);
 }
 
 Result<void> vm_object_page_insert(vm_object* obj, uint64_t pindex, PhysAddr pa)
@@ -44,7 +49,9 @@ Result<void> vm_object_page_insert(vm_object* obj, uint64_t pindex, PhysAddr pa)
 
 PhysAddr vm_object_page_replace(vm_object* obj, uint64_t pindex, PhysAddr pa)
 {
-    return obj->pages.replace(pindex, pa);
+    Result<PhysAddr> old = obj->pages.replace(pindex, pa);
+    KASSERT(old.ok(), "replacing page %#lx of object %p through a shared path", pindex, obj);
+    return old.value();
 }
 
 Result<vm_object*> vm_object_copy(vm_object* src, uint64_t first, uint64_t count)
@@ -53,6 +60,10 @@ Result<vm_object*> vm_object_copy(vm_object* src, uint64_t first, uint64_t count
             "copy of pages %#lx+%#lx of an object of %#lx", first, count, src->size);
     VmObjectZone& zone = *src->zone;
     vm_object* dst = TRY(vm_object_allocate(zone, count));
+    if (first == 0 && count == src->size) {
+        dst->pages.share(src->pages);
+        return dst;
+    }
     bool failed = false;
     src->pages.for_each(first, first + count, [&](uint64_t pindex, PhysAddr page) {
         if (failed) return;

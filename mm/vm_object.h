@@ -2,10 +2,14 @@
 // come from.  An object is reference counted by the map entries that name
 // it, and holds its resident pages by page index, one page reference each.
 //
-// Private memory and fork: a child's private copy of an entry is a new
-// object holding the same physical pages (vm_object_copy), each with one
-// more reference; a write fault on either side copies a page whose count
-// is above one, or simply takes it back when the other side has let go.
+// Private memory and fork: a child's private copy of a whole object is a
+// new object whose page index shares the parent's nodes copy-on-write
+// (vm_object_copy, PageIndex::share: O(1), no page gains a reference); a
+// copy of part of an object (a clipped entry) gets a new index holding
+// the same pages, each with one more reference.  A write fault on either
+// side first unshares the index's path to the page (which makes the
+// page's count exact), then copies a page whose count is above one, or
+// simply takes it back when the other side has let go.
 // Shared memory (MAP_SHARED, inheritance Share) is one object that both
 // sides reference, so a page first touched after the fork is seen by both.
 #pragma once
@@ -48,13 +52,21 @@ void vm_object_reference(vm_object* obj);
 void vm_object_deallocate(vm_object* obj);
 
 // The resident page at pindex (vm_page_lookup).
-bool vm_object_page_lookup(const vm_object* obj, uint64_t pindex, PhysAddr* pa);
+// *shared (when asked): whether another object may see the page, by a
+// second reference or through an index node both share.
+bool vm_object_page_lookup(const vm_object* obj, uint64_t pindex, PhysAddr* pa,
+                           bool* shared = nullptr);
 // Makes pa resident at pindex (< size, empty), taking over the caller's
 // reference on it (vm_page_insert).  NoMem (the index needs a node): the
 // reference is still the caller's.
 Result<void> vm_object_page_insert(vm_object* obj, uint64_t pindex, PhysAddr pa);
+// Makes the object's index path to pindex its own (copying the nodes it
+// shares), so that the page's reference count says exactly how many
+// objects hold it.  NoMem: nothing changed.
+Result<void> vm_object_page_unshare(vm_object* obj, uint64_t pindex);
 // Puts pa at pindex in place of the page there and returns the old page,
-// whose reference passes to the caller (a COW break).
+// whose reference passes to the caller (a COW break).  The path must
+// have been unshared: then it cannot fail.
 PhysAddr vm_object_page_replace(vm_object* obj, uint64_t pindex, PhysAddr pa);
 // A new object holding a copy of len bytes of data (a program image from
 // the initrd, whose members are only 4-byte aligned): ceil(len / page)
@@ -67,7 +79,8 @@ Result<vm_object*> vm_object_from_bytes(VmObjectZone& zone, const void* data, si
 Result<vm_object*> vm_object_from_image(VmObjectZone& zone, const void* data, size_t len,
                                         size_t lead, uint64_t pages);
 
-// A new object of `count` pages whose page i is src's page first + i,
-// each referenced once more: the private copy fork gives a child.  NoMem
-// leaves nothing allocated and no reference taken.
+// A new object of `count` pages whose page i is src's page first + i: the
+// private copy fork gives a child.  The whole of src shares its index
+// nodes (O(1)); a part gets its own index, each page referenced once
+// more.  NoMem leaves nothing allocated and no reference taken.
 Result<vm_object*> vm_object_copy(vm_object* src, uint64_t first, uint64_t count);

@@ -2,8 +2,7 @@
 
 #include <arch/machdep.h>
 #include <mm/intr_off.h>
-
-#include <string.h>
+#include <mm/page_copy.h>
 
 Result<PhysAddr> ZeroPool::take()
 {
@@ -27,7 +26,7 @@ bool ZeroPool::fill_one()
     auto pa = pages_.alloc(0);
     if (!pa.ok()) return false;
     // Cleared with interrupts on: this is the slow part the pool hides.
-    memset(arch::phys_to_virt(pa.value()), 0, arch::PAGE_SIZE);
+    pmap_zero_page(pa.value());
     IntrOff off;
     pool_.push_back(pages_.page_of(pa.value()));
     zeroed_++;

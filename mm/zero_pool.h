@@ -29,6 +29,8 @@ public:
     // pool is at its target or free pages are down to the reserve.
     bool put(PhysAddr pa);
 
+    // Whether the pool's pages come from (and go back to) `pages`.
+    bool serves(const PageAllocator& pages) const { return &pages_ == &pages; }
     size_t size() const { return pool_.size(); }
     size_t target() const { return target_; }
     // Pages zeroed by fill_one() since boot, and requests served from the pool.

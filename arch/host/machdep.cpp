@@ -1,8 +1,10 @@
 // The host's side of the machine seam: a console on stderr, a fake clock
 // and interrupt flag, and panics that abort the test binary.
 #include <arch/machdep.h>
+#include <arch/pte.h>
 
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 namespace arch {
@@ -43,6 +45,9 @@ void cpu_wait() { g_time += 1000; }
 uint64_t read_time() { return g_time += 1; }
 void early_putc(char c) { fputc(c, stderr); }
 void panic_report() {}
+
+void pagezero(void* page) { memset(page, 0, PAGE_SIZE); }
+void pagecopy(const void* from, void* to) { memcpy(to, from, PAGE_SIZE); }
 
 [[noreturn]] void halt(bool failure)
 {

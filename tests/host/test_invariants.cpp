@@ -118,6 +118,14 @@ TEST_CASE("invariants: each planted corruption is reported")
 
     vm_object* obj = vm0->vm_map.lookup(UBUF)->object;
     expect_caught("object", [&] { obj->ref_count++; }, [&] { obj->ref_count--; });
+    // An index node's references must be its parents: one too many would
+    // leak it (and everything under it) when the last index lets go.
+    PhysAddr root;
+    obj->pages.visit([&](PhysAddr n) { if (!root.value()) root = n; return false; },
+                     [](uint64_t, PhysAddr) {});
+    REQUIRE(root.value());
+    expect_caught("index slots point at it", [&] { s.w.pages.ref(root); },
+                  [&] { (void)s.w.pages.unref(root); });
     expect_caught("vmspace", [&] { child->p_vmspace->vm_refcnt++; },
                   [&] { child->p_vmspace->vm_refcnt--; });
     expect_caught("bytes reserved", [] { kernel_commit().reserve_force(PG); },

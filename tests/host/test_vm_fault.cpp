@@ -17,6 +17,7 @@
 #include <mm/vm_map_fork.h>
 #include <mm/vm_object.h>
 #include <mm/vmspace.h>
+#include <mm/zero_pool.h>
 
 #include <memory>
 #include <string.h>
@@ -147,6 +148,42 @@ TEST_CASE("vm_fault: first touch zero-fills; the page is then read and written i
     env.check_baseline();
 }
 
+TEST_CASE("vm_fault: a first touch takes a pre-zeroed page from the pool, else clears one")
+{
+    VmEnv env;
+    ZeroPool pool(env.mem.pages, 2);
+    Space s(env.entries, env.src, env.kernel, 1);
+    env.run(s);
+    env.map_anon(s, 0x100000, 0x104000);
+    env.write(s, 0x103000, 1); // the object and the table pages, made now
+    REQUIRE(pool.fill_one());
+    REQUIRE(pool.fill_one());
+    kmem_set_zero_pool(&pool);
+    const uint64_t calls = env.mem.pages.alloc_calls();
+    env.write(s, 0x100008, 5);
+    CHECK(env.read(s, 0x100000) == 0);
+    CHECK(env.read(s, 0x100ff8) == 0);
+    CHECK(pool.hits() == 1);
+    CHECK(pool.size() == 1);
+    env.write(s, 0x101000, 6);
+    CHECK(pool.hits() == 2);
+    CHECK(pool.size() == 0);
+    CHECK(env.mem.pages.alloc_calls() == calls); // both from the pool
+    // Empty pool: a page cleared on the spot (a dirty page freed first, so
+    // that a clean one is not there by chance).
+    const PhysAddr dirty = env.mem.pages.alloc().value();
+    memset(arch::phys_to_virt(dirty), 0xa5, PG);
+    env.mem.pages.free(dirty);
+    env.write(s, 0x102010, 7);
+    CHECK(env.mem.pages.alloc_calls() == calls + 2);
+    CHECK(env.read(s, 0x102000) == 0);
+    CHECK(env.read(s, 0x102ff8) == 0);
+    CHECK(pool.hits() == 2);
+    kmem_set_zero_pool(nullptr);
+    env.destroy(s);
+    env.check_baseline();
+}
+
 TEST_CASE("vm_fault: no entry is EFAULT; an access the entry forbids is EACCES")
 {
     VmEnv env;
@@ -229,6 +266,68 @@ TEST_CASE("fork: private pages are shared read-only, and a write on either side 
     }
     CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults + 2);
     env.destroy(parent);
+    env.check_baseline();
+}
+
+TEST_CASE("fork of a fork: three spaces share one page index; each write copies exactly once")
+{
+    VmEnv env;
+    Space a(env.entries, env.src, env.kernel, 1);
+    env.run(a);
+    env.map_anon(a, 0x100000, 0x104000);
+    for (uint64_t i = 0; i < 4; i++) env.write(a, 0x100000 + i * PG, 10 + i);
+    Space b(env.entries, env.src, env.kernel, 2);
+    Space c(env.entries, env.src, env.kernel, 3);
+    const uint64_t in_use = env.mem.pages.pages_in_use();
+    const uint64_t calls = env.mem.pages.alloc_calls();
+    vm_map_fork(a.map, &a.pmap, b.map, env.objects).value().execute();
+    vm_map_fork(b.map, nullptr, c.map, env.objects).value().execute();
+    // No page, index node or table page taken by either fork (the objects
+    // and entries come from slabs already there).
+    CHECK(env.mem.pages.alloc_calls() == calls);
+    CHECK(env.mem.pages.pages_in_use() == in_use);
+    const VmFaultStats st0 = vm_fault_stats();
+
+    // A read under the shared index maps the page read-only: the write
+    // that follows faults again and copies.
+    env.run(c);
+    CHECK(env.read(c, 0x102000) == 12);
+    CHECK(!(c.pmap.extract(VirtAddr(0x102000)).flags & arch::pte::W));
+    env.write(c, 0x102000, 32);
+    CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults + 1);
+    // b writes the same page: a, b and the old page are still shared
+    // through a's index, so b copies too.
+    env.run(b);
+    env.write(b, 0x102000, 22);
+    CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults + 2);
+    // a is the last holder of the original: its write takes it back.
+    env.run(a);
+    env.write(a, 0x102000, 12 + 100);
+    CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults + 2);
+    CHECK(vm_fault_stats().v_cow_optim == st0.v_cow_optim + 1);
+    // A page first touched after the forks is each space's own.
+    env.run(b);
+    env.write(b, 0x100000 + 3 * PG + 8, 0); // page 3 is resident: a COW copy
+    CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults + 3);
+
+    const uint64_t want_a[] = {10, 11, 112, 13}, want_b[] = {10, 11, 22, 13},
+                   want_c[] = {10, 11, 32, 13};
+    for (uint64_t i = 0; i < 4; i++) {
+        env.run(a);
+        CHECK(env.read(a, 0x100000 + i * PG) == want_a[i]);
+        env.run(b);
+        CHECK(env.read(b, 0x100000 + i * PG) == want_b[i]);
+        env.run(c);
+        CHECK(env.read(c, 0x100000 + i * PG) == want_c[i]);
+    }
+    // Teardown in the middle first, then the others: all given back.
+    env.destroy(b);
+    env.run(a);
+    for (uint64_t i = 0; i < 4; i++) CHECK(env.read(a, 0x100000 + i * PG) == want_a[i]);
+    env.destroy(a);
+    env.run(c);
+    for (uint64_t i = 0; i < 4; i++) CHECK(env.read(c, 0x100000 + i * PG) == want_c[i]);
+    env.destroy(c);
     env.check_baseline();
 }
 

@@ -99,7 +99,7 @@ TEST_CASE("page index: insert, lookup and remove across every level's boundaries
     CHECK(contents(ix, 511, 513).size() == 2);
     CHECK(contents(ix, 514, 512 * 512 - 1).empty());
     // Removing everything frees every node.
-    for (auto [p, pa] : model) CHECK(ix.remove(p) == pa);
+    for (auto [p, pa] : model) CHECK(ix.remove(p).value() == pa);
     CHECK(ix.count() == 0);
     CHECK(ix.nodes() == 0);
     CHECK(env.mem.pages.pages_in_use() == base_pages);
@@ -112,14 +112,14 @@ TEST_CASE("page index: a node goes only with its last slot")
     REQUIRE(ix.insert(10, PhysAddr(0x90000000)).ok());
     REQUIRE(ix.insert(11, PhysAddr(0x90001000)).ok());
     CHECK(ix.nodes() == 3);
-    ix.remove(10);
+    CHECK(ix.remove(10).ok());
     CHECK(ix.nodes() == 3);
     PhysAddr got;
     CHECK(ix.lookup(11, &got));
-    CHECK(ix.replace(11, PhysAddr(0x90005000)) == PhysAddr(0x90001000));
+    CHECK(ix.replace(11, PhysAddr(0x90005000)).value() == PhysAddr(0x90001000));
     CHECK(ix.lookup(11, &got));
     CHECK(got == PhysAddr(0x90005000));
-    ix.remove(11);
+    CHECK(ix.remove(11).ok());
     CHECK(ix.nodes() == 0);
 }
 
@@ -221,6 +221,43 @@ TEST_CASE("vm_object: a copy shares the pages of its range, each referenced once
     CHECK(env.mem.pages.free_pages() == free0);
 }
 
+TEST_CASE("vm_object: a whole copy shares the index: no page referenced, a write path copied")
+{
+    ObjEnv env;
+    const uint64_t free0 = env.mem.pages.free_pages();
+    vm_object* src = vm_object_allocate(env.objects, 16).value();
+    PhysAddr pg[4];
+    for (uint64_t i = 0; i < 4; i++) {
+        pg[i] = env.page();
+        REQUIRE(vm_object_page_insert(src, i, pg[i]).ok());
+    }
+    const uint64_t calls = env.mem.pages.alloc_calls();
+    vm_object* dst = vm_object_copy(src, 0, 16).value();
+    CHECK(env.mem.pages.alloc_calls() == calls); // the object came from the slab
+    CHECK(dst->pages.count() == 4);
+    PhysAddr got;
+    bool shared = false;
+    REQUIRE(vm_object_page_lookup(dst, 2, &got, &shared));
+    CHECK(got == pg[2]);
+    CHECK(shared);
+    CHECK(env.mem.pages.ref_count(pg[2]) == 1);
+    // The COW break's order: unshare the path (the page's count becomes
+    // exact), then replace.
+    REQUIRE(vm_object_page_unshare(dst, 2).ok());
+    CHECK(env.mem.pages.ref_count(pg[2]) == 2);
+    const PhysAddr fresh = env.page();
+    CHECK(vm_object_page_replace(dst, 2, fresh) == pg[2]);
+    CHECK(env.mem.pages.unref(pg[2]) == false);
+    REQUIRE(vm_object_page_lookup(src, 2, &got, &shared));
+    CHECK(got == pg[2]);
+    CHECK(!shared);
+    vm_object_deallocate(src);
+    CHECK(env.mem.pages.ref_count(pg[1]) == 1); // dst's copied leaf holds it
+    vm_object_deallocate(dst);
+    env.objects.zone().drain();
+    CHECK(env.mem.pages.free_pages() == free0);
+}
+
 TEST_CASE("vm_object: every allocation failure of a copy leaves nothing and takes no reference")
 {
     ObjEnv env;
@@ -231,18 +268,27 @@ TEST_CASE("vm_object: every allocation failure of a copy leaves nothing and take
         held.push_back(env.page());
         REQUIRE(vm_object_page_insert(src, p, held.back()).ok());
     }
+    // A copy of all but the last page is a part: it gets an index of its own.
+    const uint64_t part = src->size - 1;
     env.objects.fail_after(0);
-    CHECK(vm_object_copy(src, 0, src->size).error() == Errno::NoMem);
+    CHECK(vm_object_copy(src, 0, part).error() == Errno::NoMem);
     env.objects.fail_after(-1);
     for (PhysAddr pa : held) CHECK(env.mem.pages.ref_count(pa) == 1);
     const uint64_t free0 = env.mem.pages.free_pages();
     const long failures = every_page_failure(
-        env, free0, [&] { return vm_object_copy(src, 0, src->size); },
+        env, free0, [&] { return vm_object_copy(src, 0, part); },
         [&] { for (PhysAddr pa : held) CHECK(env.mem.pages.ref_count(pa) == 1); });
     // The copy's nodes, one by one: a root, three level-1 nodes (root
     // slots 0, 1 and 9) and four leaves.  (The object itself fits in the
     // slab that src's already uses, so it needs no page.)
     CHECK(failures == 1 + 3 + 4);
+    // A copy of the whole object shares src's index: only the object can fail.
+    env.objects.fail_after(0);
+    CHECK(vm_object_copy(src, 0, src->size).error() == Errno::NoMem);
+    env.objects.fail_after(-1);
+    CHECK(every_page_failure(env, free0, [&] { return vm_object_copy(src, 0, src->size); },
+                             [] {}) == 0);
+    for (PhysAddr pa : held) CHECK(env.mem.pages.ref_count(pa) == 1);
     vm_object_deallocate(src);
 }
 

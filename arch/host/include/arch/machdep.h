@@ -26,6 +26,10 @@ void tlb_flush_page(VirtAddr va, uint16_t asid);
 void tlb_flush_asid(uint16_t asid);
 void tlb_flush_all();
 
+// One page cleared or copied (memset and memcpy on the host).
+void pagezero(void* page);
+void pagecopy(const void* from, void* to);
+
 // Address-space switch: satp names the user table whose root is `root`
 // with `asid`, or the kernel's own table for PhysAddr() (ASID 0).  With
 // flush_all the whole TLB is flushed after the write (a new ASID

@@ -59,6 +59,12 @@ void tlb_flush_page(VirtAddr va, uint16_t asid);
 void tlb_flush_asid(uint16_t asid);
 void tlb_flush_all();
 
+// One page (4 KiB, page aligned) cleared or copied with unrolled aligned
+// 64-bit stores and loads (arch/riscv/pagecopy.S): about 600 and 1,100
+// instructions.  The MI code calls them through mm/page_copy.h.
+extern "C" void pagezero(void* page);
+extern "C" void pagecopy(const void* from, void* to);
+
 // Address-space switch: satp names the user table whose root is `root`
 // with `asid`, or the kernel's own table for PhysAddr() (ASID 0).  With
 // flush_all the whole TLB is flushed after the write (a new ASID
