@@ -2,6 +2,7 @@
 
 #include <new>
 
+#include <lib/bits.h>
 #include <mm/fail_point.h>
 #include <mm/intr_off.h>
 #include <mm/kmem.h>
@@ -38,7 +39,7 @@ Result<uint32_t> KStackAllocator::take_slot()
     const uint32_t words = (nslots_ + WORD_BITS - 1) / WORD_BITS;
     for (uint32_t w = hint_; w < words; w++) {
         if (busy_[w] == ~uint64_t{0}) continue;
-        const uint32_t slot = w * WORD_BITS + uint32_t(__builtin_ctzll(~busy_[w]));
+        const uint32_t slot = w * WORD_BITS + sprig::lowest_bit(~busy_[w]);
         if (slot >= nslots_) break;
         busy_[w] |= uint64_t{1} << (slot % WORD_BITS);
         hint_ = w;

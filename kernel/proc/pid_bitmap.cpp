@@ -1,6 +1,8 @@
 // The word-at-a-time search of pid_bitmap.h.
 #include <kernel/proc/pid_bitmap.h>
 
+#include <lib/bits.h>
+
 pid_t first_clear(const IdBitmap* const* maps, int count, pid_t from, pid_t below)
 {
     KASSERT(from >= 0 && from <= below && below <= PID_MAX, "first_clear(%d, %d)", from, below);
@@ -13,7 +15,7 @@ pid_t first_clear(const IdBitmap* const* maps, int count, pid_t from, pid_t belo
         // Ids below from in the first word count as used.
         if (w == static_cast<size_t>(from) / 64) used |= (uint64_t{1} << (from % 64)) - 1;
         if (used == ~uint64_t{0}) continue;
-        const pid_t id = static_cast<pid_t>(w * 64 + static_cast<size_t>(__builtin_ctzll(~used)));
+        const pid_t id = static_cast<pid_t>(w * 64 + size_t{sprig::lowest_bit(~used)});
         return id < below ? id : below;
     }
     return below;

@@ -4,9 +4,9 @@
 // function that takes one KASSERTs that it is.
 #pragma once
 
-#include <bit>
 #include <stdint.h>
 #include <abi/signal.h>
+#include <lib/bits.h>
 #include <lib/kassert.h>
 
 // _SIG_VALID: a signal number a set can hold.
@@ -83,7 +83,7 @@ constexpr bool sigseteq(const ksigset_t& a, const ksigset_t& b)
 constexpr int sig_first(const ksigset_t& set)
 {
     for (int i = 0; i < _SIG_WORDS; i++)
-        if (set.__bits[i]) return i * 32 + std::countr_zero(set.__bits[i]) + 1;
+        if (set.__bits[i]) return i * 32 + static_cast<int>(sprig::lowest_bit(set.__bits[i])) + 1;
     return 0;
 }
 
