@@ -210,7 +210,8 @@ Result<TlbFlush> PageTable::map(VirtAddr va, PhysAddr pa, uint64_t len, uint64_t
     return fl;
 }
 
-Result<TlbFlush> PageTable::enter_page(VirtAddr va, PhysAddr pa, uint64_t perms)
+Result<TlbFlush> PageTable::enter_page(VirtAddr va, PhysAddr pa, uint64_t perms,
+                                       uint64_t* old_flags)
 {
     KASSERT(live(), "enter_page on an empty page table");
     const Span s = TRY(check_range(va, arch::PAGE_SIZE));
@@ -228,6 +229,7 @@ Result<TlbFlush> PageTable::enter_page(VirtAddr va, PhysAddr pa, uint64_t perms)
     }
     Pte& e = table_of(table.value())[index_of(s.lo, 0)];
     const Pte n = Pte::leaf(pa, perms);
+    if (old_flags) *old_flags = e.flags();
     if (e.raw == n.raw) return fl;
     if (!e.valid()) count(table.value())++;
     e = n;

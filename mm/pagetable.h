@@ -91,9 +91,12 @@ public:
     // existing mapping rewrites the entry).  A changed leaf stays valid
     // throughout (a permission upgrade or a new page for a copy-on-write
     // break): the flush names va, as the old entry may be cached; an
-    // identical entry needs none.  Inval for bad arguments or when a
-    // superpage covers va; NoMem as for map (no translation changed).
-    Result<TlbFlush> enter_page(VirtAddr va, PhysAddr pa, uint64_t perms);
+    // identical entry needs none.  *old_flags, when given, gets the flags
+    // of the entry replaced (0: va mapped nothing).  Inval for bad
+    // arguments or when a superpage covers va; NoMem as for map (no
+    // translation changed).
+    Result<TlbFlush> enter_page(VirtAddr va, PhysAddr pa, uint64_t perms,
+                                uint64_t* old_flags = nullptr);
     // Unmaps whatever is mapped in [va, va + len); holes are fine.  A
     // superpage the range covers only partly is split first (so its other
     // pages stay mapped) and intermediate tables left empty are freed (after

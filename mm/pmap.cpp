@@ -18,12 +18,12 @@ uint64_t Pmap::pte_perms(vm_prot_t prot)
     return perms;
 }
 
-Result<TlbFlush> Pmap::enter(VirtAddr va, PhysAddr pa, vm_prot_t prot)
+Result<TlbFlush> Pmap::enter(VirtAddr va, PhysAddr pa, vm_prot_t prot, uint64_t* old_flags)
 {
     // User tables hold 4 KiB leaves only, so whatever va maps is replaced
     // in place: a permission upgrade or a copy-on-write break is one PTE
     // store and one page flush, not an unmap and a map.
-    return pt_.enter_page(va, pa, pte_perms(prot));
+    return pt_.enter_page(va, pa, pte_perms(prot), old_flags);
 }
 
 TlbFlush Pmap::remove(VirtAddr va, uint64_t len)

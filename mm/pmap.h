@@ -37,8 +37,9 @@ public:
     // rewritten in place (new bits, or a new page for a copy-on-write
     // break) and the flush names va.  NoMem when a table page is needed
     // and none is left, which only happens where va mapped nothing: it
-    // stays unmapped (the caller may fault again later).
-    Result<TlbFlush> enter(VirtAddr va, PhysAddr pa, vm_prot_t prot);
+    // stays unmapped (the caller may fault again later).  *old_flags, when
+    // given, gets the PTE flags va had (0: none).
+    Result<TlbFlush> enter(VirtAddr va, PhysAddr pa, vm_prot_t prot, uint64_t* old_flags = nullptr);
     // Drops every translation of [va, va + len) (pmap_remove).
     TlbFlush remove(VirtAddr va, uint64_t len);
     // Takes from every translation of [va, va + len) what prot does not

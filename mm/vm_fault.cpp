@@ -89,6 +89,7 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
     // Whatever va maps now (nothing on a first touch or in a new child, or
     // a read-only page) is replaced in place by pmap_enter.
     vm_prot_t prot = e->protection;
+    bool own_write = false; // a write to a page this object holds alone
     if (fresh) {
         // A page just made has one reference, this object's: nothing to check.
     } else if (path_shared || obj->allocator->ref_count(page) > 1) {
@@ -96,14 +97,15 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
             page = TRY(break_cow(obj, pindex, page, path_shared));
         else
             prot &= ~VM_PROT_WRITE; // read-only until a write breaks the sharing
-    } else if (access == VM_PROT_WRITE) {
-        // The page is this object's alone: a write fault on it found it
-        // mapped read-only (fork left it so and the other side has gone),
-        // or not mapped at all.  Only the first is copy-on-write's saving.
-        const Translation t = pmap.extract(page_va);
-        if (t && !(t.flags & arch::pte::W)) g_stats.v_cow_optim++;
+    } else {
+        own_write = access == VM_PROT_WRITE;
     }
-    TlbFlush fl = TRY(pmap.enter(page_va, page, prot));
+    uint64_t old = 0;
+    TlbFlush fl = TRY(pmap.enter(page_va, page, prot, &old));
+    // A write to a page this object holds alone found it mapped read-only
+    // (fork left it so and the other side has gone), or not mapped at all:
+    // only the first is copy-on-write's saving.
+    if (own_write && (old & arch::pte::V) && !(old & arch::pte::W)) g_stats.v_cow_optim++;
     g_stats.v_vm_faults++;
     return fl;
 }

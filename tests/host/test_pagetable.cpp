@@ -726,8 +726,10 @@ TEST_CASE("pagetable: enter_page rewrites a mapped page in place, flushing just 
 
         // A permission upgrade: same pa, W (and D) added, X and U kept, one
         // flush naming that page only; no table page made or freed.
-        Result<TlbFlush> up = u.enter_page(V_(0x20000), P_(0x90020000), U | R | W | X);
+        uint64_t old = 0;
+        Result<TlbFlush> up = u.enter_page(V_(0x20000), P_(0x90020000), U | R | W | X, &old);
         REQUIRE(up.ok());
+        CHECK(old == (V | U | R | X | A));
         CHECK(!up.value().whole_space());
         CHECK(up.value().deferred_frees() == 0);
         REQUIRE(up.value().page_count() == 1);
@@ -762,7 +764,9 @@ TEST_CASE("pagetable: enter_page rewrites a mapped page in place, flushing just 
 
         // An unmapped page: its tables are made and counted as map's are.
         CHECK(tr(0x40000000, Access::Read).why == FaultWhy::Invalid);
-        run(u.enter_page(V_(0x40000000), P_(0x90030000), U | R));
+        old = ~uint64_t{0};
+        run(u.enter_page(V_(0x40000000), P_(0x90030000), U | R, &old));
+        CHECK(old == 0);
         CHECK(tr(0x40000000, Access::Read).pa == P_(0x90030000));
         CHECK(e.src.in_use() == tables + 2);
         CHECK(check_tree(u.root(), 2, 0, 256) == 3);
