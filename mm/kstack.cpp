@@ -1,5 +1,7 @@
 #include <mm/kstack.h>
 
+#include <lib/bits.h>
+
 #include <new>
 
 #include <mm/fail_point.h>
@@ -38,7 +40,7 @@ Result<uint32_t> KStackAllocator::take_slot()
     const uint32_t words = (nslots_ + WORD_BITS - 1) / WORD_BITS;
     for (uint32_t w = hint_; w < words; w++) {
         if (busy_[w] == ~uint64_t{0}) continue;
-        const uint32_t slot = w * WORD_BITS + uint32_t(__builtin_ctzll(~busy_[w]));
+        const uint32_t slot = w * WORD_BITS + sprig::lowest_bit(~busy_[w]);
         if (slot >= nslots_) break;
         busy_[w] |= uint64_t{1} << (slot % WORD_BITS);
         hint_ = w;

@@ -1,6 +1,7 @@
 #include <mm/pagetable.h>
 
 #include <arch/machdep.h>
+#include <lib/bits.h>
 #include <lib/kassert.h>
 #include <lib/utility.h>
 
@@ -98,7 +99,7 @@ Result<PageTable> PageTable::create_user(PtPageSource& src, uint16_t asid, PageT
     uint16_t n = 0;
     for (unsigned w = 0; w < KERNEL_ROOT_WORDS; w++) {
         for (uint64_t bits = kernel.kernel_root_bits_[w]; bits; bits &= bits - 1) {
-            const unsigned i = KERNEL_ROOT_FIRST + w * 64 + unsigned(__builtin_ctzll(bits));
+            const unsigned i = KERNEL_ROOT_FIRST + w * 64 + sprig::lowest_bit(bits);
             u[i] = k[i];
             n++;
         }

@@ -5,6 +5,7 @@
 #include <kernel/console.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched_inspect.h>
+#include <lib/bits.h>
 #include <lib/kassert.h>
 #include <mm/intr_off.h>
 #include <mm/vmspace.h>
@@ -60,24 +61,10 @@ void runq_add(thread* td)
     td->td_state = ThreadState::RunQ;
 }
 
-// The lowest set bit's index, by de Bruijn multiplication: a handful of
-// instructions where __builtin_ctzll is a libgcc call (no Zbb on the U74).
-unsigned lowest_bit(uint64_t v)
-{
-    constexpr uint64_t DEBRUIJN = 0x03f79d71b4cb0a89ull;
-    static constexpr uint8_t index[64] = {
-        0,  1,  48, 2,  57, 49, 28, 3,  61, 58, 50, 42, 38, 29, 17, 4,
-        62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12, 5,
-        63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11,
-        46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9,  13, 8,  7,  6};
-    KASSERT(v, "lowest_bit of 0");
-    return index[((v & -v) * DEBRUIJN) >> 58];
-}
-
 thread* runq_choose()
 {
     if (!g_runq_bits) return g_idle;
-    const unsigned q = lowest_bit(g_runq_bits);
+    const unsigned q = sprig::lowest_bit(g_runq_bits);
     KASSERT(q == static_cast<unsigned>(__builtin_ctzll(g_runq_bits)), "lowest_bit(%#lx) is %u",
             g_runq_bits, q);
     thread* td = g_runq[q].pop_front();
