@@ -156,10 +156,10 @@ PageAllocator::Segment* PageAllocator::segment_of(uint64_t pfn)
     return nullptr;
 }
 
-Page* PageAllocator::find_page(PhysAddr pa)
+Page* PageAllocator::find_page_slow(uint64_t pfn)
 {
-    Segment* s = segment_of(pfn_of_pa(pa));
-    return s ? &s->pages[pfn_of_pa(pa) - s->base_pfn] : nullptr;
+    Segment* s = segment_of(pfn);
+    return s ? &s->pages[pfn - s->base_pfn] : nullptr;
 }
 
 Page* PageAllocator::page_of(PhysAddr pa)

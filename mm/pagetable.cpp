@@ -211,6 +211,55 @@ Result<TlbFlush> PageTable::map(VirtAddr va, PhysAddr pa, uint64_t len, uint64_t
     return fl;
 }
 
+Result<TlbFlush> PageTable::enter_page(VirtAddr va, PhysAddr pa, uint64_t perms,
+                                       uint64_t* old_flags)
+{
+    KASSERT(live(), "enter_page on an empty page table");
+    const Span s = TRY(check_range(va, arch::PAGE_SIZE));
+    TRY(check_perms(perms, s));
+    if (!pa.is_aligned(arch::PAGE_SIZE) || pa.value() >= PA_LIMIT) return Errno::Inval;
+    TlbFlush fl(asid_, src_);
+    Result<PhysAddr> table = page_table_of(s.lo);
+    if (!table.ok()) {
+        if (table.error() == Errno::Inval) return Errno::Inval; // a superpage: nothing made
+        // Nothing was mapped at va (else its tables existed): pruning the
+        // one-page range frees exactly the tables this call made.
+        (void)unmap_level(root_, TOP, s.lo, s.hi, fl, true);
+        fl.execute();
+        return table.error();
+    }
+    Pte& e = table_of(table.value())[index_of(s.lo, 0)];
+    const Pte n = Pte::leaf(pa, perms);
+    if (old_flags) *old_flags = e.flags();
+    if (e.raw == n.raw) return fl;
+    if (!e.valid()) count(table.value())++;
+    e = n;
+    fl.add_page(va);
+    return fl;
+}
+
+// The level-0 table holding off's entry, made (with any table above it)
+// when missing.  Inval when a superpage leaf covers off.
+Result<PhysAddr> PageTable::page_table_of(uint64_t off)
+{
+    PhysAddr table = root_;
+    for (unsigned level = TOP; level > 0; level--) {
+        const unsigned i = index_of(off, level);
+        Pte& e = table_of(table)[i];
+        if (e.leaf()) return Errno::Inval;
+        if (!e.valid()) {
+            note_root_change(level, i);
+            const PhysAddr p = TRY(src_->alloc_table_page());
+            KASSERT(table_empty(p) && src_->valid_count(p) == 0,
+                    "page source gave a table that is not zeroed");
+            count(table)++;
+            e = Pte::table(p);
+        }
+        table = e.pa();
+    }
+    return table;
+}
+
 // Whether any leaf lies (even partly) in [lo, hi) below `table`.
 bool PageTable::has_leaf(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi) const
 {

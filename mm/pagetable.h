@@ -85,6 +85,18 @@ public:
     //          returning), except permanent kernel-half level-1 tables.
     Result<TlbFlush> map(VirtAddr va, PhysAddr pa, uint64_t len, uint64_t perms,
                          PageSizes sizes = PageSizes::Small);
+    // Maps the one 4 KiB page va to pa with perms (validated as for map),
+    // in place of the 4 KiB page va maps now, if any: one walk, making the
+    // tables it lacks, and one PTE store (FreeBSD's pmap_enter over an
+    // existing mapping rewrites the entry).  A changed leaf stays valid
+    // throughout (a permission upgrade or a new page for a copy-on-write
+    // break): the flush names va, as the old entry may be cached; an
+    // identical entry needs none.  *old_flags, when given, gets the flags
+    // of the entry replaced (0: va mapped nothing).  Inval for bad
+    // arguments or when a superpage covers va; NoMem as for map (no
+    // translation changed).
+    Result<TlbFlush> enter_page(VirtAddr va, PhysAddr pa, uint64_t perms,
+                                uint64_t* old_flags = nullptr);
     // Unmaps whatever is mapped in [va, va + len); holes are fine.  A
     // superpage the range covers only partly is split first (so its other
     // pages stay mapped) and intermediate tables left empty are freed (after
@@ -144,6 +156,7 @@ private:
     Result<void> split_ends(const Span& s, TlbFlush& fl);
     Result<void> split_at(uint64_t off, TlbFlush& fl);
     Result<void> split_leaf(arch::Pte& e, unsigned level, unsigned index, TlbFlush& fl);
+    Result<PhysAddr> page_table_of(uint64_t off);
     bool has_leaf(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi) const;
     Result<void> map_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, PhysAddr pa,
                            uint64_t perms, PageSizes sizes, TlbFlush& fl);

@@ -18,24 +18,12 @@ uint64_t Pmap::pte_perms(vm_prot_t prot)
     return perms;
 }
 
-Result<TlbFlush> Pmap::enter(VirtAddr va, PhysAddr pa, vm_prot_t prot)
+Result<TlbFlush> Pmap::enter(VirtAddr va, PhysAddr pa, vm_prot_t prot, uint64_t* old_flags)
 {
-    // A first touch finds nothing to remove: a lookup is cheaper than an
-    // unmap's walk and token.
-    TlbFlush fl = pt_.lookup(va) ? remove(va, arch::PAGE_SIZE) : TlbFlush();
-    Result<TlbFlush> r = pt_.map(va, pa, arch::PAGE_SIZE, pte_perms(prot));
-    if (!r.ok()) {
-        fl.execute();
-        return r.error();
-    }
-    fl.merge(r.release_value());
-    return fl;
-}
-
-Result<TlbFlush> Pmap::enter_quick(VirtAddr va, PhysAddr pa, vm_prot_t prot)
-{
-    KASSERT(!pt_.lookup(va), "pmap_enter_quick over the translation of %#lx", va.value());
-    return pt_.map(va, pa, arch::PAGE_SIZE, pte_perms(prot));
+    // User tables hold 4 KiB leaves only, so whatever va maps is replaced
+    // in place: a permission upgrade or a copy-on-write break is one PTE
+    // store and one page flush, not an unmap and a map.
+    return pt_.enter_page(va, pa, pte_perms(prot), old_flags);
 }
 
 TlbFlush Pmap::remove(VirtAddr va, uint64_t len)

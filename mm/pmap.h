@@ -33,13 +33,13 @@ public:
     static uint64_t pte_perms(vm_prot_t prot);
 
     // Maps the page pa at va (page aligned) with prot, in place of what va
-    // mapped before, if anything (pmap_enter).  NoMem when a table page is
-    // needed and none is left: then va is unmapped (the caller may fault
-    // again later).
-    Result<TlbFlush> enter(VirtAddr va, PhysAddr pa, vm_prot_t prot);
-    // The same where va maps nothing (the fault handler just looked):
-    // no unmap first (pmap_enter_quick's case).
-    Result<TlbFlush> enter_quick(VirtAddr va, PhysAddr pa, vm_prot_t prot);
+    // mapped before, if anything (pmap_enter): a mapped va has its entry
+    // rewritten in place (new bits, or a new page for a copy-on-write
+    // break) and the flush names va.  NoMem when a table page is needed
+    // and none is left, which only happens where va mapped nothing: it
+    // stays unmapped (the caller may fault again later).  *old_flags, when
+    // given, gets the PTE flags va had (0: none).
+    Result<TlbFlush> enter(VirtAddr va, PhysAddr pa, vm_prot_t prot, uint64_t* old_flags = nullptr);
     // Drops every translation of [va, va + len) (pmap_remove).
     TlbFlush remove(VirtAddr va, uint64_t len);
     // Takes from every translation of [va, va + len) what prot does not

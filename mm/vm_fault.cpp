@@ -32,8 +32,9 @@ Result<PhysAddr> zeroed_page(PageAllocator& pages)
 }
 
 // The page at pindex, zero-filled and made resident when it is not yet.
-// *shared: whether another object may see it (a new page never).
-Result<PhysAddr> resident_page(vm_object* obj, uint64_t pindex, bool* shared)
+// *fresh: it was just made (then no one else can see it); *shared:
+// whether another object may see it through the index path.
+Result<PhysAddr> resident_page(vm_object* obj, uint64_t pindex, bool* fresh, bool* shared)
 {
     PhysAddr page;
     if (vm_object_page_lookup(obj, pindex, &page, shared)) return page;
@@ -42,6 +43,7 @@ Result<PhysAddr> resident_page(vm_object* obj, uint64_t pindex, bool* shared)
         obj->allocator->unref(page);
         return r.error();
     }
+    *fresh = true;
     *shared = false;
     g_stats.v_zfod++;
     return page;
@@ -81,22 +83,29 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
     if ((e->protection & access) != access) return Errno::Acces;
     vm_object* obj = TRY(entry_object(e, objects));
     const uint64_t pindex = (e->offset + (page_va.value() - e->start)) / arch::PAGE_SIZE;
-    bool path_shared = false;
-    PhysAddr page = TRY(resident_page(obj, pindex, &path_shared));
+    bool fresh = false, path_shared = false;
+    PhysAddr page = TRY(resident_page(obj, pindex, &fresh, &path_shared));
 
-    // What va maps now: nothing on a first touch or in a new child (the
-    // translation need not be dropped first), or a read-only page.
-    const Translation t = pmap.extract(page_va);
+    // Whatever va maps now (nothing on a first touch or in a new child, or
+    // a read-only page) is replaced in place by pmap_enter.
     vm_prot_t prot = e->protection;
-    if (path_shared || obj->allocator->ref_count(page) > 1) {
+    bool own_write = false; // a write to a page this object holds alone
+    if (fresh) {
+        // A page just made has one reference, this object's: nothing to check.
+    } else if (path_shared || obj->allocator->ref_count(page) > 1) {
         if (access == VM_PROT_WRITE)
             page = TRY(break_cow(obj, pindex, page, path_shared));
         else
             prot &= ~VM_PROT_WRITE; // read-only until a write breaks the sharing
-    } else if (access == VM_PROT_WRITE && t && !(t.flags & arch::pte::W)) {
-        g_stats.v_cow_optim++;
+    } else {
+        own_write = access == VM_PROT_WRITE;
     }
-    TlbFlush fl = TRY(t ? pmap.enter(page_va, page, prot) : pmap.enter_quick(page_va, page, prot));
+    uint64_t old = 0;
+    TlbFlush fl = TRY(pmap.enter(page_va, page, prot, &old));
+    // A write to a page this object holds alone found it mapped read-only
+    // (fork left it so and the other side has gone), or not mapped at all:
+    // only the first is copy-on-write's saving.
+    if (own_write && (old & arch::pte::V) && !(old & arch::pte::W)) g_stats.v_cow_optim++;
     g_stats.v_vm_faults++;
     return fl;
 }

@@ -233,6 +233,19 @@ TEST_CASE("page_alloc: one metadata array per RAM range, none for the hole")
     }
     const uint64_t meta_pages = 2 * (16 * MiB / PG * sizeof(Page)) / PG;
     CHECK(env.pages.total_pages() == 32 * MiB / PG - meta_pages);
+    // find_page: the first segment inline, the second through the scan,
+    // the hole and the ends in neither; distinct metadata for each page.
+    Page* first = env.pages.find_page(PhysAddr(B + 5 * PG));
+    Page* second = env.pages.find_page(PhysAddr(B + 64 * MiB + 5 * PG));
+    REQUIRE(first != nullptr);
+    REQUIRE(second != nullptr);
+    CHECK(first != second);
+    CHECK(env.pages.phys_of(first) == PhysAddr(B + 5 * PG));
+    CHECK(env.pages.phys_of(second) == PhysAddr(B + 64 * MiB + 5 * PG));
+    CHECK(env.pages.find_page(PhysAddr(B + 16 * MiB)) == nullptr);
+    CHECK(env.pages.find_page(PhysAddr(B + 64 * MiB - PG)) == nullptr);
+    CHECK(env.pages.find_page(PhysAddr(B + 80 * MiB)) == nullptr);
+    CHECK(env.pages.find_page(PhysAddr(B - PG)) == nullptr);
 }
 
 TEST_CASE("page_alloc: segments skip excluded pages at their ends")

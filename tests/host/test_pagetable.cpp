@@ -709,6 +709,105 @@ TEST_CASE("pagetable: without the flush the TLB is stale; with it, coherent")
     }
 }
 
+TEST_CASE("pagetable: enter_page rewrites a mapped page in place, flushing just that page")
+{
+    for (uint64_t base : BASES) {
+        CAPTURE(base);
+        Env e(base);
+        PageTable k = make_kernel(e);
+        PageTable u = make_user(e, k, 16);
+        run(u.map(V_(0x20000), P_(0x90020000), 2 * PG, U | R | X));
+        e.sim.set_satp(u.root(), u.asid());
+        auto tr = [&](uint64_t va, Access a) { return e.sim.translate(V_(va), a, Priv::User); };
+        REQUIRE(tr(0x20000, Access::Read).ok()); // both read-only entries cached
+        REQUIRE(tr(0x21000, Access::Read).ok());
+        const size_t tables = e.src.in_use();
+        const uint64_t neighbour = u.lookup(V_(0x21000)).flags;
+
+        // A permission upgrade: same pa, W (and D) added, X and U kept, one
+        // flush naming that page only; no table page made or freed.
+        uint64_t old = 0;
+        Result<TlbFlush> up = u.enter_page(V_(0x20000), P_(0x90020000), U | R | W | X, &old);
+        REQUIRE(up.ok());
+        CHECK(old == (V | U | R | X | A));
+        CHECK(!up.value().whole_space());
+        CHECK(up.value().deferred_frees() == 0);
+        REQUIRE(up.value().page_count() == 1);
+        CHECK(up.value().page(0) == V_(0x20000));
+        const Translation t = u.lookup(V_(0x20000));
+        CHECK(t.pa == P_(0x90020000));
+        CHECK(t.level == 0);
+        CHECK(t.flags == (V | U | R | W | X | A | D));
+        // The stale read-only entry is still in the TLB until the flush runs.
+        CHECK(tr(0x20000, Access::Write).why == FaultWhy::NoWrite);
+        up.value().execute();
+        CHECK(tr(0x20000, Access::Write).pa == P_(0x90020000));
+        CHECK(u.lookup(V_(0x21000)).flags == neighbour);
+        CHECK(tr(0x21000, Access::Write).why == FaultWhy::NoWrite);
+        CHECK(e.src.in_use() == tables);
+
+        // A new page in place (a copy-on-write break): the cached entry
+        // keeps reading the old page until the flush.
+        Result<TlbFlush> cow = u.enter_page(V_(0x21000), P_(0x90071000), U | R | W);
+        REQUIRE(cow.ok());
+        REQUIRE(cow.value().page_count() == 1);
+        CHECK(cow.value().page(0) == V_(0x21000));
+        CHECK(tr(0x21000, Access::Read).pa == P_(0x90021000));
+        cow.value().execute();
+        CHECK(tr(0x21000, Access::Write).pa == P_(0x90071000));
+        CHECK(u.lookup(V_(0x20000)).pa == P_(0x90020000));
+
+        // The same entry again changes nothing and needs no flush.
+        Result<TlbFlush> same = u.enter_page(V_(0x21000), P_(0x90071000), U | R | W);
+        REQUIRE(same.ok());
+        CHECK(!same.value().pending());
+
+        // An unmapped page: its tables are made and counted as map's are.
+        CHECK(tr(0x40000000, Access::Read).why == FaultWhy::Invalid);
+        old = ~uint64_t{0};
+        run(u.enter_page(V_(0x40000000), P_(0x90030000), U | R, &old));
+        CHECK(old == 0);
+        CHECK(tr(0x40000000, Access::Read).pa == P_(0x90030000));
+        CHECK(e.src.in_use() == tables + 2);
+        CHECK(check_tree(u.root(), 2, 0, 256) == 3);
+        run(u.unmap(V_(0x40000000), PG));
+        CHECK(e.src.in_use() == tables);
+
+        // Bad arguments, and a superpage in the way, change nothing.
+        CHECK(err(u.enter_page(V_(0x20800), P_(0x90020000), U | R)) == Errno::Inval);
+        CHECK(err(u.enter_page(V_(0x20000), P_(0x90020800), U | R)) == Errno::Inval);
+        CHECK(err(u.enter_page(V_(0x20000), P_(0x90020000), U | W)) == Errno::Inval);
+        CHECK(err(u.enter_page(V_(DMAP), P_(0x90020000), R)) == Errno::Inval);
+        PageTable k2 = make_kernel(e); // no user table shares its root entries
+        run(k2.map(V_(DMAP), P_(base), MiB2, R | W | G, PageSizes::Super));
+        const size_t with_k2 = e.src.in_use();
+        CHECK(err(k2.enter_page(V_(DMAP + PG), P_(0x90020000), R | G)) == Errno::Inval);
+        CHECK(k2.lookup(V_(DMAP + PG)).level == 1);
+        CHECK(k2.lookup(V_(DMAP + PG)).pa == P_(base + PG));
+        CHECK(e.src.in_use() == with_k2);
+        k2.destroy().execute();
+        CHECK(u.lookup(V_(0x20000)).flags == (V | U | R | W | X | A | D));
+
+        // Out of memory at each table it needs: no trace left.
+        long n = 0;
+        for (;; n++) {
+            e.src.fail_after(n);
+            Result<TlbFlush> r = u.enter_page(V_(0x80000000), P_(0x90040000), U | R);
+            e.src.no_fail();
+            if (r.ok()) {
+                r.value().execute();
+                break;
+            }
+            CHECK(r.error() == Errno::NoMem);
+            CHECK(e.src.in_use() == tables);
+            CHECK(!u.lookup(V_(0x80000000)));
+            CHECK(u.lookup(V_(0x21000)).pa == P_(0x90071000));
+        }
+        CHECK(n == 2);
+        CHECK(u.lookup(V_(0x80000000)).pa == P_(0x90040000));
+    }
+}
+
 TEST_CASE("pagetable: a freed table needs the whole-space flush, not a page flush")
 {
     for (int correct = 0; correct < 2; correct++) {

@@ -269,6 +269,63 @@ TEST_CASE("fork: private pages are shared read-only, and a write on either side 
     env.check_baseline();
 }
 
+TEST_CASE("vm_fault: a write to a page no longer shared raises the PTE's permission in place")
+{
+    VmEnv env;
+    Space parent(env.entries, env.src, env.kernel, 1);
+    env.run(parent);
+    env.map_anon(parent, 0x100000, 0x102000);
+    env.write(parent, 0x100000, 41);
+    env.write(parent, 0x101000, 42);
+    {
+        Space child(env.entries, env.src, env.kernel, 2);
+        vm_map_fork(parent.map, &parent.pmap, child.map, env.objects).value().execute();
+        env.destroy(child);
+    }
+    env.run(parent);
+    CHECK(env.read(parent, 0x100000) == 41); // the read-only entry is now cached
+    const Translation before = parent.pmap.extract(VirtAddr(0x100000));
+    const Translation other = parent.pmap.extract(VirtAddr(0x101000));
+    REQUIRE(before);
+    REQUIRE(!(before.flags & arch::pte::W));
+    const VmFaultStats st0 = vm_fault_stats();
+    const uint64_t calls = env.mem.pages.alloc_calls();
+    const uint64_t in_use = env.mem.pages.pages_in_use();
+
+    Result<TlbFlush> f = vm_fault(parent.map, parent.pmap, env.objects, VirtAddr(0x100008),
+                                  VM_PROT_WRITE);
+    REQUIRE(f.ok());
+    // One page flush, naming the page: no whole-space flush, no table freed.
+    CHECK(!f.value().whole_space());
+    CHECK(f.value().deferred_frees() == 0);
+    REQUIRE(f.value().page_count() == 1);
+    CHECK(f.value().page(0) == VirtAddr(0x100000));
+    // The same page, now writable (and dirty), every other bit kept.
+    const Translation after = parent.pmap.extract(VirtAddr(0x100000));
+    CHECK(after.pa == before.pa);
+    CHECK(after.level == 0);
+    CHECK(after.flags == (before.flags | arch::pte::W | arch::pte::D));
+    CHECK(parent.pmap.extract(VirtAddr(0x101000)).flags == other.flags);
+    CHECK(env.mem.pages.alloc_calls() == calls);
+    CHECK(env.mem.pages.pages_in_use() == in_use);
+    CHECK(vm_fault_stats().v_cow_optim == st0.v_cow_optim + 1);
+    CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults);
+    CHECK(vm_fault_stats().v_zfod == st0.v_zfod);
+    CHECK(vm_fault_stats().v_vm_faults == st0.v_vm_faults + 1);
+    // Until the flush runs the TLB still holds the read-only entry: a
+    // fault path that forgot the flush would fault again here.
+    CHECK(env.sim.translate(VirtAddr(0x100000), Access::Write, Priv::User).why ==
+          FaultWhy::NoWrite);
+    f.value().execute();
+    uint64_t v = 43;
+    CHECK(env.access_with([](VirtAddr, vm_prot_t) -> Result<TlbFlush> { return Errno::Fault; },
+                          0x100000, Access::Write, &v) == Errno::Ok);
+    CHECK(env.read(parent, 0x100000) == 43);
+    CHECK(env.read(parent, 0x101000) == 42);
+    env.destroy(parent);
+    env.check_baseline();
+}
+
 TEST_CASE("fork of a fork: three spaces share one page index; each write copies exactly once")
 {
     VmEnv env;
