@@ -519,17 +519,11 @@ TlbFlush PageTable::destroy()
     Pte* t = table_of(root_);
     uint16_t& c = count(root_);
     // The user half's entries; the kernel half's copies stay as they are.
-    unsigned left = c - (kind_ == Kind::User ? kernel_roots_ : 0);
-    for (unsigned i = 0; i < n && left > 0; i++) {
-        if (!t[i].valid()) continue;
-        left--;
-        if (!t[i].leaf()) {
-            destroy_level(t[i].pa(), TOP - 1, fl);
-            fl.defer_free(t[i].pa());
-        }
-        t[i] = Pte{};
-        c--;
-    }
+    const unsigned user = c - (kind_ == Kind::User ? kernel_roots_ : 0);
+    const unsigned missed = destroy_entries(t, n, TOP, user, fl);
+    KASSERT(missed == 0, "page table root %#lx: %u valid entries not found", root_.value(),
+            missed);
+    c = static_cast<uint16_t>(c - user);
     fl.defer_free(root_);
     src_ = nullptr;
     root_ = PhysAddr();
@@ -545,17 +539,34 @@ TlbFlush PageTable::destroy()
 // free-list link.
 void PageTable::destroy_level(PhysAddr table, unsigned level, TlbFlush& fl)
 {
-    Pte* t = table_of(table);
     uint16_t& c = count(table);
-    for (unsigned i = 0; c > 0; i++) {
-        KASSERT(i < arch::PT_ENTRIES, "page table %#lx: %u valid entries past its end",
-                table.value(), unsigned(c));
-        if (!t[i].valid()) continue;
-        if (level > 0 && !t[i].leaf()) {
-            destroy_level(t[i].pa(), level - 1, fl);
-            fl.defer_free(t[i].pa());
-        }
-        t[i] = Pte{};
-        c--;
+    const unsigned missed = destroy_entries(table_of(table), arch::PT_ENTRIES, level, c, fl);
+    KASSERT(missed == 0, "page table %#lx: %u valid entries not found", table.value(), missed);
+    c = 0;
+}
+
+// Clears the `valid` valid entries of t[0, n) and returns how many it did
+// not find.  It scans from both ends at once: text and data sit at the
+// bottom of their tables and the stack at the top, so a scan from one end
+// walked a whole table to reach the stack.
+unsigned PageTable::destroy_entries(Pte* t, unsigned n, unsigned level, unsigned valid,
+                                    TlbFlush& fl)
+{
+    for (unsigned lo = 0, hi = n; valid > 0 && lo < hi;) {
+        if (destroy_entry(t[lo++], level, fl)) valid--;
+        if (valid > 0 && lo < hi && destroy_entry(t[--hi], level, fl)) valid--;
     }
+    return valid;
+}
+
+// Clears e, handing any tables below it to fl; false when e was not valid.
+bool PageTable::destroy_entry(Pte& e, unsigned level, TlbFlush& fl)
+{
+    if (!e.valid()) return false;
+    if (level > 0 && !e.leaf()) {
+        destroy_level(e.pa(), level - 1, fl);
+        fl.defer_free(e.pa());
+    }
+    e = Pte{};
+    return true;
 }

@@ -167,6 +167,9 @@ private:
                        bool mask,
                        TlbFlush& fl);
     void destroy_level(PhysAddr table, unsigned level, TlbFlush& fl);
+    unsigned destroy_entries(arch::Pte* t, unsigned n, unsigned level, unsigned valid,
+                             TlbFlush& fl);
+    bool destroy_entry(arch::Pte& e, unsigned level, TlbFlush& fl);
     bool permanent(unsigned level, unsigned index) const;
     // The table page's count of valid entries (checked against a scan in
     // the debug build).

@@ -1029,6 +1029,27 @@ TEST_CASE("pagetable: counts stay exact; unmap and destroy give back zeroed tabl
     }
 }
 
+TEST_CASE("pagetable: destroy finds entries at both ends and in the middle of a table")
+{
+    Env e(0x80000000, 2048);
+    PageTable k = make_kernel(e);
+    PageTable u = make_user(e, k, 7);
+    // Exit scans each table from both ends at once: text at the bottom of
+    // the user half, a stack at its top, and pages between them, in the
+    // first, last and middle slots of their tables at every level.
+    const uint64_t top = 256 * GiB;
+    const uint64_t pages[] = {0,         PG,        255 * PG,      256 * PG,     511 * PG,
+                              MiB2 * 7,  GiB * 100, top - MiB2,    top - 2 * PG, top - PG};
+    for (uint64_t off : pages) run(u.map(V_(off), P_(0x100000000 + off % GiB), PG, R | W | U));
+    const unsigned tables = check_counts(e.src, u.root(), 2, 0, 256);
+    const uint64_t z = e.src.zero_frees();
+    u.destroy().execute();
+    CHECK(e.src.in_use() == 1);
+    CHECK(e.src.zero_frees() - z == tables);
+    k.destroy().execute();
+    CHECK(e.src.in_use() == 0);
+}
+
 TEST_CASE("pagetable: create fails cleanly without memory")
 {
     Env e(0x80000000);
