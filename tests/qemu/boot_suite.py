@@ -92,6 +92,11 @@ def cases(args):
         Case("virt-second-load-address",
              virt + ["-m", "256M", "-kernel", args.second] + monitor,
              **merge(interactive(), [r"loaded at %s\b" % args.second_addr])),
+        # The linked ELF itself, not the Image: its load segments carry
+        # physical addresses, so QEMU's ELF loader puts it where it runs.
+        Case("virt-kernel-elf",
+             virt + ["-m", "256M", "-kernel", os.path.join(args.build, "kernel.elf")] + monitor,
+             **merge(interactive(), [r"loaded at 0x0*80200000"])),
         Case("virt-8G", virt + ["-m", "8G", "-kernel", image] + monitor,
              **merge(interactive(), [r"ram:\s+0x0*80000000-0x0*27fffffff \(8192 MiB\)"])),
         Case("sifive_u-hart1", sifive + ["-m", "256M", "-kernel", image] + monitor,
