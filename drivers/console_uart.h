@@ -9,14 +9,14 @@
 //   void intr();        // its receive interrupt, through rx_drain()
 #pragma once
 
-#include <kernel/console.h>
+#include <drivers/console_dev.h>
 #include <lib/addr.h>
 #include <lib/format.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct ConsoleUartStats {
-    uint64_t rx = 0;            // characters handed to console_rx
+    uint64_t rx = 0;            // characters handed to the receive callback
     uint64_t rx_budget_hit = 0; // interrupts that stopped at RX_BUDGET
     uint64_t tx_dropped = 0;    // characters dropped: the transmitter never had room
 };
@@ -52,11 +52,13 @@ protected:
     ~ConsoleUart() = default;
 
     // For the driver's init(), once the device is known to be usable:
-    // zeroes the counters and sets the name, clock and console output.
-    void console_attach(const char* model, PhysAddr phys, uint32_t clock_hz)
+    // zeroes the counters and sets the name, clock, console output and
+    // where received characters go (nullptr: they are read and dropped).
+    void console_attach(const char* model, PhysAddr phys, uint32_t clock_hz, ConsoleRx rx)
     {
         stats_ = {};
         clock_hz_ = clock_hz;
+        rx_ = rx;
         if (phys.value() != 0)
             snformat(name_, sizeof(name_), "%s@%#lx", model,
                      static_cast<unsigned long>(phys.value()));
@@ -80,7 +82,8 @@ protected:
         return true;
     }
 
-    // Hands up to RX_BUDGET characters to console_rx: rx_getc() returns
+    // Hands up to RX_BUDGET characters to the receive callback (a level
+    // interrupt must be drained even when nobody listens): rx_getc() returns
     // the next received byte, or a negative value when none waits (and is
     // not called again in this drain).
     template <class RxGetc>
@@ -90,7 +93,7 @@ protected:
         for (; n < RX_BUDGET; n++) {
             int c = rx_getc();
             if (c < 0) break;
-            console_rx(static_cast<char>(c));
+            if (rx_ != nullptr) rx_(static_cast<char>(c));
         }
         stats_.rx += n;
         if (n == RX_BUDGET) stats_.rx_budget_hit++;
@@ -107,6 +110,7 @@ private:
     }
 
     uint32_t clock_hz_ = 0;
+    ConsoleRx rx_ = nullptr;
     char name_[40] = {};
     ConsoleOutput console_ = {};
 };

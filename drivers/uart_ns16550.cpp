@@ -61,7 +61,7 @@ Result<void> Ns16550::init(const Config& cfg)
         return Errno::Io;
     }
 
-    console_attach(kind_ == Kind::DwApb ? "dw-apb-uart" : "ns16550a", cfg.phys, cfg.clock_hz);
+    console_attach(kind_ == Kind::DwApb ? "dw-apb-uart" : "ns16550a", cfg.phys, cfg.clock_hz, cfg.rx);
     write(Reg::IirFcr, FCR_FIFOE);
     write(Reg::Ier, IER_ERBFI);
     return {};

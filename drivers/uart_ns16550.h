@@ -5,9 +5,9 @@
 // accessed reg-io-width bytes at a time (both from the device tree).  The
 // firmware has already set the line (baud, 8N1): this driver never writes
 // LCR or the divisor latch, since the DesignWare UART ignores LCR writes
-// while busy (BOARDS.md) and QEMU does not care.  It only transmits by
-// polling, and takes received characters from its interrupt into the
-// console (console_rx).
+// while busy (see docs/visionfive2.md) and QEMU does not care.  It only transmits by
+// polling, and hands received characters from its interrupt to the
+// receive callback the configuration names.
 #pragma once
 
 #include <drivers/console_uart.h>
@@ -34,6 +34,7 @@ public:
         uint32_t reg_io_width = 1; // reg-io-width: 1 or 4
         uint32_t clock_hz = 0;     // clock-frequency, informational only
         PhysAddr phys{};           // for the name; 0 leaves the address out
+        ConsoleRx rx = nullptr;    // takes received characters
     };
 
     // The kind for a device-tree compatible string, or Errno::NoDev.
@@ -51,7 +52,7 @@ public:
     void putc(char c);
 
     // The receive interrupt: clears a DesignWare busy detect, then passes
-    // every waiting character to console_rx().  Called with interrupts off.
+    // every waiting character to the receive callback.  Called with interrupts off.
     void intr();
 
 private:

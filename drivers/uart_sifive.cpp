@@ -30,7 +30,7 @@ Result<void> SifiveUart::init(const Config& cfg)
 {
     if (!cfg.base || reinterpret_cast<uintptr_t>(cfg.base) % 4 != 0) return Errno::Inval;
     base_ = static_cast<volatile uint8_t*>(cfg.base);
-    console_attach("sifive-uart", cfg.phys, cfg.clock_hz);
+    console_attach("sifive-uart", cfg.phys, cfg.clock_hz, cfg.rx);
 
     write(Reg::TxCtrl, read(Reg::TxCtrl) | TXCTRL_TXEN);
     write(Reg::RxCtrl, RXCTRL_RXEN_WM0);

@@ -2,7 +2,7 @@
 // 32-bit registers, a transmit and a receive FIFO each with a watermark
 // interrupt, and a divisor the firmware has already set (left alone here).
 // Transmit polls txdata.full; the receive watermark interrupt hands each
-// character to the console (console_rx).
+// character to the receive callback the configuration names.
 #pragma once
 
 #include <drivers/console_uart.h>
@@ -17,6 +17,7 @@ public:
         volatile void* base = nullptr; // the mapped register block
         uint32_t clock_hz = 0;         // from the clocks, informational only
         PhysAddr phys{};               // for the name; 0 leaves the address out
+        ConsoleRx rx = nullptr;        // takes received characters
     };
 
     // Turns the transmitter and receiver on, sets the receive watermark to

@@ -3,14 +3,9 @@
 // arrive from the driver's interrupt handler into a ring buffer.
 #pragma once
 
+#include <drivers/console_dev.h>
 #include <stdarg.h>
 #include <stddef.h>
-
-struct ConsoleOutput {
-    const char* name;
-    void (*putc)(void* ctx, char c); // must handle '\n' itself (CR LF on a UART)
-    void* ctx;
-};
 
 // Switches console output; nullptr goes back to arch::early_putc.
 void console_set_output(const ConsoleOutput* out);
@@ -21,7 +16,8 @@ void cons_puts(const char* s);
 int kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 int vkprintf(const char* fmt, va_list ap);
 
-// Input side.  console_rx() is called by drivers, with interrupts off.
+// Input side.  console_rx() is the ConsoleRx the kernel gives the console
+// driver when it starts it; called with interrupts off.
 // Characters go to a ring that cons_getc() reads (the kernel monitor),
 // or, while one is set, to the input hook (the console terminal, while
 // a process has it open).

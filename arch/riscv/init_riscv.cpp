@@ -140,13 +140,13 @@ Result<UartConsole> uart_start(const FdtUart& u, volatile void* regs)
 {
     const auto clock = static_cast<uint32_t>(u.clock_hz);
     switch (u.kind) {
-    case FdtUartKind::Sifive: return uart_start(g_sifive_uart, {regs, clock, u.base});
+    case FdtUartKind::Sifive: return uart_start(g_sifive_uart, {regs, clock, u.base, console_rx});
     case FdtUartKind::Ns16550:
         return uart_start(g_ns16550, {regs, Ns16550::Kind::Ns16550a, u.reg_shift,
-                                      u.reg_io_width, clock, u.base});
+                                      u.reg_io_width, clock, u.base, console_rx});
     case FdtUartKind::DesignWare:
         return uart_start(g_ns16550, {regs, Ns16550::Kind::DwApb, u.reg_shift,
-                                      u.reg_io_width, clock, u.base});
+                                      u.reg_io_width, clock, u.base, console_rx});
     case FdtUartKind::None: break;
     }
     return Errno::NoDev;

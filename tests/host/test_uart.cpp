@@ -105,6 +105,7 @@ Ns16550::Config dw_config(volatile void* base)
     c.reg_shift = 2;
     c.reg_io_width = 4;
     c.clock_hz = 24000000;
+    c.rx = console_rx;
     return c;
 }
 
@@ -112,6 +113,7 @@ Ns16550::Config ns_config(volatile void* base)
 {
     Ns16550::Config c;
     c.base = base;
+    c.rx = console_rx;
     return c;
 }
 
@@ -272,6 +274,35 @@ TEST_CASE("ns16550: the interrupt drains every waiting character into the consol
     }
 }
 
+// The characters the test's own receive callback took.
+static std::string g_sink;
+
+TEST_CASE("ns16550: received characters go to the callback given at init, or nowhere")
+{
+    drain_console();
+    Uart16550Model m(0, 1, false);
+    Ns16550 u;
+    Ns16550::Config c = ns_config(m.base());
+    c.rx = [](char ch) { g_sink.push_back(ch); };
+    g_sink.clear();
+    REQUIRE(u.init(c).ok());
+    m.rx = "ab";
+    u.intr();
+    CHECK(g_sink == "ab");
+    CHECK(drain_console().empty());
+    // No callback: the receiver is still drained (a level interrupt would
+    // come back forever), and the characters are dropped.
+    c.rx = nullptr;
+    REQUIRE(u.init(c).ok());
+    m.rx = "cd";
+    m.rx_pos = 0;
+    u.intr();
+    CHECK(m.rx_pos == 2);
+    CHECK(u.stats().rx == 2);
+    CHECK(g_sink == "ab");
+    CHECK(drain_console().empty());
+}
+
 TEST_CASE("ns16550: DesignWare busy detect is cleared by reading USR")
 {
     drain_console();
@@ -380,6 +411,7 @@ SifiveUart::Config sifive_config(volatile void* base)
 {
     SifiveUart::Config c;
     c.base = base;
+    c.rx = console_rx;
     return c;
 }
 
