@@ -221,11 +221,17 @@ const SelftestCase mi_cases[] = {
     {"clock interrupts advance ticks", clock_ticks},
 };
 
+// The column where "ok" starts, whatever the title: wide enough for the
+// longest "title: case" with a space to spare.
+constexpr size_t RESULT_COLUMN = 68;
+
 bool run_one(const char* title, const SelftestCase& c)
 {
     char why[160] = "";
     const bool ok = c.run(why, sizeof why);
-    kprintf("%s: %-52s %s%s%s\n", title, c.name, ok ? "ok" : "FAIL", ok ? "" : ": ",
+    const size_t used = strlen(title) + 2 + strlen(c.name);
+    const int pad = used < RESULT_COLUMN ? static_cast<int>(RESULT_COLUMN - used) : 1;
+    kprintf("%s: %s%*s%s%s%s\n", title, c.name, pad, "", ok ? "ok" : "FAIL", ok ? "" : ": ",
             ok ? "" : why);
     return ok;
 }

@@ -27,7 +27,7 @@ $(BUILD)/%.append: FORCE
 	@printf '%s\n' '$(APPEND_OF_$*)' | cmp -s - $@ || printf '%s\n' '$(APPEND_OF_$*)' > $@
 
 APPEND_OF_sprig-sd        = $(IMAGE_APPEND)
-APPEND_OF_sprig-sd-test   = init=$(UBOOT_TEST_INIT)
+APPEND_OF_sprig-sd-test   = selftest init=$(UBOOT_TEST_INIT)
 APPEND_OF_sprig-sd-script = init=/bin/argc
 
 $(SD_IMAGE) $(SD_TEST_IMAGE): $(BUILD)/%.img: $(BUILD)/%.append $(SD_INPUTS)

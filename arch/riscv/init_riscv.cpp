@@ -318,9 +318,13 @@ extern "C" [[noreturn]] void init_riscv(uint64_t hartid, uint64_t dtb_pa, uint64
     interrupts_startup();
     arch::intr_enable();
 
-    selftest_run(machine_cases, sizeof machine_cases / sizeof machine_cases[0]);
+    // The self-tests (a thousand lines, two thousand forks, deliberate
+    // faults) are for the test suites and for whoever asks: a user's boot
+    // goes straight to the first program.
+    const bool selftest = cmdline.has("selftest");
+    if (selftest) selftest_run(machine_cases, sizeof machine_cases / sizeof machine_cases[0]);
     crash_on_request(cmdline.get("crash"));
     sched_startup();
-    proc_selftest_run();
+    if (selftest) proc_selftest_run();
     start_userland(cmdline);
 }

@@ -82,8 +82,9 @@ def cases(args):
     virt = qemu + ["-M", "virt", "-smp", "1"]
     sifive = qemu + ["-M", "sifive_u", "-smp", "2"]
     # The boot argument monitor gives the console to the kernel monitor
-    # instead of init's first program.
-    monitor = ["-append", "monitor"]
+    # instead of init's first program; selftest runs the kernel's and the
+    # process self-tests first (a plain boot skips them).
+    monitor = ["-append", "selftest monitor"]
     return [
         Case("virt-256M", virt + ["-m", "256M", "-kernel", image] + monitor,
              **merge(interactive(banner(0, r"ns16550a@0x0*10000000", 10000000,
@@ -97,6 +98,14 @@ def cases(args):
         Case("virt-kernel-elf",
              virt + ["-m", "256M", "-kernel", os.path.join(args.build, "kernel.elf")] + monitor,
              **merge(interactive(), [r"loaded at 0x0*80200000"])),
+        # A plain boot, as `make run` does it: no self-test line, no
+        # deliberate fault or limit message, straight to init and the shell.
+        Case("virt-plain-boot-is-quiet",
+             virt + ["-m", "256M", "-kernel", image],
+             send=[(r"(^|\n)# $", "kill -USR2 1\r")],
+             expect=[r"cmdline:\s+\"\"\r?\ninit: running /bin/init\r?\n", r"init: powering off\r?\n"],
+             forbid=[r"selftest:", r"procs:", r"SIGSEGV", r"maxproc limit exceeded"],
+             expect_exit=0),
         Case("virt-8G", virt + ["-m", "8G", "-kernel", image] + monitor,
              **merge(interactive(), [r"ram:\s+0x0*80000000-0x0*27fffffff \(8192 MiB\)"])),
         Case("sifive_u-hart1", sifive + ["-m", "256M", "-kernel", image] + monitor,
@@ -109,7 +118,7 @@ def cases(args):
         # With strict commit accounting (vm.overcommit=1) too: the self-test's
         # mappings fit, and vmstat reports the mode.
         Case("virt-maxproc-40-strict",
-             virt + ["-m", "256M", "-kernel", image, "-append", "kern.maxproc=40 vm.overcommit=1 monitor"],
+             virt + ["-m", "256M", "-kernel", image, "-append", "selftest kern.maxproc=40 vm.overcommit=1 monitor"],
              send=[(PROMPT, "vmstat\r"), (r"commit \d+ KiB", "poweroff\r")],
              expect=[SELFTEST_OK, PROCS_OK, r"procs: kern.maxproc 40 reached after 37 forks",
                      r"maxproc limit exceeded by uid 0",
@@ -119,7 +128,7 @@ def cases(args):
         # with its status (/bin/argc exits with 40 + argc).  A program the
         # initrd lacks is reported, and ends the run with status 127.
         Case("virt-init-argc",
-             virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/argc"],
+             virt + ["-m", "256M", "-kernel", image, "-append", "selftest init=/bin/argc"],
              expect=[SELFTEST_OK, PROCS_OK, r"init: running /bin/argc\r?\n"],
              expect_exit=41, forbid=NO_FAILURES),
         # init="PATH ARGS...": the words after the path are its arguments.
