@@ -24,6 +24,12 @@ check: $(HOST_TEST) $(DTB_FROM_DTS) ## Host unit tests (doctest, ASan/UBSan), th
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ./$(HOST_TEST)
 
+# Not part of `make test` (about a minute a mutant): see tools/mutants.py.
+MUTANTS ?=
+mutants: $(HOST_TEST) $(DTB_FROM_DTS) ## Mutation test of the fork path: break each seed branch in turn, the host suite must notice (MUTANTS=part-of-an-id)
+	$(PYTHON) tools/mutants.py --only "$(MUTANTS)" --make "$(MAKE) -s $(HOST_TEST)" \
+	  --test "ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ./$(HOST_TEST) --abort-after=1 --minimal"
+
 compile_commands: ## Write compile_commands.json for editors and clangd
 	$(PYTHON) scripts/compile_commands.py --flags "$(KCXX) $(KCXXFLAGS)" $(MI_SRCS) $(K_SRCS) \
 	  --flags "$(HOSTCXX) $(HOSTCXXFLAGS)" $(HOST_SRCS) > compile_commands.json

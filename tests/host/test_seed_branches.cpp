@@ -91,6 +91,26 @@ TEST_CASE("seed: a new pid never equals a live group or session id whose leader 
     CHECK(next_pid_after(id - 1) == id);
 }
 
+// The same for a group alone: its id is no session's.
+TEST_CASE("seed: a new pid never equals the id of a live group whose leader has exited")
+{
+    ProcWorld w;
+    proc* leader = must_fork_from(&thread0, RFFDG | RFPROC | RFSTOPPED);
+    const pid_t id = leader->p_pid;
+    REQUIRE(kern_setpgid(leader->p_thread, 0, 0) == Errno::Ok);
+    REQUIRE(proc_session(leader)->s_sid != id);
+    proc* member = must_fork_from(leader->p_thread, RFFDG | RFPROC | RFSTOPPED);
+    CHECK(member->p_pgrp->pg_id == id);
+    sched_add(leader->p_thread);
+    CHECK(wait_for(id) == 0);
+    CHECK(proc_table().pfind(id) == nullptr);
+    CHECK(next_pid_after(id - 1) != id);
+    sched_add(member->p_thread);
+    run_others();
+    CHECK(ProcWorld::reap_orphans() == 1);
+    CHECK(next_pid_after(id - 1) == id);
+}
+
 // Seed: without RFSIGSHARE the child gets a copy of the parent's sigacts
 // (sigacts_copy).  Mutant killed: fork leaving the child's actions at
 // their defaults.
