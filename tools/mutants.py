@@ -11,8 +11,9 @@ The files are restored after every mutant, whatever happens.
     make mutants MUTANTS=pid     # those whose id contains "pid"
 
 A mutant whose text is no longer in its file is reported "stale" (the code
-moved on: update the mutant).  The exit status is 1 when any survived or
-went stale.
+moved on: update the mutant), one that does not compile "invalid" (a
+mutant must build to say anything).  The exit status is 1 unless every
+mutant was killed.
 """
 import argparse
 import os
@@ -56,8 +57,8 @@ MUTANTS = [
     ("fork-sugid", "kernel/proc/kern_fork.cpp",
      "p2->p_flag |= p1->p_flag & pflag::P_SUGID;", "", "P_SUGID is inherited"),
     ("fork-controlt", "kernel/proc/kern_fork.cpp",
-     "if (sess && sess->s_ttyp && (p1->p_flag & pflag::P_CONTROLT)) p2->p_flag |= pflag::P_CONTROLT;",
-     "if (p1->p_flag & pflag::P_CONTROLT) p2->p_flag |= pflag::P_CONTROLT;",
+     "if (sess && sess->s_ttyp && (p1->p_flag & pflag::P_CONTROLT))",
+     "if (sess && (p1->p_flag & pflag::P_CONTROLT))",
      "P_CONTROLT only with a terminal in the session"),
     ("fork-ppwait-flag", "kernel/proc/kern_fork.cpp",
      "if (flags & RFPPWAIT) p2->p_flag |= pflag::P_PPWAIT;", "", "RFPPWAIT sets P_PPWAIT"),
@@ -73,7 +74,7 @@ MUTANTS = [
     ("fork-count-kthreadpages", "kernel/proc/kern_fork.cpp", "s.v_kthreadpages += pages;", "",
      "v_kthreadpages"),
     ("fork-count-kthread-class", "kernel/proc/kern_fork.cpp",
-     "} else if (p1 == &proc0) {", "} else if (false) {",
+     "} else if (p1 == &proc0) {", "} else if (p1 == nullptr) {",
      "other flags from proc0 count as a kernel thread"),
     ("fork-event", "kernel/proc/kern_fork.cpp", "g_process_fork.invoke(p1, p2, flags);", "",
      "the process_fork event"),
@@ -113,7 +114,7 @@ MUTANTS = [
      " ||\n        nprocs_ >= maxproc_)", ")", "not even root passes maxproc"),
     ("limits-nproc", "kernel/proc/fork_limits.cpp",
      "if (!chgproccnt(cred->cr_ruidinfo, 1, max)) return refuse(cred);",
-     "(void)chgproccnt(cred->cr_ruidinfo, 1, 0);", "RLIMIT_NPROC bounds a user"),
+     "(void)chgproccnt(cred->cr_ruidinfo, 1, 0);\n    (void)max;", "RLIMIT_NPROC bounds a user"),
     ("limits-proclimit-priv", "kernel/proc/fork_limits.cpp",
      "priv_check_cred(cred, Priv::ProcLimit).ok() ? 0 : lim_cur(lim, RLIMIT_NPROC);",
      "lim_cur(lim, RLIMIT_NPROC);", "root is exempt from RLIMIT_NPROC"),
@@ -166,7 +167,7 @@ def try_mutant(root, make, test, mutant):
         with open(full, "w") as f:
             f.write(original.replace(old, new))
         if run(make, root).returncode != 0:
-            return "killed (does not build)"
+            return "invalid (does not build: fix the mutant)"
         r = run(test, root)
         return "killed" if r.returncode != 0 else "SURVIVED"
     finally:
@@ -198,7 +199,7 @@ def main():
     run(args.make, args.root)  # leave the binary of the real tree behind
     killed = counts.get("killed", 0)
     print(f"mutants: {killed} killed, {counts.get('SURVIVED', 0)} survived, "
-          f"{counts.get('stale', 0)} stale, of {len(chosen)}")
+          f"{counts.get('stale', 0)} stale, {counts.get('invalid', 0)} invalid, of {len(chosen)}")
     sys.exit(0 if killed == len(chosen) else 1)
 
 

@@ -377,6 +377,8 @@ TEST_CASE("fork1: a bad kernel stack size is EINVAL before anything is allocated
         fr.fr_pages = pages;
         CHECK(fork1(&thread0, fr).error() == Errno::Inval);
         CHECK(Snapshot::take(w).counts == before.counts);
+        // Refused before any allocation: no failed allocation, no pause.
+        CHECK(Snapshot::take(w).pauses == before.pauses);
     }
     // The largest allowed size works and is the child's.
     fork_req fr;
