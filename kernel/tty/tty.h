@@ -36,6 +36,11 @@ struct thread;
 // The input queue's size (FreeBSD's canonical line limit, MAX_CANON, is
 // 255; the queue holds several lines).
 inline constexpr size_t TTYINQ_SIZE = 1024;
+// A write(2) to a terminal of at most this many bytes reaches the device
+// whole: no other process's output lands inside it (as a pipe write of
+// at most PIPE_BUF, which it equals, is atomic).  Longer writes go out in
+// pieces of this size, each whole.
+inline constexpr size_t TTY_WRITE_ATOMIC = 512;
 // TIOCGPGRP's answer when there is no foreground group (FreeBSD's NO_PID).
 inline constexpr int NO_PID = 100000;
 
@@ -102,7 +107,7 @@ void tty_fini(tty* tp);
 // A read: one line at most, waiting for it (tsleep with PCATCH: EINTR or
 // ERESTART) unless nonblock (EAGAIN).  Nothing moved at end of file.
 Errno ttydisc_read(tty* tp, uio* uio, bool nonblock);
-// A write: every byte to the device.
+// A write: every byte to the device, in whole pieces of TTY_WRITE_ATOMIC.
 Errno ttydisc_write(tty* tp, uio* uio);
 
 // --- Sessions (tty.cpp) ---

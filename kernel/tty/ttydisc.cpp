@@ -207,11 +207,17 @@ Errno ttydisc_read(tty* tp, uio* uio, bool nonblock)
     return Errno::Ok;
 }
 
+// Each piece is copied in whole before any of it goes out: the copy may
+// sleep (a fault waiting for a page), and another writer running then
+// must find the device between two pieces, never inside one.  Output
+// itself never sleeps (the UART is polled), and the kernel is not
+// preemptible, so a piece reaches the device in one go.
 Errno ttydisc_write(tty* tp, uio* uio)
 {
+    static_assert(TTY_WRITE_ATOMIC <= 512, "the piece lives on the kernel stack");
     while (uio->uio_resid > 0) {
-        char buf[CHUNK];
-        const size_t n = uio->uio_resid < CHUNK ? uio->uio_resid : CHUNK;
+        char buf[TTY_WRITE_ATOMIC];
+        const size_t n = uio->uio_resid < TTY_WRITE_ATOMIC ? uio->uio_resid : TTY_WRITE_ATOMIC;
         if (const Errno e = uiomove(buf, n, uio); e != Errno::Ok) return e;
         for (size_t i = 0; i < n; i++) tty_out(tp, buf[i]);
     }

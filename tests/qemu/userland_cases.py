@@ -67,7 +67,13 @@ def userland_cases(virt, image, no_failures):
         # ^C at the prompt: the line is dropped, the shell reads on.
         (r"\^C", "exit 3\r"),
         (r"init: starting /bin/sh again\r?\n# ", "ps\r"),
-        (r"\n\s+\d+\s+\d+\s+\d+\s+\d+\s+0 R\s+-\s+ps\r?\n", "kill -USR2 1\r"),
+        (r"\n\s+\d+\s+\d+\s+\d+\s+\d+\s+0 R\s+-\s+ps\r?\n", "/usr/tests/ttywriters\r"),
+        # Four processes printing 300 lines each at once: every line whole.
+        (r"ttywriters: 4 writers of 300 lines, 0 failed\r?\n# ", "sysctl kern.lastpid=5\r"),
+        (r"sysctl: oid 'kern.lastpid' is read only(.|\n)*\n# ", "efaulttest nosuchcase\r"),
+        (r"efaulttest: exit 1\r?\n# ", "limitstest\r"),
+        (r"limitstest: exit 1\r?\n# ", "efaulttest ioctl\r"),
+        (r"efaulttest: \d+ cases(.|\n)*\n1 passed, 0 failed\r?\n# ", "kill -USR2 1\r"),
     ]
     session = Case(
         "user-init-session",
@@ -81,8 +87,13 @@ def userland_cases(virt, image, no_failures):
                 # runnable if its fork's return gave the CPU to ps first)
                 r"\n\s+1\s+0\s+1\s+1\s+0 Ss\s+wait\s+init\r?\n",
                 r"\n\s+(\d+)\s+1\s+\1\s+1\s+0 (S\s+wait|R\s+-)\s+sh\r?\n",
-                r"init: powering off\r?\n"],
+                r"init: powering off\r?\n",
+                r"^(w\d line \d{3} [A-Za-z]{52}\r?\n){1200}",
+                r"FAIL - no case matches 'nosuchcase'\r?\n0 passed, 1 failed",
+                r"limitstest: needs kern.maxproc=40 on the kernel command line"],
         forbid=[r"killed by SIGINT\r?\ninit:", r"the shell was killed",
+                # a writer's line broken by another's output
+                r"^(?!w\d line \d{3} [A-Za-z]{52}\r?$).*\bline \d{3}\b.*$",
                 r"init: no controlling terminal", r"init: setsid"] + list(no_failures),
         expect_exit=0, timeout=180)
     # The fork bomb from the shell, as a new user would try it: three runs
