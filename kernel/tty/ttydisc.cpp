@@ -5,6 +5,9 @@
 #include <abi/signal.h>
 #include <kernel/fs/uio.h>
 #include <kernel/proc/kern_sig.h>
+#include <kernel/proc/proc.h>
+#include <kernel/proc/sigacts.h>
+#include <kernel/proc/sigset.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/swi.h>
 #include <kernel/sched/sleep.h>
@@ -55,14 +58,14 @@ void signal_later(tty* tp, int sig)
     swi_sched(&g_tty_swi);
 }
 
-// ^C: the input is thrown away (FreeBSD flushes unless NOFLSH) and the
-// foreground group signalled, only its members that have a controlling
-// terminal.
-void intr(tty* tp)
+// ^C, ^\ and ^Z: the input is thrown away (FreeBSD flushes unless
+// NOFLSH) and the foreground group signalled (SIGINT, SIGQUIT, SIGTSTP),
+// only its members that have a controlling terminal.
+void intr(tty* tp, const char* echo, int sig)
 {
-    tty_outs(tp, "^C\n");
+    tty_outs(tp, echo);
     tp->t_head = tp->t_canon = tp->t_tail;
-    signal_later(tp, SIGINT);
+    signal_later(tp, sig);
 }
 
 // The next terminal with signals to send and those signals, taken off
@@ -127,7 +130,13 @@ void ttydisc_rint(tty* tp, char c)
     if (c == '\r') c = '\n'; // ICRNL: the Enter key
     switch (c) {
     case CINTR:
-        intr(tp);
+        intr(tp, "^C\n", SIGINT);
+        break;
+    case CQUIT:
+        intr(tp, "^\\\n", SIGQUIT);
+        break;
+    case CSUSP:
+        intr(tp, "^Z\n", SIGTSTP);
         break;
     case CERASE:
     case CERASE2:
@@ -184,6 +193,21 @@ Errno wait_line(tty* tp, bool nonblock)
     }
 }
 
+// FreeBSD's tty_wait_background for a read: Ok when p may read (it is in
+// the foreground group, or this is not its controlling terminal, or
+// there is no foreground group); otherwise its group gets SIGTTIN and
+// the read is restarted after the stop, or EIO when SIGTTIN would not
+// stop it.  Orphaned groups are not detected (no pg_jobc yet).
+Errno background_read(tty* tp, thread* td)
+{
+    if (!td) return Errno::Ok; // a kernel-side read (host tests)
+    proc* p = td->td_proc;
+    if (!tty_is_ctty(tp, p) || !tp->t_pgrp || p->p_pgrp == tp->t_pgrp) return Errno::Ok;
+    if (sigismember(td->td_sigmask, SIGTTIN) || sig_ignored(p->p_sigacts, SIGTTIN)) return Errno::Io;
+    pgsignal(p->p_pgrp, SIGTTIN, true);
+    return Errno::Restart;
+}
+
 } // namespace
 
 // One line at most, under t_rlock (a non-blocking read does not wait for
@@ -193,6 +217,7 @@ Errno wait_line(tty* tp, bool nonblock)
 Errno ttydisc_read(tty* tp, uio* uio, bool nonblock)
 {
     if (uio->uio_resid == 0) return Errno::Ok;
+    if (const Errno e = background_read(tp, uio->uio_td); e != Errno::Ok) return e;
     if (nonblock && tp->t_rlock.locked()) return Errno::Again;
     SleepLockHeld held(tp->t_rlock, PSOCK | PCATCH, "ttyrd");
     if (held.error() != Errno::Ok) return held.error();
