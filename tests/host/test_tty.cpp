@@ -295,3 +295,27 @@ TEST_CASE("ioctl: TIOCSCTTY, TIOCGPGRP and TIOCSPGRP with FreeBSD's EPERM, ENOTT
     CHECK(cons_tty()->t_pgrp == nullptr);
     CHECK(cons_tty()->t_opencount == 0);
 }
+
+TEST_CASE("tty: ^Z and ^\\ throw the line away and mark SIGTSTP and SIGQUIT for the foreground group")
+{
+    ProcWorld w;
+    SwiThread swi;
+    TestTty t;
+    g_tty = &t;
+    proc* child = spawn(session_reader);
+    const pid_t pid = child->p_pid;
+    run_others();
+    REQUIRE(t.tp.t_pgrp == child->p_pgrp);
+    t.type("sleep 5\x1a");
+    CHECK(t.out == "sleep 5^Z\n");
+    CHECK(t.tp.t_sigpending == 1u << (SIGTSTP - 1));
+    t.type("x\x1c");
+    CHECK(t.out == "sleep 5^Z\nx^\\\n");
+    CHECK(t.tp.t_sigpending == ((1u << (SIGTSTP - 1)) | (1u << (SIGQUIT - 1))));
+    // SIGQUIT's default ends the reader (its stop by SIGTSTP would wait
+    // in userret, which this kernel-side reader never reaches).
+    wait_for(pid);
+    CHECK(t.tp.t_sigpending == 0);
+    t.type("\n");
+    CHECK(t.read(100) == "\n"); // both lines were thrown away
+}
