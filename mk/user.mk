@@ -119,17 +119,19 @@ $(EXTRA_STAMP): FORCE
 
 # INITRD_FILES: more archive-path=file pairs, added by other fragments
 # (mk/suite.mk), which also make the files prerequisites of $(INITRD).
-$(INITRD): $(USER_ELFS) $(UBIN_ELFS) $(UTEST_ELFS) $(HELLO_ELF) $(EXTRA_BIN) $(EXTRA_STAMP) tools/mkinitrd.py
+$(INITRD): $(USER_ELFS) $(UBIN_ELFS) $(UTEST_ELFS) user/tests/data/script.sh $(HELLO_ELF) $(EXTRA_BIN) $(EXTRA_STAMP) tools/mkinitrd.py
 	@echo "  INITRD  $@"
 	$(Q)$(PYTHON) tools/mkinitrd.py $@ $(foreach p,$(USER_PROGS),usr/tests/selftest/$(p)=$(BUILD)/user/$(p)) \
 	  $(foreach p,$(UTEST_NAMES),usr/tests/$(p)=$(BUILD)/user/usrtests/$(p).elf) \
+	  usr/tests/script.sh=user/tests/data/script.sh \
 	  $(foreach p,$(UBIN_NAMES),bin/$(p)=$(BUILD)/user/bin/$(p).elf) bin/hello=$(HELLO_ELF) \
 	  $(foreach f,$(EXTRA_BIN),bin/$(basename $(notdir $(f)))=$(f)) $(INITRD_FILES)
 
 # Host tests of the runtime's pure parts.  The errno table is compiled
 # against picolibc's <errno.h>, not the host's, so that the values it
 # holds are the ones the programs see.
-USER_H_SRCS := user/lib/errno_xlat.cpp user/lib/signame.cpp user/bin/sh/parse.cpp user/bin/ps/state.cpp
+USER_H_SRCS := user/lib/errno_xlat.cpp user/lib/signame.cpp user/bin/sh/parse.cpp user/bin/sh/arena.cpp \
+               user/bin/sh/expand.cpp user/bin/ps/state.cpp
 USER_H_OBJS := $(patsubst %,$(BUILD)/h/%.o,$(USER_H_SRCS))
 $(BUILD)/h/user/lib/errno_xlat.cpp.o: HOSTCXXFLAGS += -nostdinc -isystem $(PICOLIBC_INC) \
   -isystem $(shell $(HOSTCXX) -print-file-name=include)
