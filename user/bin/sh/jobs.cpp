@@ -208,11 +208,19 @@ void jobs_reap_finished()
     while ((pid = waitpid(WAIT_ANY, &status, WNOHANG | WUNTRACED)) > 0) (void)note(pid, status);
 }
 
+bool any_running()
+{
+    for (Job* j = g_jobs; j; j = j->next)
+        if (!j->stopped) return true;
+    return false;
+}
+
 int builtin_wait()
 {
     int status;
     pid_t pid;
-    while (g_jobs && (pid = waitpid(WAIT_ANY, &status, 0)) > 0) (void)note(pid, status);
+    // Stopped jobs are not waited for: they would never end the wait.
+    while (any_running() && (pid = waitpid(WAIT_ANY, &status, WUNTRACED)) > 0) (void)note(pid, status);
     // ECHILD is the normal end; EINTR (^C) ends the wait early.
     return 0;
 }
