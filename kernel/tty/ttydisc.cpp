@@ -5,6 +5,7 @@
 #include <abi/signal.h>
 #include <kernel/fs/uio.h>
 #include <kernel/proc/kern_sig.h>
+#include <kernel/proc/pgrp.h>
 #include <kernel/proc/proc.h>
 #include <kernel/proc/sigacts.h>
 #include <kernel/proc/sigset.h>
@@ -203,6 +204,8 @@ Errno background_read(tty* tp, thread* td)
     if (!td) return Errno::Ok; // a kernel-side read (host tests)
     proc* p = td->td_proc;
     if (!tty_is_ctty(tp, p) || !tp->t_pgrp || p->p_pgrp == tp->t_pgrp) return Errno::Ok;
+    KASSERT(p->p_pgrp && p->p_pgrp->pg_session == tp->t_session,
+            "pid %d reads its controlling terminal from outside its session", p->p_pid);
     if (sigismember(td->td_sigmask, SIGTTIN) || sig_ignored(p->p_sigacts, SIGTTIN)) return Errno::Io;
     pgsignal(p->p_pgrp, SIGTTIN, true);
     return Errno::Restart;
