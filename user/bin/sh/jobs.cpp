@@ -102,14 +102,14 @@ bool note(pid_t pid, int status)
         for (int i = 0; i < j->n; i++) {
             if (j->pids[i] != pid) continue;
             if (WIFSTOPPED(status)) {
-                if (!j->stopped && !g_quiet_stops) print_job(j, "Stopped");
+                if (!j->stopped && !g_quiet_stops && g.interactive) print_job(j, "Stopped");
                 j->stopped = true;
                 return true;
             }
             j->pids[i] = 0;
             if (i == j->n - 1 || j->left == 1) j->status = status;
             if (--j->left == 0) {
-                report_done(j);
+                if (g.interactive) report_done(j); // scripts and sh -c stay quiet, as sh's
                 job_free(j);
             }
             return true;
@@ -183,7 +183,8 @@ int shell_status(int st)
 
 void job_background(pid_t pgid, const pid_t* pids, int n, const char* text)
 {
-    if (const Job* j = job_new(pgid, pids, n, text)) printf("[%d] %d\n", j->id, pgid);
+    const Job* j = job_new(pgid, pids, n, text);
+    if (j && g.interactive) printf("[%d] %d\n", j->id, pgid);
 }
 
 int wait_foreground(pid_t pgid, const pid_t* pids, int n, const char* text, int* raw)
