@@ -4,7 +4,7 @@
 #
 #   build/sprig-sd.img         the user's image; IMAGE_APPEND is its command line
 #   build/sprig-sd-test.img    the same with init=$(UBOOT_TEST_INIT) (make test-uboot)
-#   build/sprig-sd-script.img  boot.scr only, init=/bin/argc (make test-uboot)
+#   build/sprig-sd-script.img  boot.scr only, init=/usr/tests/selftest/argc (make test-uboot)
 
 SD_IMAGE        := $(BUILD)/sprig-sd.img
 SD_TEST_IMAGE   := $(BUILD)/sprig-sd-test.img
@@ -28,7 +28,7 @@ $(BUILD)/%.append: FORCE
 
 APPEND_OF_sprig-sd        = $(IMAGE_APPEND)
 APPEND_OF_sprig-sd-test   = selftest init=$(UBOOT_TEST_INIT)
-APPEND_OF_sprig-sd-script = init=/bin/argc
+APPEND_OF_sprig-sd-script = init=/usr/tests/selftest/argc
 
 $(SD_IMAGE) $(SD_TEST_IMAGE): $(BUILD)/%.img: $(BUILD)/%.append $(SD_INPUTS)
 	@echo "  SDIMG   $@"

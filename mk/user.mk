@@ -9,7 +9,10 @@
 #    is user/bin/NAME.cpp, or every .cpp in user/bin/NAME/.
 # The initrd is a cpio "newc" archive written by tools/mkinitrd.py: every
 # program under /bin, plus EXTRA_BIN="a.elf b.elf" (a user's own static
-# ELF programs, each as /bin/NAME without the .elf).
+# ELF programs, each as /bin/NAME without the .elf).  Programs that exist
+# only for tests are not in /bin (they would look broken run by hand):
+# the self-test's are /usr/tests/selftest/NAME, the test helpers in
+# user/tests/progs/NAME.cpp (C++ over the runtime) /usr/tests/NAME.
 
 USER_PROGS := argc execer sigtest segvloop fpswitch sigspin fileio forker sysctler sregs
 USER_ELFS  := $(patsubst %,$(BUILD)/user/%,$(USER_PROGS))
@@ -45,6 +48,11 @@ UBIN_NAMES := $(sort $(UBIN_ONE) $(UBIN_DIRS))
 UBIN_ELFS  := $(patsubst %,$(BUILD)/user/bin/%.elf,$(UBIN_NAMES))
 UBIN_OBJS  := $(patsubst %,$(BUILD)/u/%.o,$(wildcard user/bin/*.cpp user/bin/*/*.cpp))
 
+# Test helpers: user/tests/progs/NAME.cpp, one file each.
+UTEST_NAMES := $(patsubst user/tests/progs/%.cpp,%,$(wildcard user/tests/progs/*.cpp))
+UTEST_ELFS  := $(patsubst %,$(BUILD)/user/usrtests/%.elf,$(UTEST_NAMES))
+UTEST_OBJS  := $(patsubst %,$(BUILD)/u/user/tests/progs/%.cpp.o,$(UTEST_NAMES))
+
 # The sample program that docs/userland.md builds by hand.
 HELLO_ELF  := $(BUILD)/user/hello.elf
 
@@ -54,11 +62,11 @@ EXTRA_STAMP := $(BUILD)/initrd-extra-bin
 .PHONY: initrd userland user-prog FORCE
 
 # Program objects are kept (make would delete them as intermediates).
-.SECONDARY: $(UBIN_OBJS)
+.SECONDARY: $(UBIN_OBJS) $(UTEST_OBJS)
 
 initrd: $(INITRD) ## Build the initrd (every user program under /bin; EXTRA_BIN="a.elf ..." adds yours)
 
-userland: $(LIBSPRIG) $(UBIN_ELFS) $(HELLO_ELF) ## Build the user runtime (build/user/libsprig.a) and the programs
+userland: $(LIBSPRIG) $(UBIN_ELFS) $(UTEST_ELFS) $(HELLO_ELF) ## Build the user runtime (build/user/libsprig.a) and the programs
 
 $(BUILD)/user/%: user/selftest/%.S
 	@mkdir -p $(@D)
@@ -88,6 +96,11 @@ $(BUILD)/user/bin/%.elf: $$(addprefix $(BUILD)/u/,$$(addsuffix .o,$$(wildcard us
 	@echo "  ULD     $@"
 	$(Q)$(ULD) $(UCXXFLAGS) $(ULDFLAGS) -o $@ $(filter %.o,$^) $(ULIBS)
 
+$(BUILD)/user/usrtests/%.elf: $(BUILD)/u/user/tests/progs/%.cpp.o $(LIBSPRIG) linker/user.ld
+	@mkdir -p $(@D)
+	@echo "  ULD     $@"
+	$(Q)$(ULD) $(UCXXFLAGS) $(ULDFLAGS) -o $@ $(filter %.o,$^) $(ULIBS)
+
 # Exactly the command line docs/userland.md gives for your own programs.
 $(HELLO_ELF): user/examples/hello.cpp $(LIBSPRIG) linker/user.ld
 	@echo "  ULD     $@"
@@ -97,7 +110,7 @@ $(HELLO_ELF): user/examples/hello.cpp $(LIBSPRIG) linker/user.ld
 
 user-prog: $(LIBSPRIG) ## Build your own program: make user-prog SRC=foo.cpp [OUT=foo.elf]
 	@test -n "$(SRC)" || { echo "usage: make user-prog SRC=foo.cpp [OUT=foo.elf]"; exit 2; }
-	$(ULD) $(filter-out -MMD -MP,$(UCXXFLAGS)) $(ULDFLAGS) -o $(or $(OUT),$(basename $(SRC)).elf) $(SRC) $(ULIBS)
+	$(ULD) $(filter-out -Werror -MMD -MP,$(UCXXFLAGS)) $(ULDFLAGS) -o $(or $(OUT),$(basename $(SRC)).elf) $(SRC) $(ULIBS)
 
 # Rebuild the initrd when the EXTRA_BIN list changes, not only its files.
 $(EXTRA_STAMP): FORCE
@@ -106,20 +119,23 @@ $(EXTRA_STAMP): FORCE
 
 # INITRD_FILES: more archive-path=file pairs, added by other fragments
 # (mk/suite.mk), which also make the files prerequisites of $(INITRD).
-$(INITRD): $(USER_ELFS) $(UBIN_ELFS) $(HELLO_ELF) $(EXTRA_BIN) $(EXTRA_STAMP) tools/mkinitrd.py
+$(INITRD): $(USER_ELFS) $(UBIN_ELFS) $(UTEST_ELFS) user/tests/data/script.sh $(HELLO_ELF) $(EXTRA_BIN) $(EXTRA_STAMP) tools/mkinitrd.py
 	@echo "  INITRD  $@"
-	$(Q)$(PYTHON) tools/mkinitrd.py $@ $(foreach p,$(USER_PROGS),bin/$(p)=$(BUILD)/user/$(p)) \
+	$(Q)$(PYTHON) tools/mkinitrd.py $@ $(foreach p,$(USER_PROGS),usr/tests/selftest/$(p)=$(BUILD)/user/$(p)) \
+	  $(foreach p,$(UTEST_NAMES),usr/tests/$(p)=$(BUILD)/user/usrtests/$(p).elf) \
+	  usr/tests/script.sh=user/tests/data/script.sh \
 	  $(foreach p,$(UBIN_NAMES),bin/$(p)=$(BUILD)/user/bin/$(p).elf) bin/hello=$(HELLO_ELF) \
 	  $(foreach f,$(EXTRA_BIN),bin/$(basename $(notdir $(f)))=$(f)) $(INITRD_FILES)
 
 # Host tests of the runtime's pure parts.  The errno table is compiled
 # against picolibc's <errno.h>, not the host's, so that the values it
 # holds are the ones the programs see.
-USER_H_SRCS := user/lib/errno_xlat.cpp user/lib/signame.cpp user/bin/sh/parse.cpp user/bin/ps/state.cpp
+USER_H_SRCS := user/lib/errno_xlat.cpp user/lib/signame.cpp user/bin/sh/parse.cpp user/bin/sh/arena.cpp \
+               user/bin/sh/expand.cpp user/bin/ps/state.cpp
 USER_H_OBJS := $(patsubst %,$(BUILD)/h/%.o,$(USER_H_SRCS))
 $(BUILD)/h/user/lib/errno_xlat.cpp.o: HOSTCXXFLAGS += -nostdinc -isystem $(PICOLIBC_INC) \
   -isystem $(shell $(HOSTCXX) -print-file-name=include)
 H_OBJS += $(USER_H_OBJS)
 $(HOST_TEST): $(USER_H_OBJS)
 
--include $(ULIB_OBJS:.o=.d) $(UBIN_OBJS:.o=.d)
+-include $(ULIB_OBJS:.o=.d) $(UBIN_OBJS:.o=.d) $(UTEST_OBJS:.o=.d)

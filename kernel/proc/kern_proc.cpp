@@ -16,6 +16,8 @@ char kinfo_stat(const proc* p)
 {
     if (p->p_state == ProcState::Zombie) return SZOMB;
     if (p->p_state == ProcState::New) return SIDL;
+    // Stopped by a signal (asleep in stop_proc, or about to be): T in ps.
+    if (p->p_flag & pflag::P_STOPPED_SIG) return SSTOP;
     return p->p_thread->td_state == ThreadState::Inhibited ? SSLEEP : SRUN;
 }
 

@@ -504,9 +504,9 @@ bool user_mode(char* why, size_t len)
 // --- exec from the initrd ------------------------------------------------------
 //
 // Children exec programs from the initrd (user/selftest/, built and
-// archived by the Makefile): /bin/argc exits with 40 + argc, read from
-// the argument block exec left at sp; /bin/execer makes the execve system
-// call twice, for a missing program (ENOENT, it goes on) and for /bin/argc.
+// archived by the Makefile): /usr/tests/selftest/argc exits with 40 + argc, read from
+// the argument block exec left at sp; /usr/tests/selftest/execer makes the execve system
+// call twice, for a missing program (ENOENT, it goes on) and for /usr/tests/selftest/argc.
 
 // Execs `path` from the initrd with argv (the child of an exec case).
 void exec_child(void* argv_arg)
@@ -531,39 +531,39 @@ bool exec_from_initrd(char* why, size_t len)
 {
     const Baseline b = Baseline::take();
     SELFTEST_FAIL_IF(!initrd_present(), "no initrd (boot with -initrd build/initrd.cpio)");
-    static const char* const argc_argv[] = {"/bin/argc", "one", "two", nullptr};
+    static const char* const argc_argv[] = {"/usr/tests/selftest/argc", "one", "two", nullptr};
     int st = run_from_initrd(argc_argv);
     SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 43,
-                     "/bin/argc: status %#x, wanted exit(43), 40 + argc", st);
+                     "/usr/tests/selftest/argc: status %#x, wanted exit(43), 40 + argc", st);
     // The execve system call from user mode: a missing program is ENOENT
-    // and the caller goes on; then /bin/argc replaces it with two arguments.
-    static const char* const execer_argv[] = {"/bin/execer", nullptr};
+    // and the caller goes on; then /usr/tests/selftest/argc replaces it with two arguments.
+    static const char* const execer_argv[] = {"/usr/tests/selftest/execer", nullptr};
     st = run_from_initrd(execer_argv);
     SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 42,
-                     "/bin/execer: status %#x, wanted exit(42) from the /bin/argc it execs", st);
+                     "/usr/tests/selftest/execer: status %#x, wanted exit(42) from the /usr/tests/selftest/argc it execs", st);
     return back_at(b, why, len);
 }
 
 // --- signals and FP from user mode ----------------------------------------------
 //
-// /bin/sigtest (user/selftest/sigtest.S) exits 0 when its handlers ran
+// /usr/tests/selftest/sigtest (user/selftest/sigtest.S) exits 0 when its handlers ran
 // with the right arguments and sigreturn brought every register back,
 // a forged sigreturn was refused, a blocked signal waited, and its store
 // to the shared page faulted into its SIGSEGV handler; any other status
-// names the failed step.  /bin/segvloop faults with SIGSEGV blocked and
+// names the failed step.  /usr/tests/selftest/segvloop faults with SIGSEGV blocked and
 // must die of it.
 
 bool user_signals(char* why, size_t len)
 {
     const Baseline b = Baseline::take();
-    static const char* const sigtest_argv[] = {"/bin/sigtest", nullptr};
+    static const char* const sigtest_argv[] = {"/usr/tests/selftest/sigtest", nullptr};
     int st = run_from_initrd(sigtest_argv);
     SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 0,
-                     "/bin/sigtest: status %#x (exit code = failed step)", st);
-    static const char* const segv_argv[] = {"/bin/segvloop", nullptr};
+                     "/usr/tests/selftest/sigtest: status %#x (exit code = failed step)", st);
+    static const char* const segv_argv[] = {"/usr/tests/selftest/segvloop", nullptr};
     st = run_from_initrd(segv_argv);
     SELFTEST_FAIL_IF(!WIFSIGNALED(st) || WTERMSIG(st) != SIGSEGV,
-                     "/bin/segvloop: status %#x, wanted death by SIGSEGV", st);
+                     "/usr/tests/selftest/segvloop: status %#x, wanted death by SIGSEGV", st);
     return back_at(b, why, len);
 }
 
@@ -602,13 +602,13 @@ bool user_stop_continue(char* why, size_t len)
     return back_at(b, why, len);
 }
 
-// /bin/sigspin spins without system calls until its SIGUSR1 handler has
+// /usr/tests/selftest/sigspin spins without system calls until its SIGUSR1 handler has
 // run: the signal is delivered on the return from a clock interrupt, and
 // the registers the handler clobbers (s1, f1) come back.
 bool user_signal_from_interrupt(char* why, size_t len)
 {
     const Baseline b = Baseline::take();
-    static const char* const argv[] = {"/bin/sigspin", nullptr};
+    static const char* const argv[] = {"/usr/tests/selftest/sigspin", nullptr};
     Result<proc*> r = spawn(RFFDG | RFPROC, exec_child, const_cast<char**>(argv));
     SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
     proc* p = r.value();
@@ -622,13 +622,13 @@ bool user_signal_from_interrupt(char* why, size_t len)
     return back_at(b, why, len);
 }
 
-// Two /bin/fpswitch at once: each finds clean FP registers after exec,
+// Two /usr/tests/selftest/fpswitch at once: each finds clean FP registers after exec,
 // fills them, is switched out for the other several times, and finds
 // them intact.
 bool user_fp_switch(char* why, size_t len)
 {
     const Baseline b = Baseline::take();
-    static const char* const argv[] = {"/bin/fpswitch", nullptr};
+    static const char* const argv[] = {"/usr/tests/selftest/fpswitch", nullptr};
     Result<proc*> r1 = spawn(RFFDG | RFPROC, exec_child, const_cast<char**>(argv));
     SELFTEST_FAIL_IF(!r1.ok(), "fork1: %s", errno_name(r1.error()));
     const pid_t p1 = r1.value()->p_pid;
@@ -643,7 +643,7 @@ bool user_fp_switch(char* why, size_t len)
     return back_at(b, why, len);
 }
 
-// /bin/fileio makes the file system calls from user mode with the
+// /usr/tests/selftest/fileio makes the file system calls from user mode with the
 // console as its descriptors 0, 1 and 2; it exits with the number of
 // the step that failed, 0 when none did.
 void exec_with_stdio(void* argv)
@@ -655,54 +655,54 @@ void exec_with_stdio(void* argv)
 bool file_calls(char* why, size_t len)
 {
     const Baseline b = Baseline::take();
-    static const char* const argv[] = {"/bin/fileio", nullptr};
+    static const char* const argv[] = {"/usr/tests/selftest/fileio", nullptr};
     Result<proc*> r = spawn(RFFDG | RFPROC, exec_with_stdio, const_cast<char**>(argv));
     SELFTEST_FAIL_IF(!r.ok(), "fork1: %s", errno_name(r.error()));
     const int st = reap(r.value()->p_pid);
-    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 0, "/bin/fileio: status %#x (step %d)",
+    SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 0, "/usr/tests/selftest/fileio: status %#x (step %d)",
                      st, WEXITSTATUS(st));
     SELFTEST_FAIL_IF(pipe_count() != 0, "%zu pipes left", pipe_count());
     return back_at(b, why, len);
 }
 
-// fork, vfork and wait4 as system calls from user mode: /bin/forker's
+// fork, vfork and wait4 as system calls from user mode: /usr/tests/selftest/forker's
 // fork child exits 7, its vfork child 5, and it exits with 10 * 7 + 5
 // after reaping both (a smaller code names the step that failed).
 bool user_fork_wait(char* why, size_t len)
 {
     const Baseline b = Baseline::take();
     SELFTEST_FAIL_IF(!initrd_present(), "no initrd (boot with -initrd build/initrd.cpio)");
-    static const char* const forker_argv[] = {"/bin/forker", nullptr};
+    static const char* const forker_argv[] = {"/usr/tests/selftest/forker", nullptr};
     const int st = run_from_initrd(forker_argv);
     SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 75,
-                     "/bin/forker: status %#x, wanted exit(75)", st);
+                     "/usr/tests/selftest/forker: status %#x, wanted exit(75)", st);
     return back_at(b, why, len);
 }
 
 // s0..s11 as user mode set them after every kind of system call return:
 // the short way, an error, a switch, and in both halves of fork, vfork
-// and rfork(RFPROC|RFMEM).  /bin/sregs exits 0, or with the failing step.
+// and rfork(RFPROC|RFMEM).  /usr/tests/selftest/sregs exits 0, or with the failing step.
 bool user_callee_saved(char* why, size_t len)
 {
     const Baseline b = Baseline::take();
     SELFTEST_FAIL_IF(!initrd_present(), "no initrd (boot with -initrd build/initrd.cpio)");
-    static const char* const sregs_argv[] = {"/bin/sregs", nullptr};
+    static const char* const sregs_argv[] = {"/usr/tests/selftest/sregs", nullptr};
     const int st = run_from_initrd(sregs_argv);
     SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 0,
-                     "/bin/sregs: status %#x (the step whose s registers changed)", st);
+                     "/usr/tests/selftest/sregs: status %#x (the step whose s registers changed)", st);
     return back_at(b, why, len);
 }
 
-// __sysctl from user mode: /bin/sysctler finds kern.lastpid by name, sees
+// __sysctl from user mode: /usr/tests/selftest/sysctler finds kern.lastpid by name, sees
 // its child's pid there, and ENOMEM for a short buffer; exit(50) says so.
 bool user_sysctl_by_name(char* why, size_t len)
 {
     const Baseline b = Baseline::take();
     SELFTEST_FAIL_IF(!initrd_present(), "no initrd (boot with -initrd build/initrd.cpio)");
-    static const char* const sysctler_argv[] = {"/bin/sysctler", nullptr};
+    static const char* const sysctler_argv[] = {"/usr/tests/selftest/sysctler", nullptr};
     const int st = run_from_initrd(sysctler_argv);
     SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 50,
-                     "/bin/sysctler: status %#x, wanted exit(50)", st);
+                     "/usr/tests/selftest/sysctler: status %#x, wanted exit(50)", st);
     return back_at(b, why, len);
 }
 

@@ -18,7 +18,11 @@
 // signals processes itself: ^C only marks SIGINT pending and schedules
 // the terminal's software interrupt (kernel/sched/swi.h), whose thread
 // sends it to the foreground group as it is then (tty_signal_pending).
-// Job control's background checks (SIGTTIN, SIGTTOU) are not implemented.
+// Job control's background read check is FreeBSD's: a process of the
+// terminal's session outside its foreground group that reads gets SIGTTIN
+// for its group (the read restarts once the group is continued), or EIO
+// when it ignores or blocks SIGTTIN.  Writes from the background are
+// allowed (TOSTOP is off, FreeBSD's default).
 #pragma once
 
 #include <stddef.h>
@@ -36,12 +40,19 @@ struct thread;
 // The input queue's size (FreeBSD's canonical line limit, MAX_CANON, is
 // 255; the queue holds several lines).
 inline constexpr size_t TTYINQ_SIZE = 1024;
+// A write(2) to a terminal of at most this many bytes reaches the device
+// whole: no other process's output lands inside it (as a pipe write of
+// at most PIPE_BUF, which it equals, is atomic).  Longer writes go out in
+// pieces of this size, each whole.
+inline constexpr size_t TTY_WRITE_ATOMIC = 512;
 // TIOCGPGRP's answer when there is no foreground group (FreeBSD's NO_PID).
 inline constexpr int NO_PID = 100000;
 
-// The special characters (FreeBSD's ttydefaults.h): ^C, DEL and ^H, ^U,
-// ^D.  Fixed: there is no termios to change them.
+// The special characters (FreeBSD's ttydefaults.h): ^C, ^\, ^Z, DEL and
+// ^H, ^U, ^D.  Fixed: there is no termios to change them.
 inline constexpr char CINTR = 0x03;
+inline constexpr char CQUIT = 0x1c;
+inline constexpr char CSUSP = 0x1a;
 inline constexpr char CERASE = 0x7f;
 inline constexpr char CERASE2 = 0x08;
 inline constexpr char CKILL = 0x15;
@@ -101,8 +112,10 @@ void tty_signal_pending();
 void tty_fini(tty* tp);
 // A read: one line at most, waiting for it (tsleep with PCATCH: EINTR or
 // ERESTART) unless nonblock (EAGAIN).  Nothing moved at end of file.
+// From the background of the terminal's session: SIGTTIN and ERESTART,
+// or EIO (see above).
 Errno ttydisc_read(tty* tp, uio* uio, bool nonblock);
-// A write: every byte to the device.
+// A write: every byte to the device, in whole pieces of TTY_WRITE_ATOMIC.
 Errno ttydisc_write(tty* tp, uio* uio);
 
 // --- Sessions (tty.cpp) ---

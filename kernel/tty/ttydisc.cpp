@@ -5,6 +5,10 @@
 #include <abi/signal.h>
 #include <kernel/fs/uio.h>
 #include <kernel/proc/kern_sig.h>
+#include <kernel/proc/pgrp.h>
+#include <kernel/proc/proc.h>
+#include <kernel/proc/sigacts.h>
+#include <kernel/proc/sigset.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/swi.h>
 #include <kernel/sched/sleep.h>
@@ -55,14 +59,14 @@ void signal_later(tty* tp, int sig)
     swi_sched(&g_tty_swi);
 }
 
-// ^C: the input is thrown away (FreeBSD flushes unless NOFLSH) and the
-// foreground group signalled, only its members that have a controlling
-// terminal.
-void intr(tty* tp)
+// ^C, ^\ and ^Z: the input is thrown away (FreeBSD flushes unless
+// NOFLSH) and the foreground group signalled (SIGINT, SIGQUIT, SIGTSTP),
+// only its members that have a controlling terminal.
+void intr(tty* tp, const char* echo, int sig)
 {
-    tty_outs(tp, "^C\n");
+    tty_outs(tp, echo);
     tp->t_head = tp->t_canon = tp->t_tail;
-    signal_later(tp, SIGINT);
+    signal_later(tp, sig);
 }
 
 // The next terminal with signals to send and those signals, taken off
@@ -127,7 +131,13 @@ void ttydisc_rint(tty* tp, char c)
     if (c == '\r') c = '\n'; // ICRNL: the Enter key
     switch (c) {
     case CINTR:
-        intr(tp);
+        intr(tp, "^C\n", SIGINT);
+        break;
+    case CQUIT:
+        intr(tp, "^\\\n", SIGQUIT);
+        break;
+    case CSUSP:
+        intr(tp, "^Z\n", SIGTSTP);
         break;
     case CERASE:
     case CERASE2:
@@ -184,6 +194,23 @@ Errno wait_line(tty* tp, bool nonblock)
     }
 }
 
+// FreeBSD's tty_wait_background for a read: Ok when p may read (it is in
+// the foreground group, or this is not its controlling terminal, or
+// there is no foreground group); otherwise its group gets SIGTTIN and
+// the read is restarted after the stop, or EIO when SIGTTIN would not
+// stop it.  Orphaned groups are not detected (no pg_jobc yet).
+Errno background_read(tty* tp, thread* td)
+{
+    if (!td) return Errno::Ok; // a kernel-side read (host tests)
+    proc* p = td->td_proc;
+    if (!tty_is_ctty(tp, p) || !tp->t_pgrp || p->p_pgrp == tp->t_pgrp) return Errno::Ok;
+    KASSERT(p->p_pgrp && p->p_pgrp->pg_session == tp->t_session,
+            "pid %d reads its controlling terminal from outside its session", p->p_pid);
+    if (sigismember(td->td_sigmask, SIGTTIN) || sig_ignored(p->p_sigacts, SIGTTIN)) return Errno::Io;
+    pgsignal(p->p_pgrp, SIGTTIN, true);
+    return Errno::Restart;
+}
+
 } // namespace
 
 // One line at most, under t_rlock (a non-blocking read does not wait for
@@ -193,6 +220,7 @@ Errno wait_line(tty* tp, bool nonblock)
 Errno ttydisc_read(tty* tp, uio* uio, bool nonblock)
 {
     if (uio->uio_resid == 0) return Errno::Ok;
+    if (const Errno e = background_read(tp, uio->uio_td); e != Errno::Ok) return e;
     if (nonblock && tp->t_rlock.locked()) return Errno::Again;
     SleepLockHeld held(tp->t_rlock, PSOCK | PCATCH, "ttyrd");
     if (held.error() != Errno::Ok) return held.error();
@@ -207,11 +235,17 @@ Errno ttydisc_read(tty* tp, uio* uio, bool nonblock)
     return Errno::Ok;
 }
 
+// Each piece is copied in whole before any of it goes out: the copy may
+// sleep (a fault waiting for a page), and another writer running then
+// must find the device between two pieces, never inside one.  Output
+// itself never sleeps (the UART is polled), and the kernel is not
+// preemptible, so a piece reaches the device in one go.
 Errno ttydisc_write(tty* tp, uio* uio)
 {
+    static_assert(TTY_WRITE_ATOMIC <= 512, "the piece lives on the kernel stack");
     while (uio->uio_resid > 0) {
-        char buf[CHUNK];
-        const size_t n = uio->uio_resid < CHUNK ? uio->uio_resid : CHUNK;
+        char buf[TTY_WRITE_ATOMIC];
+        const size_t n = uio->uio_resid < TTY_WRITE_ATOMIC ? uio->uio_resid : TTY_WRITE_ATOMIC;
         if (const Errno e = uiomove(buf, n, uio); e != Errno::Ok) return e;
         for (size_t i = 0; i < n; i++) tty_out(tp, buf[i]);
     }

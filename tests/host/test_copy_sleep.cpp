@@ -567,6 +567,59 @@ TEST_CASE("copy sleeps: two readers of a terminal each get one whole line")
 
 namespace {
 
+constexpr int TTY_RECORDS = 3;
+
+// Writer i's TTY_RECORDS writes of TTY_WRITE_ATOMIC bytes, each of one
+// letter ('a'.. for writer 0, 'A'.. for writer 1), to g_tty.
+void tty_writer(void* a)
+{
+    const int i = int(reinterpret_cast<intptr_t>(a));
+    start_child(i);
+    for (int k = 0; k < TTY_RECORDS && g_err[i] == Errno::Ok; k++) {
+        uio uio = uio_user(UioRw::Write, ubuf_of(i) + TTY_WRITE_ATOMIC * k, TTY_WRITE_ATOMIC, curthread());
+        g_err[i] = ttydisc_write(&g_tty, &uio);
+        if (g_err[i] == Errno::Ok && uio.uio_resid != 0) g_err[i] = Errno::Io;
+    }
+    exit1(curthread(), 0);
+}
+
+} // namespace
+
+TEST_CASE("copy sleeps: two writers' terminal writes of TTY_WRITE_ATOMIC bytes reach the screen whole")
+{
+    SysWorld s;
+    g_echo.clear();
+    tty_init(&g_tty, ttytest::collect_output, &g_echo);
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < TTY_RECORDS; k++)
+            s.put(0x1000 * uint64_t(i) + TTY_WRITE_ATOMIC * uint64_t(k),
+                  std::string(TTY_WRITE_ATOMIC, char((i ? 'A' : 'a') + k)));
+    {
+        CopiesSleep sleeps;
+        const pid_t a = spawn(tty_writer, arg(0))->p_pid;
+        const pid_t b = spawn(tty_writer, arg(1))->p_pid;
+        wait_for(a);
+        wait_for(b);
+        CHECK(g_copy_sleeps >= 2 * TTY_RECORDS); // each writer slept inside its writes
+    }
+    CHECK(g_err[0] == Errno::Ok);
+    CHECK(g_err[1] == Errno::Ok);
+    REQUIRE(g_echo.size() == 2 * TTY_RECORDS * TTY_WRITE_ATOMIC);
+    int next[2] = {0, 0};
+    for (size_t at = 0; at < g_echo.size(); at += TTY_WRITE_ATOMIC) {
+        const char c = g_echo[at];
+        CHECK(g_echo.compare(at, TTY_WRITE_ATOMIC, std::string(TTY_WRITE_ATOMIC, c)) == 0);
+        const int i = c >= 'a' ? 0 : 1;
+        CHECK(c == char((i ? 'A' : 'a') + next[i]));
+        next[i]++;
+    }
+    CHECK(next[0] == TTY_RECORDS);
+    CHECK(next[1] == TTY_RECORDS);
+    tty_fini(&g_tty);
+}
+
+namespace {
+
 ksigset_t g_mask_after;
 
 // Takes SIGUSR1 to HANDLER1: the frame's copyout sleeps.

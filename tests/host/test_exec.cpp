@@ -12,6 +12,7 @@
 #include <arch/mmu_sim.h>
 #include <abi/syscall.h>
 #include <kernel/exec/execve.h>
+#include <kernel/exec/imgact_shell.h>
 #include <kernel/exec/kern_exec.h>
 #include <kernel/fs/initrd.h>
 #include <kernel/fs/vnode.h>
@@ -338,6 +339,96 @@ TEST_CASE("execve: EACCES unless the effective uid may execute the file; root ne
     CHECK(exec_as("/bin/rootonly", 0) == Errno::Ok);
     CHECK(exec_as("/bin/prog", 1000) == Errno::Ok);
     CHECK(exec_as("/bin", 0) == Errno::Acces);           // not a regular file
+    CHECK(g_failed == "");
+    initrd_set(nullptr, 0);
+    vmspace_activate(nullptr);
+}
+
+namespace {
+
+// A child execs g_exec_path with argv {"name", "a1", "a2"} and records the
+// new program's argv as "argc:arg|arg|...".
+std::string g_new_argv;
+
+void exec_script_child(void*)
+{
+    thread* td = curthread();
+    vmspace* vm = td->td_proc->p_vmspace;
+    const uint64_t at = 0x300000;
+    EXPECT_IN_CHILD(vmspace_map_anon(vm, at, PG, VM_PROT_READ | VM_PROT_WRITE).ok());
+    vmspace_activate(vm);
+    EXPECT_IN_CHILD(copyout(g_exec_path, at, strlen(g_exec_path) + 1) == Errno::Ok);
+    const char strs[] = "name\0a1\0a2";
+    EXPECT_IN_CHILD(copyout(strs, at + 512, sizeof strs) == Errno::Ok);
+    const uint64_t argv[] = {at + 512, at + 517, at + 520, 0};
+    EXPECT_IN_CHILD(copyout(argv, at + 256, sizeof argv) == Errno::Ok);
+    arch::TrapFrame& tf = *td->td_frame;
+    tf = {};
+    tf.t0() = SYS_execve;
+    tf.a(0) = at;
+    tf.a(1) = at + 256;
+    syscall(td);
+    g_exec_result = tf.t0() ? static_cast<Errno>(tf.a(0)) : Errno::Ok;
+    g_new_argv.clear();
+    if (g_exec_result == Errno::Ok) {
+        uint64_t argc = 0;
+        EXPECT_IN_CHILD(fuword(tf.sp(), &argc) == Errno::Ok);
+        g_new_argv = std::to_string(argc) + ":";
+        for (uint64_t i = 0; i < argc; i++) {
+            uint64_t p = 0;
+            char s[300] = {};
+            EXPECT_IN_CHILD(fuword(tf.sp() + 8 * (i + 1), &p) == Errno::Ok);
+            EXPECT_IN_CHILD(copyinstr(p, s, sizeof s, nullptr) == Errno::Ok);
+            g_new_argv += std::string(i ? "|" : "") + s;
+        }
+        g_text_name = td->td_proc->p_textvp ? td->td_proc->p_textvp->v_name : "";
+    }
+    exit1(td, 0);
+}
+
+Errno exec_script(const char* path)
+{
+    g_exec_path = path;
+    g_exec_result = Errno::Inval;
+    wait_for(spawn(exec_script_child)->p_pid);
+    return g_exec_result;
+}
+
+} // namespace
+
+TEST_CASE("execve: a #! script runs its interpreter with its argument, the script's path and the arguments")
+{
+    ProcWorld w;
+    MmuSim sim;
+    g_image = ElfBuilder().bytes();
+    g_failed.clear();
+    g_archive = cpiotest::archive({
+        cpiotest::member("bin/sh", g_image, 0100755),
+        cpiotest::member("bin/withArg", "#!  /bin/sh   -x y  \r\necho hi\n", 0100755),
+        cpiotest::member("bin/noArg", "#!/bin/sh\n", 0100755),
+        cpiotest::member("bin/noNewline", "#!/bin/sh", 0100755),
+        cpiotest::member("bin/notExec", "#!/bin/sh\n", 0100644),
+        cpiotest::member("bin/nested", "#!/bin/noArg\n", 0100755),
+        cpiotest::member("bin/noInterp", "#!   \n", 0100755),
+        cpiotest::member("bin/missing", "#!/bin/nope arg\n", 0100755),
+        cpiotest::member("bin/interpData", "#!/etc/data\n", 0100755),
+        cpiotest::member("etc/data", g_image, 0100644),
+        cpiotest::member("bin/long", "#!/bin/sh " + std::string(SHELL_LINE_MAX, 'a') + "\n", 0100755),
+    });
+    initrd_set(g_archive.data(), g_archive.size());
+    CHECK(exec_script("/bin/withArg") == Errno::Ok);
+    CHECK(g_new_argv == "5:/bin/sh|-x y|/bin/withArg|a1|a2"); // argv[0] "name" replaced
+    CHECK(g_text_name == "bin/sh");
+    CHECK(exec_script("/bin/noArg") == Errno::Ok);
+    CHECK(g_new_argv == "4:/bin/sh|/bin/noArg|a1|a2");
+    CHECK(exec_script("/bin/noNewline") == Errno::Ok);
+    CHECK(g_new_argv == "4:/bin/sh|/bin/noNewline|a1|a2");
+    CHECK(exec_script("/bin/notExec") == Errno::Acces);    // the script's own x bit
+    CHECK(exec_script("/bin/interpData") == Errno::Acces); // and the interpreter's
+    CHECK(exec_script("/bin/nested") == Errno::NoExec);    // no interpreted interpreters
+    CHECK(exec_script("/bin/noInterp") == Errno::NoExec);
+    CHECK(exec_script("/bin/missing") == Errno::NoEnt);
+    CHECK(exec_script("/bin/long") == Errno::NameTooLong);
     CHECK(g_failed == "");
     initrd_set(nullptr, 0);
     vmspace_activate(nullptr);

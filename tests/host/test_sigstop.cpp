@@ -6,6 +6,7 @@
 // from an exiting child reaches the parent's handler.
 #include "sig_test_util.h"
 
+#include <kernel/proc/kern_proc.h>
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/sig_calls.h>
 
@@ -53,6 +54,9 @@ TEST_CASE("SIGSTOP stops the process in userret until SIGCONT; the parent hears 
     CHECK((p->p_flag & pflag::P_STOPPED_SIG) != 0);
     CHECK(p->p_xstat == SIGSTOP);
     CHECK(g_after_stop == 0);
+    kinfo_proc kp;
+    fill_kinfo_proc(p, &kp);
+    CHECK(kp.ki_stat == SSTOP); // ps shows T, not S asleep in "stopped"
     CHECK(sigismember(proc0.p_siglist, SIGCHLD));
     sigdelset(proc0.p_siglist, SIGCHLD);
     // Time passes; it stays stopped.
@@ -62,6 +66,8 @@ TEST_CASE("SIGSTOP stops the process in userret until SIGCONT; the parent hears 
     psignal(p, SIGCONT);
     CHECK((p->p_flag & pflag::P_STOPPED_SIG) == 0);
     CHECK((p->p_flag & pflag::P_CONTINUED) != 0);
+    fill_kinfo_proc(p, &kp);
+    CHECK(kp.ki_stat != SSTOP);
     CHECK(sigismember(proc0.p_siglist, SIGCHLD));
     CHECK(!sigismember(p->p_siglist, SIGCONT)); // default SIGCONT is not kept pending
     const int st = wait_for(pid);

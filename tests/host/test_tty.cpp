@@ -295,3 +295,91 @@ TEST_CASE("ioctl: TIOCSCTTY, TIOCGPGRP and TIOCSPGRP with FreeBSD's EPERM, ENOTT
     CHECK(cons_tty()->t_pgrp == nullptr);
     CHECK(cons_tty()->t_opencount == 0);
 }
+
+TEST_CASE("tty: ^Z and ^\\ throw the line away and mark SIGTSTP and SIGQUIT for the foreground group")
+{
+    ProcWorld w;
+    SwiThread swi;
+    TestTty t;
+    g_tty = &t;
+    proc* child = spawn(session_reader);
+    const pid_t pid = child->p_pid;
+    run_others();
+    REQUIRE(t.tp.t_pgrp == child->p_pgrp);
+    t.type("sleep 5\x1a");
+    CHECK(t.out == "sleep 5^Z\n");
+    CHECK(t.tp.t_sigpending == 1u << (SIGTSTP - 1));
+    t.type("x\x1c");
+    CHECK(t.out == "sleep 5^Z\nx^\\\n");
+    CHECK(t.tp.t_sigpending == ((1u << (SIGTSTP - 1)) | (1u << (SIGQUIT - 1))));
+    // SIGQUIT's default ends the reader (its stop by SIGTSTP would wait
+    // in userret, which this kernel-side reader never reaches).
+    wait_for(pid);
+    CHECK(t.tp.t_sigpending == 0);
+    t.type("\n");
+    CHECK(t.read(100) == "\n"); // both lines were thrown away
+}
+
+namespace {
+
+Errno g_bg_read, g_bg_read_blocked;
+bool g_bg_sigttin;
+
+// In the session of its parent, but in a group of its own: the
+// background.  Reads once as it is, once with SIGTTIN blocked.  Its
+// locals are gone before exit1, which never returns to free them.
+void read_in_background(thread* td)
+{
+    proc* p = td->td_proc;
+    pgrp* pg = proc_zones().pgrps.pgrp_alloc().value();
+    REQUIRE(proc_zones().pgrps.enterpgrp(p, p->p_pid, pg, nullptr).ok());
+    std::string buf(16, '\0');
+    uio u = uio_kernel(UioRw::Read, buf.data(), buf.size(), td);
+    g_bg_read = ttydisc_read(&g_tty->tp, &u, true); // non-blocking: a failed check cannot hang the test
+    g_bg_sigttin = sigismember(p->p_siglist, SIGTTIN);
+    {
+        IntrOff off;
+        sigdelset(p->p_siglist, SIGTTIN);
+        sigaddset(td->td_sigmask, SIGTTIN);
+    }
+    uio u2 = uio_kernel(UioRw::Read, buf.data(), buf.size(), td);
+    g_bg_read_blocked = ttydisc_read(&g_tty->tp, &u2, true);
+}
+
+void background_reader(void*)
+{
+    read_in_background(curthread());
+    exit1(curthread(), 0);
+}
+
+// A session leader in the terminal's foreground, with a background child.
+void session_with_background(void*)
+{
+    thread* td = curthread();
+    proc* p = td->td_proc;
+    session* s = proc_zones().pgrps.session_alloc().value();
+    REQUIRE(proc_zones().pgrps.enterpgrp(p, p->p_pid, nullptr, s).ok());
+    REQUIRE(tty_set_ctty(&g_tty->tp, p) == Errno::Ok);
+    proc* child = spawn_from(td, background_reader);
+    REQUIRE(child);
+    int st = 0;
+    REQUIRE(kern_wait(td, child->p_pid, &st, 0).ok());
+    exit1(td, 0);
+}
+
+} // namespace
+
+TEST_CASE("tty: a background read of the controlling terminal sends SIGTTIN to the reader's group and restarts; EIO with SIGTTIN blocked")
+{
+    ProcWorld w;
+    TestTty t;
+    g_tty = &t;
+    t.type("typed\n");
+    g_bg_read = g_bg_read_blocked = Errno::Ok;
+    g_bg_sigttin = false;
+    wait_for(spawn(session_with_background)->p_pid);
+    CHECK(g_bg_read == Errno::Restart);
+    CHECK(g_bg_sigttin);
+    CHECK(g_bg_read_blocked == Errno::Io);
+    CHECK(t.read(100) == "typed\n"); // the background reads took nothing
+}

@@ -125,21 +125,22 @@ def cases(args):
                      r"commit \d+ KiB reserved of [1-9]\d+ KiB \(strict\)"],
              forbid=NO_FAILURES),
         # init=PATH runs one program as pid 1; its exit ends the system
-        # with its status (/bin/argc exits with 40 + argc).  A program the
+        # with its status (/usr/tests/selftest/argc exits with 40 + argc).  A program the
         # initrd lacks is reported, and ends the run with status 127.
         Case("virt-init-argc",
-             virt + ["-m", "256M", "-kernel", image, "-append", "selftest init=/bin/argc"],
-             expect=[SELFTEST_OK, PROCS_OK, r"init: running /bin/argc\r?\n"],
+             virt + ["-m", "256M", "-kernel", image, "-append", "selftest init=/usr/tests/selftest/argc"],
+             expect=[SELFTEST_OK, PROCS_OK, r"init: running /usr/tests/selftest/argc?
+"],
              expect_exit=41, forbid=NO_FAILURES),
         # init="PATH ARGS...": the words after the path are its arguments.
         Case("virt-init-argc-args",
-             virt + ["-m", "256M", "-kernel", image, "-append", 'init="/bin/argc one  two"'],
-             expect=[r"init: running /bin/argc one  two\r?\n"],
+             virt + ["-m", "256M", "-kernel", image, "-append", 'init="/usr/tests/selftest/argc one  two"'],
+             expect=[r"init: running /usr/tests/selftest/argc one  two\r?\n"],
              expect_exit=43, forbid=NO_FAILURES),
         # The first program finds the console on descriptors 0, 1 and 2.
         Case("virt-init-stdio",
-             virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/fileio"],
-             expect=[r"init: running /bin/fileio\r?\nfileio: hello through write\(1\)\r?\n"],
+             virt + ["-m", "256M", "-kernel", image, "-append", "init=/usr/tests/selftest/fileio"],
+             expect=[r"init: running /usr/tests/selftest/fileio\r?\nfileio: hello through write\(1\)\r?\n"],
              expect_exit=0, forbid=NO_FAILURES),
         Case("virt-init-missing",
              virt + ["-m", "256M", "-kernel", image, "-append", "init=/bin/nope"],

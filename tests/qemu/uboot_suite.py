@@ -7,7 +7,7 @@ Cases:
   uboot-extlinux-acceptance  the test variant (extlinux appends init=PROG):
                              PROG's run must end in SPRIG EXIT status=0
   uboot-boot-scr             a variant without extlinux.conf, so distro
-                             boot runs boot.scr (init=/bin/argc: status 41)
+                             boot runs boot.scr (init=/usr/tests/selftest/argc: status 41)
   uboot-sd-image-prompt      the user's build/sprig-sd.img, up to the
                              prompt (the kernel monitor's until user space
                              has a shell: --prompt)
@@ -67,7 +67,7 @@ def cases(args):
              + [r"init: running %s\r?\n" % re.escape(init)],
              expect_exit=0, forbid=forbid),
         Case("uboot-boot-scr", boot(args.script_image),
-             expect=uboot_checks("init=/bin/argc") + SCRIPT,
+             expect=uboot_checks("init=/usr/tests/selftest/argc") + SCRIPT,
              expect_exit=41, forbid=forbid + [r"Found /extlinux"]),
         Case("uboot-sd-image-prompt", boot(args.image),
              expect=uboot_checks(args.image_append) + EXTLINUX + [args.prompt],

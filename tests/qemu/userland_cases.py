@@ -36,13 +36,13 @@ def userland_cases(virt, image, no_failures):
         (r"vforkdemo: the parent waited, shared, and kept its memory", "rforkdemo\r"),
         (r"rforkdemo: 0 unexpected", "false\r"),
         (r"false: exit 1", "echo one; false;echo two\r"),
-        (r"\none\r?\nfalse: exit 1\r?\ntwo\r?\n", "echo never; echo 'open\r"),
-        (r"sh: syntax error: unterminated quote", "help\r"),
+        (r"\none\r?\nfalse: exit 1\r?\ntwo\r?\n", "echo never; fi\r"),
+        (r"sh: syntax error: unexpected 'fi'", "help\r"),
         (r"Programs in /bin to try:(.|\n)*\n  rforkdemo ", "sysctl kern.maxproc\r"),
         (r"kern\.maxproc: [1-9]\d*", "kill -s NOSUCH 1\r"),
-        (r"kill: NOSUCH: unknown signal", "sleep 0.3 &\r"),
-        (r"\[\d+\]\r?\n", "wait\r"),
-        (r"\[\d+\] Done\r?\n", "ps\r"),
+        (r"kill: NOSUCH: unknown signal(.|\n)*\n# ", "sleep 0.3 &\r"),
+        (r"\[1\] \d+\r?\n", "wait\r"),
+        (r"\[1\] Done\s+sleep 0.3\r?\n# ", "ps\r"),
         (r"\n\s+\d+\s+1\s+\d+\s+\d+\s+0 R\s+-\s+ps\r?\n", "exit seven\r"),
         (r"sh: exit: illegal number: seven", "exit 7\r"),
     ]
@@ -65,10 +65,50 @@ def userland_cases(virt, image, no_failures):
         (r"through cat\r?\nthrough cat\r?\n", "\x03"),
         (r"cat: killed by SIGINT\r?\n# ", "\x03"),
         # ^C at the prompt: the line is dropped, the shell reads on.
-        (r"\^C", "exit 3\r"),
+        (r"\^C\r?\n# $", "exit 3\r"),
         (r"init: starting /bin/sh again\r?\n# ", "ps\r"),
-        (r"\n\s+\d+\s+\d+\s+\d+\s+\d+\s+0 R\s+-\s+ps\r?\n", "kill -USR2 1\r"),
+        (r"\n\s+\d+\s+\d+\s+\d+\s+\d+\s+0 R\s+-\s+ps\r?\n", "/usr/tests/ttywriters\r"),
+        # Four processes printing 300 lines each at once: every line whole.
+        (r"ttywriters: 4 writers of 300 lines, 0 failed\r?\n# ", "sysctl kern.lastpid=5\r"),
+        (r"sysctl: oid 'kern.lastpid' is read only(.|\n)*\n# ", "efaulttest nosuchcase\r"),
+        (r"efaulttest: exit 1\r?\n# ", "limitstest\r"),
+        (r"limitstest: exit 1\r?\n# ", "efaulttest ioctl\r"),
+        (r"efaulttest: \d+ cases(.|\n)*\n1 passed, 0 failed\r?\n# ", "sh /usr/tests/script.sh a b\r"),
+        # A script run by sh and through execve's #!, then sh -c.
+        (r"script: status 3\r?\nsh: exit 5\r?\n# ", "/usr/tests/script.sh c\r"),
+        (r"script: status 3\r?\n/usr/tests/script.sh: exit 5\r?\n# ",
+         "sh -c 'echo in-c $0 $1; exit 2' name one; echo status=$?\r"),
+        (r"\nstatus=2\r?\n# ", "cat < /etc/suite/not-elf | cat\r"),
+        # Redirections: in from the initrd, 2>&1 into a pipe, out and
+        # append refused while no file system is writable.
+        (r"\nThis file is not an ELF executable(.|\n)*\n# ", "sh -c 'echo to-stderr >&2' 2>&1 | cat\r"),
+        (r"\nto-stderr\r?\n# ", "echo x > /tmp/x; echo y >> /tmp/x\r"),
+        (r"/tmp/x: Read-only file system(.|\n)*/tmp/x: Read-only file system(.|\n)*\n# ",
+         "A=1; export B=2; A=3 C=4 sh -c 'echo A=$A B=$B C=$C'; echo A=$A pid=$$\r"),
+        (r"\nA=1 pid=\d+\r?\n# ", "for i in 1 2 3; do forkdemo | cat > /tmp/no 2>&1 || echo f$i; done\r"),
+        (r"\nf3\r?\n# ", "if false; then echo no; elif true && ! false; then echo elif; fi\r"),
+        (r"\nelif\r?\n# ", "while true\r"),
+        (r"> $", "do exit 9; done\r"),
+        ]
+    session_typed2 = [
+        # The shell that exits 9 from the loop is gone: init starts another.
+        (r"init: starting /bin/sh again\r?\n# ", "sleep 30\r"),
+        (r"sleep 30\r?\n", "\x1a", 1),  # ^Z: the foreground job stops
+        (r"\[1\] Stopped\s+sleep 30\r?\n# ", "ps\r"),
+        (r"\n\s+\d+(\s+\d+){3}\s+0 T\s+stopped\s+sleep\r?\n(.|\n)*# ", "bg\r"),
+        (r"\[1\] sleep 30 &\r?\n# ", "jobs\r"),
+        (r"\[1\] Running\s+sleep 30\r?\n# ", "fg\r"),
+        (r"\nsleep 30\r?\n", "\x03", 1),
+        (r"fg: killed by SIGINT\r?\n# ", "sh &\r"),
+        # A shell in the background reading the terminal stops (SIGTTIN).
+        (r"\[1\] \d+\r?\n# ", "sleep 1; jobs\r"),
+        (r"\[1\] Stopped\s+sh\r?\n# ", "fg\r"),
+        (r"\nsh\r?\n# ", "exit 4\r"),
+        (r"fg: exit 4\r?\n# ", "sleep 0.2 & " * 20 + "wait\r"),
+        (r"\[20\] Done\s+sleep 0.2", "kill -USR2 1\r"),
     ]
+    session_typed += session_typed2
+    del session_typed2
     session = Case(
         "user-init-session",
         virt + ["-m", "256M", "-kernel", image],
@@ -81,8 +121,19 @@ def userland_cases(virt, image, no_failures):
                 # runnable if its fork's return gave the CPU to ps first)
                 r"\n\s+1\s+0\s+1\s+1\s+0 Ss\s+wait\s+init\r?\n",
                 r"\n\s+(\d+)\s+1\s+\1\s+1\s+0 (S\s+wait|R\s+-)\s+sh\r?\n",
-                r"init: powering off\r?\n"],
+                r"init: powering off\r?\n",
+                r"^(w\d line \d{3} [A-Za-z]{52}\r?\n){1200}",
+                r"FAIL - no case matches 'nosuchcase'\r?\n0 passed, 1 failed",
+                r"limitstest: needs kern.maxproc=40 on the kernel command line",
+                r"script: \$0=/usr/tests/script.sh \$#=2 \$1=a \$2=b\r?\nscript: fork 1\r?\n"
+                r"script: fork 2\r?\nscript: fork 3\r?\nscript: n=0\r?\nscript: status 3",
+                r"script: \$0=/usr/tests/script.sh \$#=1 \$1=c \$2=\r?\n",
+                r"\nin-c name one\r?\n",
+                r"\nA=3 B=2 C=4\r?\n",
+                r"init: the shell exited with status 9"],
         forbid=[r"killed by SIGINT\r?\ninit:", r"the shell was killed",
+                # a writer's line broken by another's output
+                r"^(?!w\d line \d{3} [A-Za-z]{52}\r?$).*\bline \d{3}\b.*$",
                 r"init: no controlling terminal", r"init: setsid"] + list(no_failures),
         expect_exit=0, timeout=180)
     # The fork bomb from the shell, as a new user would try it: three runs

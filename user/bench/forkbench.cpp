@@ -17,6 +17,7 @@
 #include "measure.h"
 #include "procs.h"
 
+#include <sprig/counters.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -93,6 +94,20 @@ bool parse_args(int argc, char** argv, Selection& s)
     return true;
 }
 
+// Whether rdinstret counts this program's instructions: a loop of
+// exactly 2 instructions per turn must cost about that much (a timer
+// interrupt in it adds a little).  QEMU without -icount answers instret
+// with the host's tick counter, so the figures would be meaningless.
+bool instret_counts_instructions()
+{
+    constexpr uint64_t kTurns = 1000000;
+    uint64_t n = kTurns;
+    const uint64_t before = rdinstret();
+    asm volatile("1: addi %0, %0, -1\n bnez %0, 1b" : "+r"(n));
+    const uint64_t spent = rdinstret() - before;
+    return spent >= 2 * kTurns && spent <= 2 * kTurns + kTurns / 5;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -101,6 +116,10 @@ int main(int argc, char** argv)
     if (!parse_args(argc, argv, selection)) return usage();
     printf("forkbench: guest instructions per operation (exact under -icount), "
            "the empty loop subtracted\n");
+    if (!instret_counts_instructions())
+        printf("forkbench: NOTE: rdinstret does not count instructions here (QEMU without -icount "
+               "reads the host's clock); the figures below mean nothing: use make bench or "
+               "make bench-one, which boot QEMU with -icount shift=0\n");
     warming_up = true;
     run_pass(selection);
     warming_up = false;

@@ -113,6 +113,27 @@ const char* stdio_lines()
     return nullptr;
 }
 
+// Lines are one write each, stderr's too, up to 512 bytes: a child that
+// dies by SIGKILL after half a line on stderr and 500 bytes without a
+// newline on stdout has written neither (an unbuffered stderr or a
+// smaller buffer would have).
+const char* stdio_whole_lines()
+{
+    char out[1200];
+    const int st = captured(
+        [] {
+            dup2(STDOUT_FILENO, STDERR_FILENO);
+            fputs("first line\n", stderr);
+            fputs("half", stderr);
+            for (int i = 0; i < 500; i++) putchar('x');
+            kill(getpid(), SIGKILL);
+        },
+        out, sizeof(out));
+    if (st != 1000 + SIGKILL) return "the child was not killed";
+    if (strcmp(out, "first line\n") != 0) return "a half line was written before its newline";
+    return nullptr;
+}
+
 const char* fork_flushes()
 {
     char out[64];
@@ -380,6 +401,7 @@ int main(int argc, char** argv, char** envp)
     result("heap: malloc and sbrk over break", heap());
     result("stdio: lines, and a flush at exit", stdio_lines());
     result("stdio: fork does not print a half line twice", fork_flushes());
+    result("stdio: one write per line, stderr too", stdio_whole_lines());
     result("atexit handlers run", atexit_runs());
     result("signal, sigaction, raise", signal_handlers());
     result("sigprocmask and sigpending", masks());

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysctl.h>
+#include <unistd.h>
 
 namespace {
 
@@ -45,6 +46,19 @@ bool set(const char* name, const char* text, int64_t* old)
     return true;
 }
 
+// Why a set failed, in FreeBSD sysctl(8)'s words.  The kernel refuses
+// root only for a node without CTLFLAG_WR (kernel/sysctl.h), so root's
+// EPERM means read only; another user's may also mean root only.
+void set_failed(const char* name, const char* value)
+{
+    if (errno == ENOENT) fprintf(stderr, "sysctl: unknown oid '%s'\n", name);
+    else if (errno == EPERM && geteuid() == 0) fprintf(stderr, "sysctl: oid '%s' is read only\n", name);
+    else if (errno == EPERM)
+        fprintf(stderr, "sysctl: oid '%s' is read only, or only root may set it\n", name);
+    else if (errno == EINVAL) fprintf(stderr, "sysctl: %s: invalid value '%s'\n", name, value);
+    else fprintf(stderr, "sysctl: %s=%s: %s\n", name, value, strerror(errno));
+}
+
 // One argument; false (with a message) on failure.
 bool one(char* arg)
 {
@@ -53,14 +67,15 @@ bool one(char* arg)
     if (eq) {
         *eq = '\0';
         if (!set(arg, eq + 1, &old) || !get(arg, &value)) {
-            fprintf(stderr, "sysctl: %s: %s\n", arg, strerror(errno));
+            set_failed(arg, eq + 1);
             return false;
         }
         printf("%s: %lld -> %lld\n", arg, static_cast<long long>(old), static_cast<long long>(value));
         return true;
     }
     if (!get(arg, &value)) {
-        fprintf(stderr, "sysctl: %s: %s\n", arg, errno == ENOENT ? "unknown oid" : strerror(errno));
+        if (errno == ENOENT) fprintf(stderr, "sysctl: unknown oid '%s'\n", arg);
+        else fprintf(stderr, "sysctl: %s: %s\n", arg, strerror(errno));
         return false;
     }
     printf("%s: %lld\n", arg, static_cast<long long>(value));

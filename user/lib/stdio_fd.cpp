@@ -1,8 +1,12 @@
 // tinystdio's FILE objects for descriptors 0, 1 and 2.  tinystdio moves
-// one character at a time through put/get; output is gathered into a
-// line so that a line is one write(2) (lines from processes sharing the
-// console do not interleave character by character), and stderr is
-// written at once, as C requires.  Input is read a byte at a time so
+// one character at a time through put/get; output, stderr's too, is
+// gathered into a line so that a line is one write(2): the terminal
+// writes a write of up to TTY_WRITE_ATOMIC (512) bytes whole, so lines
+// from processes sharing the console never break into each other.  C
+// only asks that stderr not be fully buffered; line buffering is allowed,
+// and a half line is flushed before a read, at exit and before fork.  A
+// line longer than the buffer goes out in buffer-sized writes.  Input is
+// read a byte at a time so
 // that a program never takes more from a shared descriptor (a pipe, the
 // tty, a file whose offset a child shares) than it uses.
 #include "stdio_fd.h"
@@ -17,7 +21,7 @@ struct FdFile {
     int fd;
     bool line_buffered;
     unsigned len;
-    char buf[256];
+    char buf[512]; // TTY_WRITE_ATOMIC: a line that fits is written whole
 };
 
 FdFile* as_fd_file(FILE* f) { return reinterpret_cast<FdFile*>(f); }
@@ -61,7 +65,7 @@ int fd_get(FILE* f)
 
 FdFile stdin_file = {FDEV_SETUP_STREAM(nullptr, fd_get, nullptr, _FDEV_SETUP_READ), 0, false, 0, {}};
 FdFile stdout_file = {FDEV_SETUP_STREAM(fd_put, nullptr, fd_flush, _FDEV_SETUP_WRITE), 1, true, 0, {}};
-FdFile stderr_file = {FDEV_SETUP_STREAM(fd_put, nullptr, fd_flush, _FDEV_SETUP_WRITE), 2, false, 0, {}};
+FdFile stderr_file = {FDEV_SETUP_STREAM(fd_put, nullptr, fd_flush, _FDEV_SETUP_WRITE), 2, true, 0, {}};
 
 } // namespace
 

@@ -1,7 +1,7 @@
 /*
  * Tries execve("/bin/nope"), which must fail with ENOENT (t0 = 1,
- * a0 = 2) and return; then execve("/bin/argc", {"argc", "x"}, NULL),
- * which replaces it: /bin/argc exits with 40 + 2.  Exits with 1 if the
+ * a0 = 2) and return; then execve("/usr/tests/selftest/argc", {"argc", "x"}, NULL),
+ * which replaces it: /usr/tests/selftest/argc exits with 40 + 2.  Exits with 1 if the
  * failing call did not fail as it should, or the good one returned.
  */
     .section .text
@@ -34,6 +34,6 @@ arg0:
 arg1:
     .asciz  "x"
 path:
-    .asciz  "/bin/argc"
+    .asciz  "/usr/tests/selftest/argc"
 missing:
     .asciz  "/bin/nope"

@@ -14,7 +14,7 @@ msg:
 ab:
     .ascii  "ab"
 path:
-    .asciz  "/bin/fileio"
+    .asciz  "/usr/tests/selftest/fileio"
 missing:
     .asciz  "/no/such/file"
 
@@ -74,7 +74,7 @@ _start:
     bnez    t0, fail
     bnez    a0, fail
 
-    li      s0, 6               /* open("/bin/fileio", O_RDONLY) */
+    li      s0, 6               /* open("/usr/tests/selftest/fileio", O_RDONLY) */
     la      a0, path
     li      a1, 0
     li      a2, 0

@@ -172,6 +172,11 @@ int run(const char* program, const Case* cases, size_t ncases, int argc, char** 
             if (!o.said) printf("FAIL - %s: %s\n", c.name, o.why);
         }
     }
+    if (passed + failed == 0) {
+        // A filter that matches nothing is a mistake, not a pass.
+        printf("FAIL - no case matches '%s'\n", argc >= 2 ? argv[1] : "");
+        failed++;
+    }
     printf("%d passed, %d failed\n", passed, failed);
     fflush(stdout);
     return failed > 255 ? 255 : failed;

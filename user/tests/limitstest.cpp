@@ -11,6 +11,7 @@
 #include "helpers.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -242,5 +243,14 @@ const Case cases[] = {
 int main(int argc, char** argv)
 {
     if (argc >= 2 && strcmp(argv[1], "--helper") == 0) return HELPER_EXIT;
+    // Every case counts forks against a process table of 40: with another
+    // size they would fail for the wrong reason, so say what is needed.
+    if (const long long maxproc = sysctl_num("kern.maxproc"); maxproc != BOOT_MAXPROC) {
+        printf("limitstest: needs kern.maxproc=%d on the kernel command line "
+               "(make run APPEND=\"kern.maxproc=%d\"); this boot has kern.maxproc=%lld\n",
+               BOOT_MAXPROC, BOOT_MAXPROC, maxproc);
+        printf("FAIL - kern.maxproc is not %d: no case run\n0 passed, 1 failed\n", BOOT_MAXPROC);
+        return 1;
+    }
     return run("limitstest", cases, argc, argv);
 }

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "jobs.h"
+#include "parse.h"
+#include "shell.h"
+#include "vars.h"
 
 namespace sh {
 namespace {
@@ -23,14 +26,43 @@ bool parse_status(const char* s, int* status)
     return true;
 }
 
-void builtin_exit(const Command& c)
+int builtin_exit(int argc, char** argv)
 {
-    int status = 0;
-    if (c.argc > 1 && !parse_status(c.argv[1], &status)) {
-        fprintf(stderr, "sh: exit: illegal number: %s\n", c.argv[1]);
-        return;
+    int status = g.status;
+    if (argc > 1 && !parse_status(argv[1], &status)) {
+        fprintf(stderr, "sh: exit: illegal number: %s\n", argv[1]);
+        return 2;
     }
-    exit(status);
+    g.exiting = true;
+    g.exit_status = status;
+    return status;
+}
+
+int builtin_export(int argc, char** argv)
+{
+    if (argc == 1) {
+        vars_print_exported();
+        return 0;
+    }
+    int st = 0;
+    for (int i = 1; i < argc; i++) {
+        const char* eq = strchr(argv[i], '=');
+        const size_t n = eq ? static_cast<size_t>(eq - argv[i]) : strlen(argv[i]);
+        if (!valid_name(argv[i], n)) {
+            fprintf(stderr, "sh: export: %s: bad variable name\n", argv[i]);
+            st = 1;
+        } else if (!(eq ? var_assign(argv[i], true) : var_export(argv[i]))) {
+            fprintf(stderr, "sh: export: out of memory\n");
+            st = 1;
+        }
+    }
+    return st;
+}
+
+int builtin_unset(int argc, char** argv)
+{
+    for (int i = 1; i < argc; i++) var_unset(argv[i]);
+    return 0;
 }
 
 struct Entry {
@@ -39,9 +71,25 @@ struct Entry {
 };
 
 constexpr Entry kBuiltins[] = {
-    {"exit [n]", "leave the shell with status n (0)"},
+    {"exit [n]", "leave the shell with status n (default $?)"},
     {"wait", "wait for every background job"},
+    {"jobs", "the background and stopped jobs"},
+    {"fg [%n]", "job n (default the last) to the foreground"},
+    {"bg [%n]", "continue stopped job n in the background"},
+    {"export [N[=v]]", "put variable N in programs' environment"},
+    {"unset N", "forget variable N"},
     {"help", "this list"},
+};
+
+constexpr Entry kSyntax[] = {
+    {"a | b", "pipeline; a && b, a || b; a; b; a &"},
+    {"< f, > f, >> f", "redirections; also 2> f, 2>&1, n>&m"},
+    {"N=v, $N, ${N}", "variables; $? status, $$ pid, $1.. $# args"},
+    {"'...', \"...\", \\x", "quoting ($ expands inside \"...\")"},
+    {"if/while/until/for", "if a; then b; elif c; then d; else e; fi,"},
+    {"", "while a; do b; done, for i in 1 2 3; do b; done"},
+    {"sh -c 'cmds' [args]", "run cmds; sh FILE [args] runs a script"},
+    {"^C, ^Z, ^D", "interrupt (loops too), stop (then fg/bg), end"},
 };
 
 // The programs in /bin worth a first try (ls is not one of them: there
@@ -65,31 +113,37 @@ void print(const char* title, const Entry* e, size_t n)
     for (size_t i = 0; i < n; i++) printf("  %-22s %s\n", e[i].usage, e[i].what);
 }
 
-void builtin_help()
+int builtin_help()
 {
     print("Builtins:", kBuiltins, sizeof kBuiltins / sizeof kBuiltins[0]);
+    print("Syntax:", kSyntax, sizeof kSyntax / sizeof kSyntax[0]);
     print("Programs in /bin to try:", kPrograms, sizeof kPrograms / sizeof kPrograms[0]);
+    return 0;
 }
+
+constexpr const char* kNames[] = {"exit", "wait", "jobs", "fg", "bg", "export", "unset", "help", ":"};
 
 } // namespace
 
-bool run_builtin(const Pipeline& p)
+bool is_builtin(const char* name)
 {
-    if (p.ncommands != 1 || p.background) return false;
-    const Command& c = p.commands[0];
-    if (strcmp(c.argv[0], "exit") == 0) {
-        builtin_exit(c);
-        return true;
-    }
-    if (strcmp(c.argv[0], "wait") == 0) {
-        jobs_wait_all();
-        return true;
-    }
-    if (strcmp(c.argv[0], "help") == 0) {
-        builtin_help();
-        return true;
-    }
+    for (const char* n : kNames)
+        if (strcmp(n, name) == 0) return true;
     return false;
+}
+
+int run_builtin(int argc, char** argv)
+{
+    const char* n = argv[0];
+    if (strcmp(n, "exit") == 0) return builtin_exit(argc, argv);
+    if (strcmp(n, "wait") == 0) return builtin_wait();
+    if (strcmp(n, "jobs") == 0) return builtin_jobs();
+    if (strcmp(n, "fg") == 0) return builtin_fg(argc > 1 ? argv[1] : nullptr);
+    if (strcmp(n, "bg") == 0) return builtin_bg(argc > 1 ? argv[1] : nullptr);
+    if (strcmp(n, "export") == 0) return builtin_export(argc, argv);
+    if (strcmp(n, "unset") == 0) return builtin_unset(argc, argv);
+    if (strcmp(n, "help") == 0) return builtin_help();
+    return 0; // ':'
 }
 
 } // namespace sh

@@ -1,13 +1,11 @@
-// The shell's builtins: exit [n], wait and help, which run in the shell
-// itself rather than in a child.
+// The shell's builtins, which run in the shell itself rather than in a
+// child: exit, wait, jobs, fg, bg, export, unset, ':' and help.
 #pragma once
-
-#include "parse.h"
 
 namespace sh {
 
-// Runs the pipeline if it is a builtin (one command, in the foreground);
-// false when it is not, for the caller to run as a program.
-bool run_builtin(const Pipeline& p);
+bool is_builtin(const char* name);
+// Runs builtin argv[0]; returns its status.
+int run_builtin(int argc, char** argv);
 
 } // namespace sh

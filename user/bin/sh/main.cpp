@@ -1,153 +1,56 @@
-// sh: Sprig's small shell.  Reads lines, runs programs with arguments
-// (fork + execvp, PATH /bin), "cmd &" in the background, pipelines
-// "a | b | c" (one process group per job, put in the terminal's
-// foreground while it runs), shows a non-zero exit status or the killing
-// signal; several on a line separated by ";"; builtins exit [n], wait
-// and help (builtins.cpp).  ^C at the prompt does not kill
-// the shell: it ignores SIGINT (and SIGQUIT, and SIGTTOU so that it can
-// take the terminal back), and its children get the defaults again.
+// sh: Sprig's shell.  `sh` reads commands from the terminal (prompts,
+// job control, ^C abandoning the line being typed); `sh -c CMDS [NAME
+// [ARGS]]` runs CMDS; `sh FILE [ARGS]` runs a script.  The language is
+// parse.h's; exec.cpp runs it; builtins.cpp and jobs.cpp do the rest.
+// An interactive shell ignores SIGQUIT, SIGTSTP, SIGTTIN and SIGTTOU (so
+// that it can hand the terminal around) and catches SIGINT only to drop
+// the line being typed; its children get the defaults back.
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/wait.h>
 
-#include "builtins.h"
+#include "exec.h"
 #include "jobs.h"
-#include "parse.h"
+#include "shell.h"
+#include "vars.h"
 
 namespace {
 
-constexpr int kTty = STDIN_FILENO;
+void on_sigint(int) { sh::g_interrupted = 1; }
 
-// The job-control signals the shell ignores and its children must not.
-constexpr int kShellIgnores[] = {SIGINT, SIGQUIT, SIGTTOU, SIGTSTP, SIGTTIN};
-
-void set_job_signals(sig_t how)
-{
-    for (int sig : kShellIgnores) signal(sig, how);
-}
-
-// In the child: joins the job's group (pgid 0: starts it), takes the
-// terminal if in the foreground, wires the pipe ends, execs.
-[[noreturn]] void run_child(const sh::Command& cmd, pid_t pgid, bool foreground, int in, int out,
-                            int close_too)
-{
-    setpgid(0, pgid);
-    if (foreground) tcsetpgrp(kTty, pgid ? pgid : getpid());
-    set_job_signals(SIG_DFL);
-    if (in != STDIN_FILENO) {
-        dup2(in, STDIN_FILENO);
-        close(in);
-    }
-    if (out != STDOUT_FILENO) {
-        dup2(out, STDOUT_FILENO);
-        close(out);
-    }
-    if (close_too >= 0) close(close_too);
-    execvp(cmd.argv[0], cmd.argv);
-    const int err = errno;
-    fprintf(stderr, "sh: %s: %s\n", cmd.argv[0], strerror(err));
-    _exit(err == ENOENT ? 127 : 126); // POSIX's "not found" and "not runnable"
-}
-
-// Starts every command of the pipeline; returns how many started.
-int start_pipeline(const sh::Pipeline& p, pid_t* pids, pid_t* pgid_out)
-{
-    pid_t pgid = 0;
-    int in = STDIN_FILENO, started = 0;
-    for (int i = 0; i < p.ncommands; i++) {
-        int fds[2] = {-1, -1};
-        const bool last = i == p.ncommands - 1;
-        if (!last && pipe(fds) < 0) {
-            fprintf(stderr, "sh: pipe: %s\n", strerror(errno));
-            break;
+// A growing, NUL-terminated text.
+struct Text {
+    char* s = nullptr;
+    size_t len = 0, cap = 0;
+    ~Text() { free(s); }
+    bool add(char c)
+    {
+        if (len + 2 > cap) {
+            const size_t ncap = cap ? cap * 2 : 256;
+            char* ns = static_cast<char*>(realloc(s, ncap));
+            if (!ns) return false;
+            s = ns;
+            cap = ncap;
         }
-        const int out = last ? STDOUT_FILENO : fds[1];
-        const pid_t pid = fork();
-        if (pid < 0) {
-            fprintf(stderr, "sh: fork: %s\n", strerror(errno));
-            if (!last) {
-                close(fds[0]);
-                close(fds[1]);
-            }
-            break;
-        }
-        if (pid == 0) run_child(p.commands[i], pgid, !p.background, in, out, last ? -1 : fds[0]);
-        // Both sides set the group, so neither order of running races.
-        if (!pgid) pgid = pid;
-        setpgid(pid, pgid);
-        pids[started++] = pid;
-        if (in != STDIN_FILENO) close(in);
-        if (!last) {
-            close(fds[1]);
-            in = fds[0];
-        }
+        s[len++] = c;
+        s[len] = '\0';
+        return true;
     }
-    if (in != STDIN_FILENO) close(in);
-    *pgid_out = pgid;
-    return started;
-}
+    void clear()
+    {
+        len = 0;
+        if (s) s[0] = '\0';
+    }
+};
 
-// Waits for a foreground job's processes, then takes the terminal back.
-// A job that stops (^Z, SIGSTOP) is left to run on as a background job
-// rather than hanging the shell: there is no fg to bring it back, but
-// kill -CONT can.
-void wait_foreground(const sh::Pipeline& p, const pid_t* pids, int n, pid_t pgid)
-{
-    tcsetpgrp(kTty, pgid);
-    int last_status = 0;
-    for (int i = 0; i < n; i++) {
-        int status = 0;
-        pid_t r;
-        while ((r = waitpid(pids[i], &status, WUNTRACED)) < 0 && errno == EINTR) {
-        }
-        if (r > 0 && WIFSTOPPED(status)) {
-            tcsetpgrp(kTty, getpgrp());
-            printf("[%d] Stopped (kill -CONT -%d resumes it)\n", pgid, pgid);
-            sh::jobs_add(pgid, pids + i, n - i);
-            return;
-        }
-        if (i == n - 1) last_status = status;
-    }
-    tcsetpgrp(kTty, getpgrp());
-    if (n == p.ncommands) sh::report_status(p.commands[n - 1].argv[0], last_status);
-}
+enum class Got { Line, End, Interrupted };
 
-void run_pipeline(const sh::Pipeline& p)
-{
-    if (sh::run_builtin(p)) return;
-    pid_t pids[sh::kMaxCommands], pgid;
-    const int n = start_pipeline(p, pids, &pgid);
-    if (n == 0) return;
-    if (p.background) {
-        printf("[%d]\n", pgid);
-        sh::jobs_add(pgid, pids, n);
-    } else {
-        wait_foreground(p, pids, n, pgid);
-    }
-}
-
-// Runs the line's pipelines in turn ("a; b | c; d &"), none of them when
-// any has a syntax error.
-void run_line(const char* line)
-{
-    static sh::Pipeline p; // large (its word buffer): not on the stack
-    const sh::ParseError e = sh::check_list(line, &p);
-    if (e == sh::ParseError::Empty) return;
-    if (e != sh::ParseError::None) {
-        fprintf(stderr, "sh: %s\n", sh::parse_error_text(e));
-        return;
-    }
-    for (const char* r = line; r;) {
-        if (sh::parse_line(r, &p, &r) == sh::ParseError::None) run_pipeline(p);
-    }
-}
-
-// One line from stdin, without its newline; false at end of file.
-bool read_line(char* buf, size_t size)
+// One line of stdin, with its newline, appended to t.
+Got read_line(Text& t)
 {
     size_t n = 0;
     for (;;) {
@@ -155,36 +58,131 @@ bool read_line(char* buf, size_t size)
         if (c == EOF) {
             if (ferror(stdin) && errno == EINTR) {
                 clearerr(stdin);
+                if (sh::g_interrupted) return Got::Interrupted;
                 continue;
             }
-            buf[n] = '\0';
-            return n > 0;
+            return n ? Got::Line : Got::End;
         }
-        if (c == '\n') break;
-        if (n + 1 < size) buf[n++] = static_cast<char>(c);
+        if (!t.add(static_cast<char>(c))) {
+            fprintf(stderr, "sh: out of memory\n");
+            return Got::Interrupted;
+        }
+        n++;
+        if (c == '\n') return Got::Line;
     }
-    buf[n] = '\0';
-    return true;
+}
+
+void prompt(bool more)
+{
+    const char* p = more ? "> " : (geteuid() == 0 ? "# " : "$ ");
+    fputs(p, stdout);
+    fflush(stdout);
+}
+
+int interactive()
+{
+    sh::g.interactive = sh::g.jobctl = true;
+    // Started in the background of another shell: wait (stopped by
+    // SIGTTIN) until put in the foreground, rather than take the terminal
+    // from the shell that owns it (FreeBSD's sh does the same).
+    // (100000 is FreeBSD's NO_PID: no foreground group to wait for.)
+    for (pid_t fg; (fg = tcgetpgrp(sh::kTty)) > 0 && fg != 100000 && fg != getpgrp();) kill(0, SIGTTIN);
+    static const int kIgnored[] = {SIGQUIT, SIGTTOU, SIGTSTP, SIGTTIN};
+    for (int sig : kIgnored) signal(sig, SIG_IGN);
+    struct sigaction sa = {};
+    sa.sa_handler = on_sigint; // no SA_RESTART: ^C ends the read of the line
+    sigaction(SIGINT, &sa, nullptr);
+    // A shell started in the background of another has no terminal to
+    // itself; it still runs, its tcsetpgrp calls failing harmlessly.
+    setpgid(0, 0);
+    tcsetpgrp(sh::kTty, getpgrp());
+    Text text;
+    while (!sh::g.exiting) {
+        sh::jobs_reap_finished();
+        prompt(text.len > 0);
+        sh::g_interrupted = 0;
+        const Got got = read_line(text);
+        if (got == Got::Interrupted) { // the terminal echoed ^C and a newline
+            text.clear();
+            sh::g.status = 130;
+            continue;
+        }
+        if (got == Got::End) {
+            if (text.len) fprintf(stderr, "\nsh: syntax error: unexpected end of file");
+            putchar('\n');
+            break;
+        }
+        sh::Arena arena;
+        sh::List* l = nullptr;
+        const char* error = nullptr;
+        const sh::ParseStatus st = sh::parse(text.s, arena, &l, &error);
+        if (st == sh::ParseStatus::Incomplete) continue; // "> " for the rest
+        if (st == sh::ParseStatus::Ok) sh::run_list(l);
+        else {
+            fprintf(stderr, "sh: %s\n", error);
+            sh::g.status = 2;
+        }
+        text.clear();
+    }
+    return sh::g.exiting ? sh::g.exit_status : sh::g.status;
+}
+
+// The whole of file path, or null (with a message).
+char* read_file(const char* path)
+{
+    const int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        fprintf(stderr, "sh: %s: %s\n", path, strerror(errno));
+        return nullptr;
+    }
+    Text t;
+    char buf[512];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        for (ssize_t i = 0; i < n; i++)
+            if (!t.add(buf[i])) n = -1;
+    close(fd);
+    if (n < 0) {
+        fprintf(stderr, "sh: %s: %s\n", path, errno ? strerror(errno) : "out of memory");
+        return nullptr;
+    }
+    if (!t.add('\0')) return nullptr;
+    char* s = t.s;
+    t.s = nullptr;
+    return s;
+}
+
+int usage()
+{
+    fprintf(stderr, "usage: sh [-c commands [name [arg ...]] | file [arg ...]]\n");
+    return 2;
 }
 
 } // namespace
 
-int main()
+int main(int argc, char** argv, char** envp)
 {
-    set_job_signals(SIG_IGN);
-    // A shell started in the background of another has no terminal to
-    // itself; it still runs, without job control on the terminal.
-    setpgid(0, 0);
-    tcsetpgrp(kTty, getpgrp());
-    static char line[sh::kMaxLine + 1];
-    const char* prompt = geteuid() == 0 ? "# " : "$ ";
-    for (;;) {
-        sh::jobs_reap_finished();
-        fputs(prompt, stdout);
-        fflush(stdout);
-        if (!read_line(line, sizeof(line))) break;
-        run_line(line);
+    sh::g.pid = getpid();
+    sh::vars_import(envp);
+    if (argc > 1 && strcmp(argv[1], "-c") == 0) {
+        if (argc < 3) return usage();
+        sh::g.argc = argc > 3 ? argc - 3 : 1;
+        static char* self[] = {const_cast<char*>("sh"), nullptr};
+        sh::g.argv = argc > 3 ? argv + 3 : self;
+        const int st = sh::run_text(argv[2]);
+        return sh::g.exiting ? sh::g.exit_status : st;
     }
-    putchar('\n');
-    return 0;
+    if (argc > 1 && argv[1][0] == '-' && argv[1][1]) return usage();
+    if (argc > 1) {
+        sh::g.argc = argc - 1;
+        sh::g.argv = argv + 1;
+        char* text = read_file(argv[1]);
+        if (!text) return 127;
+        const int st = sh::run_text(text);
+        free(text);
+        return sh::g.exiting ? sh::g.exit_status : st;
+    }
+    sh::g.argc = 1;
+    sh::g.argv = argv;
+    return interactive();
 }

@@ -1,58 +1,94 @@
-// The shell's command-line parser: words, pipelines, "&" and lists of
-// pipelines separated by ";".  Pure (no system calls, no libc), so the
-// host tests build it too.
+// The shell's parser: a command text (a line, several lines, a whole
+// script) into a tree of lists, and-or chains, pipelines and commands.
+// Pure (no system calls; memory from an Arena), so the host tests build
+// it too.  No fixed limits: words, commands and lines are as long as
+// memory allows.
+//
+// The grammar, a subset of POSIX sh's:
+//   list     := and_or { (';' | '&' | newline) and_or } [';' | '&']
+//   and_or   := pipeline { ('&&' | '||') pipeline }
+//   pipeline := ['!'] command { '|' command }
+//   command  := simple | if | while | until | for, then redirections
+//   simple   := { NAME=value } { word | redirection }
+//   if       := if list then list { elif list then list } [else list] fi
+//   while    := (while | until) list do list done
+//   for      := for NAME [in word...] (';' | newline) do list done
+//   redirection := [n]< w  [n]> w  [n]>> w  [n]>&m  [n]<&m
+// Newlines may follow '|', '&&', '||' and the reserved words; '#' starts
+// a comment.  Words keep their quotes (expand.h removes them when the
+// command runs, after $ expansion).
 #pragma once
 
 #include <stddef.h>
 
+#include "arena.h"
+
 namespace sh {
 
-inline constexpr int kMaxArgs = 32;     // words in one command
-inline constexpr int kMaxCommands = 8;  // commands in one pipeline
-inline constexpr int kMaxLine = 1024;   // characters in one line
+struct Word {
+    const char* raw; // as written: quotes, backslashes and $ still there
+    Word* next;
+};
+
+enum class RedirOp { In, Out, Append, DupIn, DupOut };
+
+struct Redir {
+    int fd;             // the descriptor redirected: 0 for <, 1 for >
+    RedirOp op;
+    const char* target; // a word (raw); for Dup*, the descriptor number
+    Redir* next;
+};
+
+struct List;
+
+enum class CmdKind { Simple, If, While, Until, For };
 
 struct Command {
-    char* argv[kMaxArgs + 1]; // argc words, then a null pointer
-    int argc;
+    CmdKind kind;
+    Word* assigns;      // Simple: NAME=value words before the command name
+    Word* words;        // Simple: the command and its arguments; For: the items
+    Redir* redirs;      // any kind: applied around the command
+    List* cond;         // If, While, Until: the condition
+    List* body;         // If: then; While, Until, For: do
+    List* else_part;    // If: else (an elif is an If alone in it)
+    const char* var;    // For: the variable
+    bool for_has_in;    // For: "in" given (else the positional parameters)
+    Command* next;      // the next command of the pipeline
 };
 
-// a | b | c [&]
+enum class Join { End, And, Or };
+
 struct Pipeline {
-    Command commands[kMaxCommands];
+    Command* commands;
     int ncommands;
-    bool background;
-    // The words, each NUL-terminated: at most the line's characters plus
-    // one NUL per word, and a word needs at least one character.
-    char words[2 * kMaxLine];
+    bool bang;        // "! a | b": the status negated
+    Join join;        // how the next pipeline of the and-or chain follows
+    Pipeline* next;
 };
 
-enum class ParseError {
-    None,
-    Empty,           // nothing but blanks: not an error to show
-    TooManyArgs,     // a command with more than kMaxArgs words
-    TooManyCommands, // more than kMaxCommands in a pipeline
-    EmptyCommand,    // "| a", "a |", "a || b", "&" alone, "; a", "a ;; b"
-    AfterAmpersand,  // anything after the "&", ";" too (as in sh)
-    OpenQuote,       // a quote without its closing quote
-    TooLong,         // a line of kMaxLine characters or more
+struct Item {
+    Pipeline* andor;  // the first pipeline of the and-or chain
+    bool background;  // ended by '&'
+    const char* text; // its source text, for job reports
+    Item* next;
 };
 
-// Splits `line` (NUL-terminated) into a pipeline whose argv point into
-// out->words.  Words are separated by blanks; '|', '&' and ';' are
-// operators with or without blanks around them; '...' and "..." make one
-// word of what they hold (so '' is an empty word).  The pipeline ends at
-// the first ';' outside quotes or at the end of the line: *rest (if
-// given) gets what follows that ';', or null at the end.  Empty for a
-// pipeline of nothing at the end of the line ("a ;" ends in one), but
-// EmptyCommand before a ';'.
-ParseError parse_line(const char* line, Pipeline* out, const char** rest = nullptr);
+struct List {
+    Item* items;
+};
 
-// Parses every pipeline of the line in turn (into *scratch), so that a
-// syntax error anywhere stops the whole line before any of it runs, as
-// in sh: the first error, None, or Empty when the line has no command.
-ParseError check_list(const char* line, Pipeline* scratch);
+enum class ParseStatus {
+    Ok,         // *out is the list (null when there was no command)
+    Incomplete, // the text ends inside a quote, a compound or after an operator: more input needed
+    Error,      // a syntax error, described by *error
+    NoMemory,
+};
 
-// What to print for an error ("syntax error near '|'" ...).
-const char* parse_error_text(ParseError e);
+// Parses the whole text; the tree lives in arena.
+ParseStatus parse(const char* text, Arena& arena, List** out, const char** error);
+
+// Whether name is a valid variable name (letters, digits, '_', not a
+// digit first), over [name, name + len).
+bool valid_name(const char* name, size_t len);
 
 } // namespace sh
