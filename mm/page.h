@@ -21,10 +21,13 @@ inline constexpr uint8_t KMALLOC = 1u << 1; // a big kmalloc block; owner is the
 struct Page {
     // A buddy free list while the block is free; free for the owner's use
     // while it is allocated: a page-table page keeps its count of valid
-    // entries there (PtPageSource::valid_count, mm/pt_pages.h).
+    // entries there (PtPageSource::valid_count, mm/pt_pages.h), a
+    // page-index node its occupied slot groups (PageIndex, mm/page_index.h).
+    // Either must be 0 again when the page is freed or pooled.
     union {
         ListNode link{};
         uint16_t pt_valid;
+        uint64_t pi_groups;
     };
     // Back pointer for whoever holds the page (a slab, a kmalloc arena):
     // how an address leads to its owner.  Must be null when freed.

@@ -3,7 +3,8 @@
 #include <arch/machdep.h>
 #include <arch/pte.h>
 #include <lib/kassert.h>
-#include <mm/page_copy.h>
+#include <mm/kmem.h>
+#include <mm/zero_pool.h>
 
 PageIndex::~PageIndex()
 {
@@ -12,13 +13,61 @@ PageIndex::~PageIndex()
 
 PageIndex::Slot* PageIndex::node(Slot n) { return static_cast<Slot*>(arch::phys_to_virt(PhysAddr(n))); }
 
-Result<PageIndex::Slot> PageIndex::new_node(AllocFlags flags)
+// The kernel's pre-zeroed pool, when it serves this index's allocator.
+static ZeroPool* zero_pool_for(PageAllocator& pages)
 {
-    const PhysAddr pa = TRY(pages_->alloc(0, flags));
+    ZeroPool* pool = kmem_zero_pool();
+    return pool && pool->serves(pages) ? pool : nullptr;
+}
+
+Result<PageIndex::Slot> PageIndex::new_node()
+{
+    ZeroPool* pool = zero_pool_for(*pages_);
+    const PhysAddr pa = TRY(pool ? pool->take() : pages_->alloc(0, AllocFlags::Zero));
+    groups(pa.value()) = 0;
     return pa.value();
 }
 
-void PageIndex::free_node(Slot n) { pages_->free(PhysAddr(n)); }
+void PageIndex::free_node(Slot n)
+{
+    KASSERT(groups(n) == 0, "freeing page index node %#lx with groups %#lx", n, groups(n));
+    if constexpr (INVARIANTS) {
+        const Slot* s = node(n);
+        for (uint64_t i = 0; i < SLOTS; i++)
+            KASSERT(!s[i], "freeing page index node %#lx holding %#lx at slot %lu", n, s[i], i);
+    }
+    if (ZeroPool* pool = zero_pool_for(*pages_); pool && pool->put(PhysAddr(n))) return;
+    pages_->free(PhysAddr(n));
+}
+
+void PageIndex::fill_slot(Slot n, unsigned i, Slot v)
+{
+    node(n)[i] = v;
+    groups(n) |= group_bit(i);
+}
+
+void PageIndex::empty_slot(Slot n, unsigned i)
+{
+    Slot* s = node(n);
+    s[i] = 0;
+    const unsigned g = i / GROUP * GROUP;
+    for (unsigned k = g; k < g + GROUP; k++)
+        if (s[k]) return;
+    groups(n) &= ~group_bit(i);
+}
+
+uint64_t PageIndex::scan_groups(const Slot* s)
+{
+    uint64_t m = 0;
+    for (unsigned i = 0; i < SLOTS; i++)
+        if (s[i]) m |= group_bit(i);
+    return m;
+}
+
+bool PageIndex::groups_exact(PhysAddr node_pa) const
+{
+    return groups(node_pa.value()) == scan_groups(node(node_pa.value()));
+}
 
 bool PageIndex::node_shared(Slot n) const { return pages_->ref_count(PhysAddr(n)) > 1; }
 
@@ -44,8 +93,11 @@ size_t PageIndex::count_nodes(Slot n, unsigned level) const
     size_t total = 1;
     if (level == 0) return total;
     const Slot* s = node(n);
-    for (uint64_t i = 0; i < SLOTS; i++)
-        if (s[i]) total += count_nodes(s[i], level - 1);
+    for (uint64_t m = groups(n); m; m &= m - 1) {
+        const unsigned g = sprig::lowest_bit(m) * GROUP;
+        for (unsigned i = g; i < g + GROUP; i++)
+            if (s[i]) total += count_nodes(s[i], level - 1);
+    }
     return total;
 }
 
@@ -70,14 +122,22 @@ bool PageIndex::lookup(uint64_t pindex, PhysAddr* pa, bool* shared) const
     }
 }
 
-// The copy takes a reference on everything the node points at: the old
-// node keeps its own, and both now point there.
+// Copies the occupied groups into `to` (zeroed, from new_node), taking a
+// reference on everything they point at: the old node keeps its own, and
+// both now point there.
 void PageIndex::copy_node(Slot from, Slot to)
 {
-    pmap_copy_page(PhysAddr(from), PhysAddr(to));
-    const Slot* s = node(to);
-    for (uint64_t i = 0; i < SLOTS; i++)
-        if (s[i]) pages_->ref(PhysAddr(s[i] & ~PRESENT));
+    const Slot* s = node(from);
+    Slot* d = node(to);
+    const uint64_t mask = groups(from);
+    for (uint64_t m = mask; m; m &= m - 1) {
+        const unsigned g = sprig::lowest_bit(m) * GROUP;
+        for (unsigned i = g; i < g + GROUP; i++) {
+            d[i] = s[i];
+            if (s[i]) pages_->ref(PhysAddr(s[i] & ~PRESENT));
+        }
+    }
+    groups(to) = mask;
 }
 
 Result<void> PageIndex::own_path(uint64_t pindex, bool make, Slot* path[LEVELS])
@@ -108,7 +168,7 @@ Result<void> PageIndex::own_path(uint64_t pindex, bool make, Slot* path[LEVELS])
     // as it was.
     Slot fresh[LEVELS] = {};
     for (unsigned i = 0; i < ncopy + nmake; i++) {
-        Result<Slot> r = new_node(i < ncopy ? AllocFlags::None : AllocFlags::Zero);
+        Result<Slot> r = new_node();
         if (!r.ok()) {
             while (i) free_node(fresh[--i]);
             return r.error();
@@ -118,11 +178,13 @@ Result<void> PageIndex::own_path(uint64_t pindex, bool make, Slot* path[LEVELS])
     unsigned next = 0;
     bool copying = false;
     Slot* slot = &root_;
+    Slot parent = 0; // the node holding *slot (0: root_)
     for (unsigned level = LEVELS; level-- > 0;) {
         if (!*slot && !make) break; // path[] below is nullptr already
         path[level] = slot;
         if (!*slot) {
             *slot = fresh[next++];
+            if (parent) groups(parent) |= group_bit(slot_of(pindex, level + 1));
         } else if (copying || node_shared(*slot)) {
             copying = true;
             const Slot copy = fresh[next++];
@@ -130,6 +192,7 @@ Result<void> PageIndex::own_path(uint64_t pindex, bool make, Slot* path[LEVELS])
             pages_->unref(PhysAddr(*slot)); // another parent still holds it
             *slot = copy;
         }
+        parent = *slot;
         slot = &node(*slot)[slot_of(pindex, level)];
     }
     KASSERT(next == ncopy + nmake, "page index: %u nodes made, %u used", ncopy + nmake, next);
@@ -163,9 +226,8 @@ Result<void> PageIndex::insert(uint64_t pindex, PhysAddr pa)
             pa.value());
     Slot* path[LEVELS];
     TRY(own_path(pindex, true, path));
-    Slot& leaf = node(*path[0])[slot_of(pindex, 0)];
-    KASSERT(!leaf, "page index %#lx is taken", pindex);
-    leaf = pa.value() | PRESENT;
+    KASSERT(!node(*path[0])[slot_of(pindex, 0)], "page index %#lx is taken", pindex);
+    fill_slot(*path[0], slot_of(pindex, 0), pa.value() | PRESENT);
     count_++;
     return {};
 }
@@ -179,15 +241,16 @@ Result<PhysAddr> PageIndex::remove(uint64_t pindex)
     Slot& leaf = node(*path[0])[slot_of(pindex, 0)];
     KASSERT(leaf & PRESENT, "page index %#lx is empty", pindex);
     const PhysAddr pa(leaf & ~PRESENT);
-    leaf = 0;
+    empty_slot(*path[0], slot_of(pindex, 0));
     count_--;
     // Free the nodes this left empty, lowest first (the path is ours alone).
     for (unsigned level = 0; level < LEVELS; level++) {
-        const Slot* s = node(*path[level]);
-        for (uint64_t i = 0; i < SLOTS; i++)
-            if (s[i]) return pa;
+        if (groups(*path[level])) return pa;
         free_node(*path[level]);
-        *path[level] = 0;
+        if (level + 1 < LEVELS)
+            empty_slot(*path[level + 1], slot_of(pindex, level + 1));
+        else
+            *path[level] = 0;
     }
     return pa;
 }

@@ -17,11 +17,21 @@
 // The index holds physical addresses: the object that owns the index
 // takes a page's reference when it inserts it and drops it in clear();
 // path copies take and drop theirs themselves.
+//
+// Each node keeps, in its page's metadata (Page::pi_groups), a mask of
+// its occupied slot groups: bit g is set exactly when one of slots
+// [8g, 8g + 8) is not empty, and the slots of a clear group are zero.  A
+// small process has a handful of pages in nodes of 512 slots, so a path
+// copy (a node from the pre-zeroed pool, then only the occupied groups
+// copied), a teardown and a test for an empty node cost what is populated,
+// not the node's size.  A node given back is zeroed group by group as its
+// slots are dropped and goes to the pre-zeroed pool when it has room.
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 #include <lib/addr.h>
+#include <lib/bits.h>
 #include <lib/result.h>
 #include <mm/page_alloc.h>
 
@@ -65,6 +75,9 @@ public:
     // Node pages reachable from this index, shared ones included (a walk:
     // for tests and checks).
     size_t nodes() const;
+    // For the invariant checker: whether the node at node_pa's mask of
+    // occupied groups matches its slots.
+    bool groups_exact(PhysAddr node_pa) const;
 
     // For the invariant checker: calls node_fn(node_pa) for every pointer
     // to a node (the root, and each interior slot), descending into the
@@ -100,15 +113,24 @@ public:
 private:
     using Slot = uint64_t; // a node's physical address, or a page's | PRESENT; 0: empty
     static constexpr Slot PRESENT = 1;
+    static constexpr unsigned GROUP = 8; // slots per bit of a node's mask
+    static_assert(SLOTS / GROUP == 64, "a node's mask is one word");
 
     static Slot* node(Slot n);
-    // The leaf slot of pindex, or nullptr when a node on the way is missing.
-    Slot* leaf_slot(uint64_t pindex) const;
     static unsigned slot_of(uint64_t pindex, unsigned level)
     {
         return static_cast<unsigned>(pindex >> (BITS * level)) & (SLOTS - 1);
     }
-    Result<Slot> new_node(AllocFlags flags);
+    static uint64_t group_bit(unsigned slot) { return uint64_t{1} << (slot / GROUP); }
+    // The node's mask of occupied groups.
+    uint64_t& groups(Slot n) const { return pages_->find_page(PhysAddr(n))->pi_groups; }
+    // Slot i of node n now holds v (not 0) / is emptied: keeps the mask.
+    void fill_slot(Slot n, unsigned i, Slot v);
+    void empty_slot(Slot n, unsigned i);
+    static uint64_t scan_groups(const Slot* s);
+    // A zeroed node with an empty mask.
+    Result<Slot> new_node();
+    // n's slots must all be zero.
     void free_node(Slot n);
     bool node_shared(Slot n) const;
     // Drops one reference to n when another parent still holds it: true
@@ -139,33 +161,43 @@ private:
     }
 
     template <typename Fn>
-    static void walk(Slot n, unsigned level, uint64_t base, uint64_t first, uint64_t last, Fn& fn)
+    void walk(Slot n, unsigned level, uint64_t base, uint64_t first, uint64_t last, Fn& fn) const
     {
         const Slot* s = node(n);
         const uint64_t span = uint64_t{1} << (BITS * level);
-        for (uint64_t i = 0; i < SLOTS; i++) {
-            const uint64_t lo = base + i * span;
-            if (!s[i] || lo + span <= first || lo >= last) continue;
-            if (level == 0)
-                fn(lo, PhysAddr(s[i] & ~PRESENT));
-            else
-                walk(s[i], level - 1, lo, first, last, fn);
+        for (uint64_t m = groups(n); m; m &= m - 1) {
+            const unsigned g = sprig::lowest_bit(m) * GROUP;
+            for (unsigned i = g; i < g + GROUP; i++) {
+                const uint64_t lo = base + i * span;
+                if (!s[i] || lo + span <= first || lo >= last) continue;
+                if (level == 0)
+                    fn(lo, PhysAddr(s[i] & ~PRESENT));
+                else
+                    walk(s[i], level - 1, lo, first, last, fn);
+            }
         }
     }
 
+    // Zeroes each slot it drops, so that the node is all zeros again when
+    // it is freed.
     template <typename Fn>
     void clear_node(Slot n, unsigned level, uint64_t base, Fn& fn)
     {
         if (drop_shared(n)) return;
         Slot* s = node(n);
         const uint64_t span = uint64_t{1} << (BITS * level);
-        for (uint64_t i = 0; i < SLOTS; i++) {
-            if (!s[i]) continue;
-            if (level == 0)
-                fn(base + i, PhysAddr(s[i] & ~PRESENT));
-            else
-                clear_node(s[i], level - 1, base + i * span, fn);
+        for (uint64_t m = groups(n); m; m &= m - 1) {
+            const unsigned g = sprig::lowest_bit(m) * GROUP;
+            for (unsigned i = g; i < g + GROUP; i++) {
+                if (!s[i]) continue;
+                if (level == 0)
+                    fn(base + i, PhysAddr(s[i] & ~PRESENT));
+                else
+                    clear_node(s[i], level - 1, base + i * span, fn);
+                s[i] = 0;
+            }
         }
+        groups(n) = 0;
         free_node(n);
     }
 

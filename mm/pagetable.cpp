@@ -398,34 +398,56 @@ Result<TlbFlush> PageTable::restrict(VirtAddr va, uint64_t len, uint64_t keep)
     return change_perms(va, len, keep, true);
 }
 
+// Sets the permissions of every leaf in [lo, hi) below `table` (none may
+// stick out of the range: the caller split them).  It scans the range from
+// both ends at once and stops when it has met every valid entry the table
+// counts: fork protects whole map entries, and a stack at the top of its
+// range cost a walk of each whole table to reach it from below.
 void PageTable::protect_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi,
                               uint64_t perms, bool mask, TlbFlush& fl)
 {
+    if (lo >= hi) return;
     Pte* t = table_of(table);
-    while (lo < hi) {
-        const uint64_t next = slot_end(lo, level, hi);
-        const unsigned i = index_of(lo, level);
-        Pte& e = t[i];
-        if (e.leaf()) {
-            KASSERT(covers_slot(lo, next, level), "protect would cut a superpage in two");
-            uint64_t p = perms;
-            if (mask) {
-                p = e.flags() & PERM_BITS & (perms | ~pte::RWX);
-                if (!(p & pte::R)) p &= ~pte::W;
-                KASSERT(p & pte::RWX, "restrict would leave %#lx with no permission", to_va(lo).value());
-            }
-            const Pte n = Pte::leaf(e.pa(), p);
-            if (n.raw != e.raw) {
-                note_root_change(level, i);
-                e = n;
-                fl.add_page(to_va(lo));
-            }
-        } else if (e.valid()) {
-            KASSERT(level > 0, "pointer entry at level 0");
-            protect_level(e.pa(), level - 1, lo, next, perms, mask, fl);
-        }
-        lo = next;
+    unsigned left = count(table);
+    const uint64_t size = arch::level_size(level);
+    const unsigned first = index_of(lo, level), last = index_of(hi - 1, level);
+    const uint64_t base = sprig::align_down(lo, size) - first * size; // slot 0's offset
+    const auto entry = [&](unsigned i) {
+        const uint64_t from = sprig::max(lo, base + i * size);
+        const uint64_t to = sprig::min(hi, base + (i + 1) * size);
+        if (protect_entry(t[i], level, i, from, to, perms, mask, fl)) left--;
+    };
+    for (unsigned i = first, j = last + 1; left > 0 && i < j;) {
+        entry(i++);
+        if (left > 0 && i < j) entry(--j);
     }
+}
+
+// One entry of protect_level, for [lo, hi) within its slot; false when e
+// is not valid.
+bool PageTable::protect_entry(Pte& e, unsigned level, unsigned i, uint64_t lo, uint64_t hi,
+                              uint64_t perms, bool mask, TlbFlush& fl)
+{
+    if (e.leaf()) {
+        KASSERT(covers_slot(lo, hi, level), "protect would cut a superpage in two");
+        uint64_t p = perms;
+        if (mask) {
+            p = e.flags() & PERM_BITS & (perms | ~pte::RWX);
+            if (!(p & pte::R)) p &= ~pte::W;
+            KASSERT(p & pte::RWX, "restrict would leave %#lx with no permission", to_va(lo).value());
+        }
+        const Pte n = Pte::leaf(e.pa(), p);
+        if (n.raw != e.raw) {
+            note_root_change(level, i);
+            e = n;
+            fl.add_page(to_va(lo));
+        }
+        return true;
+    }
+    if (!e.valid()) return false;
+    KASSERT(level > 0, "pointer entry at level 0");
+    protect_level(e.pa(), level - 1, lo, hi, perms, mask, fl);
+    return true;
 }
 
 Result<void> PageTable::split_ends(const Span& s, TlbFlush& fl)

@@ -166,6 +166,8 @@ private:
     void protect_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, uint64_t perms,
                        bool mask,
                        TlbFlush& fl);
+    bool protect_entry(arch::Pte& e, unsigned level, unsigned index, uint64_t lo, uint64_t hi,
+                       uint64_t perms, bool mask, TlbFlush& fl);
     void destroy_level(PhysAddr table, unsigned level, TlbFlush& fl);
     unsigned destroy_entries(arch::Pte* t, unsigned n, unsigned level, unsigned valid,
                              TlbFlush& fl);

@@ -149,6 +149,9 @@ void check_objects(PageAllocator& pages, ObjTable& objs, PageCounts& counts, Inv
             if (*c < UINT16_MAX) (*c)++;
             if (*c > 1) return false; // its slots are counted already
             census.index_nodes++;
+            if (!obj->pages.groups_exact(pa))
+                r.violation("vm", "object %p's page index node %#lx: its mask of occupied "
+                            "groups does not match its slots", obj, pa.value());
             return true;
         };
         obj->pages.visit(node_fn, [&](uint64_t pindex, PhysAddr pa) {

@@ -43,13 +43,13 @@ public:
     // The unwind: frees what is held (nothing after released()).
     void free_all();
     // The child owns it all now.
-    void released() { p2 = nullptr, td2 = nullptr, vm2 = nullptr, newsigacts = nullptr, fd = nullptr,
+    void released() { p2 = nullptr, td2 = nullptr, vm2 = nullptr, sigacts_mem = nullptr, fd = nullptr,
                       fdtol = nullptr, p1_fdtol = nullptr; }
 
     proc* p2 = nullptr;
     thread* td2 = nullptr;
     vmspace* vm2 = nullptr;                   // !RFMEM: the copy, charged
-    sigacts* newsigacts = nullptr;            // !RFSIGSHARE
+    void* sigacts_mem = nullptr;              // !RFSIGSHARE: built on at commit
     filedesc* fd = nullptr;                   // RFCFDG or RFFDG: the child's table
     filedesc_to_leader* fdtol = nullptr;      // shared table, not RFTHREAD: the child's record
     filedesc_to_leader* p1_fdtol = nullptr;   // shared table: the parent's first record
@@ -64,7 +64,7 @@ void ForkAllocs::free_all()
     if (fdtol) fdtol_free(fdtol);
     if (p1_fdtol) fdtol_free(p1_fdtol);
     if (fd) fdfree(fd);
-    if (newsigacts) sigacts_free(newsigacts);
+    if (sigacts_mem) sigacts_unreserve(z.sigacts, sigacts_mem);
     if (vm2) vmspace_free(vm2); // releases the charge, forced or not
     if (td2) thread_free(td2);
     if (p2) z.procs.destroy(p2);
@@ -109,7 +109,7 @@ Result<void> ForkAllocs::allocate(proc* p1, int flags, unsigned pages)
             return Errno::NoMem;
         }
     }
-    if (!(flags & RFSIGSHARE)) newsigacts = TRY(sigacts_alloc(z.sigacts));
+    if (!(flags & RFSIGSHARE)) sigacts_mem = TRY(sigacts_reserve(z.sigacts));
     return allocate_fd(p1, flags);
 }
 
@@ -203,8 +203,9 @@ proc* fork_commit(thread* td, const fork_req& fr, ForkAllocs& a, const PidChoice
     fork_thread_copy(td, td2, p2);
     p2->p_flag = pflag::P_INMEM;
     p2->p_swtick = ticks();
-    p2->p_sigacts = (flags & RFSIGSHARE) ? sigacts_hold(p1->p_sigacts) : a.newsigacts;
-    if (!(flags & RFSIGSHARE)) sigacts_copy(a.newsigacts, p1->p_sigacts);
+    p2->p_sigacts = (flags & RFSIGSHARE)
+                        ? sigacts_hold(p1->p_sigacts)
+                        : sigacts_fork(a.sigacts_mem, proc_zones().sigacts, p1->p_sigacts);
     p2->p_sigparent = (flags & RFLINUXTHPN) ? SIGUSR1 : SIGCHLD;
     p2->p_textvp = p1->p_textvp;
     fork_share_files(p1, p2, flags, a);

@@ -88,6 +88,18 @@ void sigacts_copy(sigacts* dest, const sigacts* src)
     memcpy(static_cast<void*>(dest), src, SIGACTS_COPY_SIZE);
 }
 
+Result<void*> sigacts_reserve(SigactsZone& zone) { return zone.zone().alloc(); }
+
+void sigacts_unreserve(SigactsZone& zone, void* mem) { zone.zone().free(mem); }
+
+sigacts* sigacts_fork(void* mem, SigactsZone& zone, const sigacts* src)
+{
+    sigacts* ps = new (mem) sigacts(*src);
+    ps->ps_refcnt = 1;
+    ps->ps_zone = &zone;
+    return ps;
+}
+
 Result<void> kern_sigaction_set(sigacts* ps, int sig, const sigaction* act, sigaction* oact)
 {
     if (!sig_valid(sig)) return Errno::Inval;

@@ -60,6 +60,14 @@ void sigacts_free(sigacts* ps);
 // Makes dest's actions and flags those of src (fork without RFSIGSHARE).
 // dest must be unshared.
 void sigacts_copy(sigacts* dest, const sigacts* src);
+// fork's copy in two steps, so that the object is written once (no
+// zeroing before the copy) and still copied at commit time, when the
+// parent's actions can no longer change under it: sigacts_reserve takes
+// the memory (NoMem), sigacts_fork builds there a copy of src with one
+// reference, and sigacts_unreserve gives back memory never built on.
+Result<void*> sigacts_reserve(SigactsZone& zone);
+sigacts* sigacts_fork(void* mem, SigactsZone& zone, const sigacts* src);
+void sigacts_unreserve(SigactsZone& zone, void* mem);
 // Whether more than one process uses ps.
 inline bool sigacts_shared(const sigacts* ps) { return ps->ps_refcnt > 1; }
 

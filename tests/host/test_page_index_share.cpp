@@ -5,11 +5,14 @@
 // was allocated.
 #include "mem_test_util.h"
 
+#include <mm/kmem.h>
 #include <mm/page_index.h>
+#include <mm/zero_pool.h>
 
 #include <map>
 #include <memory>
 #include <set>
+#include <string.h>
 #include <vector>
 
 using namespace memtest;
@@ -54,6 +57,8 @@ size_t audit(PageAllocator& pages, const std::vector<const PageIndex*>& ixs)
         ix->visit(
             [&](PhysAddr n) {
                 pointers[n.value()]++;
+                INFO("node " << std::hex << n.value());
+                CHECK(ix->groups_exact(n));
                 return nodes.insert(n.value()).second;
             },
             [&](uint64_t, PhysAddr pa) { pointers[pa.value()]++; });
@@ -424,5 +429,151 @@ TEST_CASE("page index share: random shares, changes and teardowns against a mode
         env.drop(*ix[k]);
         ix[k].reset();
     }
+    CHECK(env.mem.pages.pages_in_use() == env.base);
+}
+
+// The slots of a node page, as the index left them.
+static const uint64_t* slots(PhysAddr n) { return static_cast<const uint64_t*>(arch::phys_to_virt(n)); }
+
+static std::vector<PhysAddr> node_pages(const PageIndex& ix)
+{
+    std::vector<PhysAddr> v;
+    ix.visit([&](PhysAddr n) { v.push_back(n); return true; }, [](uint64_t, PhysAddr) {});
+    return v;
+}
+
+TEST_CASE("page index groups: a node's mask follows its slots through inserts and removes")
+{
+    IxEnv env;
+    PageIndex a(env.mem.pages);
+    // Slots 0, 7 (group 0), 8 (group 1), 511 (group 63) of one leaf, and a
+    // second leaf and level-1 node far away.
+    const uint64_t where[] = {0, 7, 8, 511, 512 * 512 * 3 + 64};
+    std::vector<PhysAddr> held;
+    for (uint64_t p : where) {
+        held.push_back(env.page(p));
+        REQUIRE(a.insert(p, held.back()).ok());
+        audit(env.mem.pages, {&a});
+    }
+    CHECK(a.nodes() == 5); // root, two level-1 nodes, two leaves
+    // Group 0 keeps its bit until both of its pages are gone.
+    for (size_t k : {size_t{0}, size_t{2}, size_t{1}, size_t{3}}) {
+        CHECK(a.remove(where[k]).value() == held[k]);
+        env.mem.pages.unref(held[k]);
+        audit(env.mem.pages, {&a});
+    }
+    CHECK(a.nodes() == 3); // the first leaf and its level-1 node went with slot 511
+    CHECK(a.remove(where[4]).value() == held[4]);
+    env.mem.pages.unref(held[4]);
+    CHECK(a.nodes() == 0);
+    CHECK(env.mem.pages.pages_in_use() == env.base);
+}
+
+TEST_CASE("page index groups: a path copy holds only the occupied groups, each slot referenced once more")
+{
+    IxEnv env;
+    PageIndex a(env.mem.pages), b(env.mem.pages);
+    const PhysAddr p0 = env.page(1), p1 = env.page(2), p2 = env.page(3);
+    REQUIRE(a.insert(3, p0).ok());
+    REQUIRE(a.insert(300, p1).ok());
+    REQUIRE(a.insert(511, p2).ok());
+    b.share(a);
+    // Dirty free pages, so that a copy made in one that was not zeroed shows.
+    std::vector<PhysAddr> dirty;
+    for (int i = 0; i < 8; i++) {
+        dirty.push_back(env.mem.pages.alloc().value());
+        memset(arch::phys_to_virt(dirty.back()), 0xa5, PG);
+    }
+    for (PhysAddr d : dirty) env.mem.pages.free(d);
+    REQUIRE(b.unshare(300).ok());
+    CHECK(env.refs(p0) == 2);
+    CHECK(env.refs(p1) == 2);
+    CHECK(env.refs(p2) == 2);
+    CHECK(contents(b) == contents(a));
+    const std::vector<PhysAddr> an = node_pages(a), bn = node_pages(b);
+    REQUIRE(bn.size() == 3);
+    // Root, level-1 node, leaf: copies, whose slots are empty exactly
+    // where the original's are; the leaf's slots are the original's.
+    for (size_t k = 0; k < 3; k++) {
+        CHECK(an[k] != bn[k]);
+        for (uint64_t i = 0; i < PageIndex::SLOTS; i++) {
+            INFO("node " << k << " slot " << i);
+            CHECK((slots(an[k])[i] == 0) == (slots(bn[k])[i] == 0));
+        }
+    }
+    CHECK(memcmp(slots(an[2]), slots(bn[2]), PG) == 0);
+    audit(env.mem.pages, {&a, &b});
+    env.drop(a);
+    audit(env.mem.pages, {&b});
+    env.drop(b);
+    CHECK(env.mem.pages.pages_in_use() == env.base);
+}
+
+TEST_CASE("page index groups: nodes come from the pre-zeroed pool and go back to it zeroed")
+{
+    IxEnv env;
+    ZeroPool pool(env.mem.pages, 8);
+    for (int i = 0; i < 3; i++) REQUIRE(pool.fill_one());
+    kmem_set_zero_pool(&pool);
+    PageIndex a(env.mem.pages), b(env.mem.pages);
+    const PhysAddr p0 = env.page(1), p1 = env.page(2);
+    const uint64_t calls = env.mem.pages.alloc_calls();
+    REQUIRE(a.insert(5, p0).ok());
+    REQUIRE(a.insert(512 * 4 + 9, p1).ok()); // a second leaf: one node more, cleared now
+    CHECK(pool.hits() == 3);
+    CHECK(pool.size() == 0);
+    CHECK(env.mem.pages.alloc_calls() == calls + 1);
+    b.share(a);
+    REQUIRE(b.unshare(5).ok()); // three copies, none pooled: cleared on the spot
+    CHECK(env.mem.pages.alloc_calls() == calls + 4);
+    audit(env.mem.pages, {&a, &b});
+    // a's root, level-1 node and first leaf go with its last reference;
+    // its second leaf stays, held by b's copy of the level-1 node.
+    const uint64_t returned = pool.returned();
+    env.drop(a);
+    CHECK(pool.returned() == returned + 3);
+    CHECK(pool.size() == 3);
+    CHECK(env.refs(p0) == 1);
+    CHECK(env.refs(p1) == 1);
+    // Every pooled page is all zeros: take them back and look.
+    std::vector<PhysAddr> back;
+    while (pool.size()) back.push_back(pool.take().value());
+    for (PhysAddr pa : back) {
+        for (uint64_t i = 0; i < PG / 8; i++) REQUIRE(slots(pa)[i] == 0);
+        env.mem.pages.free(pa);
+    }
+    kmem_set_zero_pool(nullptr);
+    env.drop(b);
+    CHECK(pool.size() == 0);
+    CHECK(env.mem.pages.pages_in_use() == env.base);
+}
+
+TEST_CASE("page index groups: a copy that fails after taking the pool's page changes nothing")
+{
+    IxEnv env;
+    ZeroPool pool(env.mem.pages, 4);
+    kmem_set_zero_pool(&pool);
+    PageIndex a(env.mem.pages), b(env.mem.pages);
+    const PhysAddr p = env.page(1), n = env.page(2);
+    REQUIRE(a.insert(9, p).ok());
+    b.share(a);
+    REQUIRE(pool.fill_one());
+    const uint64_t in_use = env.mem.pages.pages_in_use();
+    // Three copies: the pool's page, then k pages cleared on the spot, then
+    // NoMem; the pages taken go to the pool (none is freed: it has room).
+    for (long k = 0; k < 2; k++) {
+        env.mem.pages.fail_after(k);
+        CHECK(b.insert(10, n).error() == Errno::NoMem);
+        env.mem.pages.fail_after(-1);
+        CHECK(pool.size() == size_t(1 + k));
+        CHECK(env.mem.pages.pages_in_use() == in_use + k);
+        CHECK(contents(b) == contents(a));
+        audit(env.mem.pages, {&a, &b});
+    }
+    kmem_set_zero_pool(nullptr);
+    pool.drain();
+    env.mem.pages.unref(n);
+    env.drop(a);
+    env.drop(b);
     CHECK(env.mem.pages.pages_in_use() == env.base);
 }

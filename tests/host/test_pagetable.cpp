@@ -1050,6 +1050,50 @@ TEST_CASE("pagetable: destroy finds entries at both ends and in the middle of a 
     CHECK(e.src.in_use() == 0);
 }
 
+TEST_CASE("pagetable: protect finds entries at both ends and in the middle of a table")
+{
+    Env e(0x80000000, 2048);
+    PageTable k = make_kernel(e);
+    PageTable u = make_user(e, k, 7);
+    // Fork protects each map entry's whole range, scanning each table from
+    // both ends until it has met every valid entry: text at the bottom of
+    // the user half, a stack at its top, and pages between them, in the
+    // first, last and middle slots of their tables at every level.
+    const uint64_t top = 256 * GiB;
+    const uint64_t pages[] = {0,         PG,        255 * PG,      256 * PG,     511 * PG,
+                              MiB2 * 7,  GiB * 100, top - MiB2,    top - 2 * PG, top - PG};
+    for (uint64_t off : pages) run(u.map(V_(off), P_(0x100000000 + off % GiB), PG, R | W | U));
+    const auto flags = [&](uint64_t off) {
+        const Translation t = u.lookup(V_(off));
+        REQUIRE(t.pa == P_(0x100000000 + off % GiB));
+        return t.flags & (R | W | X | U);
+    };
+    // Everything but the first and last page: the scan of each range
+    // stops short of entries outside it only when it has seen them all.
+    auto r = u.protect(V_(PG), top - 2 * PG, R | U);
+    REQUIRE(r.ok());
+    r.value().execute();
+    for (uint64_t off : pages) {
+        INFO("page " << off);
+        CHECK(flags(off) == (off == 0 || off == top - PG ? (R | W | U) : (R | U)));
+    }
+    // A range between two tables' entries (holes only) changes nothing.
+    run(u.protect(V_(512 * PG), MiB2 * 7 - 512 * PG, R | X | U));
+    CHECK(flags(511 * PG) == (R | U));
+    CHECK(flags(MiB2 * 7) == (R | U));
+    // restrict takes W from the whole half, wherever it is left.
+    run(u.protect(V_(0), top, R | W | U));
+    run(u.restrict(V_(0), top, R | X | U));
+    for (uint64_t off : pages) {
+        INFO("page " << off);
+        CHECK(flags(off) == (R | U));
+    }
+    check_counts(e.src, u.root(), 2, 0, 256);
+    u.destroy().execute();
+    k.destroy().execute();
+    CHECK(e.src.in_use() == 0);
+}
+
 TEST_CASE("pagetable: create fails cleanly without memory")
 {
     Env e(0x80000000);

@@ -351,6 +351,42 @@ TEST_CASE("sigacts: shared actions (RFSIGSHARE): a change through one holder sho
     sigacts_free(child);
 }
 
+TEST_CASE("sigacts: fork's reserve, then a copy built at commit, or the memory given back")
+{
+    SigEnv env;
+    sigacts* parent = sigacts_alloc(env.zone).value();
+    set(parent, SIGUSR1, action(HANDLER, SA_ONSTACK | SA_SIGINFO, set_of({SIGUSR2})));
+    set(parent, SIGTERM, action(SIG_IGN));
+    set(parent, SIGCHLD, action(HANDLER2, SA_NOCLDSTOP));
+    sigacts_hold(parent); // a peer shares the parent's: the copy's count is its own
+    // The memory first; the parent changes an action before the commit,
+    // and the copy has it.
+    void* mem = sigacts_reserve(env.zone).value();
+    CHECK(env.zone.objects_in_use() == 2);
+    set(parent, SIGINT, action(HANDLER2));
+    sigacts* child = sigacts_fork(mem, env.zone, parent);
+    CHECK(static_cast<void*>(child) == mem);
+    CHECK(same_actions(child, parent));
+    CHECK(sig_handler(child, SIGINT) == HANDLER2);
+    CHECK(child->ps_refcnt == 1);
+    CHECK(parent->ps_refcnt == 2);
+    CHECK(child->ps_zone == &env.zone);
+    set(child, SIGUSR1, action(SIG_DFL));
+    CHECK(sig_handler(parent, SIGUSR1) == HANDLER);
+    sigacts_free(child);
+    CHECK(env.zone.objects_in_use() == 1);
+    // A fork that fails after the reserve gives the memory back unbuilt.
+    mem = sigacts_reserve(env.zone).value();
+    sigacts_unreserve(env.zone, mem);
+    CHECK(env.zone.objects_in_use() == 1);
+    env.zone.fail_after(0);
+    CHECK(sigacts_reserve(env.zone).error() == Errno::NoMem);
+    env.zone.fail_after(-1);
+    CHECK(env.zone.objects_in_use() == 1);
+    sigacts_free(parent);
+    sigacts_free(parent);
+}
+
 TEST_CASE("sigacts: copy (fork without RFSIGSHARE) is equal, then independent")
 {
     SigEnv env;
