@@ -129,8 +129,7 @@ def cases(args):
         # initrd lacks is reported, and ends the run with status 127.
         Case("virt-init-argc",
              virt + ["-m", "256M", "-kernel", image, "-append", "selftest init=/usr/tests/selftest/argc"],
-             expect=[SELFTEST_OK, PROCS_OK, r"init: running /usr/tests/selftest/argc?
-"],
+             expect=[SELFTEST_OK, PROCS_OK, r"init: running /usr/tests/selftest/argc\r?\n"],
              expect_exit=41, forbid=NO_FAILURES),
         # init="PATH ARGS...": the words after the path are its arguments.
         Case("virt-init-argc-args",
