@@ -10,8 +10,6 @@ PageIndex::~PageIndex()
     KASSERT(count_ == 0 && root_ == 0, "page index destroyed holding %zu pages", count_);
 }
 
-PageIndex::Slot* PageIndex::node(Slot n) { return static_cast<Slot*>(arch::phys_to_virt(PhysAddr(n))); }
-
 Result<PageIndex::Slot> PageIndex::new_node(AllocFlags flags)
 {
     const PhysAddr pa = TRY(pages_->alloc(0, flags));
@@ -68,6 +66,23 @@ bool PageIndex::lookup(uint64_t pindex, PhysAddr* pa, bool* shared) const
         }
         n = s;
     }
+}
+
+void PageIndex::fill(OwnSlot s, PhysAddr pa)
+{
+    KASSERT(s && s.empty(), "page index: filling a slot that is taken");
+    KASSERT(pa.is_aligned(arch::PAGE_SIZE), "page index: %#lx is not a page", pa.value());
+    *s.slot_ = pa.value() | PRESENT;
+    count_++;
+}
+
+PhysAddr PageIndex::swap(OwnSlot s, PhysAddr pa)
+{
+    KASSERT(s && !s.empty(), "page index: swapping into an empty slot");
+    KASSERT(pa.is_aligned(arch::PAGE_SIZE), "page index: %#lx is not a page", pa.value());
+    const PhysAddr old = s.page();
+    *s.slot_ = pa.value() | PRESENT;
+    return old;
 }
 
 // The copy takes a reference on everything the node points at: the old
