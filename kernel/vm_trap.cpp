@@ -11,15 +11,6 @@
 #include <mm/vm_fault.h>
 #include <mm/vmspace.h>
 
-bool vm_fault_user_quick(thread* td, uint64_t va, vm_prot_t access)
-{
-    if (va >= arch::USER_TOP) return false;
-    vmspace* vm = td->td_proc->p_vmspace;
-    if (!vm) return false;
-    KASSERT(vm->vm_pmap.table().live(), "a fault in a space without a page table");
-    return vm_fault_quick(vm->vm_map, vm->vm_pmap, VirtAddr(va), access);
-}
-
 namespace {
 
 // vm_fault_user_access after the quick path said no.

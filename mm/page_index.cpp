@@ -68,23 +68,6 @@ bool PageIndex::lookup(uint64_t pindex, PhysAddr* pa, bool* shared) const
     }
 }
 
-void PageIndex::fill(OwnSlot s, PhysAddr pa)
-{
-    KASSERT(s && s.empty(), "page index: filling a slot that is taken");
-    KASSERT(pa.is_aligned(arch::PAGE_SIZE), "page index: %#lx is not a page", pa.value());
-    *s.slot_ = pa.value() | PRESENT;
-    count_++;
-}
-
-PhysAddr PageIndex::swap(OwnSlot s, PhysAddr pa)
-{
-    KASSERT(s && !s.empty(), "page index: swapping into an empty slot");
-    KASSERT(pa.is_aligned(arch::PAGE_SIZE), "page index: %#lx is not a page", pa.value());
-    const PhysAddr old = s.page();
-    *s.slot_ = pa.value() | PRESENT;
-    return old;
-}
-
 // The copy takes a reference on everything the node points at: the old
 // node keeps its own, and both now point there.
 void PageIndex::copy_node(Slot from, Slot to)

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <arch/machdep.h>
 #include <lib/addr.h>
+#include <lib/kassert.h>
 #include <lib/result.h>
 #include <mm/page_alloc.h>
 
@@ -79,10 +80,23 @@ public:
         }
     }
     // Puts pa (page aligned) into an empty slot own_slot() gave.
-    void fill(OwnSlot s, PhysAddr pa);
+    void fill(OwnSlot s, PhysAddr pa)
+    {
+        KASSERT(s && s.empty(), "page index: filling a slot that is taken");
+        KASSERT(pa.is_aligned(arch::PAGE_SIZE), "page index: %#lx is not a page", pa.value());
+        *s.slot_ = pa.value() | PRESENT;
+        count_++;
+    }
     // Puts pa in place of the page in a full slot own_slot() gave; returns
     // the old page.
-    PhysAddr swap(OwnSlot s, PhysAddr pa);
+    PhysAddr swap(OwnSlot s, PhysAddr pa)
+    {
+        KASSERT(s && !s.empty(), "page index: swapping into an empty slot");
+        KASSERT(pa.is_aligned(arch::PAGE_SIZE), "page index: %#lx is not a page", pa.value());
+        const PhysAddr old = s.page();
+        *s.slot_ = pa.value() | PRESENT;
+        return old;
+    }
     // Copies the shared nodes on pindex's path (those that exist), so that
     // the page there, if any, has exactly one reference per index holding
     // it.  NoMem when a copy cannot be allocated: then nothing changed.

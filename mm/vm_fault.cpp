@@ -25,7 +25,8 @@ Result<vm_object*> entry_object(vm_map_entry* e, VmObjectZone& objects)
 
 // A zeroed page for a first touch: the pre-zeroed pool's when it has one
 // (pagezero fills it while the system idles), else one cleared now.
-Result<PhysAddr> zeroed_page(PageAllocator& pages)
+// Inlined into the quick path, whose zero fill is little else.
+[[gnu::always_inline]] inline Result<PhysAddr> zeroed_page(PageAllocator& pages)
 {
     if (ZeroPool* pool = kmem_zero_pool(); pool && pool->serves(pages)) return pool->take();
     return pages.alloc(0, AllocFlags::Zero);
