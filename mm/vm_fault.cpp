@@ -128,12 +128,15 @@ bool vm_fault_quick(VmMap& map, Pmap& pmap, VirtAddr va, vm_prot_t access)
     const VirtAddr page_va(va.value() & ~(arch::PAGE_SIZE - 1));
     const vm_map_entry* e = map.lookup(page_va.value());
     if (!e || !e->object || (e->protection & access) != access) return false;
-    const PageTable::Leaf pte = pmap.leaf(page_va);
-    if (!pte) return false;
+    // The index first: a path still shared after a fork (the first write
+    // to each object there) is the decline to make cheap, and it is
+    // found at the root.
     vm_object* obj = e->object;
     const uint64_t pindex = (e->offset + (page_va.value() - e->start)) / arch::PAGE_SIZE;
     const PageIndex::OwnSlot slot = obj->pages.own_slot(pindex);
     if (!slot) return false;
+    const PageTable::Leaf pte = pmap.leaf(page_va);
+    if (!pte) return false;
     // From here the cases are vm_fault's, minus the shared path.
     PageAllocator& pages = *obj->allocator;
     vm_prot_t prot = e->protection;
