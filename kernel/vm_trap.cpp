@@ -8,13 +8,14 @@
 #include <kernel/proc/sigset.h>
 #include <kernel/sched/sched.h>
 #include <kernel/vm_pageout_oom.h>
+#include <mm/vm_fault.h>
 #include <mm/vmspace.h>
 
-Errno vm_fault_user_access(uint64_t va, vm_prot_t access)
+namespace {
+
+// vm_fault_user_access after the quick path said no.
+Errno fault_general(thread* td, uint64_t va, vm_prot_t access)
 {
-    if (va >= arch::USER_TOP) return Errno::Fault;
-    thread* td = curthread();
-    if (!td || !td->td_proc || !td->td_proc->p_vmspace) return Errno::Fault;
     for (;;) {
         // The space is looked up afresh: the wait may have let it change.
         vmspace* vm = td->td_proc->p_vmspace;
@@ -28,9 +29,21 @@ Errno vm_fault_user_access(uint64_t va, vm_prot_t access)
     }
 }
 
+} // namespace
+
+Errno vm_fault_user_access(uint64_t va, vm_prot_t access)
+{
+    if (va >= arch::USER_TOP) return Errno::Fault;
+    thread* td = curthread();
+    if (!td || !td->td_proc || !td->td_proc->p_vmspace) return Errno::Fault;
+    if (vm_fault_user_quick(td, va, access)) return Errno::Ok;
+    return fault_general(td, va, access);
+}
+
 void trap_pfault(thread* td, uint64_t va, vm_prot_t access, uint64_t pc)
 {
-    const Errno e = vm_fault_user_access(va, access);
+    // The trap tried vm_fault_user_quick already.
+    const Errno e = va >= arch::USER_TOP ? Errno::Fault : fault_general(td, va, access);
     if (e == Errno::Ok) return;
     proc* p = td->td_proc;
     const char* what = access == VM_PROT_WRITE ? "write" : access == VM_PROT_EXECUTE ? "execute" : "read";

@@ -23,7 +23,13 @@ public:
     void attach_zero_pool(ZeroPool* pool) { zero_pool_ = pool; }
     uint64_t pages_in_use() const override { return in_use_; }
     // In the page's metadata (Page::pt_valid).
-    uint16_t& valid_count(PhysAddr table) override { return pages_.page_of(table)->pt_valid; }
+    // find_page inline: a fault that fills an entry asks.
+    uint16_t& valid_count(PhysAddr table) override
+    {
+        Page* pg = pages_.find_page(table);
+        KASSERT(pg != nullptr, "page table %#lx is not from the page allocator", table.value());
+        return pg->pt_valid;
+    }
 
 private:
     PageAllocator& pages_;

@@ -177,7 +177,7 @@ uint64_t PageAllocator::pfn_of(const Page* pg) const
     return s.base_pfn + static_cast<uint64_t>(pg - s.pages);
 }
 
-PhysAddr PageAllocator::phys_of(const Page* pg) const { return pa_of_pfn(pfn_of(pg)); }
+PhysAddr PageAllocator::phys_of_slow(const Page* pg) const { return pa_of_pfn(pfn_of(pg)); }
 
 // Pops the smallest free block of at least `order` and splits it down,
 // putting the upper halves back on the lists.  nullptr when none is free.

@@ -78,7 +78,14 @@ public:
         if (pfn - s.base_pfn < s.npages) return &s.pages[pfn - s.base_pfn];
         return find_page_slow(pfn);
     }
-    PhysAddr phys_of(const Page* pg) const;
+    // Inline for the first segment too (a fault's pooled page).
+    PhysAddr phys_of(const Page* pg) const
+    {
+        const Segment& s = segs_[0];
+        if (pg->segind == 0 && pg >= s.pages && pg < s.pages + s.npages)
+            return PhysAddr((s.base_pfn + uint64_t(pg - s.pages)) << arch::PAGE_SHIFT);
+        return phys_of_slow(pg);
+    }
 
     // Counters, in pages.  total = free + in use; excluded and metadata
     // pages are not counted at all.
@@ -124,6 +131,7 @@ private:
 
     Segment* segment_of(uint64_t pfn);
     Page* find_page_slow(uint64_t pfn);
+    PhysAddr phys_of_slow(const Page* pg) const;
     Result<void> make_segments(const PhysRangeSet& ram, const PhysRangeSet& usable);
     Result<void> place_metadata(PhysRangeSet& usable);
     void init_segment(size_t i);

@@ -11,8 +11,6 @@ PageIndex::~PageIndex()
     KASSERT(count_ == 0 && root_ == 0, "page index destroyed holding %zu pages", count_);
 }
 
-PageIndex::Slot* PageIndex::node(Slot n) { return static_cast<Slot*>(arch::phys_to_virt(PhysAddr(n))); }
-
 // The kernel's pre-zeroed pool, when it serves this index's allocator.
 static ZeroPool* zero_pool_for(PageAllocator& pages)
 {

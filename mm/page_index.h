@@ -30,8 +30,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <arch/machdep.h>
 #include <lib/addr.h>
 #include <lib/bits.h>
+#include <lib/kassert.h>
 #include <lib/result.h>
 #include <mm/page_alloc.h>
 
@@ -55,6 +57,61 @@ public:
     // The page at pindex, if there is one; *shared (when asked) tells
     // whether a node on its path is shared with another index.
     bool lookup(uint64_t pindex, PhysAddr* pa, bool* shared = nullptr) const;
+    // lookup() for a page fault that changes the page in place: the leaf
+    // slot of pindex when every node on its path exists and none is
+    // shared with another index (one walk, no allocation), else an empty
+    // OwnSlot (the caller takes the general way: unshare(), insert()).
+    class OwnSlot {
+    public:
+        explicit operator bool() const { return slot_ != nullptr; }
+        bool empty() const { return *slot_ == 0; }
+        PhysAddr page() const { return PhysAddr(*slot_ & ~PRESENT); }
+
+    private:
+        friend class PageIndex;
+        uint64_t* slot_ = nullptr;
+        uint64_t node_ = 0;  // the leaf node holding slot_ (its mask changes on fill)
+        unsigned index_ = 0; // slot_'s number in that node
+    };
+    // Inline: a page fault's whole index work.
+    OwnSlot own_slot(uint64_t pindex)
+    {
+        OwnSlot own;
+        if (pindex >= LIMIT) return own;
+        Slot n = root_;
+        for (unsigned level = LEVELS - 1;; level--) {
+            // A node's count is the number of parents pointing at it: one
+            // means this path alone.
+            if (!n || pages_->find_page(PhysAddr(n))->ref_count != 1) return own;
+            Slot& s = node(n)[slot_of(pindex, level)];
+            if (level == 0) {
+                own.slot_ = &s;
+                own.node_ = n;
+                own.index_ = slot_of(pindex, 0);
+                return own;
+            }
+            n = s;
+        }
+    }
+    // Puts pa (page aligned) into an empty slot own_slot() gave.
+    void fill(OwnSlot s, PhysAddr pa)
+    {
+        KASSERT(s && s.empty(), "page index: filling a slot that is taken");
+        KASSERT(pa.is_aligned(arch::PAGE_SIZE), "page index: %#lx is not a page", pa.value());
+        *s.slot_ = pa.value() | PRESENT;
+        groups(s.node_) |= group_bit(s.index_);
+        count_++;
+    }
+    // Puts pa in place of the page in a full slot own_slot() gave; returns
+    // the old page.
+    PhysAddr swap(OwnSlot s, PhysAddr pa)
+    {
+        KASSERT(s && !s.empty(), "page index: swapping into an empty slot");
+        KASSERT(pa.is_aligned(arch::PAGE_SIZE), "page index: %#lx is not a page", pa.value());
+        const PhysAddr old = s.page();
+        *s.slot_ = pa.value() | PRESENT;
+        return old;
+    }
     // Copies the shared nodes on pindex's path (those that exist), so that
     // the page there, if any, has exactly one reference per index holding
     // it.  NoMem when a copy cannot be allocated: then nothing changed.
@@ -116,7 +173,9 @@ private:
     static constexpr unsigned GROUP = 8; // slots per bit of a node's mask
     static_assert(SLOTS / GROUP == 64, "a node's mask is one word");
 
-    static Slot* node(Slot n);
+    static Slot* node(Slot n) { return static_cast<Slot*>(arch::phys_to_virt(PhysAddr(n))); }
+    // The leaf slot of pindex, or nullptr when a node on the way is missing.
+    Slot* leaf_slot(uint64_t pindex) const;
     static unsigned slot_of(uint64_t pindex, unsigned level)
     {
         return static_cast<unsigned>(pindex >> (BITS * level)) & (SLOTS - 1);

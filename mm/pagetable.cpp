@@ -238,6 +238,22 @@ Result<TlbFlush> PageTable::enter_page(VirtAddr va, PhysAddr pa, uint64_t perms,
     return fl;
 }
 
+void PageTable::check_enter_at(Leaf at, VirtAddr va, PhysAddr pa, uint64_t perms) const
+{
+    KASSERT(live() && kind_ == Kind::User, "enter_at on a table that is not a user table");
+    PhysAddr table = root_;
+    for (unsigned level = TOP; level > 0; level--) table = table_of(table)[index_of(va.value(), level)].pa();
+    KASSERT(at.table == table && at.pte == &table_of(table)[index_of(va.value(), 0)],
+            "enter_at %#lx: not that address's entry", va.value());
+    KASSERT(va.value() < HALF && va.is_aligned(arch::PAGE_SIZE) &&
+                pa.is_aligned(arch::PAGE_SIZE) && pa.value() < PA_LIMIT,
+            "enter_at %#lx -> %#lx: misaligned or not user", va.value(), pa.value());
+    KASSERT((perms & pte::U) && !(perms & pte::G) && (perms & pte::R) && !(perms & ~PERM_BITS),
+            "enter_at %#lx: user perms %#lx", va.value(), perms);
+}
+
+void PageTable::count_new_leaf(PhysAddr table) { count(table)++; }
+
 // The level-0 table holding off's entry, made (with any table above it)
 // when missing.  Inval when a superpage leaf covers off.
 Result<PhysAddr> PageTable::page_table_of(uint64_t off)

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <stdint.h>
+#include <arch/machdep.h>
 #include <arch/pte.h>
 #include <lib/addr.h>
 #include <lib/result.h>
@@ -97,6 +98,57 @@ public:
     // translation changed).
     Result<TlbFlush> enter_page(VirtAddr va, PhysAddr pa, uint64_t perms,
                                 uint64_t* old_flags = nullptr);
+    // enter_page for a page fault, in two steps so that the fault can
+    // check the tables before it changes anything else: leaf() walks to
+    // va's 4 KiB entry without making a table (an empty Leaf when one is
+    // missing, a superpage covers va or va is not a user address of this
+    // user table), and enter_at() stores the leaf there, as enter_page
+    // would, and flushes va itself (the fault returns to the access
+    // next): no token.  Nothing may change the tables in between.
+    struct Leaf {
+        arch::Pte* pte = nullptr;
+        PhysAddr table; // the level-0 table holding *pte, for its count
+        explicit operator bool() const { return pte != nullptr; }
+    };
+    // Both inline: they are most of a page fault's page-table work.
+    Leaf leaf(VirtAddr va) const
+    {
+        Leaf at;
+        // A user address: canonical, in the lower half (user tables map
+        // nothing else).
+        if (va.value() >= (uint64_t{1} << (arch::VA_BITS - 1))) return at;
+        PhysAddr table = root_;
+        for (unsigned level = arch::PT_LEVELS - 1; level > 0; level--) {
+            const arch::Pte e = pt_entries(table)[arch::pt_index(va, level)];
+            if (!e.valid() || e.leaf()) return at;
+            table = e.pa();
+        }
+        at.pte = &pt_entries(table)[arch::pt_index(va, 0)];
+        at.table = table;
+        return at;
+    }
+    // perms as for enter_page (user, validated by the caller's rules);
+    // returns the flags of the entry replaced (0: none).
+    uint64_t enter_at(Leaf at, VirtAddr va, PhysAddr pa, uint64_t perms)
+    {
+        if constexpr (INVARIANTS) check_enter_at(at, va, pa, perms);
+        arch::Pte& e = *at.pte;
+        const arch::Pte n = arch::Pte::leaf(pa, perms);
+        const uint64_t old = e.flags();
+        if (e.raw == n.raw) return old;
+        if (!e.valid()) {
+            // count() checks the count against a scan in the debug build.
+            if constexpr (INVARIANTS)
+                count_new_leaf(at.table);
+            else
+                src_->valid_count(at.table)++;
+        }
+        e = n;
+        // A changed leaf may be cached (and so may an invalid entry): as
+        // enter_page's token would, flush va before the access is retried.
+        arch::tlb_flush_page(va, asid_);
+        return old;
+    }
     // Unmaps whatever is mapped in [va, va + len); holes are fine.  A
     // superpage the range covers only partly is split first (so its other
     // pages stay mapped) and intermediate tables left empty are freed (after
@@ -150,6 +202,12 @@ private:
     PageTable(PtPageSource& src, PhysAddr root, Kind kind, uint16_t asid)
         : src_(&src), root_(root), asid_(asid), kind_(kind) {}
 
+    static arch::Pte* pt_entries(PhysAddr table)
+    {
+        return static_cast<arch::Pte*>(arch::phys_to_virt(table));
+    }
+    void check_enter_at(Leaf at, VirtAddr va, PhysAddr pa, uint64_t perms) const;
+    void count_new_leaf(PhysAddr table);
     Result<Span> check_range(VirtAddr va, uint64_t len) const;
     Result<void> check_perms(uint64_t perms, const Span& s) const;
     Result<TlbFlush> change_perms(VirtAddr va, uint64_t len, uint64_t perms, bool mask);

@@ -9,15 +9,6 @@ Result<Pmap> Pmap::create(PtPageSource& src, PageTable& kernel, uint16_t asid)
     return Pmap(static_cast<PageTable&&>(pt));
 }
 
-uint64_t Pmap::pte_perms(vm_prot_t prot)
-{
-    KASSERT(prot != VM_PROT_NONE && !(prot & ~VM_PROT_ALL), "no PTE for protection %#x", prot);
-    uint64_t perms = arch::pte::U | arch::pte::R;
-    if (prot & VM_PROT_WRITE) perms |= arch::pte::W;
-    if (prot & VM_PROT_EXECUTE) perms |= arch::pte::X;
-    return perms;
-}
-
 Result<TlbFlush> Pmap::enter(VirtAddr va, PhysAddr pa, vm_prot_t prot, uint64_t* old_flags)
 {
     // User tables hold 4 KiB leaves only, so whatever va maps is replaced

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include <lib/addr.h>
+#include <lib/kassert.h>
 #include <lib/result.h>
 #include <mm/asid.h>
 #include <mm/pagetable.h>
@@ -30,7 +31,15 @@ public:
     // always readable, as FreeBSD/riscv maps them (Sv39 reserves W without
     // R, and an execute-only page would be the one odd case).  prot must
     // not be NONE.
-    static uint64_t pte_perms(vm_prot_t prot);
+    // Inline: every fault asks.
+    static uint64_t pte_perms(vm_prot_t prot)
+    {
+        KASSERT(prot != VM_PROT_NONE && !(prot & ~VM_PROT_ALL), "no PTE for protection %#x", prot);
+        uint64_t perms = arch::pte::U | arch::pte::R;
+        if (prot & VM_PROT_WRITE) perms |= arch::pte::W;
+        if (prot & VM_PROT_EXECUTE) perms |= arch::pte::X;
+        return perms;
+    }
 
     // Maps the page pa at va (page aligned) with prot, in place of what va
     // mapped before, if anything (pmap_enter): a mapped va has its entry
@@ -40,6 +49,15 @@ public:
     // stays unmapped (the caller may fault again later).  *old_flags, when
     // given, gets the PTE flags va had (0: none).
     Result<TlbFlush> enter(VirtAddr va, PhysAddr pa, vm_prot_t prot, uint64_t* old_flags = nullptr);
+    // enter() for the page-fault fast path (vm_fault_quick), in two
+    // steps: leaf() finds va's entry if its tables exist (nothing is
+    // made: an empty Leaf sends the fault to vm_fault), enter_at() maps
+    // pa there with prot and flushes va at once.  Returns the old flags.
+    PageTable::Leaf leaf(VirtAddr va) const { return pt_.leaf(va); }
+    uint64_t enter_at(PageTable::Leaf at, VirtAddr va, PhysAddr pa, vm_prot_t prot)
+    {
+        return pt_.enter_at(at, va, pa, pte_perms(prot));
+    }
     // Drops every translation of [va, va + len) (pmap_remove).
     TlbFlush remove(VirtAddr va, uint64_t len);
     // Takes from every translation of [va, va + len) what prot does not

@@ -25,7 +25,8 @@ Result<vm_object*> entry_object(vm_map_entry* e, VmObjectZone& objects)
 
 // A zeroed page for a first touch: the pre-zeroed pool's when it has one
 // (pagezero fills it while the system idles), else one cleared now.
-Result<PhysAddr> zeroed_page(PageAllocator& pages)
+// Inlined into the quick path, whose zero fill is little else.
+[[gnu::always_inline]] inline Result<PhysAddr> zeroed_page(PageAllocator& pages)
 {
     if (ZeroPool* pool = kmem_zero_pool(); pool && pool->serves(pages)) return pool->take();
     return pages.alloc(0, AllocFlags::Zero);
@@ -68,6 +69,16 @@ Result<PhysAddr> break_cow(vm_object* obj, uint64_t pindex, PhysAddr shared, boo
     return copy;
 }
 
+// PageAllocator::ref_count inline (a fault's one count of a page), its
+// checks kept in the debug build.
+uint32_t page_refs(PageAllocator& pages, PhysAddr page)
+{
+    const uint32_t n = pages.find_page(page)->ref_count;
+    KASSERT(n == pages.ref_count(page), "page %#lx: %u references, allocator says %u",
+            page.value(), n, pages.ref_count(page));
+    return n;
+}
+
 } // namespace
 
 VmFaultStats& vm_fault_stats() { return g_stats; }
@@ -108,4 +119,51 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
     if (own_write && (old & arch::pte::V) && !(old & arch::pte::W)) g_stats.v_cow_optim++;
     g_stats.v_vm_faults++;
     return fl;
+}
+
+bool vm_fault_quick(VmMap& map, Pmap& pmap, VirtAddr va, vm_prot_t access)
+{
+    KASSERT(access == VM_PROT_READ || access == VM_PROT_WRITE || access == VM_PROT_EXECUTE,
+            "fault access %#x", access);
+    const VirtAddr page_va(va.value() & ~(arch::PAGE_SIZE - 1));
+    const vm_map_entry* e = map.lookup(page_va.value());
+    if (!e || !e->object || (e->protection & access) != access) return false;
+    // The index first: a path still shared after a fork (the first write
+    // to each object there) is the decline to make cheap, and it is
+    // found at the root.
+    vm_object* obj = e->object;
+    const uint64_t pindex = (e->offset + (page_va.value() - e->start)) / arch::PAGE_SIZE;
+    const PageIndex::OwnSlot slot = obj->pages.own_slot(pindex);
+    if (!slot) return false;
+    const PageTable::Leaf pte = pmap.leaf(page_va);
+    if (!pte) return false;
+    // From here the cases are vm_fault's, minus the shared path.
+    PageAllocator& pages = *obj->allocator;
+    vm_prot_t prot = e->protection;
+    PhysAddr page;
+    bool own_write = false;
+    if (slot.empty()) {
+        Result<PhysAddr> z = zeroed_page(pages);
+        if (!z.ok()) return false;
+        page = z.value();
+        obj->pages.fill(slot, page);
+        g_stats.v_zfod++;
+    } else if (page = slot.page(); page_refs(pages, page) == 1) {
+        own_write = access == VM_PROT_WRITE;
+    } else if (access != VM_PROT_WRITE) {
+        prot &= ~VM_PROT_WRITE; // read-only until a write breaks the sharing
+    } else {
+        Result<PhysAddr> copy = pages.alloc(0);
+        if (!copy.ok()) return false;
+        pmap_copy_page(page, copy.value());
+        const PhysAddr old = obj->pages.swap(slot, copy.value());
+        KASSERT(old == page, "COW break swapped out %#lx, expected %#lx", old.value(), page.value());
+        pages.unref(old);
+        page = copy.value();
+        g_stats.v_cow_faults++;
+    }
+    const uint64_t old = pmap.enter_at(pte, page_va, page, prot);
+    if (own_write && (old & arch::pte::V) && !(old & arch::pte::W)) g_stats.v_cow_optim++;
+    g_stats.v_vm_faults++;
+    return true;
 }

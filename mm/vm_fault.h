@@ -35,3 +35,15 @@ VmFaultStats& vm_fault_stats();
 //          that a later fault could not finish.
 Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAddr va,
                           vm_prot_t access);
+
+// The common fault in one pass, without a token: the entry has its object
+// already, va's page-table pages exist and the object's index path to va
+// is its own (no node shared after a fork).  Then it zero-fills (a pooled
+// page when there is one), breaks copy-on-write for a page another object
+// holds, raises a read-only mapping of a page this object holds alone,
+// or maps a page read-only for a read, exactly as vm_fault would, and
+// flushes va itself.  False when it did nothing (any other case, or no
+// page to be had): the caller goes on to vm_fault, which knows every case
+// and its errors.  Allocates nothing but the one data page, never sleeps,
+// and may run with interrupts off.
+bool vm_fault_quick(VmMap& map, Pmap& pmap, VirtAddr va, vm_prot_t access);

@@ -4,18 +4,6 @@
 #include <mm/intr_off.h>
 #include <mm/page_copy.h>
 
-Result<PhysAddr> ZeroPool::take()
-{
-    {
-        IntrOff off;
-        if (Page* pg = pool_.pop_front()) {
-            hits_++;
-            return pages_.phys_of(pg);
-        }
-    }
-    return pages_.alloc(0, AllocFlags::Zero);
-}
-
 bool ZeroPool::fill_one()
 {
     if (size() >= target_) return false;

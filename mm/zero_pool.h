@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <lib/list.h>
 #include <lib/result.h>
+#include <mm/intr_off.h>
 #include <mm/page_alloc.h>
 
 class ZeroPool {
@@ -17,7 +18,12 @@ public:
     ZeroPool& operator=(const ZeroPool&) = delete;
 
     // A zeroed page: from the pool when it has one, else cleared now.
-    Result<PhysAddr> take();
+    // Inline: a zero-fill fault's page.
+    Result<PhysAddr> take()
+    {
+        if (Page* pg = pop()) return pages_.phys_of(pg);
+        return pages_.alloc(0, AllocFlags::Zero);
+    }
     // The daemon's step: zeroes one more page into the pool.  False when
     // the pool is full or no page is free (try again later).
     bool fill_one();
@@ -40,6 +46,14 @@ public:
     uint64_t returned() const { return returned_; }
 
 private:
+    Page* pop()
+    {
+        IntrOff off; // pagezero fills the pool with interrupts on
+        Page* pg = pool_.pop_front();
+        if (pg) hits_++;
+        return pg;
+    }
+
     PageAllocator& pages_;
     size_t target_;
     List<Page, &Page::link> pool_;

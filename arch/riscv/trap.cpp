@@ -81,6 +81,31 @@ void trap_signal(thread* td, const arch::TrapFrame& tf, int sig, int code, uint6
     trapsignal(td, si);
 }
 
+// The common page fault from user mode (zero fill, copy-on-write, a
+// write to a page no longer shared) resolved by vm_fault_quick with
+// interrupts still off, and the way back tested as a system call's is:
+// nothing owed needs no ast().  False: user_trap takes the general way.
+bool user_pfault_quick(thread* td, const arch::TrapFrame& tf)
+{
+    vm_prot_t access;
+    switch (static_cast<Exc>(tf.scause)) {
+    case Exc::LoadPageFault: access = VM_PROT_READ; break;
+    case Exc::StorePageFault: access = VM_PROT_WRITE; break;
+    case Exc::InsnPageFault: access = VM_PROT_EXECUTE; break;
+    default: return false;
+    }
+    if (!vm_fault_user_quick(td, tf.stval, access)) return false;
+    if (!td->td_owepreempt && !(td->td_flags & tdflag::TDF_NEEDSIGCHK)) {
+        KASSERT(cursig(td) == 0, "pid %d has signal %d deliverable but TDF_NEEDSIGCHK clear",
+                td->td_proc->p_pid, cursig(td));
+        return true;
+    }
+    arch::intr_enable();
+    ast(td);
+    arch::intr_disable();
+    return true;
+}
+
 // A trap from user mode (the frame is td's td_frame): a system call, a
 // page fault, or a signal for the rest; then the way back (ast: an owed
 // preemption, then the signal check).
@@ -89,6 +114,7 @@ void user_trap(arch::TrapFrame& tf)
     thread* td = curthread();
     KASSERT(td && td->td_proc && td->td_frame == &tf, "user trap with frame %p, thread's %p",
             static_cast<void*>(&tf), td ? static_cast<void*>(td->td_frame) : nullptr);
+    if (user_pfault_quick(td, tf)) return;
     arch::intr_enable(); // a system call may sleep; page faults may allocate
     switch (static_cast<Exc>(tf.scause)) {
     case Exc::LoadPageFault: trap_pfault(td, tf.stval, VM_PROT_READ, tf.sepc); break;

@@ -49,6 +49,9 @@ struct VmEnv {
     VmObjectZone objects{"vm_object", mem.pages};
     MmuSim sim;
     uint64_t pages0 = 0;
+    // access() tries vm_fault_quick before vm_fault, as the trap does;
+    // false: vm_fault alone (its own cases and errors).
+    bool quick = true;
 
     VmEnv() { pages0 = mem.pages.pages_in_use(); }
     ~VmEnv() { kernel.destroy().execute(); }
@@ -90,7 +93,10 @@ struct VmEnv {
     Errno access(Space& s, uint64_t va, Access a, uint64_t* value)
     {
         return access_with(
-            [&](VirtAddr at, vm_prot_t want) { return vm_fault(s.map, s.pmap, objects, at, want); },
+            [&](VirtAddr at, vm_prot_t want) -> Result<TlbFlush> {
+                if (quick && vm_fault_quick(s.map, s.pmap, at, want)) return TlbFlush();
+                return vm_fault(s.map, s.pmap, objects, at, want);
+            },
             va, a, value);
     }
     uint64_t read(Space& s, uint64_t va)
@@ -441,6 +447,7 @@ TEST_CASE("fork: VM_INHERIT_NONE leaves a hole; untouched private memory stays u
 TEST_CASE("vm_fault and fork: every allocation failure is ENOMEM and a retry completes")
 {
     VmEnv env;
+    env.quick = false; // vm_fault's own errors (the quick path's: below)
     Space parent(env.entries, env.src, env.kernel, 1);
     env.run(parent);
     env.map_anon(parent, 0x100000, 0x102000);
@@ -686,5 +693,247 @@ TEST_CASE("isolation: user pages are never global, and the kernel never executes
     CHECK(env.sim.translate(VirtAddr(0x100000), Access::Read, Priv::Supervisor).why ==
           FaultWhy::UserPageNoSum);
     env.destroy(s);
+    env.check_baseline();
+}
+
+namespace {
+
+// What a fault could have changed: the counters, the pages, one PTE.
+struct FaultSnapshot {
+    VmFaultStats st;
+    uint64_t in_use;
+    uint64_t pte_flags;
+    PhysAddr pa;
+    size_t resident;
+
+    FaultSnapshot(VmEnv& env, Space& s, uint64_t va)
+        : st(vm_fault_stats()), in_use(env.mem.pages.pages_in_use()),
+          pte_flags(s.pmap.extract(VirtAddr(va)).flags), pa(s.pmap.extract(VirtAddr(va)).pa),
+          resident(s.map.lookup(va) && s.map.lookup(va)->object
+                       ? s.map.lookup(va)->object->pages.count()
+                       : 0)
+    {
+    }
+    void check_same(VmEnv& env, Space& s, uint64_t va) const
+    {
+        const FaultSnapshot now(env, s, va);
+        CHECK(now.st.v_vm_faults == st.v_vm_faults);
+        CHECK(now.st.v_zfod == st.v_zfod);
+        CHECK(now.st.v_cow_faults == st.v_cow_faults);
+        CHECK(now.st.v_cow_optim == st.v_cow_optim);
+        CHECK(now.in_use == in_use);
+        CHECK(now.pte_flags == pte_flags);
+        CHECK(now.pa == pa);
+        CHECK(now.resident == resident);
+    }
+};
+
+bool quick(Space& s, uint64_t va, vm_prot_t access)
+{
+    return vm_fault_quick(s.map, s.pmap, VirtAddr(va), access);
+}
+
+} // namespace
+
+TEST_CASE("vm_fault_quick: declines what only vm_fault can do, changing nothing")
+{
+    VmEnv env;
+    env.quick = false;
+    Space s(env.entries, env.src, env.kernel, 1);
+    env.run(s);
+    // Pages 0 and 1 of the object lie below 2 MiB, page 2 above: one
+    // index leaf, two page-table leaves.
+    env.map_anon(s, 0x1fe000, 0x600000);
+    env.map_anon(s, 0x800000, 0x801000, VM_PROT_READ);
+    // No object yet (the first touch of the entry makes it).
+    const FaultSnapshot none(env, s, 0x1fe000);
+    CHECK_FALSE(quick(s, 0x1fe000, VM_PROT_WRITE));
+    none.check_same(env, s, 0x1fe000);
+    CHECK(s.map.lookup(0x1fe000)->object == nullptr);
+    env.write(s, 0x1fe000, 1);
+    // No entry; an access the entry forbids.
+    CHECK_FALSE(quick(s, 0x700000, VM_PROT_READ));
+    CHECK_FALSE(quick(s, 0x1fe000, VM_PROT_EXECUTE));
+    env.read(s, 0x800000);
+    const FaultSnapshot ro(env, s, 0x800000);
+    CHECK_FALSE(quick(s, 0x800000, VM_PROT_WRITE));
+    ro.check_same(env, s, 0x800000);
+    // The index leaf is there, the level-0 table is not: vm_fault makes it.
+    const FaultSnapshot notable(env, s, 0x200000);
+    CHECK_FALSE(quick(s, 0x200000, VM_PROT_WRITE));
+    notable.check_same(env, s, 0x200000);
+    // The table is there, the index leaf is not: pages 514 and 1025 of
+    // the object share a level-0 table, not an index leaf.
+    env.write(s, 0x200000, 2);
+    env.read(s, 0x400000); // page 514: its table and its index leaf
+    CHECK(quick(s, 0x401000, VM_PROT_READ));
+    const FaultSnapshot noleaf(env, s, 0x5ff000);
+    CHECK_FALSE(quick(s, 0x5ff000, VM_PROT_READ)); // page 1025
+    noleaf.check_same(env, s, 0x5ff000);
+    // A page-index path shared with a child: vm_fault unshares it.
+    Space child(env.entries, env.src, env.kernel, 2);
+    vm_map_fork(s.map, &s.pmap, child.map, env.objects).value().execute();
+    env.run(s);
+    const FaultSnapshot shared(env, s, 0x1ff000);
+    CHECK_FALSE(quick(s, 0x1ff000, VM_PROT_WRITE));
+    CHECK_FALSE(quick(s, 0x1fe000, VM_PROT_WRITE));
+    shared.check_same(env, s, 0x1ff000);
+    env.destroy(child);
+    env.destroy(s);
+    env.check_baseline();
+}
+
+TEST_CASE("vm_fault_quick: zero fill, from the pool or cleared, counted and flushed as vm_fault")
+{
+    VmEnv env;
+    ZeroPool pool(env.mem.pages, 1);
+    Space s(env.entries, env.src, env.kernel, 1);
+    env.run(s);
+    env.map_anon(s, 0x100000, 0x104000);
+    env.write(s, 0x103000, 1); // the object, its index nodes, the tables
+    REQUIRE(pool.fill_one());
+    kmem_set_zero_pool(&pool);
+    const VmFaultStats st0 = vm_fault_stats();
+    const uint64_t in_use = env.mem.pages.pages_in_use();
+    vm_object* obj = s.map.lookup(0x100000)->object;
+    const size_t resident = obj->pages.count();
+
+    REQUIRE(quick(s, 0x100010, VM_PROT_READ));
+    CHECK(pool.hits() == 1);
+    CHECK(vm_fault_stats().v_zfod == st0.v_zfod + 1);
+    CHECK(vm_fault_stats().v_vm_faults == st0.v_vm_faults + 1);
+    CHECK(obj->pages.count() == resident + 1);
+    CHECK(env.mem.pages.pages_in_use() == in_use); // the pool's page was in use already
+    const Translation t = s.pmap.extract(VirtAddr(0x100000));
+    REQUIRE(t);
+    CHECK(t.flags == (arch::pte::V | arch::pte::R | arch::pte::W | arch::pte::U |
+                      arch::pte::A | arch::pte::D));
+    PhysAddr in_index;
+    REQUIRE(obj->pages.lookup(0, &in_index));
+    CHECK(in_index == t.pa);
+    CHECK(env.mem.pages.ref_count(t.pa) == 1);
+    // The pool is empty: a page cleared now (a dirty one freed first, so
+    // that a clean page is not there by chance).
+    const PhysAddr dirty = env.mem.pages.alloc().value();
+    memset(arch::phys_to_virt(dirty), 0xa5, PG);
+    env.mem.pages.free(dirty);
+    REQUIRE(quick(s, 0x101ff8, VM_PROT_WRITE));
+    CHECK(pool.hits() == 1);
+    CHECK(env.mem.pages.pages_in_use() == in_use + 1);
+    CHECK(vm_fault_stats().v_zfod == st0.v_zfod + 2);
+    // Both mapped through the strict simulator without another fault.
+    uint64_t v = 0;
+    auto no_fault = [](VirtAddr, vm_prot_t) -> Result<TlbFlush> { return Errno::Fault; };
+    for (uint64_t va : {0x100000ul, 0x100ff8ul, 0x101000ul, 0x101ff8ul}) {
+        v = 99;
+        CHECK(env.access_with(no_fault, va, Access::Read, &v) == Errno::Ok);
+        CHECK(v == 0);
+    }
+    kmem_set_zero_pool(nullptr);
+    env.destroy(s);
+    env.check_baseline();
+}
+
+TEST_CASE("vm_fault_quick: a write breaks copy-on-write or raises the PTE, and flushes the stale entry")
+{
+    VmEnv env;
+    env.quick = false;
+    Space parent(env.entries, env.src, env.kernel, 1);
+    env.run(parent);
+    env.map_anon(parent, 0x100000, 0x104000);
+    for (uint64_t i = 0; i < 4; i++) env.write(parent, 0x100000 + i * PG, 10 + i);
+    Space child(env.entries, env.src, env.kernel, 2);
+    vm_map_fork(parent.map, &parent.pmap, child.map, env.objects).value().execute();
+    env.run(child);
+    // The child's first write unshares its index path (vm_fault) ...
+    env.write(child, 0x100000, 20);
+    // ... after which its pages are shared by count only: the quick path.
+    CHECK(env.read(child, 0x101000) == 11); // the read-only entry is now cached
+    const Translation ro = child.pmap.extract(VirtAddr(0x101000));
+    REQUIRE(ro);
+    CHECK(!(ro.flags & arch::pte::W));
+    const VmFaultStats st0 = vm_fault_stats();
+    const uint64_t in_use = env.mem.pages.pages_in_use();
+    REQUIRE(quick(child, 0x101008, VM_PROT_WRITE));
+    CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults + 1);
+    CHECK(vm_fault_stats().v_cow_optim == st0.v_cow_optim);
+    CHECK(vm_fault_stats().v_vm_faults == st0.v_vm_faults + 1);
+    CHECK(env.mem.pages.pages_in_use() == in_use + 1);
+    const Translation rw = child.pmap.extract(VirtAddr(0x101000));
+    CHECK(rw.pa != ro.pa);
+    CHECK((rw.flags & (arch::pte::W | arch::pte::D)) == (arch::pte::W | arch::pte::D));
+    CHECK(env.mem.pages.ref_count(ro.pa) == 1); // the parent's alone now
+    // The stale read-only entry is gone: the write goes through at once,
+    // to the copy, which holds the old data.
+    uint64_t v = 21;
+    auto no_fault = [](VirtAddr, vm_prot_t) -> Result<TlbFlush> { return Errno::Fault; };
+    CHECK(env.access_with(no_fault, 0x101000, Access::Read, &v) == Errno::Ok);
+    CHECK(v == 11);
+    v = 21;
+    CHECK(env.access_with(no_fault, 0x101000, Access::Write, &v) == Errno::Ok);
+    // A read of a page the parent still shares maps it read-only.
+    REQUIRE(quick(child, 0x102000, VM_PROT_READ));
+    CHECK(!(child.pmap.extract(VirtAddr(0x102000)).flags & arch::pte::W));
+    CHECK(vm_fault_stats().v_cow_faults == st0.v_cow_faults + 1);
+
+    env.run(parent);
+    CHECK(env.read(parent, 0x101000) == 11);
+    // The parent's page 1 is its own again: its write raises the entry in place.
+    const VmFaultStats st1 = vm_fault_stats();
+    const uint64_t in_use1 = env.mem.pages.pages_in_use();
+    REQUIRE(quick(parent, 0x101000, VM_PROT_WRITE));
+    CHECK(vm_fault_stats().v_cow_optim == st1.v_cow_optim + 1);
+    CHECK(vm_fault_stats().v_cow_faults == st1.v_cow_faults);
+    CHECK(env.mem.pages.pages_in_use() == in_use1);
+    CHECK(parent.pmap.extract(VirtAddr(0x101000)).pa == ro.pa);
+    v = 12;
+    CHECK(env.access_with(no_fault, 0x101000, Access::Write, &v) == Errno::Ok);
+    env.run(child);
+    CHECK(env.read(child, 0x101000) == 21);
+    CHECK(env.read(child, 0x102000) == 12);
+    env.destroy(child);
+    env.destroy(parent);
+    env.check_baseline();
+}
+
+TEST_CASE("vm_fault_quick: no page to be had declines with nothing changed; vm_fault then decides")
+{
+    VmEnv env;
+    Space parent(env.entries, env.src, env.kernel, 1);
+    env.run(parent);
+    env.map_anon(parent, 0x100000, 0x104000);
+    env.write(parent, 0x100000, 5);
+    env.write(parent, 0x101000, 6);
+    Space child(env.entries, env.src, env.kernel, 2);
+    vm_map_fork(parent.map, &parent.pmap, child.map, env.objects).value().execute();
+    env.run(child);
+    env.write(child, 0x100000, 7); // unshares the child's path
+    CHECK(env.read(child, 0x101000) == 6);
+    // The copy of a copy-on-write break.
+    FaultSnapshot cow(env, child, 0x101000);
+    env.mem.pages.fail_after(0);
+    CHECK_FALSE(quick(child, 0x101000, VM_PROT_WRITE));
+    env.mem.pages.fail_after(-1);
+    cow.check_same(env, child, 0x101000);
+    // The page of a zero fill (no pool).
+    FaultSnapshot zf(env, child, 0x102000);
+    env.mem.pages.fail_after(0);
+    CHECK_FALSE(quick(child, 0x102000, VM_PROT_WRITE));
+    env.mem.pages.fail_after(-1);
+    zf.check_same(env, child, 0x102000);
+    // With its allocation refused, vm_fault says ENOMEM and a retry completes.
+    env.mem.pages.fail_after(0);
+    uint64_t v = 8;
+    Result<TlbFlush> r = vm_fault(child.map, child.pmap, env.objects, VirtAddr(0x101000),
+                                  VM_PROT_WRITE);
+    env.mem.pages.fail_after(-1);
+    CHECK(!r.ok());
+    if (!r.ok()) CHECK(r.error() == Errno::NoMem);
+    CHECK(env.access(child, 0x101000, Access::Write, &v) == Errno::Ok);
+    CHECK(env.read(child, 0x102000) == 0);
+    env.run(parent);
+    CHECK(env.read(parent, 0x101000) == 6);
+    env.destroy(child);
+    env.destroy(parent);
     env.check_baseline();
 }
