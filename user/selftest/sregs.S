@@ -25,8 +25,8 @@
  *      clobbers every register, and after sigreturn they are back;
  *   34-39. nanosleep ended by a child's SIGUSR1: EINTR and the handler,
  *      on a failed call's way back.
- * The two signal steps use value sets of their own, so that a frame slot
- * an earlier step filled cannot pass for a register saved now.
+ * The fork and signal steps use value sets of their own, so that a frame
+ * slot an earlier step filled cannot pass for a register saved now.
  * A child's failing step comes back as the parent's exit status; a wrong
  * register in the handler as its code.  No kernel value reaches a user
  * register: every register is either a result or checked.
@@ -60,6 +60,11 @@
 #define SVAL(r)         (0x5e5e00000000 + 0x101 * (r))
 #define SVALS           0x5e5e00000000, 0x101   /* SVAL as SET's and CHECK's base, step */
 #define CVALS           0x2d2d00000000, 0x111
+/* Fork's, vfork's and rfork's own sets, for the same reason as the
+ * signal steps' (below). */
+#define FVALS           0x464600000000, 0x101
+#define VVALS           0x565600000000, 0x101
+#define RVALS           0x525200000000, 0x101
 /* The signal steps' sets: base + r, a base of their own each, so that a
  * frame slot left from an earlier step never holds the value wanted; the
  * handler finds the base in hbase. */
@@ -182,7 +187,7 @@ _start:
     jal     reap_child
 
     /* 12-17. fork */
-    SET     SVALS, KEPT
+    SET     FVALS, KEPT
     li      t0, SYS_fork
     ecall
     EXPECT_T0 12, 0
@@ -190,16 +195,16 @@ _start:
     la      t0, child_pid       /* CHECK uses a0 for its step */
     sd      a0, 0(t0)
     EXPECT  13, a1, 0           /* the parent's a1 */
-    CHECK   14, SVALS, KEPT_BUT_A1
+    CHECK   14, FVALS, KEPT_BUT_A1
     CHECK_SP 14
     jal     reap_child
-    SET     SVALS, KEPT
+    SET     FVALS, KEPT
     li      t0, SYS_getppid
     ecall
-    CHECK   17, SVALS, KEPT
+    CHECK   17, FVALS, KEPT
 
     /* 18-22. vfork */
-    SET     SVALS, KEPT
+    SET     VVALS, KEPT
     li      t0, SYS_vfork
     ecall
     EXPECT_T0 18, 0
@@ -207,12 +212,12 @@ _start:
     la      t0, child_pid
     sd      a0, 0(t0)
     EXPECT  19, a1, 0
-    CHECK   20, SVALS, KEPT_BUT_A1
+    CHECK   20, VVALS, KEPT_BUT_A1
     CHECK_SP 20
     jal     reap_child
 
     /* 23-27. rfork(RFPROC | RFMEM) */
-    SET     SVALS, KEPT
+    SET     RVALS, KEPT
     li      a0, RFPROC | RFMEM
     li      t0, SYS_rfork
     ecall
@@ -221,7 +226,7 @@ _start:
     la      t0, child_pid
     sd      a0, 0(t0)
     EXPECT  24, a1, 0
-    CHECK   25, SVALS, KEPT_BUT_A1
+    CHECK   25, RVALS, KEPT_BUT_A1
     CHECK_SP 25
     jal     reap_child
 
@@ -346,17 +351,17 @@ spin_child:
  * Each returns with a0 = 0, a1 = 1, t0 = 0 and the parent's others. */
 fork_child:
     EXPECT  50, a0, 0
-    CHECK   51, SVALS, KEPT_BUT_A1
+    CHECK   51, FVALS, KEPT_BUT_A1
     CHECK_SP 51
     j       exit0
 vfork_child:
     EXPECT  52, a0, 0
-    CHECK   53, SVALS, KEPT_BUT_A1
+    CHECK   53, VVALS, KEPT_BUT_A1
     CHECK_SP 53
     j       exit0
 rfork_child:
     EXPECT  54, a0, 0
-    CHECK   55, SVALS, KEPT_BUT_A1
+    CHECK   55, RVALS, KEPT_BUT_A1
     CHECK_SP 55
     j       exit0
 
