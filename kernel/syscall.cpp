@@ -21,6 +21,7 @@
 #include <kernel/proc/ucred.h>
 #include <kernel/sched/sched.h>
 #include <kernel/subr_syscall.h>
+#include <kernel/sys_getters.h>
 #include <kernel/vm_mmap.h>
 #include <lib/kassert.h>
 
@@ -37,12 +38,6 @@ Errno ret(thread* td, int64_t v)
     return Errno::Ok;
 }
 
-Errno sys_getpid(thread* td, Args) { return ret(td, td->td_proc->p_pid); }
-Errno sys_getppid(thread* td, Args) { return ret(td, kern_getppid(td)); }
-Errno sys_getuid(thread* td, Args) { return ret(td, td->td_ucred->cr_ruid); }
-Errno sys_geteuid(thread* td, Args) { return ret(td, td->td_ucred->cr_uid); }
-Errno sys_getgid(thread* td, Args) { return ret(td, td->td_ucred->cr_rgid); }
-Errno sys_getegid(thread* td, Args) { return ret(td, td->td_ucred->cr_gid()); }
 Errno sys_getpgrp(thread* td, Args) { return ret(td, kern_getpgrp(td)); }
 
 Errno sys_sched_yield(thread*, Args)

@@ -24,17 +24,20 @@ static_assert(offsetof(thread, td_owepreempt) == TD_OWEPREEMPT && sizeof(thread:
 static_assert(offsetof(thread, td_flags) == TD_FLAGS && sizeof(thread::td_flags) == 4);
 static_assert(tdflag::TDF_NEEDSIGCHK == 1u << TDF_NEEDSIGCHK_BIT);
 static_assert(offsetof(thread, td_retval) == TD_RETVAL);
-static_assert(sizeof(sysent) == 1u << SYSENT_SHIFT);
-static_assert(offsetof(sysent, sy_call) == SY_CALL && offsetof(sysent, sy_flags) == SY_FLAGS);
-static_assert(sizeof(sysent::sy_flags) == 4);
-// trapvec.S sends a call with any flag set the whole way: the only one.
-static_assert(SYF_FULLFRAME == 1);
 static_assert(SYSENT_NCALLS == SYS_MAXSYSCALL && SYSENT_NCALLS < 2048); // sltiu's immediate
 static_assert(SCAUSE_ECALL_USER == static_cast<uint64_t>(riscv::Exc::EcallUser));
 static_assert(SYSCALL_ECALL_SIZE == ECALL_SIZE);
 static_assert(TF_PARTIAL == arch::TF_X0_PARTIAL);
 
 extern "C" void trap_vector();
+
+// trapvec.S's index of handlers: sysent_table's, with syscall_fullframe
+// (trapvec.S) in place of every call flagged SYF_FULLFRAME, so that the
+// vector needs no flag test; filled from sysent_table by trap_init.
+using SyscallHandler = Errno (*)(thread*, const uint64_t*);
+extern "C" Errno syscall_fullframe(thread*, const uint64_t*);
+extern "C" SyscallHandler syscall_fast_table[SYSENT_NCALLS];
+SyscallHandler syscall_fast_table[SYSENT_NCALLS];
 
 namespace riscv {
 
@@ -157,6 +160,12 @@ thread* syscall_thread(const arch::TrapFrame* tf)
 
 void trap_init()
 {
+    KASSERT(sysent_size == SYSENT_NCALLS, "sysent_table has %u entries, trapvec.S's index %u",
+            sysent_size, SYSENT_NCALLS);
+    for (unsigned i = 0; i < SYSENT_NCALLS; i++) {
+        const sysent& e = sysent_table[i];
+        syscall_fast_table[i] = e.sy_flags & SYF_FULLFRAME ? syscall_fullframe : e.sy_call;
+    }
     csr_write(sscratch, 0);
     csr_write(stvec, reinterpret_cast<uint64_t>(&trap_vector));
 }

@@ -116,26 +116,26 @@ trap_vector:
  * A system call (an ecall from user mode: a cause no other trap has).  t0
  * holds the number, a0..a7 the arguments, t1 the ecall's address.  What
  * cpu_fetch_syscall_args does (arch/syscall_machdep.h), done here with
- * the values still in registers: sepc past the ecall, the table entry,
+ * the values still in registers: sepc past the ecall, the handler,
  * td_retval = {0, a1}, the arguments read in place from the frame.  Then
- * the handler, with interrupts on.  A call flagged in the table, or a
- * number past it, takes the whole way instead (syscall_full).
+ * the handler, with interrupts on.  The handler comes from
+ * syscall_fast_table (trap.cpp fills it from sysent_table at boot), whose
+ * entry for a call flagged SYF_FULLFRAME is syscall_fullframe instead:
+ * that call takes the whole way, as a number past the table does
+ * (syscall_full).
  */
     sltiu   t2, t0, SYSENT_NCALLS
     beqz    t2, syscall_full
-    slli    t0, t0, SYSENT_SHIFT
-1:  auipc   t2, %pcrel_hi(sysent_table)
-    ld      t2, %pcrel_lo(1b)(t2)
+    slli    t0, t0, 3
+1:  auipc   t2, %pcrel_hi(syscall_fast_table)
     add     t0, t0, t2
-    lwu     t2, SY_FLAGS(t0)
-    bnez    t2, syscall_full
+    ld      t0, %pcrel_lo(1b)(t0)
     addi    t1, t1, SYSCALL_ECALL_SIZE
     sd      t1, TF_SEPC(sp)
 #if KASSERT_ENABLED
     li      t1, TF_PARTIAL
     sd      t1, 0(sp)
 #endif
-    ld      t0, SY_CALL(t0)
     CURTHREAD a0
     sd      zero, TD_RETVAL(a0)
     sd      a1, TD_RETVAL+8(a0)
@@ -210,6 +210,18 @@ syscall_ast_entry:
     call    syscall_ast
     addi    sp, sp, 16
     j       trap_return
+
+/*
+ * syscall_fast_table's entry for a call flagged SYF_FULLFRAME, called in
+ * the handler's place: nothing has changed s0..s11, gp or tp since the
+ * ecall.  Interrupts off again, sepc back on the ecall (syscall_handler
+ * fetches the call anew), then the whole way.
+ */
+    .globl syscall_fullframe
+syscall_fullframe:
+    csrci   sstatus, SSTATUS_SIE
+    ld      t1, TF_SEPC(sp)
+    addi    t1, t1, -SYSCALL_ECALL_SIZE
 
 /*
  * A call that reads or rewrites the whole frame (SYF_FULLFRAME), or a

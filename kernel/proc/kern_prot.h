@@ -19,13 +19,15 @@
 // that let pp exit makes the loop read init's pid instead.
 inline pid_t kern_getppid(const thread* td)
 {
-    const proc* p = td->td_proc;
+    proc* const volatile& parent = td->td_proc->p_pptr; // read anew each time
+    const proc* pp = parent;
     for (;;) {
-        const proc* pp = __atomic_load_n(&p->p_pptr, __ATOMIC_RELAXED);
         if (!pp) return 0;
-        const pid_t pid = __atomic_load_n(&pp->p_pid, __ATOMIC_RELAXED);
+        const pid_t pid = *static_cast<const volatile pid_t*>(&pp->p_pid);
         __atomic_signal_fence(__ATOMIC_SEQ_CST); // the compiler keeps the order; one hart
-        if (__atomic_load_n(&p->p_pptr, __ATOMIC_RELAXED) == pp) return pid;
+        const proc* now = parent;
+        if (now == pp) return pid;
+        pp = now;
     }
 }
 // The id of the caller's process group.

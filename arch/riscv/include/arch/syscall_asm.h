@@ -1,5 +1,5 @@
 /* What the system-call path of arch/riscv/trapvec.S reads of C++ objects:
- * struct thread's fields, struct sysent's layout, the table's size.  Kept
+ * struct thread's fields, the number of system calls.  Kept
  * in step with the C++ declarations by static_asserts in
  * arch/riscv/trap.cpp (a change to struct thread that moves one of these
  * fields stops the build there). */
@@ -10,10 +10,7 @@
 #define TDF_NEEDSIGCHK_BIT  17      /* tdflag::TDF_NEEDSIGCHK */
 #define TD_RETVAL           632     /* thread::td_retval[2] */
 
-#define SYSENT_SHIFT        4       /* sizeof(sysent) == 1 << SYSENT_SHIFT */
-#define SY_CALL             0       /* sysent::sy_call */
-#define SY_FLAGS            8       /* sysent::sy_flags */
-#define SYSENT_NCALLS       545     /* SYS_MAXSYSCALL: sysent_table's entries */
+#define SYSENT_NCALLS       545     /* SYS_MAXSYSCALL: syscall_fast_table's entries */
 
 #define SCAUSE_ECALL_USER   8
 #define SYSCALL_ECALL_SIZE  4
