@@ -50,7 +50,8 @@ KCXXFLAGS  := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
               -O2 -g $(COMMON_WARN) \
               -I. -Iarch/riscv/include -DSPRIG_KERNEL=1 -DKASSERT_ENABLED=$(KINVARIANTS) \
               -DSPRIG_VERSION='"$(VERSION)$(if $(filter release,$(KERNCONF)),-release)"' -MMD -MP
-KASFLAGS   := -march=rv64gc -mabi=lp64d -mcmodel=medany -g -I. -Iarch/riscv/include -MMD -MP
+KASFLAGS   := -march=rv64gc -mabi=lp64d -mcmodel=medany -g -I. -Iarch/riscv/include \
+              -DKASSERT_ENABLED=$(KINVARIANTS) -MMD -MP
 KLDFLAGS   := -nostdlib -static -Wl,--no-dynamic-linker -Wl,-z,max-page-size=4096 \
               -Wl,--build-id=none -T linker/kernel.ld
 

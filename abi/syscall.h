@@ -50,3 +50,4 @@ inline constexpr int SYS_mmap = 477;
 inline constexpr int SYS_lseek = 478;
 inline constexpr int SYS_pipe2 = 542;
 inline constexpr int SYS_procctl = 544;
+inline constexpr int SYS_MAXSYSCALL = 545; // the highest number above + 1 (FreeBSD's name)

@@ -3,8 +3,9 @@
 #include <kernel/sched/sched.h>
 #include <kernel/sched/sleep.h>
 
-namespace {
 volatile uint64_t g_ticks = 0;
+
+namespace {
 uint64_t g_timebase = 0;
 }
 
@@ -17,7 +18,6 @@ void hardclock()
     sleepq_tick();
     sched_clock();
 }
-uint64_t ticks() { return g_ticks; }
 
 uint64_t timebase_hz() { return g_timebase; }
 void clock_set_timebase(uint64_t hz) { g_timebase = hz; }

@@ -7,8 +7,9 @@
 inline constexpr unsigned HZ = 100;
 
 void hardclock();
-// Clock interrupts since boot.
-uint64_t ticks();
+// Clock interrupts since boot (inline: the scheduler asks on every wakeup).
+extern volatile uint64_t g_ticks;
+inline uint64_t ticks() { return g_ticks; }
 
 // Frequency of arch::read_time() (the device tree's timebase-frequency).
 uint64_t timebase_hz();

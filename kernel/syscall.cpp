@@ -21,6 +21,7 @@
 #include <kernel/proc/ucred.h>
 #include <kernel/sched/sched.h>
 #include <kernel/subr_syscall.h>
+#include <kernel/sys_getters.h>
 #include <kernel/vm_mmap.h>
 #include <lib/kassert.h>
 
@@ -37,12 +38,6 @@ Errno ret(thread* td, int64_t v)
     return Errno::Ok;
 }
 
-Errno sys_getpid(thread* td, Args) { return ret(td, td->td_proc->p_pid); }
-Errno sys_getppid(thread* td, Args) { return ret(td, kern_getppid(td)); }
-Errno sys_getuid(thread* td, Args) { return ret(td, td->td_ucred->cr_ruid); }
-Errno sys_geteuid(thread* td, Args) { return ret(td, td->td_ucred->cr_uid); }
-Errno sys_getgid(thread* td, Args) { return ret(td, td->td_ucred->cr_rgid); }
-Errno sys_getegid(thread* td, Args) { return ret(td, td->td_ucred->cr_gid()); }
 Errno sys_getpgrp(thread* td, Args) { return ret(td, kern_getpgrp(td)); }
 
 Errno sys_sched_yield(thread*, Args)
@@ -153,11 +148,12 @@ Errno sys_procctl(thread* td, Args a)
 struct Sysent {
     int code;
     Errno (*fn)(thread*, Args);
+    uint32_t flags = 0;
 };
 
 constexpr Sysent sysent_list[] = {
     {SYS_exit, sys_exit},
-    {SYS_fork, sys_fork},
+    {SYS_fork, sys_fork, SYF_FULLFRAME},
     {SYS_read, sys_read},
     {SYS_write, sys_write},
     {SYS_open, sys_open},
@@ -176,8 +172,8 @@ constexpr Sysent sysent_list[] = {
     {SYS_getgid, sys_getgid},
     {SYS_sigaltstack, sys_sigaltstack},
     {SYS_ioctl, sys_ioctl},
-    {SYS_execve, sys_execve},
-    {SYS_vfork, sys_vfork},
+    {SYS_execve, sys_execve, SYF_FULLFRAME},
+    {SYS_vfork, sys_vfork, SYF_FULLFRAME},
     {SYS_munmap, sys_munmap},
     {SYS_mprotect, sys_mprotect},
     {SYS_getpgrp, sys_getpgrp},
@@ -191,13 +187,13 @@ constexpr Sysent sysent_list[] = {
     {SYS_clock_gettime, sys_clock_gettime},
     {SYS_clock_getres, sys_clock_getres},
     {SYS_nanosleep, sys_nanosleep},
-    {SYS_rfork, sys_rfork},
+    {SYS_rfork, sys_rfork, SYF_FULLFRAME},
     {SYS_getsid, sys_getsid},
     {SYS_sched_yield, sys_sched_yield},
     {SYS_sigprocmask, sys_sigprocmask},
     {SYS_sigpending, sys_sigpending},
     {SYS_sigaction, sys_sigaction},
-    {SYS_sigreturn, sys_sigreturn},
+    {SYS_sigreturn, sys_sigreturn, SYF_FULLFRAME},
     {SYS_mmap, sys_mmap},
     {SYS_lseek, sys_lseek},
     {SYS_pipe2, sys_pipe2},
@@ -215,7 +211,7 @@ constexpr int max_code()
     for (const Sysent& s : sysent_list) m = s.code > m ? s.code : m;
     return m;
 }
-constexpr int SYS_MAXSYSCALL = max_code() + 1;
+static_assert(max_code() + 1 == SYS_MAXSYSCALL, "abi/syscall.h's SYS_MAXSYSCALL: the highest number + 1");
 
 struct SysentTable {
     sysent e[SYS_MAXSYSCALL];
@@ -229,7 +225,7 @@ constexpr SysentTable make_sysent_table()
     for (sysent& e : t.e) e.sy_call = sys_nosys;
     for (const Sysent& s : sysent_list) {
         if (t.e[s.code].sy_call != sys_nosys) duplicate_system_call_number();
-        t.e[s.code].sy_call = s.fn;
+        t.e[s.code] = {s.fn, s.flags};
     }
     return t;
 }

@@ -10,8 +10,16 @@
 
 struct thread;
 
+// sy_flags bits.  SYF_FULLFRAME: the call reads, copies or rewrites the
+// caller's whole user frame (fork's copy, exec's and sigreturn's new
+// registers), so the machine must have saved every register before it
+// runs; other calls may run with only the registers C code does not keep
+// saved (arch/riscv/trapvec.S, docs/syscalls.md).
+inline constexpr uint32_t SYF_FULLFRAME = 0x1;
+
 struct sysent {
     Errno (*sy_call)(thread* td, const uint64_t* args);
+    uint32_t sy_flags = 0;
 };
 
 // sysent_table[0 .. sysent_size - 1]; sysent_nosys for any other number.

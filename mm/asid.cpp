@@ -25,15 +25,11 @@ uint32_t AsidAllocator::find_free() const
     return 0;
 }
 
-bool AsidAllocator::activate(Tag& t)
+bool AsidAllocator::activate_new(Tag& t)
 {
     if (!max_) {
         t = {0, generation_};
         return true;
-    }
-    if (t.generation == generation_) {
-        KASSERT(taken(t.asid), "ASID %u of this generation is not taken", t.asid);
-        return false;
     }
     bool flush = false;
     uint32_t a = find_free();

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <lib/kassert.h>
+
 class AsidAllocator {
 public:
     static constexpr unsigned MAX_BITS = 16; // satp's ASID field under Sv39
@@ -32,7 +34,16 @@ public:
     // is.  Returns true when the caller must flush the whole TLB
     // (sfence.vma x0, x0) before running with it: a new generation began,
     // or the hart has no ASIDs.
-    bool activate(Tag& t);
+    // Inline for the common case, an ASID of this generation (every
+    // context switch between processes asks).
+    bool activate(Tag& t)
+    {
+        if (max_ && t.generation == generation_) {
+            KASSERT(taken(t.asid), "ASID %u of this generation is not taken", t.asid);
+            return false;
+        }
+        return activate_new(t);
+    }
     // The address space of t is gone and its translations were flushed
     // (PageTable::destroy's flush): its ASID may be given out again.
     void release(Tag& t);
@@ -46,6 +57,7 @@ public:
     uint64_t rollovers() const { return generation_ - 1; }
 
 private:
+    bool activate_new(Tag& t);
     bool taken(uint32_t asid) const { return map_[asid / 64] >> (asid % 64) & 1; }
     void set(uint32_t asid, bool on);
     // A free ASID at or after next_, wrapping; 0 when there is none.

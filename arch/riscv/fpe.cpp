@@ -97,7 +97,8 @@ namespace arch {
 
 void cpu_switch_fp(thread* from, thread* to)
 {
-    IntrOff off;
+    // Interrupts are off: mi_switch's only caller asserts it (no IntrOff
+    // here: a switch pays for every instruction).
     if (from) {
         fpe_save(from);
         if (from == g_fpcurthread) g_fpinitial = g_fpinitial && fs(from) == FS_INITIAL;

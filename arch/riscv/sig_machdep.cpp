@@ -46,6 +46,7 @@ void get_mcontext(thread* td, __mcontext* mc)
 {
     KASSERT(td->td_frame, "get_mcontext of thread %s without a user frame", td->td_name);
     const arch::TrapFrame& tf = *td->td_frame;
+    KASSERT(!tf.partial(), "get_mcontext of thread %s, whose frame lacks s0..s11", td->td_name);
     *mc = __mcontext{};
     gpregs& g = mc->mc_gpregs;
     g.gp_ra = tf.x[1];

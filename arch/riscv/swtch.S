@@ -2,7 +2,9 @@
  * riscv_cpu_switch(Context* from, Context* to) (arch::cpu_switch) and the
  * first-run trampoline.
  * The Context layout is arch/riscv/include/arch/context.h's:
- *   ra at 0, sp at 8, s0..s11 from 16.
+ *   ra at 0, sp at 8, s0..s11 from 16, gp at 112, tp at 120.
+ * gp and tp are the thread's user values (the kernel never writes them):
+ * a system call that sleeps returns to user mode without loading them.
  */
     .section .text
     .balign 4
@@ -22,6 +24,8 @@ riscv_cpu_switch:
     sd      s9, 88(a0)
     sd      s10, 96(a0)
     sd      s11, 104(a0)
+    sd      gp, 112(a0)
+    sd      tp, 120(a0)
     ld      ra, 0(a1)
     ld      sp, 8(a1)
     ld      s0, 16(a1)
@@ -36,6 +40,8 @@ riscv_cpu_switch:
     ld      s9, 88(a1)
     ld      s10, 96(a1)
     ld      s11, 104(a1)
+    ld      gp, 112(a1)
+    ld      tp, 120(a1)
     ret
 
 /*

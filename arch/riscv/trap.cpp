@@ -12,10 +12,32 @@
 #include <kernel/subr_syscall.h>
 #include <kernel/vm_trap.h>
 
+#include <arch/syscall_asm.h>
+#include <abi/syscall.h>
+#include <stddef.h>
+
 #include "backtrace.h"
 #include "timer.h"
 
+// trapvec.S's system-call path reads these (arch/syscall_asm.h).
+static_assert(offsetof(thread, td_owepreempt) == TD_OWEPREEMPT && sizeof(thread::td_owepreempt) == 1);
+static_assert(offsetof(thread, td_flags) == TD_FLAGS && sizeof(thread::td_flags) == 4);
+static_assert(tdflag::TDF_NEEDSIGCHK == 1u << TDF_NEEDSIGCHK_BIT);
+static_assert(offsetof(thread, td_retval) == TD_RETVAL);
+static_assert(SYSENT_NCALLS == SYS_MAXSYSCALL && SYSENT_NCALLS < 2048); // sltiu's immediate
+static_assert(SCAUSE_ECALL_USER == static_cast<uint64_t>(riscv::Exc::EcallUser));
+static_assert(SYSCALL_ECALL_SIZE == ECALL_SIZE);
+static_assert(TF_PARTIAL == arch::TF_X0_PARTIAL);
+
 extern "C" void trap_vector();
+
+// trapvec.S's index of handlers: sysent_table's, with syscall_fullframe
+// (trapvec.S) in place of every call flagged SYF_FULLFRAME, so that the
+// vector needs no flag test; filled from sysent_table by trap_init.
+using SyscallHandler = Errno (*)(thread*, const uint64_t*);
+extern "C" Errno syscall_fullframe(thread*, const uint64_t*);
+extern "C" SyscallHandler syscall_fast_table[SYSENT_NCALLS];
+SyscallHandler syscall_fast_table[SYSENT_NCALLS];
 
 namespace riscv {
 
@@ -134,33 +156,25 @@ void user_trap(arch::TrapFrame& tf)
     arch::intr_disable(); // trap_return restores sstatus from the frame
 }
 
-// An ecall from user mode: user_trap's path without the cause switch.
-// Returns whether the frame's callee-saved registers (s1..s11) still are
-// what the CPU holds, so that the vector need not load them: C code keeps
-// them, and only a call that rewrote the whole frame (exec, sigreturn:
-// EJUSTRETURN) changed them.  A pending preemption or signal takes the
-// full way back (ast may switch, and signal delivery rewrites the frame).
-bool user_syscall(arch::TrapFrame& tf)
+// Whether ast has anything to do (its own first test): td_owepreempt or
+// TDF_NEEDSIGCHK.  Every change that can make a signal deliverable goes
+// through signotify, which sets TDF_NEEDSIGCHK, so clear flags mean no
+// signal to act on (checked here in the debug kernel).  Made with
+// interrupts off, so that nothing can become owed between it and sret.
+bool ast_owed(thread* td)
 {
-    static_assert(static_cast<uint64_t>(Exc::EcallUser) == 8, "trapvec.S's SCAUSE_ECALL_USER");
-    thread* td = curthread();
-    KASSERT(td && td->td_proc && td->td_frame == &tf, "system call with frame %p, thread's %p",
-            static_cast<void*>(&tf), td ? static_cast<void*>(td->td_frame) : nullptr);
-    arch::intr_enable(); // a system call may sleep
-    const bool kept = syscallenter(td) != Errno::JustReturn;
-    // ast's own first test, made with interrupts off (trap_return
-    // restores sstatus from the frame) so that nothing can be owed
-    // between it and sret: nothing owed needs no call.
-    arch::intr_disable();
-    if (!td->td_owepreempt && !(td->td_flags & tdflag::TDF_NEEDSIGCHK)) {
-        KASSERT(cursig(td) == 0, "pid %d has signal %d deliverable but TDF_NEEDSIGCHK clear",
-                td->td_proc->p_pid, cursig(td));
-        return kept;
-    }
-    arch::intr_enable();
-    ast(td);
-    arch::intr_disable();
+    if (td->td_owepreempt || (td->td_flags & tdflag::TDF_NEEDSIGCHK)) return true;
+    KASSERT(cursig(td) == 0, "pid %d has signal %d deliverable but TDF_NEEDSIGCHK clear",
+            td->td_proc->p_pid, cursig(td));
     return false;
+}
+
+thread* syscall_thread(const arch::TrapFrame* tf)
+{
+    thread* td = curthread();
+    KASSERT(td && td->td_proc && td->td_frame == tf, "system call with frame %p, thread's %p",
+            static_cast<const void*>(tf), td ? static_cast<void*>(td->td_frame) : nullptr);
+    return td;
 }
 
 [[noreturn]] void kernel_fault(arch::TrapFrame& tf)
@@ -172,6 +186,12 @@ bool user_syscall(arch::TrapFrame& tf)
 
 void trap_init()
 {
+    KASSERT(sysent_size == SYSENT_NCALLS, "sysent_table has %u entries, trapvec.S's index %u",
+            sysent_size, SYSENT_NCALLS);
+    for (unsigned i = 0; i < SYSENT_NCALLS; i++) {
+        const sysent& e = sysent_table[i];
+        syscall_fast_table[i] = e.sy_flags & SYF_FULLFRAME ? syscall_fullframe : e.sy_call;
+    }
     csr_write(sscratch, 0);
     csr_write(stvec, reinterpret_cast<uint64_t>(&trap_vector));
 }
@@ -213,7 +233,7 @@ const char* cause_name(uint64_t scause)
 } // namespace riscv
 
 // Called by trap_vector with the saved frame, for every trap but an ecall
-// from user mode (syscall_handler).  Interrupts are off (the hardware
+// from user mode (syscall_finish, syscall_ast, syscall_handler).  Interrupts are off (the hardware
 // cleared SIE) and stay off in the handler.  Whether the scheduler may
 // switch at the end of an interrupt is intr_exit's rule
 // (kernel/sched/preempt.h): only when it came from user mode; then the
@@ -223,7 +243,7 @@ extern "C" void trap_handler(arch::TrapFrame* tf)
 {
     using namespace riscv;
     KASSERT(tf->scause != static_cast<uint64_t>(Exc::EcallUser),
-            "trap_handler given a system call (trap_vector sends those to syscall_handler)");
+            "trap_handler given a system call (trap_vector runs those)");
     if (tf->scause & SCAUSE_INTR) {
         intr_enter();
         interrupt(*tf);
@@ -238,11 +258,56 @@ extern "C" void trap_handler(arch::TrapFrame* tf)
     user_trap(*tf);
 }
 
-// Called by trap_vector for an ecall from user mode (it tests the cause
-// itself, so that the most frequent trap skips trap_handler's tests).
-// Returns 1 when trap_vector may take the short way back (syscall_return:
-// the frame's s1..s11 are what the CPU holds), 0 for the full restore.
-extern "C" uint64_t syscall_handler(arch::TrapFrame* tf)
+// The system call's three ways through C (trapvec.S runs most calls
+// itself and comes here only for these; docs/syscalls.md).
+
+// A call trap_vector ran that failed, asked to be restarted or left ast
+// something to do: its outcome into the frame (cpu_set_syscall_retval).
+// Interrupts are off.  Returns 1 when ast must run (trap_vector completes
+// the frame and calls syscall_ast), 0 for the short way back (a0, a1
+// and t0 from the frame).
+extern "C" uint64_t syscall_finish(arch::TrapFrame* tf, Errno error)
 {
-    return riscv::user_syscall(*tf);
+    thread* td = riscv::syscall_thread(tf);
+    KASSERT(tf->partial(), "pid %d: a short system call's frame is marked whole", td->td_proc->p_pid);
+    KASSERT(error != Errno::JustReturn,
+            "pid %d: call %lu rewrote a frame it did not have whole (flag it SYF_FULLFRAME)",
+            td->td_proc->p_pid, tf->t0());
+    cpu_set_syscall_retval(td, error);
+    return riscv::ast_owed(td);
 }
+
+// ast for a call trap_vector ran, on a frame it completed: a signal's
+// handler frame (sendsig) copies every register.
+extern "C" void syscall_ast(arch::TrapFrame* tf)
+{
+    thread* td = riscv::syscall_thread(tf);
+    KASSERT(!tf->partial(), "pid %d: ast on a partial frame", td->td_proc->p_pid);
+    arch::intr_enable();
+    ast(td);
+    arch::intr_disable(); // trap_return restores sstatus from the frame
+}
+
+// A call flagged SYF_FULLFRAME (or a number past the table), on the whole
+// frame: the C way (syscallenter), then ast.
+extern "C" void syscall_handler(arch::TrapFrame* tf)
+{
+    thread* td = riscv::syscall_thread(tf);
+    KASSERT(!tf->partial(), "pid %d: a whole system call's frame is marked partial",
+            td->td_proc->p_pid);
+    arch::intr_enable(); // a system call may sleep
+    syscallenter(td);
+    ast(td);
+    arch::intr_disable();
+}
+
+#if KASSERT_ENABLED
+// The debug kernel's check on trap_vector's own way back (a success with
+// nothing owed), which C code never sees otherwise.
+extern "C" void syscall_check_return(arch::TrapFrame* tf)
+{
+    thread* td = riscv::syscall_thread(tf);
+    KASSERT(tf->partial(), "pid %d: a short system call's frame is marked whole", td->td_proc->p_pid);
+    KASSERT(!riscv::ast_owed(td), "pid %d: the short way back with ast owed", td->td_proc->p_pid);
+}
+#endif

@@ -1,9 +1,5 @@
 /*
- * The trap vector (stvec, direct mode).  Saves a full TrapFrame on the
- * kernel stack, calls trap_handler(frame) (syscall_handler(frame) for an
- * ecall from user mode), restores and returns with sret (trap_return;
- * syscall_return when syscall_handler says the frame's callee-saved
- * registers are still in the CPU).
+ * The trap vector (stvec, direct mode).
  *
  * sscratch tells where the trap came from: 0 while running in the kernel;
  * the kernel stack top of the current thread while in user mode (set on
@@ -11,31 +7,56 @@
  * either the kernel stack (from user) or 0 (from the kernel, and then sp
  * is swapped back).
  *
+ * From user mode the frame goes at the top of the thread's kernel stack
+ * (td_frame).  The registers C code does not keep (ra, t0..t6, a0..a7),
+ * sp and the CSRs are saved first.  An ecall then takes the system-call
+ * path below, which saves no more for most calls: gp and tp are never
+ * written by the kernel and s0..s11 are kept by every C function, so the
+ * CPU still holds the user's values when the call returns.  Everything
+ * that reads or rewrites a whole frame gets one first: calls flagged
+ * SYF_FULLFRAME (fork, vfork, rfork, execve, sigreturn) and unknown
+ * numbers (syscall_full), and ast, which may deliver a signal
+ * (syscall_ast).  Every other trap from user mode saves the whole frame
+ * and calls trap_handler(frame); so does every trap from the kernel,
+ * which pushes its frame on the current stack.  docs/syscalls.md has the
+ * design and the proof that no kernel value reaches a user register.
+ *
  * From the kernel, sp is checked against the current stack's guard first
  * (kstack_guard.h): a trap frame pushed into the guard page would fault
  * again forever, so an overflowing sp sends the trap to the emergency
  * stack and kstack_overflow() instead.
  */
 #include <arch/asm.h>
+#include <arch/syscall_asm.h>
 #include "kstack_guard.h"
 
 #define TF_SIZE     (36 * 8)
+#define TF_A0       (10 * 8)
 #define TF_SEPC     (32 * 8)
 #define TF_SSTATUS  (33 * 8)
 #define TF_SCAUSE   (34 * 8)
 #define TF_STVAL    (35 * 8)
-#define SCAUSE_ECALL_USER 8
 
-/* Every general register but sp (x2) and zero into the frame at sp. */
-.macro SAVE_GPRS
-    sd      x1, 1*8(sp)
-    .irp r, 3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+/* The registers C code does not keep: ra, t0..t6, a0..a7. */
+.macro SAVE_CALLER_SAVED
+    .irp r, 1,5,6,7,10,11,12,13,14,15,16,17,28,29,30,31
     sd      x\r, \r*8(sp)
     .endr
 .endm
 
+/* The rest but sp: gp, tp and s0..s11.  The debug kernel marks the
+ * frame whole (arch/syscall_asm.h's TF_PARTIAL). */
+.macro SAVE_CALLEE_SAVED
+    .irp r, 3,4,8,9,18,19,20,21,22,23,24,25,26,27
+    sd      x\r, \r*8(sp)
+    .endr
+#if KASSERT_ENABLED
+    sd      zero, 0(sp)
+#endif
+.endm
+
 /* sepc, sstatus, scause into the frame (t0 is saved already); scause
- * stays in t0.  stval is the caller's: an ecall has none worth a csrr. */
+ * stays in t0. */
 .macro SAVE_CSRS_BUT_STVAL
     csrr    t0, sepc
     sd      t0, TF_SEPC(sp)
@@ -52,7 +73,7 @@
 
 /* A frame record so backtraces walk from the handler into the
  * interrupted code: fp points just above {ra = sepc, fp = old s0};
- * a0 gets the frame. */
+ * a0 gets the frame.  s0 must be saved already. */
 .macro FRAME_RECORD
     addi    sp, sp, -16
     ld      t0, 16 + TF_SEPC(sp)
@@ -62,13 +83,176 @@
     addi    a0, sp, 16
 .endm
 
+/* The current thread (sched_curthread) into reg. */
+.macro CURTHREAD reg
+1:  auipc   \reg, %pcrel_hi(sched_curthread)
+    ld      \reg, %pcrel_lo(1b)(\reg)
+.endm
+
     .section .text
     .balign 4
     .globl trap_vector
 trap_vector:
     csrrw   sp, sscratch, sp
-    bnez    sp, 1f
-    /* From the kernel: take sp back, sscratch is 0 again. */
+    beqz    sp, trap_from_kernel
+    addi    sp, sp, -TF_SIZE
+    SAVE_CALLER_SAVED
+    /* The user's sp; sscratch 0 again: a trap from here on comes from
+     * the kernel. */
+    csrrw   t1, sscratch, zero
+    sd      t1, 2*8(sp)
+    /* The kernel runs with FP off (the user's FS is in the frame, and
+     * the way back puts it back): a stray FP instruction traps instead of
+     * touching user state. */
+    li      t2, SSTATUS_FS
+    csrrc   t1, sstatus, t2
+    sd      t1, TF_SSTATUS(sp)
+    csrr    t1, sepc
+    csrr    t2, scause
+    addi    t2, t2, -SCAUSE_ECALL_USER
+    bnez    t2, user_trap
+
+/*
+ * A system call (an ecall from user mode: a cause no other trap has).  t0
+ * holds the number, a0..a7 the arguments, t1 the ecall's address.  What
+ * cpu_fetch_syscall_args does (arch/syscall_machdep.h), done here with
+ * the values still in registers: sepc past the ecall, the handler,
+ * td_retval = {0, a1}, the arguments read in place from the frame.  Then
+ * the handler, with interrupts on.  The handler comes from
+ * syscall_fast_table (trap.cpp fills it from sysent_table at boot), whose
+ * entry for a call flagged SYF_FULLFRAME is syscall_fullframe instead:
+ * that call takes the whole way, as a number past the table does
+ * (syscall_full).
+ */
+    sltiu   t2, t0, SYSENT_NCALLS
+    beqz    t2, syscall_full
+    slli    t0, t0, 3
+1:  auipc   t2, %pcrel_hi(syscall_fast_table)
+    add     t0, t0, t2
+    ld      t0, %pcrel_lo(1b)(t0)
+    addi    t1, t1, SYSCALL_ECALL_SIZE
+    sd      t1, TF_SEPC(sp)
+#if KASSERT_ENABLED
+    li      t1, TF_PARTIAL
+    sd      t1, 0(sp)
+#endif
+    CURTHREAD a0
+    sd      zero, TD_RETVAL(a0)
+    sd      a1, TD_RETVAL+8(a0)
+    addi    a1, sp, TF_A0
+    csrsi   sstatus, SSTATUS_SIE
+    jalr    t0
+    /* What cpu_set_syscall_retval and ast's first test do, for a call
+     * that succeeded: with interrupts off (nothing can become owed before
+     * sret), the two flags ast acts on; both clear, the results go
+     * straight to a0/a1 and t0 = 0.  Anything else goes to C. */
+    csrci   sstatus, SSTATUS_SIE
+    CURTHREAD t1
+    bnez    a0, syscall_finish_entry
+    lbu     t2, TD_OWEPREEMPT(t1)
+    bnez    t2, syscall_finish_entry
+    lw      t2, TD_FLAGS(t1)
+    slli    t2, t2, 63 - TDF_NEEDSIGCHK_BIT
+    bltz    t2, syscall_finish_entry
+#if KASSERT_ENABLED
+    mv      a0, sp
+    call    syscall_check_return
+    CURTHREAD t1
+#endif
+    ld      a0, TD_RETVAL(t1)
+    ld      a1, TD_RETVAL+8(t1)
+    li      t0, 0
+
+/*
+ * Back to user mode from a call that saved only the registers C code does
+ * not keep: a0, a1 and t0 hold the outcome; the others C code may have
+ * used come from the frame; s0..s11, gp and tp were never changed.
+ */
+syscall_return:
+    ld      t1, TF_SEPC(sp)
+    csrw    sepc, t1
+    ld      t1, TF_SSTATUS(sp)
+    csrw    sstatus, t1
+    addi    t1, sp, TF_SIZE
+    csrw    sscratch, t1
+    .irp r, 1,6,7,12,13,14,15,16,17,28,29,30,31
+    ld      x\r, \r*8(sp)
+    .endr
+    ld      sp, 2*8(sp)
+    sret
+
+/*
+ * The call failed, asked to be restarted, or ast owes something:
+ * syscall_finish writes the outcome into the frame (cpu_set_syscall_retval)
+ * and says whether ast must run.  a0 = the call's Errno.
+ */
+syscall_finish_entry:
+    mv      a1, a0
+    mv      a0, sp
+    call    syscall_finish
+    bnez    a0, syscall_ast_entry
+    ld      a0, TF_A0(sp)
+    ld      a1, TF_A0+8(sp)
+    ld      t0, 5*8(sp)
+    j       syscall_return
+
+/*
+ * ast may deliver a signal, which copies the whole frame to the user's
+ * stack, and may switch: the frame is completed first.  The C code kept
+ * s0..s11, so the CPU holds the user's values.
+ */
+syscall_ast_entry:
+    SAVE_CALLEE_SAVED
+    li      t0, SCAUSE_ECALL_USER
+    sd      t0, TF_SCAUSE(sp)
+    sd      zero, TF_STVAL(sp)
+    FRAME_RECORD
+    call    syscall_ast
+    addi    sp, sp, 16
+    j       trap_return
+
+/*
+ * syscall_fast_table's entry for a call flagged SYF_FULLFRAME, called in
+ * the handler's place: nothing has changed s0..s11, gp or tp since the
+ * ecall.  Interrupts off again, sepc back on the ecall (syscall_handler
+ * fetches the call anew), then the whole way.
+ */
+    .globl syscall_fullframe
+syscall_fullframe:
+    csrci   sstatus, SSTATUS_SIE
+    ld      t1, TF_SEPC(sp)
+    addi    t1, t1, -SYSCALL_ECALL_SIZE
+
+/*
+ * A call that reads or rewrites the whole frame (SYF_FULLFRAME), or a
+ * number past the table: the whole frame, then syscall_handler does the
+ * call the C way (syscallenter) and ast.  t1 = the ecall's address.
+ */
+syscall_full:
+    sd      t1, TF_SEPC(sp)
+    SAVE_CALLEE_SAVED
+    li      t0, SCAUSE_ECALL_USER
+    sd      t0, TF_SCAUSE(sp)
+    sd      zero, TF_STVAL(sp)
+    FRAME_RECORD
+    call    syscall_handler
+    addi    sp, sp, 16
+    j       trap_return
+
+/* Any other trap from user mode: the whole frame.  t1 = sepc. */
+user_trap:
+    sd      t1, TF_SEPC(sp)
+    csrr    t0, scause
+    sd      t0, TF_SCAUSE(sp)
+    SAVE_STVAL
+    SAVE_CALLEE_SAVED
+    FRAME_RECORD
+    call    trap_handler
+    addi    sp, sp, 16
+    j       trap_return
+
+trap_from_kernel:
+    /* Take sp back, sscratch is 0 again. */
     csrrw   sp, sscratch, sp
     /* Overflow check, with t0 parked in sscratch (no trap can come in
      * between: interrupts are off, and these touch only kernel data). */
@@ -80,29 +264,20 @@ trap_vector:
     sltiu   t0, t0, KSTACK_CHECK_SPAN / 16
     bnez    t0, kstack_overflow_entry
 0:  csrrw   t0, sscratch, zero
-1:
     addi    sp, sp, -TF_SIZE
-    SAVE_GPRS
-    /* The interrupted sp: sscratch holds it (user) or sp + TF_SIZE (kernel). */
-    csrrw   t0, sscratch, zero
-    bnez    t0, 2f
+    SAVE_CALLER_SAVED
+    SAVE_CALLEE_SAVED
     addi    t0, sp, TF_SIZE
-2:  sd      t0, 2*8(sp)
+    sd      t0, 2*8(sp)
     SAVE_CSRS_BUT_STVAL
-    /* The kernel runs with FP off (the user's FS is in the frame, and
-     * trap_return puts it back): a stray FP instruction traps instead of
-     * touching user state. */
+    SAVE_STVAL
     li      t1, SSTATUS_FS
     csrc    sstatus, t1
-    /* An ecall from user mode (a cause no other trap has) goes straight
-     * to the system call: it is the trap that happens most. */
-    li      t1, SCAUSE_ECALL_USER
-    beq     t0, t1, syscall_entry
-    SAVE_STVAL
     FRAME_RECORD
     call    trap_handler
     addi    sp, sp, 16
 
+/* Restores every register from the frame at sp and returns with sret. */
     .globl trap_return
 trap_return:
     ld      t0, TF_SEPC(sp)
@@ -115,65 +290,7 @@ trap_return:
     addi    t0, sp, TF_SIZE
     csrw    sscratch, t0
 3:
-    ld      x1, 1*8(sp)
-    ld      x3, 3*8(sp)
-    ld      x4, 4*8(sp)
-    ld      x5, 5*8(sp)
-    ld      x6, 6*8(sp)
-    ld      x7, 7*8(sp)
-    ld      x8, 8*8(sp)
-    ld      x9, 9*8(sp)
-    ld      x10, 10*8(sp)
-    ld      x11, 11*8(sp)
-    ld      x12, 12*8(sp)
-    ld      x13, 13*8(sp)
-    ld      x14, 14*8(sp)
-    ld      x15, 15*8(sp)
-    ld      x16, 16*8(sp)
-    ld      x17, 17*8(sp)
-    ld      x18, 18*8(sp)
-    ld      x19, 19*8(sp)
-    ld      x20, 20*8(sp)
-    ld      x21, 21*8(sp)
-    ld      x22, 22*8(sp)
-    ld      x23, 23*8(sp)
-    ld      x24, 24*8(sp)
-    ld      x25, 25*8(sp)
-    ld      x26, 26*8(sp)
-    ld      x27, 27*8(sp)
-    ld      x28, 28*8(sp)
-    ld      x29, 29*8(sp)
-    ld      x30, 30*8(sp)
-    ld      x31, 31*8(sp)
-    ld      x2, 2*8(sp)
-    sret
-
-/*
- * A system call: syscall_handler runs it and says whether the short way
- * back will do.  The frame's stval is zeroed (what an ecall reports), not
- * read.
- */
-syscall_entry:
-    sd      zero, TF_STVAL(sp)
-    FRAME_RECORD
-    call    syscall_handler
-    addi    sp, sp, 16
-    beqz    a0, trap_return
-
-/*
- * The short way back from a system call (syscall_handler said so): to user
- * mode, and the frame's s1..s11 are what the CPU holds (the C code kept
- * them), so only the others are loaded.  s0 is loaded: FRAME_RECORD made
- * it the kernel's frame pointer.
- */
-syscall_return:
-    ld      t0, TF_SEPC(sp)
-    csrw    sepc, t0
-    ld      t0, TF_SSTATUS(sp)
-    csrw    sstatus, t0
-    addi    t0, sp, TF_SIZE
-    csrw    sscratch, t0
-    .irp r, 1,3,4,5,6,7,8,10,11,12,13,14,15,16,17,28,29,30,31
+    .irp r, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
     ld      x\r, \r*8(sp)
     .endr
     ld      x2, 2*8(sp)
@@ -189,7 +306,8 @@ kstack_overflow_entry:
     csrw    sscratch, sp
     lla     sp, kstack_emergency_top
     addi    sp, sp, -TF_SIZE
-    SAVE_GPRS
+    SAVE_CALLER_SAVED
+    SAVE_CALLEE_SAVED
     csrrw   t0, sscratch, zero
     sd      t0, 2*8(sp)
     SAVE_CSRS_BUT_STVAL

@@ -37,6 +37,8 @@ void* cpu_thread_stack(thread* td, size_t* size)
 void cpu_fork(thread* td1, thread* td2)
 {
     KASSERT(td2->td_frame, "child thread %s has no frame", td2->td_name);
+    KASSERT(!td1->td_frame || !td1->td_frame->partial(),
+            "fork of %s, whose frame lacks s0..s11 (the call needs SYF_FULLFRAME)", td1->td_name);
     if (td1->td_frame)
         *td2->td_frame = *td1->td_frame;
     else

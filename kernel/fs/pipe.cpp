@@ -49,15 +49,27 @@ void pipe_destroy(pipepair* pp)
     g_pipes--;
 }
 
-// Sleeps on chan until woken, unless the file must not wait.  cond is
-// tested with interrupts off, so no wakeup slips between it and the sleep.
+// Sleeps on chan until woken, unless the file must not wait; *want says
+// a sleeper is there.  cond is tested with interrupts off, so no wakeup
+// slips between it and the sleep: a copy changes the pipe's counts before
+// it tests the other side's want (pipe_wake).
 template <typename Ready>
-Errno pipe_wait(file* fp, const char* chan, const char* wmesg, Ready ready)
+Errno pipe_wait(file* fp, const char* chan, bool* want, const char* wmesg, Ready ready)
 {
     IntrOff off;
     if (ready()) return Errno::Ok;
     if (fp->f_flag & O_NONBLOCK) return Errno::Again;
+    *want = true;
     return tsleep(chan, PSOCK | PCATCH, wmesg, 0);
+}
+
+// Wakes chan's sleepers if pipe_wait said there are any.
+void pipe_wake(const char* chan, bool* want)
+{
+    IntrOff off;
+    if (!*want) return;
+    *want = false;
+    wakeup(chan);
 }
 
 // The pipe's lock for one read or write (pipelock/pipeunlock).
@@ -76,7 +88,7 @@ Errno pipe_read_chunk(pipepair* pp, uio* uio)
     KASSERT(moved <= pp->pp_cnt, "pipe read of %zu bytes with %zu there", moved, pp->pp_cnt);
     pp->pp_out = (pp->pp_out + moved) % PIPE_SIZE;
     pp->pp_cnt -= moved;
-    if (moved) wakeup(&pp->pp_wchan);
+    if (moved) pipe_wake(&pp->pp_wchan, &pp->pp_wwant);
     return e;
 }
 
@@ -85,6 +97,14 @@ Errno pipe_read(file* fp, uio* uio, thread*)
 {
     pipepair* pp = fp_pipe(fp);
     const size_t want = uio->uio_resid;
+    // An empty pipe: wait for bytes before taking the lock, which the
+    // writer needs anyway (saves dropping and retaking it around the
+    // sleep); the loop below checks again under the lock.
+    if (want > 0) {
+        const Errno e = pipe_wait(fp, &pp->pp_rchan, &pp->pp_rwant, "piperd",
+                                  [pp] { return pp->pp_cnt > 0 || pp->pp_wclosed; });
+        if (e != Errno::Ok) return e;
+    }
     PipeLock held(pp);
     if (held.error() != Errno::Ok) return held.error();
     while (uio->uio_resid > 0) {
@@ -94,7 +114,7 @@ Errno pipe_read(file* fp, uio* uio, thread*)
         }
         if (uio->uio_resid != want || pp->pp_wclosed) break;
         held.drop(); // a writer needs it to fill the pipe
-        const Errno e = pipe_wait(fp, &pp->pp_rchan, "piperd",
+        const Errno e = pipe_wait(fp, &pp->pp_rchan, &pp->pp_rwant, "piperd",
                                   [pp] { return pp->pp_cnt > 0 || pp->pp_wclosed; });
         if (e != Errno::Ok) return e;
         if (const Errno le = held.retake(); le != Errno::Ok) return le;
@@ -115,7 +135,7 @@ Errno pipe_write_chunk(pipepair* pp, uio* uio)
     KASSERT(moved <= PIPE_SIZE - pp->pp_cnt, "pipe write of %zu bytes with room for %zu", moved,
             PIPE_SIZE - pp->pp_cnt);
     pp->pp_cnt += moved;
-    if (moved) wakeup(&pp->pp_rchan);
+    if (moved) pipe_wake(&pp->pp_rchan, &pp->pp_rwant);
     return e;
 }
 
@@ -138,7 +158,7 @@ Errno pipe_write(file* fp, uio* uio, thread*)
             continue;
         }
         held.drop(); // a reader needs it to make room
-        const Errno e = pipe_wait(fp, &pp->pp_wchan, "pipewr", [pp, need] {
+        const Errno e = pipe_wait(fp, &pp->pp_wchan, &pp->pp_wwant, "pipewr", [pp, need] {
             return pp->pp_rclosed || PIPE_SIZE - pp->pp_cnt >= need;
         });
         if (e != Errno::Ok) return e;

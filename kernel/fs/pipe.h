@@ -43,6 +43,11 @@ struct pipepair {
     // pp_wchan for room (or for either end to go).
     char pp_rchan = 0;
     char pp_wchan = 0;
+    // Somebody sleeps on pp_rchan / pp_wchan (FreeBSD's PIPE_WANTR and
+    // PIPE_WANTW): a copy wakes the other side only then, so a byte
+    // that finds nobody waiting costs no sleep-queue walk.
+    bool pp_rwant = false;
+    bool pp_wwant = false;
     SleepLock pp_lock; // held across each copy and its bookkeeping
 };
 

@@ -58,15 +58,6 @@ void setuid_change_ruid(ucred* cr, uidinfo* uip)
 
 } // namespace
 
-pid_t kern_getppid(const thread* td)
-{
-    // One stretch: a parent exiting and reaped between the two loads
-    // would leave pp pointing into the zone.
-    IntrOff off;
-    const proc* pp = td->td_proc->p_pptr;
-    return pp ? pp->p_pid : 0;
-}
-
 pid_t kern_getpgrp(const thread* td)
 {
     const pgrp* pg = td->td_proc->p_pgrp;

@@ -10,8 +10,26 @@
 #include <kernel/proc/ucred.h>
 #include <lib/result.h>
 
-// The parent's pid (0 for proc0, which has none).
-pid_t kern_getppid(const thread* td);
+// The parent's pid (0 for proc0, which has none).  Inline and lock-free:
+// getppid is the null system call the benchmarks time.  A parent can be
+// freed only once it is reaped, and before that its exit (or a kernel
+// process's) moved its children to init (proc_reparent, the only writer
+// of p_pptr after fork); so a p_pptr that still names pp after pp's pid
+// was read says pp was alive when it was read.  An interrupt in between
+// that let pp exit makes the loop read init's pid instead.
+inline pid_t kern_getppid(const thread* td)
+{
+    proc* const volatile& parent = td->td_proc->p_pptr; // read anew each time
+    const proc* pp = parent;
+    for (;;) {
+        if (!pp) return 0;
+        const pid_t pid = *static_cast<const volatile pid_t*>(&pp->p_pid);
+        __atomic_signal_fence(__ATOMIC_SEQ_CST); // the compiler keeps the order; one hart
+        const proc* now = parent;
+        if (now == pp) return pid;
+        pp = now;
+    }
+}
 // The id of the caller's process group.
 pid_t kern_getpgrp(const thread* td);
 

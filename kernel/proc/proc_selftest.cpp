@@ -679,9 +679,12 @@ bool user_fork_wait(char* why, size_t len)
     return back_at(b, why, len);
 }
 
-// s0..s11 as user mode set them after every kind of system call return:
-// the short way, an error, a switch, and in both halves of fork, vfork
-// and rfork(RFPROC|RFMEM).  /usr/tests/selftest/sregs exits 0, or with the failing step.
+// Every register a system call keeps, as user mode set it, after every
+// kind of return: the short way, an error, an unknown number, a switch
+// with another process's values in the registers meanwhile, both halves
+// of fork, vfork and rfork(RFPROC|RFMEM), a signal delivered on the way
+// back (its context too) and sigreturn, a sleep ended by a signal.
+// /usr/tests/selftest/sregs exits 0, or with the failing step.
 bool user_callee_saved(char* why, size_t len)
 {
     const Baseline b = Baseline::take();
@@ -689,7 +692,7 @@ bool user_callee_saved(char* why, size_t len)
     static const char* const sregs_argv[] = {"/usr/tests/selftest/sregs", nullptr};
     const int st = run_from_initrd(sregs_argv);
     SELFTEST_FAIL_IF(!WIFEXITED(st) || WEXITSTATUS(st) != 0,
-                     "/usr/tests/selftest/sregs: status %#x (the step whose s registers changed)", st);
+                     "/usr/tests/selftest/sregs: status %#x (the step whose registers changed)", st);
     return back_at(b, why, len);
 }
 
@@ -751,7 +754,7 @@ const SelftestCase cases[] = {
     {"files: write(1) to the console, a pipe, an initrd file", file_calls},
     {"fork, vfork and wait4 from user mode", user_fork_wait},
     {"__sysctl from user mode: kern.lastpid by name", user_sysctl_by_name},
-    {"s0..s11 kept by system calls, fork, vfork and rfork", user_callee_saved},
+    {"registers kept by system calls, forks, signals", user_callee_saved},
     {"SIGSTOP, SIGCONT and SIGKILL of a spinning program", user_stop_continue},
     {"a signal delivered on the return from an interrupt", user_signal_from_interrupt},
 };

@@ -5,12 +5,10 @@
 #include <lib/kassert.h>
 #include <mm/intr_off.h>
 
-Errno SleepLock::lock(int pri, const char* wmesg)
+Errno SleepLock::lock_contended(int pri, const char* wmesg)
 {
     IntrOff off;
     thread* td = curthread();
-    KASSERT(td, "%s: taken with no thread running", wmesg);
-    KASSERT(holder_ != td, "%s: taken twice by one thread", wmesg);
     while (holder_) {
         want_ = true;
         if (const Errno e = tsleep(this, pri, wmesg, 0); e != Errno::Ok) return e;
@@ -19,15 +17,10 @@ Errno SleepLock::lock(int pri, const char* wmesg)
     return Errno::Ok;
 }
 
-void SleepLock::unlock()
+void SleepLock::wake_waiters()
 {
-    IntrOff off;
-    KASSERT(holder_ == curthread(), "sleep lock released by a thread that does not hold it");
-    holder_ = nullptr;
-    if (want_) {
-        want_ = false;
-        wakeup(this);
-    }
+    want_ = false;
+    wakeup(this);
 }
 
 bool SleepLock::owned() const { return holder_ && holder_ == curthread(); }

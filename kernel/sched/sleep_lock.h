@@ -10,21 +10,47 @@
 
 #include <abi/errno.h>
 #include <kernel/sched/sleep.h>
+#include <lib/kassert.h>
+#include <mm/intr_off.h>
 
 struct thread;
+extern thread* sched_curthread;
 
 class SleepLock {
 public:
     // Takes the lock, sleeping on it at priority pri (which may hold
     // PCATCH: then a signal ends the wait with Intr or Restart and the
-    // lock is not taken).
-    Errno lock(int pri, const char* wmesg);
-    void unlock();
+    // lock is not taken).  A free lock is taken inline (a pipe takes one
+    // for every read and write).
+    Errno lock(int pri, const char* wmesg)
+    {
+        thread* td = sched_curthread;
+        KASSERT(td, "%s: taken with no thread running", wmesg);
+        KASSERT(holder_ != td, "%s: taken twice by one thread", wmesg);
+        {
+            IntrOff off;
+            if (!holder_) {
+                holder_ = td;
+                return Errno::Ok;
+            }
+        }
+        return lock_contended(pri, wmesg);
+    }
+    void unlock()
+    {
+        IntrOff off;
+        KASSERT(holder_ == sched_curthread, "sleep lock released by a thread that does not hold it");
+        holder_ = nullptr;
+        if (want_) wake_waiters();
+    }
     bool locked() const { return holder_ != nullptr; }
     // Whether the running thread holds it (for KASSERTs).
     bool owned() const;
 
 private:
+    Errno lock_contended(int pri, const char* wmesg);
+    void wake_waiters();
+
     thread* holder_ = nullptr; // FreeBSD keeps only a bit; the holder helps KASSERTs
     bool want_ = false;        // somebody sleeps for it
 };

@@ -271,3 +271,38 @@ TEST_CASE("pipe: a signal ends a blocked read with EINTR, and a blocked write wi
     CHECK(g_error == Errno::Ok);
     CHECK(g_result == int64_t(PIPE_SIZE)); // what fitted before the sleep
 }
+
+TEST_CASE("pipe: a copy wakes the other side only while it sleeps; a reader waits for bytes without the pipe's lock")
+{
+    PipeWorld s;
+    REQUIRE(kern_pipe(&thread0, g_fds, 0) == Errno::Ok);
+    file* rf = fget(proc0.p_fd, g_fds[0]).value();
+    pipepair* pp = static_cast<pipepair*>(rf->f_data);
+    (void)fdrop(rf);
+    // Nobody waits: a write and a read leave the want flags clear, and
+    // the sleep queues as they were.
+    const unsigned sleepers = sleepq_sleepers();
+    char x[] = "x";
+    CHECK(kio(&thread0, g_fds[1], UioRw::Write, x, 1) == 1);
+    char b[4];
+    CHECK(kio(&thread0, g_fds[0], UioRw::Read, b, 1) == 1);
+    CHECK(!pp->pp_rwant);
+    CHECK(!pp->pp_wwant);
+    CHECK(sleepq_sleepers() == sleepers);
+    // A reader asleep on the empty pipe says so, and holds no lock while
+    // it sleeps (the writer takes it).
+    g_got.clear();
+    proc* child = spawn(read_all);
+    const pid_t pid = child->p_pid;
+    run_others();
+    CHECK(child->p_thread->td_wmesg == std::string("piperd"));
+    CHECK(pp->pp_rwant);
+    CHECK(!pp->pp_lock.locked());
+    char hi[] = "hi";
+    CHECK(kio(&thread0, g_fds[1], UioRw::Write, hi, 2) == 2);
+    CHECK(!pp->pp_rwant); // the write woke it and cleared the flag
+    run_others();
+    CHECK(g_got == "hi");
+    CHECK(fdclose(proc0.p_fd, g_fds[1]) == Errno::Ok);
+    wait_for(pid);
+}

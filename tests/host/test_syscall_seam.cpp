@@ -139,3 +139,18 @@ TEST_CASE("cpu_set_syscall_retval: EJUSTRETURN leaves the frame as the call set 
     CHECK(f.frame.t0() == SYS_execve);
     check_untouched_but(f.frame, {5, 10});
 }
+
+TEST_CASE("sysent: SYF_FULLFRAME marks exactly the calls that copy or rewrite the whole user frame")
+{
+    // fork, vfork and rfork copy it into the child (cpu_fork); execve and
+    // sigreturn rewrite every register (EJUSTRETURN).  The kernel runs the
+    // others with s0..s11, gp and tp left in the CPU (arch/riscv/trapvec.S).
+    const int whole[] = {SYS_fork, SYS_vfork, SYS_rfork, SYS_execve, SYS_sigreturn};
+    for (unsigned code = 0; code < sysent_size; code++) {
+        bool flagged = false;
+        for (int w : whole) flagged = flagged || int(code) == w;
+        CHECK_MESSAGE(sysent_table[code].sy_flags == (flagged ? SYF_FULLFRAME : 0u), "call ", code);
+    }
+    CHECK(sysent_nosys.sy_flags == 0u);
+    CHECK(sysent_size == unsigned(SYS_MAXSYSCALL));
+}

@@ -1,7 +1,10 @@
 // Kernel thread contexts: what a switch between two kernel threads saves
-// (FreeBSD's struct pcb and cpu_switch).  Only the callee-saved registers
-// and the stack pointer: the switch is an ordinary function call, so the
-// compiler has already saved everything else.
+// (FreeBSD's struct pcb and cpu_switch).  The callee-saved registers and
+// the stack pointer (the switch is an ordinary function call, so the
+// compiler has already saved everything else), and gp and tp: the kernel
+// never writes them, so while a thread is in the kernel they hold its
+// user values, which a system call's short way back leaves in place
+// (arch/riscv/trapvec.S) and another thread must not carry off.
 #pragma once
 
 #include <stddef.h>
@@ -13,6 +16,8 @@ struct Context {
     uint64_t ra;
     uint64_t sp;
     uint64_t s[12]; // s0 (fp) .. s11
+    uint64_t gp;
+    uint64_t tp;
 };
 
 // Prepares ctx so that the first switch to it runs entry(arg) on the stack

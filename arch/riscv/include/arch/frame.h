@@ -1,6 +1,10 @@
 // The trap frame: every general register as it was when the trap came,
-// plus the trap CSRs.  x[0] (the zero register) is never saved, so its slot
-// holds nothing.  arch/riscv/trapvec.S saves and restores this layout; the
+// plus the trap CSRs.  A system call saves only the registers C code does
+// not keep, unless the call needs them all (arch/riscv/trapvec.S): then
+// gp, tp and s0..s11 stay in the CPU and their slots hold nothing.  x[0]
+// (the zero register) is never needed; the debug kernel keeps
+// TF_X0_PARTIAL there while the frame is partial, 0 once it is whole, so
+// that whoever reads a whole frame can assert it has one.  arch/riscv/trapvec.S saves and restores this layout; the
 // offsets are checked below against the numbers that file uses.
 #pragma once
 
@@ -22,7 +26,14 @@ struct TrapFrame {
     uint64_t& t0() { return x[5]; }
     uint64_t& fp() { return x[8]; }
     uint64_t& a(unsigned i) { return x[10 + i]; }
+
+    // Only the debug kernel keeps the mark (the release kernel never sets
+    // it, so this is false there).
+    bool partial() const;
 };
+
+inline constexpr uint64_t TF_X0_PARTIAL = 1;
+inline bool TrapFrame::partial() const { return x[0] == TF_X0_PARTIAL; }
 
 inline constexpr size_t TF_SEPC = 32 * 8;
 inline constexpr size_t TF_SSTATUS = 33 * 8;
