@@ -3,7 +3,7 @@
 # boot.scr, written by tools/mksdimage.py without root.
 #
 #   build/sprig-sd.img         the user's image; IMAGE_APPEND is its command line
-#   build/sprig-sd-test.img    the same with init=$(UBOOT_TEST_INIT) (make test-uboot)
+#   build/sprig-sd-test.img    the same with selftest init=$(UBOOT_TEST_INIT) (make test-uboot)
 #   build/sprig-sd-script.img  boot.scr only, init=/usr/tests/selftest/argc (make test-uboot)
 
 SD_IMAGE        := $(BUILD)/sprig-sd.img

@@ -49,8 +49,8 @@ CHECK_SD := $(PYTHON) tests/image/check_sd_image.py --kernel $(BUILD)/Image --in
 
 test-uboot: $(SD_IMAGE) $(SD_TEST_IMAGE) $(SD_SCRIPT_IMAGE) ## Check the SD images' layout, then boot them through U-Boot's distro boot in QEMU
 	$(CHECK_SD) $(SD_IMAGE) --append "$(IMAGE_APPEND)"
-	$(CHECK_SD) $(SD_TEST_IMAGE) --append "init=$(UBOOT_TEST_INIT)"
-	$(CHECK_SD) $(SD_SCRIPT_IMAGE) --append "init=/usr/tests/selftest/argc" --no-extlinux
+	$(CHECK_SD) $(SD_TEST_IMAGE) --append "$(APPEND_OF_sprig-sd-test)"
+	$(CHECK_SD) $(SD_SCRIPT_IMAGE) --append "$(APPEND_OF_sprig-sd-script)" --no-extlinux
 	$(PYTHON) tests/qemu/uboot_suite.py --build $(BUILD) --opensbi $(OPENSBI) --uboot $(UBOOT) \
 	  --image $(SD_IMAGE) --image-append "$(IMAGE_APPEND)" --prompt "$(UBOOT_PROMPT)" \
 	  --test-image $(SD_TEST_IMAGE) --test-init $(UBOOT_TEST_INIT) --script-image $(SD_SCRIPT_IMAGE)

@@ -25,13 +25,9 @@ void child_exit(void*) { exit1(curthread(), 0); }
 
 proc* must_fork_from(thread* td, int flags, void (*fn)(void*) = child_exit, void* arg = nullptr)
 {
-    fork_req fr;
-    fr.fr_flags = flags;
-    fr.fr_func = fn;
-    fr.fr_arg = arg;
-    Result<proc*> r = fork1(td, fr);
-    REQUIRE(r.ok());
-    return r.value();
+    proc* p = spawn_from(td, fn, arg, flags);
+    REQUIRE(p);
+    return p;
 }
 
 // randompid is off in these tests: the allocator never draws.

@@ -4,7 +4,8 @@ through Debian's OpenSBI and S-mode U-Boot in QEMU virt, with U-Boot's own
 distro boot (no typed commands) reading a virtio disk.
 
 Cases:
-  uboot-extlinux-acceptance  the test variant (extlinux appends init=PROG):
+  uboot-extlinux-acceptance  the test variant (extlinux appends
+                             "selftest init=PROG"): both self-tests pass,
                              PROG's run must end in SPRIG EXIT status=0
   uboot-boot-scr             a variant without extlinux.conf, so distro
                              boot runs boot.scr (init=/usr/tests/selftest/argc: status 41)
@@ -63,8 +64,9 @@ def cases(args):
     init = args.test_init
     return [
         Case("uboot-extlinux-acceptance", boot(args.test_image),
-             expect=uboot_checks("init=" + init) + EXTLINUX
-             + [r"init: running %s\r?\n" % re.escape(init)],
+             expect=uboot_checks("selftest init=" + init) + EXTLINUX
+             + [r"selftest: \d+ passed, 0 failed", r"procs: [1-9]\d* passed, 0 failed",
+                r"init: running %s\r?\n" % re.escape(init)],
              expect_exit=0, forbid=forbid),
         Case("uboot-boot-scr", boot(args.script_image),
              expect=uboot_checks("init=/usr/tests/selftest/argc") + SCRIPT,
@@ -84,7 +86,7 @@ def main():
     ap.add_argument("--image", required=True, help="the user's SD image")
     ap.add_argument("--image-append", default="", help="the command line the user's image has")
     ap.add_argument("--prompt", required=True, help="regex: the prompt the user's image reaches")
-    ap.add_argument("--test-image", required=True, help="the variant appending init=TEST_INIT")
+    ap.add_argument("--test-image", required=True, help="the variant appending selftest init=TEST_INIT")
     ap.add_argument("--test-init", required=True)
     ap.add_argument("--script-image", required=True, help="the variant with boot.scr only")
     ap.add_argument("--only", help="regex: run only matching cases")
