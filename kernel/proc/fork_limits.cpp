@@ -46,7 +46,6 @@ Result<void> ForkLimits::refuse(const ucred* cred)
     if (fail_rate_.check(ticks(), 1))
         kprintf("maxproc limit exceeded by uid %u, please see tuning(7) and login.conf(5).\n",
                 cred->cr_ruid);
-    fork_fail_pause();
     return Errno::Again;
 }
 

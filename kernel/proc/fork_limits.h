@@ -2,8 +2,9 @@
 // RLIMIT_NPROC block): a system-wide ceiling with the last ten slots kept
 // for root, and a per-real-uid count bounded by RLIMIT_NPROC unless the
 // credential holds PRIV_PROC_LIMIT.  A refused fork prints one rate-limited
-// console line naming the uid and pauses half a second, so a fork bomb
-// neither floods the console nor spins.
+// console line naming the uid, and fork1, once it has freed what it took,
+// pauses half a second, so a fork bomb neither floods the console nor
+// spins.
 //
 // An object, so host tests make their own; the kernel's is fork_limits(),
 // set up once at boot by fork_limits_init().
@@ -44,8 +45,9 @@ public:
     // a limit of 0 bounds nothing).  On success both counts went up by
     // one.  On refusal nothing changed, the console got "maxproc limit
     // exceeded by uid N ..." (cr_ruid, at most once a second of ticks),
-    // fork_fail_pause() was called, and the result is Again: the caller
-    // must not pause again for this failure.
+    // and the result is Again.  It does not pause: the seed frees the
+    // failed fork's allocations first (fail1), then pauses, and so does
+    // fork1 (fork_fail).
     Result<void> charge(const ucred* cred, const plimit* lim);
     // Undoes one successful charge(cred, ...): for a fork that fails after
     // it, and for the reaping of a process (nprocs-- and its real uid's

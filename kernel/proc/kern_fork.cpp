@@ -319,9 +319,10 @@ Result<proc*> fork1(thread* td, const fork_req& fr)
     ForkAllocs a;
     if (auto r = a.allocate(p1, flags, pages); !r.ok()) return fork_fail(a, r.error());
 
-    // Limits: on refusal ForkLimits has printed the seed's line and paused
-    // (with the allocations still held, which the seed also does).
-    if (auto r = fork_limits().charge(td->td_ucred, p1->p_limit); !r.ok()) return r.error();
+    // Limits: on refusal ForkLimits has printed the seed's line; as the
+    // seed's fail1, everything is freed before the pause.
+    if (auto r = fork_limits().charge(td->td_ucred, p1->p_limit); !r.ok())
+        return fork_fail(a, r.error());
 
     proc* p2 = nullptr;
     bool signalled = false;

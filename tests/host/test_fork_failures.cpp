@@ -340,6 +340,47 @@ TEST_CASE("fork1: maxproc keeps the last ten slots for root; refusals are EAGAIN
     fork_and_reap(RFFDG | RFPROC);
 }
 
+namespace {
+
+// What a refused fork still held when it paused.
+ProcWorld* g_world = nullptr;
+Counts g_at_pause{};
+int g_pauses_seen = 0;
+
+void pause_and_count()
+{
+    proc_zones().drain();
+    g_world->km->drain();
+    g_at_pause = g_world->counts();
+    g_pauses_seen++;
+    count_pause();
+}
+
+} // namespace
+
+TEST_CASE("fork1: a fork the limits refuse frees everything before it pauses, as the seed's fail1")
+{
+    constexpr int MAXPROC = 20;
+    ProcWorld w(MAXPROC);
+    credtest::ConsoleCapture console;
+    std::vector<pid_t> kids;
+    while (fork_limits().nprocs() < MAXPROC)
+        kids.push_back(fork_child(RFFDG | RFPROC | RFSTOPPED).value()->p_pid);
+    furnish_proc0(); // something for the refused fork to have copied
+    g_world = &w;
+    g_pauses_seen = 0;
+    const ForkFailPauseFn old = set_fork_fail_pause(pause_and_count);
+    const Snapshot before = Snapshot::take(w);
+    CHECK(fork_child(RFFDG | RFPROC).error() == Errno::Again);
+    set_fork_fail_pause(old);
+    CHECK(g_pauses_seen == 1);
+    CHECK(g_at_pause == before.counts); // nothing of the child was left at the pause
+    before.check_unchanged_after_failure(w);
+    unfurnish_proc0();
+    for (pid_t pid : kids) sched_add(proc_table().pfind(pid)->p_thread);
+    for (pid_t pid : kids) wait_for(pid);
+}
+
 TEST_CASE("fork1: RLIMIT_NPROC bounds a user's processes; another user is not affected")
 {
     ProcWorld w;
