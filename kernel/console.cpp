@@ -1,6 +1,6 @@
 #include <kernel/console.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <mm/intr_off.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>

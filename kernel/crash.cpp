@@ -1,6 +1,6 @@
 #include <kernel/crash.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/param.h>
 #include <kernel/console.h>
 #include <lib/kassert.h>

@@ -1,6 +1,6 @@
 #include <kernel/kern_time.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/clock.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sleep.h>

@@ -1,6 +1,6 @@
 #include <kernel/monitor.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/clock.h>
 #include <kernel/console.h>
 #include <kernel/invariants.h>

@@ -1,6 +1,6 @@
 #include <lib/kassert.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/console.h>
 
 namespace {

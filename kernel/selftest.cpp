@@ -1,7 +1,7 @@
 #include <kernel/selftest.h>
 
 #include <arch/context.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/clock.h>
 #include <kernel/console.h>
 #include <lib/format.h>

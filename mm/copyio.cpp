@@ -1,6 +1,6 @@
 #include <mm/copyio.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/param.h>
 
 bool user_range_ok(uint64_t uaddr, size_t len)

@@ -1,9 +1,8 @@
 // Interrupts off for the length of a scope, restored after (so sections
-// nest).  It lives in mm/ because mm/ and kernel/ both need it and mm/
-// may only reach the machine through <arch/...>.
+// nest).  It lives in mm/ because mm/ and kernel/ both need it.
 #pragma once
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 
 class IntrOff {
 public:

@@ -1,6 +1,6 @@
 #include <mm/kmalloc.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <mm/intr_off.h>
 
 #include <bit>

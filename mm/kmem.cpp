@@ -1,6 +1,6 @@
 #include <mm/kmem.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <lib/kassert.h>
 #include <mm/fail_point.h>
 

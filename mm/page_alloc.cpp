@@ -1,6 +1,6 @@
 #include <mm/page_alloc.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <lib/utility.h>
 #include <mm/intr_off.h>
 #include <mm/page_copy.h>

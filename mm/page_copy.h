@@ -4,7 +4,7 @@
 // faults, zeroed allocations and the pre-zeroed pool all come here.
 #pragma once
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/pte.h>
 #include <lib/addr.h>
 #include <lib/kassert.h>

@@ -1,6 +1,6 @@
 #include <mm/page_index.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/pte.h>
 #include <lib/kassert.h>
 #include <mm/kmem.h>

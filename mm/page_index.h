@@ -30,7 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <lib/addr.h>
 #include <lib/bits.h>
 #include <lib/kassert.h>

@@ -1,6 +1,6 @@
 #include <mm/pagetable.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <lib/bits.h>
 #include <lib/kassert.h>
 #include <lib/utility.h>

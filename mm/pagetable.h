@@ -26,7 +26,7 @@
 #pragma once
 
 #include <stdint.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/pte.h>
 #include <lib/addr.h>
 #include <lib/result.h>

@@ -1,6 +1,6 @@
 #include <mm/tlb_flush.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <lib/kassert.h>
 #include <mm/pt_pages.h>
 

@@ -1,6 +1,6 @@
 #include <mm/vm_check.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/pte.h>
 #include <kernel/invariant_report.h>
 #include <mm/intr_off.h>

@@ -1,6 +1,6 @@
 #include <mm/vm_fault.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/pte.h>
 #include <lib/kassert.h>
 #include <mm/page_alloc.h>

@@ -1,6 +1,6 @@
 #include <mm/zero_pool.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <mm/intr_off.h>
 #include <mm/page_copy.h>
 

@@ -1,6 +1,6 @@
 #include <mm/zone.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <mm/intr_off.h>
 
 #include <string.h>

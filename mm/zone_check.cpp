@@ -1,6 +1,6 @@
 #include <mm/zone_check.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/invariant_report.h>
 #include <lib/utility.h>
 #include <mm/intr_off.h>

@@ -1,5 +1,5 @@
 #include <arch/host_arena.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <lib/kassert.h>
 
 #include <stdlib.h>

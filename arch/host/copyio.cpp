@@ -3,7 +3,7 @@
 // permissions and the TLB are exercised as on the hart; an access the
 // simulator refuses goes to the VM once (vm_fault_user_access, as the
 // RISC-V trap handler does), and a second refusal is EFAULT.
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/mmu_sim.h>
 #include <kernel/vm_trap.h>
 #include <lib/kassert.h>

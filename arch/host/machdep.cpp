@@ -1,6 +1,6 @@
 // The host's side of the machine seam: a console on stderr, a fake clock
 // and interrupt flag, and panics that abort the test binary.
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/pte.h>
 
 #include <stdio.h>

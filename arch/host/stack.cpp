@@ -1,7 +1,7 @@
 // The kernel-stack seam on the host.  Host threads run on host stacks that
 // the simulated MMU never maps, so there is no guard to check: the current
 // stack is only remembered; switching to a kernel stack cannot be done.
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <lib/kassert.h>
 
 namespace arch {

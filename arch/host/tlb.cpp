@@ -5,7 +5,7 @@
 // ASID 0 is the kernel's, whose mappings are global: a flush naming ASID 0
 // acts as sfence.vma with rs2 = x0 (every address space, global entries
 // included).  The RISC-V side must emit the same (see arch/mmu_sim.h).
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/mmu_sim.h>
 
 namespace arch {

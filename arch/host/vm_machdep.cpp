@@ -1,4 +1,4 @@
-#include <arch/vm_machdep.h>
+#include <kernel/proc/vm_machdep.h>
 #include <kernel/selftest_user.h>
 
 #include <kernel/proc/proc.h>

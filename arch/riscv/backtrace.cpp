@@ -1,7 +1,7 @@
 #include "backtrace.h"
 
 #include <arch/csr.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/console.h>
 
 #include "cpu.h"

@@ -1,6 +1,6 @@
 // The C++ side of the user-copy primitives (copyio.S): the running
 // thread's recovery slot, and the Errno the assembly returns as an int.
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/proc/proc.h>
 #include <kernel/sched/sched.h>
 #include <lib/kassert.h>

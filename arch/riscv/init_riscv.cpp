@@ -5,7 +5,7 @@
 // page allocator needs the device tree; the kernel page table needs the
 // page allocator; devices are mapped only in the kernel page table.
 #include <arch/csr.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <drivers/fdt_platform.h>
 #include <drivers/plic.h>
 #include <drivers/uart_ns16550.h>

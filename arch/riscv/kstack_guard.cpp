@@ -3,7 +3,7 @@
 // the vector calls on the emergency stack when sp reached the guard.
 #include "kstack_guard.h"
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/pte.h>
 #include <lib/kassert.h>
 

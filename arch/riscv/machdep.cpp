@@ -1,6 +1,6 @@
 // The RISC-V side of the machine seam (arch/machdep.h).
 #include <arch/csr.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 
 #include "pmap_bootstrap.h"
 #include "sbi.h"

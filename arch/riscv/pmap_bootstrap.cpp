@@ -1,7 +1,7 @@
 #include "pmap_bootstrap.h"
 
 #include <arch/csr.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <lib/format.h>
 #include <mm/kmem.h>
 

@@ -1,7 +1,7 @@
 #include "trap.h"
 
 #include <arch/csr.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/console.h>
 #include <kernel/proc/proc.h>
 #include <kernel/sched/preempt.h>

@@ -1,7 +1,7 @@
-#include <arch/vm_machdep.h>
+#include <kernel/proc/vm_machdep.h>
 
 #include <arch/csr.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/proc/proc.h>
 #include <kernel/sched/sched.h>
 #include <lib/kassert.h>

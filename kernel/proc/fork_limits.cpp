@@ -1,6 +1,6 @@
 #include <kernel/proc/fork_limits.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/clock.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>

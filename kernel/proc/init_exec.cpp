@@ -1,8 +1,8 @@
 #include <kernel/proc/init_exec.h>
 
 #include <abi/wait.h>
-#include <arch/machdep.h>
-#include <arch/vm_machdep.h>
+#include <kernel/machdep.h>
+#include <kernel/proc/vm_machdep.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/monitor.h>

@@ -19,6 +19,7 @@
 #include <kernel/proc/sigacts.h>
 #include <kernel/proc/ucred.h>
 #include <kernel/proc/vm_forkproc.h>
+#include <kernel/proc/vm_machdep.h>
 #include <kernel/sched/sched.h>
 #include <lib/kassert.h>
 #include <mm/intr_off.h>

@@ -2,6 +2,7 @@
 
 #include <kernel/proc/kern_fork.h>
 #include <kernel/proc/proc_zones.h>
+#include <kernel/proc/vm_machdep.h>
 #include <kernel/sched/sched.h>
 #include <lib/kassert.h>
 #include <mm/kstack.h>

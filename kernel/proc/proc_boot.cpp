@@ -17,7 +17,7 @@
 #include <mm/page_alloc.h>
 #include <mm/swap_reserve.h>
 #include <lib/kassert.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <mm/asid.h>
 #include <mm/kmem.h>
 

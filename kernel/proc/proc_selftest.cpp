@@ -23,8 +23,8 @@
 #include <kernel/tty/tty_cons.h>
 #include <kernel/selftest.h>
 #include <kernel/selftest_user.h>
-#include <arch/machdep.h>
-#include <arch/vm_machdep.h>
+#include <kernel/machdep.h>
+#include <kernel/proc/vm_machdep.h>
 #include <mm/copyio.h>
 #include <mm/intr_off.h>
 #include <mm/kmem.h>

@@ -1,7 +1,7 @@
 #include <kernel/proc/vm_forkproc.h>
 
 #include <abi/unistd.h>
-#include <arch/vm_machdep.h>
+#include <kernel/proc/vm_machdep.h>
 #include <kernel/proc/proc.h>
 #include <kernel/sched/sched.h>
 #include <lib/kassert.h>

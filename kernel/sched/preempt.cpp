@@ -1,6 +1,6 @@
 #include <kernel/sched/preempt.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/proc.h>
 #include <kernel/sched/sched.h>

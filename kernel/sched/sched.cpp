@@ -1,6 +1,6 @@
 #include <kernel/sched/sched.h>
 
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/clock.h>
 #include <kernel/console.h>
 #include <kernel/sched/priority.h>

@@ -6,7 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <arch/host_arena.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/pte.h>
 #include <mm/page_alloc.h>
 

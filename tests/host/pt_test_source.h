@@ -5,7 +5,7 @@
 #pragma once
 
 #include <arch/host_arena.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/pte.h>
 #include <mm/fail_point.h>
 #include <mm/pt_pages.h>

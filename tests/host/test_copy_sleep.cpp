@@ -14,7 +14,7 @@
 
 #include <abi/fcntl.h>
 #include <abi/unistd.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <kernel/fs/file.h>
 #include <kernel/fs/pipe.h>
 #include <kernel/fs/sys_generic.h>

@@ -15,6 +15,7 @@
 #include <kernel/proc/sigacts.h>
 #include <kernel/proc/sigset.h>
 #include <kernel/proc/ucred.h>
+#include <kernel/proc/vm_machdep.h>
 #include <mm/vmspace.h>
 
 #include <vector>

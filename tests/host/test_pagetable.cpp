@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <arch/host_arena.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <arch/mmu_sim.h>
 #include <arch/param.h>
 #include <arch/pte.h>

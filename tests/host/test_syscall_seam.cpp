@@ -7,6 +7,7 @@
 
 #include <abi/syscall.h>
 #include <arch/syscall_machdep.h>
+#include <kernel/proc/vm_machdep.h>
 
 using namespace proctest;
 

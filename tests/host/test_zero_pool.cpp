@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <arch/host_arena.h>
-#include <arch/machdep.h>
+#include <kernel/machdep.h>
 #include <mm/kmem.h>
 #include <mm/page_alloc.h>
 #include <mm/pagetable.h>

@@ -1,7 +1,9 @@
-// The machine half of making threads, on the host: a thread runs on a host
-// stack (its kernel stack is a simulated address the host cannot run on,
-// though it is allocated and mapped exactly as in the kernel), and its
-// user frame is plain memory here.  "User mode" is a hook a test installs.
+// The host tests' per-thread machine state and their user-mode hook (the
+// thread seam itself is declared once, in kernel/proc/vm_machdep.h).  A
+// thread runs on a host stack (its kernel stack is a simulated address
+// the host cannot run on, though it is allocated and mapped exactly as in
+// the kernel), and its user frame is plain memory here.  "User mode" is a
+// hook a test installs.
 #pragma once
 
 #include <stddef.h>
@@ -20,16 +22,8 @@ struct MdThread {
     FpState md_fp = {};
 };
 
-void cpu_thread_alloc(thread* td);
-void cpu_thread_free(thread* td);
-void* cpu_thread_stack(thread* td, size_t* size);
-void cpu_fork(thread* td1, thread* td2);
-// Calls the installed user-mode hook (a test's stand-in for a user
-// program, which must not return: it ends in exit1); panics without one.
-[[noreturn]] void cpu_user_return(thread* td);
-// Makes instructions the kernel just wrote into memory visible to
-// instruction fetch (fence.i), before user code runs them.
-void sync_icache();
+// The test's stand-in for a user program, which cpu_user_return calls; it
+// must not return (it ends in exit1).  Returns the previous hook.
 using UserModeHook = void (*)(thread* td);
 UserModeHook set_user_mode_hook(UserModeHook hook);
 

@@ -1,14 +1,10 @@
-// The machine half of making and ending threads (FreeBSD's vm_machdep.c):
-// where a thread's user frame lives, how a forked child gets a copy of its
-// parent's frame and returns 0 from fork, and how it goes to user mode.
+// The RISC-V kernel's per-thread machine state.  The functions of the
+// thread seam are declared once, in kernel/proc/vm_machdep.h.
 #pragma once
 
-#include <stddef.h>
 #include <stdint.h>
 #include <arch/fpe.h>
 #include <arch/frame.h>
-
-struct thread;
 
 namespace arch {
 
@@ -21,22 +17,5 @@ struct MdThread {
     uint64_t md_onfault = 0;
     FpState md_fp = {};
 };
-
-// Places td's user frame at the top of its kernel stack (td->td_kstack must
-// be valid) and zeroes it.
-void cpu_thread_alloc(thread* td);
-void cpu_thread_free(thread* td);
-// The part of the kernel stack below the frame, for the switch context.
-void* cpu_thread_stack(thread* td, size_t* size);
-// The child td2 starts with a copy of td1's user frame (a zeroed one when
-// td1 has none, as kernel processes have not) in which fork returns 0:
-// a0 = 0, a1 = 0 and t0 = 0 (no error), as FreeBSD/riscv's cpu_fork sets,
-// and a copy of td1's FP state (fpe_fork).
-void cpu_fork(thread* td1, thread* td2);
-// From fork_return: leaves for user mode through td's frame.
-[[noreturn]] void cpu_user_return(thread* td);
-// Makes instructions the kernel just wrote into memory visible to
-// instruction fetch (fence.i), before user code runs them.
-void sync_icache();
 
 } // namespace arch
