@@ -1,6 +1,5 @@
 #include <kernel/exec/kern_exec.h>
 
-#include <arch/frame.h>
 #include <arch/pte.h>
 #include <kernel/exec/elf.h>
 #include <kernel/exec/elf_load.h>
@@ -11,6 +10,7 @@
 #include <kernel/proc/proc_zones.h>
 #include <kernel/proc/sigacts.h>
 #include <kernel/proc/sigset.h>
+#include <kernel/proc/vm_machdep.h>
 #include <kernel/sched/sleep.h>
 #include <kernel/vm_trap.h>
 #include <lib/kassert.h>
@@ -181,12 +181,6 @@ Errno kern_execve(thread* td, const ExecArgs& a)
         p->p_flag = (p->p_flag & ~pflag::P_PPWAIT) | pflag::P_EXEC; // P_EXEC: for setpgid
         cv_broadcast(&p->p_pwait);
     }
-    KASSERT(td->td_frame, "exec in thread %s without a user frame", td->td_name);
-    arch::TrapFrame& tf = *td->td_frame;
-    memset(&tf, 0, sizeof tf);
-    arch::cpu_exec_fpinit(td); // FP state clean: zeroed registers, FS Initial
-    tf.sepc = img.value().entry;
-    tf.sp() = sp;
-    tf.a(0) = sp;
+    arch::exec_setregs(td, img.value().entry, sp);
     return Errno::Ok;
 }

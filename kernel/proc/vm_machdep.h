@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 #include <arch/vm_machdep.h>
 
 struct thread;
@@ -24,6 +25,10 @@ void* cpu_thread_stack(thread* td, size_t* size);
 // a0 = 0, a1 = 0 and t0 = 0 (no error), as FreeBSD/riscv's cpu_fork sets,
 // and a copy of td1's FP state (fpe_fork).
 void cpu_fork(thread* td1, thread* td2);
+// exec's new user registers (FreeBSD's exec_setregs): every register
+// zero, FP state clean, pc at entry, sp at stack, and a0 = stack too (the
+// argument block crt0 reads).
+void exec_setregs(thread* td, uint64_t entry, uint64_t stack);
 // From fork_return: leaves for user mode through td's frame (on the host:
 // calls the hook a test installed, set_user_mode_hook, which must not
 // return).
