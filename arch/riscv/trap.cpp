@@ -128,8 +128,9 @@ bool user_pfault_quick(thread* td, const arch::TrapFrame& tf)
     return true;
 }
 
-// A trap from user mode (the frame is td's td_frame): a system call, a
-// page fault, or a signal for the rest; then the way back (ast: an owed
+// A trap from user mode other than a system call (those go from the
+// vector to the system-call path): a page fault, the quick way or the
+// general one, or a signal for the rest; then the way back (ast: an owed
 // preemption, then the signal check).
 void user_trap(arch::TrapFrame& tf)
 {
