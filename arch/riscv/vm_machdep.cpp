@@ -34,17 +34,6 @@ void* cpu_thread_stack(thread* td, size_t* size)
     return reinterpret_cast<void*>(td->td_kstack_obj.lo().value());
 }
 
-void exec_setregs(thread* td, uint64_t entry, uint64_t stack)
-{
-    KASSERT(td->td_frame, "exec in thread %s without a user frame", td->td_name);
-    TrapFrame& tf = *td->td_frame;
-    memset(&tf, 0, sizeof tf);
-    cpu_exec_fpinit(td); // FP state clean: zeroed registers, FS Initial
-    tf.sepc = entry;
-    tf.sp() = stack;
-    tf.a(0) = stack;
-}
-
 void cpu_fork(thread* td1, thread* td2)
 {
     KASSERT(td2->td_frame, "child thread %s has no frame", td2->td_name);
