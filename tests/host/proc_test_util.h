@@ -14,6 +14,8 @@
 #include <abi/unistd.h>
 #include <abi/wait.h>
 #include <kernel/clock.h>
+#include <kernel/fs/file.h>
+#include <kernel/fs/filedesc.h>
 #include <kernel/proc/fork_limits.h>
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/kern_exit.h>
@@ -190,6 +192,21 @@ inline int wait_for(pid_t pid, int options = 0)
 }
 
 // Lets every runnable thread run until all sleep or have exited.
+// A new file installed in fdp (flags: O_CLOEXEC or 0), the table holding
+// its only reference.
+struct InstalledFile {
+    file* fp;
+    int fd;
+};
+inline InstalledFile install_new_file(filedesc* fdp, int flags = 0)
+{
+    file* fp = falloc_noinstall(proc_zones().fds.files).release_value();
+    Result<int> fd = finstall(fdp, fp, flags);
+    REQUIRE(fd.ok());
+    fdrop(fp);
+    return {fp, fd.value()};
+}
+
 inline void run_others()
 {
     for (int i = 0; i < 1000 && sched_runnable(); i++) sched_yield();

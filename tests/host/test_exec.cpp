@@ -180,11 +180,8 @@ TEST_CASE("exec: close-on-exec descriptors close; shared signal actions are unsh
     MmuSim sim;
     g_image = ElfBuilder().bytes();
     g_failed.clear();
-    ProcZones& z = proc_zones();
     for (int* fd : {&g_fd_keep, &g_fd_close}) {
-        file* fp = falloc_noinstall(z.fds.files).release_value();
-        *fd = finstall(proc0.p_fd, fp, fd == &g_fd_close ? O_CLOEXEC : 0).release_value();
-        fdrop(fp);
+        *fd = install_new_file(proc0.p_fd, fd == &g_fd_close ? O_CLOEXEC : 0).fd;
     }
     sigaction act{};
     act.sa_handler = 0x10000;

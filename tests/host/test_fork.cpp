@@ -232,10 +232,7 @@ TEST_CASE("fork: the child's statistics start at zero and its start time is the 
 TEST_CASE("fork: descriptor tables copied (RFFDG), empty (RFCFDG) or shared (neither)")
 {
     ProcWorld w;
-    ProcZones& z = proc_zones();
-    file* fp = falloc_noinstall(z.fds.files).release_value();
-    const int fd = finstall(proc0.p_fd, fp, 0).release_value();
-    fdrop(fp);
+    const auto [fp, fd] = install_new_file(proc0.p_fd);
     const uint32_t count0 = fp->f_count;
 
     proc* c = must_fork(RFPROC | RFFDG | RFSTOPPED);
@@ -271,10 +268,7 @@ TEST_CASE("fork: descriptor tables copied (RFFDG), empty (RFCFDG) or shared (nei
 TEST_CASE("rfork without RFPROC changes the caller: RFCFDG closes all, RFFDG unshares, vmspace unshared")
 {
     ProcWorld w;
-    ProcZones& z = proc_zones();
-    file* fp = falloc_noinstall(z.fds.files).release_value();
-    const int fd = finstall(proc0.p_fd, fp, 0).release_value();
-    fdrop(fp);
+    const auto [fp, fd] = install_new_file(proc0.p_fd);
     filedesc* shared = fdshare(proc0.p_fd); // as a sharing sibling would hold it
     vmspace* vm = vmspace_hold(proc0.p_vmspace);
 

@@ -104,11 +104,8 @@ constexpr uint64_t TEXT = 0x10000, DATA = 0x1000000, STACK = 0x3000000, SHARED =
 // and their pages.
 void furnish_proc0()
 {
-    ProcZones& z = proc_zones();
     for (int i = 0; i < 3; i++) {
-        file* fp = falloc_noinstall(z.fds.files).release_value();
-        REQUIRE(finstall(proc0.p_fd, fp, 0).ok());
-        fdrop(fp);
+        install_new_file(proc0.p_fd);
     }
     vmspace* vm = proc0.p_vmspace;
     const vm_prot_t rw = VM_PROT_READ | VM_PROT_WRITE;
@@ -137,6 +134,21 @@ void unfurnish_proc0()
     REQUIRE(vmspace_unmap(vm, VM_MIN_USER_ADDRESS, VM_MAX_USER_ADDRESS - VM_MIN_USER_ADDRESS).ok());
     vmspace_set_sizes(vm, 0, 0, 0);
     drop_leader_record();
+}
+
+// Stopped children, forked until nprocs counts `nprocs`; their pids go
+// to kids.
+void fork_stopped_until(int nprocs, std::vector<pid_t>& kids)
+{
+    while (fork_limits().nprocs() < nprocs)
+        kids.push_back(fork_child(RFFDG | RFPROC | RFSTOPPED).value()->p_pid);
+}
+
+// Lets the stopped children in kids run, and reaps them.
+void run_and_reap(const std::vector<pid_t>& kids)
+{
+    for (pid_t pid : kids) sched_add(proc_table().pfind(pid)->p_thread);
+    for (pid_t pid : kids) wait_for(pid);
 }
 
 // A fork that succeeds, run to its end, so the next attempt starts clean.
@@ -319,22 +331,19 @@ TEST_CASE("fork1: maxproc keeps the last ten slots for root; refusals are EAGAIN
     {
         ActAs user(1001);
         // proc0 and init count: a user may fork until nprocs reaches 10.
-        while (fork_limits().nprocs() < MAXPROC - ForkLimits::ROOT_RESERVE)
-            kids.push_back(fork_child(RFFDG | RFPROC | RFSTOPPED).value()->p_pid);
+        fork_stopped_until(MAXPROC - ForkLimits::ROOT_RESERVE, kids);
         const Snapshot before = Snapshot::take(w);
         CHECK(fork_child(RFFDG | RFPROC).error() == Errno::Again);
         before.check_unchanged_after_failure(w);
         CHECK(console.count("maxproc limit exceeded by uid 1001") == 1);
     }
     // Root takes the reserved slots, up to maxproc itself.
-    while (fork_limits().nprocs() < MAXPROC)
-        kids.push_back(fork_child(RFFDG | RFPROC | RFSTOPPED).value()->p_pid);
+    fork_stopped_until(MAXPROC, kids);
     const Snapshot before = Snapshot::take(w);
     CHECK(fork_child(RFFDG | RFPROC).error() == Errno::Again);
     before.check_unchanged_after_failure(w);
     CHECK(fork_limits().nprocs() == MAXPROC);
-    for (pid_t pid : kids) sched_add(proc_table().pfind(pid)->p_thread);
-    for (pid_t pid : kids) wait_for(pid);
+    run_and_reap(kids);
     // Every slot came back: a user can fork again.
     ActAs user(1001);
     fork_and_reap(RFFDG | RFPROC);
@@ -364,8 +373,7 @@ TEST_CASE("fork1: a fork the limits refuse frees everything before it pauses, as
     ProcWorld w(MAXPROC);
     credtest::ConsoleCapture console;
     std::vector<pid_t> kids;
-    while (fork_limits().nprocs() < MAXPROC)
-        kids.push_back(fork_child(RFFDG | RFPROC | RFSTOPPED).value()->p_pid);
+    fork_stopped_until(MAXPROC, kids);
     furnish_proc0(); // something for the refused fork to have copied
     g_world = &w;
     g_pauses_seen = 0;
@@ -377,8 +385,7 @@ TEST_CASE("fork1: a fork the limits refuse frees everything before it pauses, as
     CHECK(g_at_pause == before.counts); // nothing of the child was left at the pause
     before.check_unchanged_after_failure(w);
     unfurnish_proc0();
-    for (pid_t pid : kids) sched_add(proc_table().pfind(pid)->p_thread);
-    for (pid_t pid : kids) wait_for(pid);
+    run_and_reap(kids);
 }
 
 TEST_CASE("fork1: RLIMIT_NPROC bounds a user's processes; another user is not affected")
@@ -399,8 +406,7 @@ TEST_CASE("fork1: RLIMIT_NPROC bounds a user's processes; another user is not af
         ActAs other(1003);
         fork_and_reap(RFFDG | RFPROC);
     }
-    for (pid_t pid : kids) sched_add(proc_table().pfind(pid)->p_thread);
-    for (pid_t pid : kids) wait_for(pid);
+    run_and_reap(kids);
     {
         ActAs user(1002); // the reaped children gave their counts back
         fork_and_reap(RFFDG | RFPROC);

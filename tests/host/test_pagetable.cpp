@@ -1029,18 +1029,30 @@ TEST_CASE("pagetable: counts stay exact; unmap and destroy give back zeroed tabl
     }
 }
 
+namespace {
+
+// What exit's and fork's two-ended table scans must all meet: text at the
+// bottom of the user half, a stack at its top, and pages between them,
+// in the first, last and middle slots of their tables at every level.
+constexpr uint64_t USER_TOP = 256 * GiB;
+constexpr uint64_t EDGE_PAGES[] = {0,        PG,        255 * PG,        256 * PG,          511 * PG,
+                                   MiB2 * 7, GiB * 100, USER_TOP - MiB2, USER_TOP - 2 * PG, USER_TOP - PG};
+PhysAddr edge_pa(uint64_t off) { return P_(0x100000000 + off % GiB); }
+
+void map_edge_pages(PageTable& u)
+{
+    for (uint64_t off : EDGE_PAGES) run(u.map(V_(off), edge_pa(off), PG, R | W | U));
+}
+
+} // namespace
+
 TEST_CASE("pagetable: destroy finds entries at both ends and in the middle of a table")
 {
     Env e(0x80000000, 2048);
     PageTable k = make_kernel(e);
     PageTable u = make_user(e, k, 7);
-    // Exit scans each table from both ends at once: text at the bottom of
-    // the user half, a stack at its top, and pages between them, in the
-    // first, last and middle slots of their tables at every level.
-    const uint64_t top = 256 * GiB;
-    const uint64_t pages[] = {0,         PG,        255 * PG,      256 * PG,     511 * PG,
-                              MiB2 * 7,  GiB * 100, top - MiB2,    top - 2 * PG, top - PG};
-    for (uint64_t off : pages) run(u.map(V_(off), P_(0x100000000 + off % GiB), PG, R | W | U));
+    // Exit scans each table from both ends at once.
+    map_edge_pages(u);
     const unsigned tables = check_counts(e.src, u.root(), 2, 0, 256);
     const uint64_t z = e.src.zero_frees();
     u.destroy().execute();
@@ -1056,16 +1068,12 @@ TEST_CASE("pagetable: protect finds entries at both ends and in the middle of a 
     PageTable k = make_kernel(e);
     PageTable u = make_user(e, k, 7);
     // Fork protects each map entry's whole range, scanning each table from
-    // both ends until it has met every valid entry: text at the bottom of
-    // the user half, a stack at its top, and pages between them, in the
-    // first, last and middle slots of their tables at every level.
-    const uint64_t top = 256 * GiB;
-    const uint64_t pages[] = {0,         PG,        255 * PG,      256 * PG,     511 * PG,
-                              MiB2 * 7,  GiB * 100, top - MiB2,    top - 2 * PG, top - PG};
-    for (uint64_t off : pages) run(u.map(V_(off), P_(0x100000000 + off % GiB), PG, R | W | U));
+    // both ends until it has met every valid entry.
+    const uint64_t top = USER_TOP;
+    map_edge_pages(u);
     const auto flags = [&](uint64_t off) {
         const Translation t = u.lookup(V_(off));
-        REQUIRE(t.pa == P_(0x100000000 + off % GiB));
+        REQUIRE(t.pa == edge_pa(off));
         return t.flags & (R | W | X | U);
     };
     // Everything but the first and last page: the scan of each range
@@ -1073,7 +1081,7 @@ TEST_CASE("pagetable: protect finds entries at both ends and in the middle of a 
     auto r = u.protect(V_(PG), top - 2 * PG, R | U);
     REQUIRE(r.ok());
     r.value().execute();
-    for (uint64_t off : pages) {
+    for (uint64_t off : EDGE_PAGES) {
         INFO("page " << off);
         CHECK(flags(off) == (off == 0 || off == top - PG ? (R | W | U) : (R | U)));
     }
@@ -1084,7 +1092,7 @@ TEST_CASE("pagetable: protect finds entries at both ends and in the middle of a 
     // restrict takes W from the whole half, wherever it is left.
     run(u.protect(V_(0), top, R | W | U));
     run(u.restrict(V_(0), top, R | X | U));
-    for (uint64_t off : pages) {
+    for (uint64_t off : EDGE_PAGES) {
         INFO("page " << off);
         CHECK(flags(off) == (R | U));
     }

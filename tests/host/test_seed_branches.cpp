@@ -175,9 +175,7 @@ TEST_CASE("seed: rfork(RFFDG) without RFPROC that cannot unshare the address spa
 {
     ProcWorld w;
     ProcZones& z = proc_zones();
-    file* fp = falloc_noinstall(z.fds.files).release_value();
-    const int fd = finstall(proc0.p_fd, fp, 0).release_value();
-    fdrop(fp);
+    const auto [fp, fd] = install_new_file(proc0.p_fd);
     filedesc* shared = fdshare(proc0.p_fd);
     filedesc* before_fd = proc0.p_fd;
     vmspace* vm = vmspace_hold(proc0.p_vmspace);
