@@ -1,5 +1,5 @@
 // System call numbers, FreeBSD's (sys/sys/syscall.h, from syscalls.master),
-// shared by the kernel's dispatcher (kernel/syscall.cpp) and the user
+// shared by the kernel's dispatcher (kernel/syscall/syscall.cpp) and the user
 // runtime's stubs.  FreeBSD 8's numbers for the calls it had; later
 // FreeBSD's only for pipe2, which FreeBSD 8 lacked.
 #pragma once

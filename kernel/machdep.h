@@ -6,7 +6,7 @@
 // every sleep and critical section pays for them) and the host's test
 // hooks.  The thread half of the seam (cpu_fork and friends) is
 // kernel/proc/vm_machdep.h, the signal half kernel/proc/sig_machdep.h,
-// the self-test's user programs kernel/selftest_user.h.
+// the self-test's user programs kernel/debug/selftest_user.h.
 #pragma once
 
 #include <stddef.h>

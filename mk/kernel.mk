@@ -6,8 +6,8 @@ $(BUILD)/k/%.cpp.o: %.cpp | deps-check
 	$(Q)echo "  CXX     $<"
 	$(Q)$(KCXX) $(KCXXFLAGS) -c $< -o $@
 
-# Leaf system-call handlers without a frame pointer (kernel/sys_getters.h).
-$(BUILD)/k/kernel/sys_getters.cpp.o: KCXXFLAGS += -fomit-frame-pointer
+# Leaf system-call handlers without a frame pointer (kernel/syscall/sys_getters.h).
+$(BUILD)/k/kernel/syscall/sys_getters.cpp.o: KCXXFLAGS += -fomit-frame-pointer
 
 $(BUILD)/k/%.S.o: %.S | deps-check
 	@mkdir -p $(dir $@)

@@ -6,7 +6,7 @@
 //
 // Kernel-wide fail sites, one per allocating subsystem (FailSite), which
 // the running kernel controls through root-only sysctls and a boot switch
-// (kernel/fail_sysctl.h, docs/failpoints.md).  Each site counts the
+// (kernel/sysctl/fail_sysctl.h, docs/failpoints.md).  Each site counts the
 // allocations it sees and can be told to fail
 //   - the nth one from when nth is set (once; nth reads 0 again after),
 //   - every kth one,
@@ -59,7 +59,7 @@ enum class FailSite : uint8_t {
 inline constexpr unsigned FAIL_SITES = static_cast<unsigned>(FailSite::Count_);
 
 // One site's settings and counters.  The ints are what the sysctls read
-// and write (kernel/fail_sysctl.cpp); change them through fail_site_set.
+// and write (kernel/sysctl/fail_sysctl.cpp); change them through fail_site_set.
 struct FailSiteState {
     const char* name;
     int nth = 0;         // > 0: the nth allocation seen from now fails, once

@@ -108,7 +108,7 @@ public:
     // unless it asks for AllocFlags::System or `may_use()` (asked with
     // interrupts off; null: nobody else) says the caller may dip in: the
     // kernel lets its own processes and init use the reserve
-    // (kernel/vm_pageout_oom.cpp, docs/memory.md "Out of memory").
+    // (kernel/vm/vm_pageout_oom.cpp, docs/memory.md "Out of memory").
     void set_reserve(uint64_t pages, bool (*may_use)() = nullptr);
     uint64_t reserved_pages() const { return reserve_; }
     // Allocations refused because of the reserve, and allocation calls

@@ -2,7 +2,7 @@
 
 #include <kernel/machdep.h>
 #include <arch/pte.h>
-#include <kernel/invariant_report.h>
+#include <kernel/debug/invariant_report.h>
 #include <mm/intr_off.h>
 #include <mm/page_alloc.h>
 #include <mm/pt_pages.h>

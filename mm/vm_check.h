@@ -1,4 +1,4 @@
-// The virtual memory part of the invariant checker (kernel/invariants.h),
+// The virtual memory part of the invariant checker (kernel/debug/invariants.h),
 // over a set of address spaces the caller found (every process's):
 //  - each VM object's reference count equals the map entries naming it
 //    plus the holds the caller names (the shared page's own);

@@ -1,7 +1,7 @@
 #include <mm/zone_check.h>
 
 #include <kernel/machdep.h>
-#include <kernel/invariant_report.h>
+#include <kernel/debug/invariant_report.h>
 #include <lib/utility.h>
 #include <mm/intr_off.h>
 #include <mm/zone.h>

@@ -1,4 +1,4 @@
-// The zones' part of the invariant checker (kernel/invariants.h): every
+// The zones' part of the invariant checker (kernel/debug/invariants.h): every
 // slab's free list well formed (each link an object of the slab, not
 // marked in use, trash pattern intact, as many as the slab says are
 // free), slabs on the list their fill implies, the zone's object and page

@@ -5,7 +5,7 @@
 // RISC-V trap handler does), and a second refusal is EFAULT.
 #include <kernel/machdep.h>
 #include <arch/mmu_sim.h>
-#include <kernel/vm_trap.h>
+#include <kernel/vm/vm_trap.h>
 #include <lib/kassert.h>
 
 namespace arch {

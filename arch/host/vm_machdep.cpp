@@ -1,5 +1,5 @@
 #include <kernel/proc/vm_machdep.h>
-#include <kernel/selftest_user.h>
+#include <kernel/debug/selftest_user.h>
 
 #include <kernel/proc/proc.h>
 #include <lib/kassert.h>

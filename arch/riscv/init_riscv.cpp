@@ -13,9 +13,9 @@
 #include <kernel/clock.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
-#include <kernel/crash.h>
+#include <kernel/debug/crash.h>
 #include <kernel/fs/initrd.h>
-#include <kernel/pagezero.h>
+#include <kernel/vm/pagezero.h>
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/kern_thread.h>
 #include <kernel/proc/proc_boot.h>
@@ -25,7 +25,7 @@
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>
 #include <kernel/sched/swi.h>
-#include <kernel/selftest.h>
+#include <kernel/debug/selftest.h>
 #include <lib/format.h>
 #include <mm/boot_memory.h>
 #include <mm/kmem.h>

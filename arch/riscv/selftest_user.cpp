@@ -1,4 +1,4 @@
-#include <kernel/selftest_user.h>
+#include <kernel/debug/selftest_user.h>
 
 extern "C" const unsigned char selftest_user_touch[], selftest_user_touch_end[];
 extern "C" const unsigned char selftest_user_segv[], selftest_user_segv_end[];

@@ -9,8 +9,8 @@
 #include <lib/kassert.h>
 #include <abi/signal.h>
 #include <kernel/proc/kern_sig.h>
-#include <kernel/subr_syscall.h>
-#include <kernel/vm_trap.h>
+#include <kernel/syscall/subr_syscall.h>
+#include <kernel/vm/vm_trap.h>
 
 #include <arch/syscall_asm.h>
 #include <abi/syscall.h>

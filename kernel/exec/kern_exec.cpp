@@ -12,7 +12,7 @@
 #include <kernel/proc/sigset.h>
 #include <kernel/proc/vm_machdep.h>
 #include <kernel/sched/sleep.h>
-#include <kernel/vm_trap.h>
+#include <kernel/vm/vm_trap.h>
 #include <lib/kassert.h>
 #include <mm/copyio.h>
 #include <mm/intr_off.h>

@@ -8,7 +8,7 @@
 #include <kernel/proc/resource.h>
 #include <kernel/sched/sched.h>
 #include <kernel/sched/sleep.h>
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 #include <kernel/proc/ucred.h>
 #include <kernel/proc/uidinfo.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 #include <kernel/proc/fork_stats.h>
 
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 
 ForkStats& fork_stats()
 {

@@ -5,7 +5,7 @@
 #include <kernel/proc/vm_machdep.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
-#include <kernel/monitor.h>
+#include <kernel/debug/monitor.h>
 #include <kernel/exec/exec_perm.h>
 #include <kernel/exec/kern_exec.h>
 #include <kernel/fs/initrd.h>

@@ -22,7 +22,7 @@
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>
 #include <kernel/sched/sleep.h>
-#include <kernel/vm_pageout_oom.h>
+#include <kernel/vm/vm_pageout_oom.h>
 #include <lib/kassert.h>
 #include <mm/copyio.h>
 #include <mm/intr_off.h>

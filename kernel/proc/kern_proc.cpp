@@ -1,7 +1,7 @@
 #include <kernel/proc/kern_proc.h>
 
 #include <kernel/clock.h>
-#include <kernel/kern_sysctl.h>
+#include <kernel/sysctl/kern_sysctl.h>
 #include <kernel/proc/pgrp.h>
 #include <kernel/proc/proc_table.h>
 #include <kernel/proc/ucred.h>

@@ -1,7 +1,7 @@
 // The identity system calls (FreeBSD 8's kern_prot.c): who a process is
 // (its parent, user and group ids, process group and session) and the
 // calls that change it: setuid, setpgid, setsid.  The plain getters are
-// one line each and live with the dispatcher (kernel/syscall.cpp); the
+// one line each and live with the dispatcher (kernel/syscall/syscall.cpp); the
 // calls with rules live here.
 #pragma once
 

@@ -3,7 +3,7 @@
 #include <kernel/proc/pid.h>
 
 #include <kernel/random.h>
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 #include <type_traits>
 
 static_assert(std::is_same_v<pid_t, int>, "sysctl nodes hold pids as int");

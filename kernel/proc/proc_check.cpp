@@ -1,6 +1,6 @@
 #include <kernel/proc/proc_check.h>
 
-#include <kernel/invariant_report.h>
+#include <kernel/debug/invariant_report.h>
 #include <kernel/proc/pgrp.h>
 #include <kernel/proc/proc_table.h>
 #include <kernel/proc/ucred.h>

@@ -1,4 +1,4 @@
-// The processes' part of the invariant checker (kernel/invariants.h):
+// The processes' part of the invariant checker (kernel/debug/invariants.h):
 //  - each process is on exactly the list its state says (allproc while
 //    new or live, zombproc once a zombie) and in the pid hash, and the
 //    number counted against maxproc is the length of the two;

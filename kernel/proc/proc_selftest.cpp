@@ -21,8 +21,8 @@
 #include <kernel/fs/initrd.h>
 #include <kernel/fs/pipe.h>
 #include <kernel/tty/tty_cons.h>
-#include <kernel/selftest.h>
-#include <kernel/selftest_user.h>
+#include <kernel/debug/selftest.h>
+#include <kernel/debug/selftest_user.h>
 #include <kernel/machdep.h>
 #include <kernel/proc/vm_machdep.h>
 #include <mm/copyio.h>

@@ -1,6 +1,6 @@
 #include <kernel/sched/sched_check.h>
 
-#include <kernel/invariant_report.h>
+#include <kernel/debug/invariant_report.h>
 #include <kernel/proc/proc.h>
 #include <kernel/sched/sched.h>
 #include <kernel/sched/sched_inspect.h>

@@ -1,4 +1,4 @@
-// The scheduler's part of the invariant checker (kernel/invariants.h):
+// The scheduler's part of the invariant checker (kernel/debug/invariants.h):
 // every thread on a run queue is runnable (TDS_RUNQ) and on no sleep
 // queue, the queues' non-empty bits and the runnable count agree with
 // them; every thread on a sleep queue is asleep (TDS_INHIBITED) on a

@@ -12,7 +12,7 @@
 #include <arch/mmu_sim.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/fs/initrd.h>
-#include <kernel/syscall.h>
+#include <kernel/syscall/syscall.h>
 #include <mm/copyio.h>
 #include <mm/vmspace.h>
 

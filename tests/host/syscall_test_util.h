@@ -14,7 +14,7 @@
 
 #include <abi/syscall.h>
 #include <arch/mmu_sim.h>
-#include <kernel/syscall.h>
+#include <kernel/syscall/syscall.h>
 #include <mm/copyio.h>
 #include <mm/vmspace.h>
 

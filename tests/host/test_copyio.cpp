@@ -8,7 +8,7 @@
 
 #include <arch/mmu_sim.h>
 #include <kernel/proc/sigset.h>
-#include <kernel/vm_trap.h>
+#include <kernel/vm/vm_trap.h>
 #include <mm/copyio.h>
 #include <mm/vm_fault.h>
 #include <mm/vmspace.h>

@@ -16,7 +16,7 @@
 #include <kernel/exec/kern_exec.h>
 #include <kernel/fs/initrd.h>
 #include <kernel/fs/vnode.h>
-#include <kernel/syscall.h>
+#include <kernel/syscall/syscall.h>
 #include <kernel/fs/file.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/proc/sigacts.h>

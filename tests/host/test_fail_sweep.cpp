@@ -15,7 +15,7 @@
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/uidinfo.h>
 #include <kernel/proc/ucred.h>
-#include <kernel/vm_trap.h>
+#include <kernel/vm/vm_trap.h>
 #include <mm/fail_point.h>
 #include <mm/zone.h>
 

@@ -9,9 +9,9 @@
 
 #include <arch/host_arena.h>
 #include <kernel/cmdline.h>
-#include <kernel/fail_sysctl.h>
-#include <kernel/sysctl.h>
-#include <kernel/zone_sysctl.h>
+#include <kernel/sysctl/fail_sysctl.h>
+#include <kernel/sysctl/sysctl.h>
+#include <kernel/vm/zone_sysctl.h>
 #include <mm/fail_point.h>
 #include <mm/page_alloc.h>
 #include <mm/pagetable.h>

@@ -1,16 +1,16 @@
-// The invariant checker (kernel/invariants.h) over a host world: clean on
+// The invariant checker (kernel/debug/invariants.h) over a host world: clean on
 // healthy states (a COW fork with the child alive and asleep, a zombie,
 // everything reaped), and each kind of corruption planted by hand is
 // reported, naming the subsystem and the object, then gone again once
 // undone.
 #include "syscall_test_util.h"
 
-#include <kernel/invariant_report.h>
-#include <kernel/invariants.h>
+#include <kernel/debug/invariant_report.h>
+#include <kernel/debug/invariants.h>
 #include <kernel/proc/pgrp.h>
 #include <kernel/proc/ucred.h>
 #include <kernel/proc/uidinfo.h>
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 #include <mm/vm_object.h>
 #include <mm/zone.h>
 #include <mm/zone_check.h>

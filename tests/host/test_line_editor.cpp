@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include <kernel/line_editor.h>
+#include <kernel/debug/line_editor.h>
 
 #include <string>
 

@@ -5,8 +5,8 @@
 #include "console_capture.h"
 
 #include <kernel/cmdline.h>
-#include <kernel/sysctl.h>
-#include <kernel/vm_overcommit.h>
+#include <kernel/sysctl/sysctl.h>
+#include <kernel/vm/vm_overcommit.h>
 #include <mm/swap_reserve.h>
 
 #include <memory>

@@ -4,7 +4,7 @@
 // FreeBSD's formula.
 #include "mem_test_util.h"
 
-#include <kernel/vm_pageout_oom.h>
+#include <kernel/vm/vm_pageout_oom.h>
 #include <mm/page_alloc.h>
 #include <mm/zero_pool.h>
 

@@ -9,8 +9,8 @@
 #include <abi/sysctl.h>
 #include <kernel/proc/fork_stats.h>
 #include <kernel/proc/pid.h>
-#include <kernel/sysctl.h>
-#include <kernel/vm_sysctl.h>
+#include <kernel/sysctl/sysctl.h>
+#include <kernel/vm/vm_sysctl.h>
 #include <mm/kmem.h>
 #include <mm/zero_pool.h>
 

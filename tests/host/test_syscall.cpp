@@ -5,7 +5,7 @@
 #include "proc_test_util.h"
 
 #include <abi/syscall.h>
-#include <kernel/syscall.h>
+#include <kernel/syscall/syscall.h>
 
 using namespace proctest;
 

@@ -3,7 +3,7 @@
 
 #include <kernel/proc/pid.h>
 #include <kernel/random.h>
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 
 #include <cstdio>
 #include <string>

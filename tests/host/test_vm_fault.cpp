@@ -8,8 +8,8 @@
 
 #include <arch/mmu_sim.h>
 #include <arch/param.h>
-#include <kernel/sysctl.h>
-#include <kernel/vm_sysctl.h>
+#include <kernel/sysctl/sysctl.h>
+#include <kernel/vm/vm_sysctl.h>
 #include <mm/kmem.h>
 #include <mm/pmap.h>
 #include <mm/vm_fault.h>

@@ -9,8 +9,8 @@
 #include <abi/syscall.h>
 #include <arch/mmu_sim.h>
 #include <kernel/proc/resource.h>
-#include <kernel/syscall.h>
-#include <kernel/vm_mmap.h>
+#include <kernel/syscall/syscall.h>
+#include <kernel/vm/vm_mmap.h>
 #include <mm/copyio.h>
 #include <mm/vmspace.h>
 

@@ -12,8 +12,8 @@
 #include <kernel/proc/kern_prot.h>
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/sig_calls.h>
-#include <kernel/vm_pageout_oom.h>
-#include <kernel/vm_trap.h>
+#include <kernel/vm/vm_pageout_oom.h>
+#include <kernel/vm/vm_trap.h>
 #include <mm/vmspace.h>
 
 #include <string>

@@ -155,7 +155,7 @@ def cases(args):
              expect=[r"#0\s+0x[0-9a-f]+ \?", r"#1\s+0x[0-9a-f]+ .*crash_exec\(\)"]),
         Case("sifive_u-crash-assert",
              sifive + ["-m", "256M", "-kernel", image, "-append", "crash=assert"],
-             expect_panic=r"KASSERT\(two \+ two == 5\) failed at kernel/crash.cpp:\d+: deliberate",
+             expect_panic=r"KASSERT\(two \+ two == 5\) failed at kernel/debug/crash.cpp:\d+: deliberate",
              expect=[r"backtrace:", r"#\d+\s+0x[0-9a-f]+ .*crash_assert\(\)"]),
         # A kernel stack overflow ends in a panic naming the thread, reported
         # from the emergency stack, with the faulting sp and address in the

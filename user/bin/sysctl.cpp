@@ -47,7 +47,7 @@ bool set(const char* name, const char* text, int64_t* old)
 }
 
 // Why a set failed, in FreeBSD sysctl(8)'s words.  The kernel refuses
-// root only for a node without CTLFLAG_WR (kernel/sysctl.h), so root's
+// root only for a node without CTLFLAG_WR (kernel/sysctl/sysctl.h), so root's
 // EPERM means read only; another user's may also mean root only.
 void set_failed(const char* name, const char* value)
 {

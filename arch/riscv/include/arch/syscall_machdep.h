@@ -3,13 +3,13 @@
 // arguments and the answer.  The number is in t0 and the arguments in
 // a0..a7 at the ecall; on return t0 = 0 with the results in a0/a1, or
 // t0 = 1 (the carry-style error flag) with the errno in a0, every other
-// register as it was.  kernel/syscall.cpp names no register: it goes
+// register as it was.  kernel/syscall/syscall.cpp names no register: it goes
 // through these two.
 #pragma once
 
 #include <arch/frame.h>
 #include <kernel/proc/proc.h>
-#include <kernel/sysent.h>
+#include <kernel/syscall/sysent.h>
 #include <lib/kassert.h>
 
 inline constexpr unsigned SYSCALL_MAXARGS = 8;

@@ -1,4 +1,4 @@
-#include <kernel/pagezero.h>
+#include <kernel/vm/pagezero.h>
 
 #include <abi/unistd.h>
 #include <kernel/clock.h>

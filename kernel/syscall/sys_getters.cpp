@@ -1,4 +1,4 @@
-#include <kernel/sys_getters.h>
+#include <kernel/syscall/sys_getters.h>
 
 #include <kernel/proc/kern_prot.h>
 #include <kernel/proc/proc.h>

@@ -1,7 +1,7 @@
 // The system call dispatcher (FreeBSD's syscallenter/syscallret): the
 // machine fetches the number and arguments from the user frame
 // (cpu_fetch_syscall_args, <arch/syscall_machdep.h>: FreeBSD/riscv64's
-// t0 and a0..a7), the table (kernel/sysent.h) names the handler, and the
+// t0 and a0..a7), the table (kernel/syscall/sysent.h) names the handler, and the
 // machine writes the answer back (cpu_set_syscall_retval).  An unknown
 // number is ENOSYS.
 #pragma once

@@ -1,10 +1,10 @@
-#include <kernel/monitor.h>
+#include <kernel/debug/monitor.h>
 
 #include <kernel/machdep.h>
 #include <kernel/clock.h>
 #include <kernel/console.h>
-#include <kernel/invariants.h>
-#include <kernel/line_editor.h>
+#include <kernel/debug/invariants.h>
+#include <kernel/debug/line_editor.h>
 #include <kernel/proc/fork_log.h>
 #include <kernel/proc/fork_stats.h>
 #include <kernel/proc/proc_show.h>

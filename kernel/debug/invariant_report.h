@@ -1,4 +1,4 @@
-// What one run of the invariant checker found (kernel/invariants.h): each
+// What one run of the invariant checker found (kernel/debug/invariants.h): each
 // check reports a broken invariant here with what and where, the report
 // prints one line for it on the console and counts it.  A report made
 // with panic_on_violation stops the kernel at the first one instead, for a

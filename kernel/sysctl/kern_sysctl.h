@@ -1,5 +1,5 @@
 // __sysctl(2) (FreeBSD's kern_sysctl.c): the kernel's sysctl registry
-// (kernel/sysctl.h) and the kern.proc process records, reached by
+// (kernel/sysctl/sysctl.h) and the kern.proc process records, reached by
 // FreeBSD's numeric names, plus the questions about the tree itself:
 // {0, 3} name to number (so `sysctl kern.lastpid` works by name), {0, 2}
 // number to name, {0, 1} the next node (for listing).

@@ -1,16 +1,16 @@
-#include <kernel/invariants.h>
+#include <kernel/debug/invariants.h>
 
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/exec/sharedpage.h>
-#include <kernel/invariant_report.h>
+#include <kernel/debug/invariant_report.h>
 #include <kernel/proc/fork_limits.h>
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/proc_check.h>
 #include <kernel/proc/proc_table.h>
 #include <kernel/proc/proc_zones.h>
 #include <kernel/sched/sched_check.h>
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 #include <mm/intr_off.h>
 #include <mm/kmalloc.h>
 #include <mm/kmem.h>

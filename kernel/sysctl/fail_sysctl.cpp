@@ -1,10 +1,10 @@
-#include <kernel/fail_sysctl.h>
+#include <kernel/sysctl/fail_sysctl.h>
 
 #include <abi/sysctl.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/proc/proc.h>
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 #include <lib/format.h>
 #include <mm/fail_point.h>
 
@@ -13,7 +13,7 @@
 namespace {
 
 constexpr int AUTO = 0x100; // FreeBSD's first OID_AUTO number
-constexpr int DEBUG_FAIL = AUTO + 1; // after debug.invariants (kernel/sysctl_oids.cpp)
+constexpr int DEBUG_FAIL = AUTO + 1; // after debug.invariants (kernel/sysctl/sysctl_oids.cpp)
 constexpr int DEBUG_FAIL_PID = AUTO + 0x40; // after every site's subtree
 
 struct SettingName {

@@ -1,4 +1,4 @@
-#include <kernel/crash.h>
+#include <kernel/debug/crash.h>
 
 #include <kernel/machdep.h>
 #include <arch/param.h>

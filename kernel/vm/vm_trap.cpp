@@ -1,4 +1,4 @@
-#include <kernel/vm_trap.h>
+#include <kernel/vm/vm_trap.h>
 
 #include <abi/signal.h>
 #include <arch/param.h>
@@ -7,7 +7,7 @@
 #include <kernel/proc/proc.h>
 #include <kernel/proc/sigset.h>
 #include <kernel/sched/sched.h>
-#include <kernel/vm_pageout_oom.h>
+#include <kernel/vm/vm_pageout_oom.h>
 #include <mm/vm_fault.h>
 #include <mm/vmspace.h>
 

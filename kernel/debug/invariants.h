@@ -1,7 +1,7 @@
 // The invariant checker (in the spirit of FreeBSD's INVARIANTS, run on
 // demand rather than at every step): walks the kernel's state and reports
 // every broken invariant with what and where, through an InvariantReport
-// (kernel/invariant_report.h).  The checks live next to their subsystems:
+// (kernel/debug/invariant_report.h).  The checks live next to their subsystems:
 //   mm/zone_check.h           zones: slabs, free lists, trash, counts
 //   mm/vm_check.h             page and object references, translations, commit charge
 //   kernel/proc/proc_check.h  process lists, families, groups, sessions, uids

@@ -1,8 +1,8 @@
-#include <kernel/vm_overcommit.h>
+#include <kernel/vm/vm_overcommit.h>
 
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 #include <mm/swap_reserve.h>
 
 namespace {

@@ -1,8 +1,8 @@
 // A small sysctl: named integer nodes ("kern.lastpid") in a fixed table, read
 // and written by name or by FreeBSD's numeric name ({1, 6} for
 // kern.maxproc).  The numeric names come from one table
-// (kernel/sysctl_oids.cpp, listed in docs/syscalls.md); __sysctl(2)
-// (kernel/kern_sysctl.h) exposes the nodes to user programs.
+// (kernel/sysctl/sysctl_oids.cpp, listed in docs/syscalls.md); __sysctl(2)
+// (kernel/sysctl/kern_sysctl.h) exposes the nodes to user programs.
 //
 // Permission rules follow FreeBSD's sysctl(3): unknown name ENOENT; a write
 // to a node without CTLFLAG_WR EPERM ("an attempt is made to set a read-only

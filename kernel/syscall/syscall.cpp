@@ -1,4 +1,4 @@
-#include <kernel/syscall.h>
+#include <kernel/syscall/syscall.h>
 
 #include <abi/syscall.h>
 #include <abi/wait.h>
@@ -8,7 +8,7 @@
 #include <kernel/fs/pipe.h>
 #include <kernel/fs/sys_generic.h>
 #include <kernel/fs/vfs_syscalls.h>
-#include <kernel/kern_sysctl.h>
+#include <kernel/sysctl/kern_sysctl.h>
 #include <kernel/kern_time.h>
 #include <kernel/proc/kern_exit.h>
 #include <kernel/proc/kern_fork.h>
@@ -20,9 +20,9 @@
 #include <kernel/proc/sig_calls.h>
 #include <kernel/proc/ucred.h>
 #include <kernel/sched/sched.h>
-#include <kernel/subr_syscall.h>
-#include <kernel/sys_getters.h>
-#include <kernel/vm_mmap.h>
+#include <kernel/syscall/subr_syscall.h>
+#include <kernel/syscall/sys_getters.h>
+#include <kernel/vm/vm_mmap.h>
 #include <lib/kassert.h>
 
 namespace {

@@ -1,5 +1,5 @@
 // The sysctl registry: a fixed table, searched linearly (a few dozen nodes).
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 
 #include <string.h>
 

@@ -1,4 +1,4 @@
-#include <kernel/selftest.h>
+#include <kernel/debug/selftest.h>
 
 #include <arch/context.h>
 #include <kernel/machdep.h>

@@ -1,6 +1,6 @@
 // The identity getters' system-call handlers (getpid, getppid, getuid,
 // geteuid, getgid, getegid): one load or two and no call, so they are
-// leaves, and kernel/sys_getters.cpp is compiled without a frame pointer
+// leaves, and kernel/syscall/sys_getters.cpp is compiled without a frame pointer
 // (mk/kernel.mk; GCC 12 has no -momit-leaf-frame-pointer for RISC-V).  A
 // leaf without a frame loses nothing in a backtrace: ra names its caller.
 // getppid is the null system call the benchmarks time.

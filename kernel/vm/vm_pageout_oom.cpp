@@ -1,4 +1,4 @@
-#include <kernel/vm_pageout_oom.h>
+#include <kernel/vm/vm_pageout_oom.h>
 
 #include <abi/signal.h>
 #include <kernel/clock.h>
@@ -13,7 +13,7 @@
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>
 #include <kernel/sched/sleep.h>
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 #include <lib/kassert.h>
 #include <mm/intr_off.h>
 #include <mm/kmem.h>

@@ -1,6 +1,6 @@
 // The body of the system call dispatcher (FreeBSD's subr_syscall.c, which
 // its trap handlers include for the same reason): inline, so that the
-// trap handler's ecall path is one C frame, not two.  kernel/syscall.cpp's
+// trap handler's ecall path is one C frame, not two.  kernel/syscall/syscall.cpp's
 // syscall() is the same steps out of line, for callers that are not the
 // trap handler (the host tests).
 #pragma once

@@ -1,7 +1,7 @@
-#include <kernel/zone_sysctl.h>
+#include <kernel/vm/zone_sysctl.h>
 
 #include <abi/sysctl.h>
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 #include <lib/format.h>
 #include <mm/zone.h>
 

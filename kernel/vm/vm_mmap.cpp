@@ -1,4 +1,4 @@
-#include <kernel/vm_mmap.h>
+#include <kernel/vm/vm_mmap.h>
 
 #include <abi/mman.h>
 #include <abi/resource.h>

@@ -1,4 +1,4 @@
-#include <kernel/invariant_report.h>
+#include <kernel/debug/invariant_report.h>
 
 #include <kernel/console.h>
 #include <lib/format.h>

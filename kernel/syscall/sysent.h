@@ -1,7 +1,7 @@
 // The system call table (FreeBSD's sysent): one entry per number, the
 // gaps and everything past the end calling nosys, so that a lookup is a
 // bounds check and one load.  The table is built at compile time in
-// kernel/syscall.cpp; the machine's cpu_fetch_syscall_args
+// kernel/syscall/syscall.cpp; the machine's cpu_fetch_syscall_args
 // (<arch/syscall_machdep.h>) picks the entry for the number it finds.
 #pragma once
 

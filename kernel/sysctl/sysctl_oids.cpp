@@ -3,7 +3,7 @@
 // OID_AUTO nodes numbers of Sprig's own from 0x100 up, which never change
 // once given (a new node takes the next free number).  docs/syscalls.md
 // lists them.
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 
 #include <abi/sysctl.h>
 #include <string.h>

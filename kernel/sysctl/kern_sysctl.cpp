@@ -1,10 +1,10 @@
-#include <kernel/kern_sysctl.h>
+#include <kernel/sysctl/kern_sysctl.h>
 
 #include <abi/sysctl.h>
 #include <kernel/proc/kern_proc.h>
 #include <kernel/proc/priv.h>
 #include <kernel/proc/proc.h>
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 #include <lib/kassert.h>
 #include <lib/utility.h>
 #include <mm/copyio.h>

@@ -1,4 +1,4 @@
-#include <kernel/line_editor.h>
+#include <kernel/debug/line_editor.h>
 
 namespace {
 constexpr char BS = 0x08;

@@ -1,6 +1,6 @@
-#include <kernel/vm_sysctl.h>
+#include <kernel/vm/vm_sysctl.h>
 
-#include <kernel/sysctl.h>
+#include <kernel/sysctl/sysctl.h>
 #include <mm/kmem.h>
 #include <mm/kstack.h>
 #include <mm/page_alloc.h>
