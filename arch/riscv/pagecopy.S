@@ -6,34 +6,57 @@
  *   void pagecopy(const void *from, void *to)
  *
  * Both pages are 4 KiB aligned, so every access is an aligned doubleword
- * (the U74 traps misaligned ones).  Unrolled to 128 bytes a turn: the
- * clear is 32 turns of 16 stores, about 600 instructions; the copy 32
- * turns of 16 loads and 16 stores, about 1,100.  Loads are grouped ahead
+ * (the U74 traps misaligned ones).  Unrolled to 512 bytes a turn, so the
+ * loop's own add-add-branch is paid 8 times a page instead of 32: the
+ * clear is 8 turns of 64 stores, about 530 instructions; the copy 8 turns
+ * of 64 loads and 64 stores, about 1,050.  Loads are grouped eight ahead
  * of their stores so that an in-order core does not wait on each one.
+ * Every offset stays below 512, well inside a 12-bit immediate.
  */
+
+    /* Eight doubleword stores of zero at off .. off+56 from a0. */
+    .macro ZERO64 off
+    sd      zero, \off+0(a0)
+    sd      zero, \off+8(a0)
+    sd      zero, \off+16(a0)
+    sd      zero, \off+24(a0)
+    sd      zero, \off+32(a0)
+    sd      zero, \off+40(a0)
+    sd      zero, \off+48(a0)
+    sd      zero, \off+56(a0)
+    .endm
+
+    /* 64 bytes at off from a0 to a1: eight loads, then eight stores. */
+    .macro COPY64 off
+    ld      a2, \off+0(a0)
+    ld      a3, \off+8(a0)
+    ld      a4, \off+16(a0)
+    ld      a5, \off+24(a0)
+    ld      a6, \off+32(a0)
+    ld      a7, \off+40(a0)
+    ld      t1, \off+48(a0)
+    ld      t2, \off+56(a0)
+    sd      a2, \off+0(a1)
+    sd      a3, \off+8(a1)
+    sd      a4, \off+16(a1)
+    sd      a5, \off+24(a1)
+    sd      a6, \off+32(a1)
+    sd      a7, \off+40(a1)
+    sd      t1, \off+48(a1)
+    sd      t2, \off+56(a1)
+    .endm
+
     .section .text
     .balign 4
     .globl pagezero
 pagezero:
     li      t0, 4096
     add     t0, a0, t0
-1:  sd      zero, 0(a0)
-    sd      zero, 8(a0)
-    sd      zero, 16(a0)
-    sd      zero, 24(a0)
-    sd      zero, 32(a0)
-    sd      zero, 40(a0)
-    sd      zero, 48(a0)
-    sd      zero, 56(a0)
-    sd      zero, 64(a0)
-    sd      zero, 72(a0)
-    sd      zero, 80(a0)
-    sd      zero, 88(a0)
-    sd      zero, 96(a0)
-    sd      zero, 104(a0)
-    sd      zero, 112(a0)
-    sd      zero, 120(a0)
-    addi    a0, a0, 128
+1:
+    .irp off, 0, 64, 128, 192, 256, 320, 384, 448
+    ZERO64  \off
+    .endr
+    addi    a0, a0, 512
     bne     a0, t0, 1b
     ret
 
@@ -42,39 +65,11 @@ pagezero:
 pagecopy:
     li      t0, 4096
     add     t0, a0, t0
-1:  ld      a2, 0(a0)
-    ld      a3, 8(a0)
-    ld      a4, 16(a0)
-    ld      a5, 24(a0)
-    ld      a6, 32(a0)
-    ld      a7, 40(a0)
-    ld      t1, 48(a0)
-    ld      t2, 56(a0)
-    sd      a2, 0(a1)
-    sd      a3, 8(a1)
-    sd      a4, 16(a1)
-    sd      a5, 24(a1)
-    sd      a6, 32(a1)
-    sd      a7, 40(a1)
-    sd      t1, 48(a1)
-    sd      t2, 56(a1)
-    ld      a2, 64(a0)
-    ld      a3, 72(a0)
-    ld      a4, 80(a0)
-    ld      a5, 88(a0)
-    ld      a6, 96(a0)
-    ld      a7, 104(a0)
-    ld      t1, 112(a0)
-    ld      t2, 120(a0)
-    sd      a2, 64(a1)
-    sd      a3, 72(a1)
-    sd      a4, 80(a1)
-    sd      a5, 88(a1)
-    sd      a6, 96(a1)
-    sd      a7, 104(a1)
-    sd      t1, 112(a1)
-    sd      t2, 120(a1)
-    addi    a0, a0, 128
-    addi    a1, a1, 128
+1:
+    .irp off, 0, 64, 128, 192, 256, 320, 384, 448
+    COPY64  \off
+    .endr
+    addi    a0, a0, 512
+    addi    a1, a1, 512
     bne     a0, t0, 1b
     ret
