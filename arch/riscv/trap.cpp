@@ -93,10 +93,13 @@ void trap_signal(thread* td, const arch::TrapFrame& tf, int sig, int code, uint6
     trapsignal(td, si);
 }
 
+thread* user_thread(const arch::TrapFrame* tf);
+
 // The common page fault from user mode (zero fill, copy-on-write, a
 // write to a page no longer shared) resolved by vm_fault_quick with
-// interrupts still off, and the way back tested as a system call's is:
-// nothing owed needs no ast().  False: user_trap takes the general way.
+// interrupts still off, on the partial frame trapvec.S saved (nothing
+// here reads s0..s11, gp or tp).  False: nothing changed, and the fault
+// takes the general way on the whole frame.
 bool user_pfault_quick(thread* td, const arch::TrapFrame& tf)
 {
     vm_prot_t access;
@@ -106,28 +109,16 @@ bool user_pfault_quick(thread* td, const arch::TrapFrame& tf)
     case Exc::InsnPageFault: access = VM_PROT_EXECUTE; break;
     default: return false;
     }
-    if (!vm_fault_user_quick(td, tf.stval, access)) return false;
-    if (!td->td_owepreempt && !(td->td_flags & tdflag::TDF_NEEDSIGCHK)) {
-        KASSERT(cursig(td) == 0, "pid %d has signal %d deliverable but TDF_NEEDSIGCHK clear",
-                td->td_proc->p_pid, cursig(td));
-        return true;
-    }
-    arch::intr_enable();
-    ast(td);
-    arch::intr_disable();
-    return true;
+    return vm_fault_user_quick(td, tf.stval, access);
 }
 
 // A trap from user mode other than a system call (those go from the
-// vector to the system-call path): a page fault, the quick way or the
-// general one, or a signal for the rest; then the way back (ast: an owed
-// preemption, then the signal check).
+// vector to the system-call path) that user_trap_fast left to the
+// general way: a page fault or a signal for the rest; then the way back
+// (ast: an owed preemption, then the signal check).
 void user_trap(arch::TrapFrame& tf)
 {
-    thread* td = curthread();
-    KASSERT(td && td->td_proc && td->td_frame == &tf, "user trap with frame %p, thread's %p",
-            static_cast<void*>(&tf), td ? static_cast<void*>(td->td_frame) : nullptr);
-    if (user_pfault_quick(td, tf)) return;
+    thread* td = user_thread(&tf);
     arch::intr_enable(); // a system call may sleep; page faults may allocate
     switch (static_cast<Exc>(tf.scause)) {
     case Exc::LoadPageFault: trap_pfault(td, tf.stval, VM_PROT_READ, tf.sepc); break;
@@ -164,6 +155,14 @@ thread* syscall_thread(const arch::TrapFrame* tf)
 {
     thread* td = curthread();
     KASSERT(td && td->td_proc && td->td_frame == tf, "system call with frame %p, thread's %p",
+            static_cast<const void*>(tf), td ? static_cast<void*>(td->td_frame) : nullptr);
+    return td;
+}
+
+thread* user_thread(const arch::TrapFrame* tf)
+{
+    thread* td = curthread();
+    KASSERT(td && td->td_proc && td->td_frame == tf, "user trap with frame %p, thread's %p",
             static_cast<const void*>(tf), td ? static_cast<void*>(td->td_frame) : nullptr);
     return td;
 }
@@ -224,7 +223,8 @@ const char* cause_name(uint64_t scause)
 } // namespace riscv
 
 // Called by trap_vector with the saved frame, for every trap but an ecall
-// from user mode (syscall_finish, syscall_ast, syscall_handler).  Interrupts are off (the hardware
+// from user mode (syscall_finish, syscall_ast, syscall_handler) and a
+// page fault from user mode the quick way resolved (user_trap_fast).  Interrupts are off (the hardware
 // cleared SIE) and stay off in the handler.  Whether the scheduler may
 // switch at the end of an interrupt is intr_exit's rule
 // (kernel/sched/preempt.h): only when it came from user mode; then the
@@ -247,6 +247,45 @@ extern "C" void trap_handler(arch::TrapFrame* tf)
         kernel_fault(*tf);
     }
     user_trap(*tf);
+}
+
+// What user_trap_fast tells trapvec.S: Done, the short way back;
+// anything else, the whole frame and then user_trap_slow with it.
+enum class UserTrapFast : uint64_t {
+    Done = 0,
+    AstOwed = 1, // the fault is resolved, ast has something to do
+    General = 2, // not a fault the quick way resolved: trap_handler
+};
+
+// A trap from user mode other than an ecall, on the partial frame (the
+// registers C code does not keep, sp and the CSRs), interrupts off: a
+// page fault vm_fault_quick resolves comes back Done or AstOwed, as a
+// system call's way back tests it; anything else is General, untouched.
+extern "C" UserTrapFast user_trap_fast(arch::TrapFrame* tf)
+{
+    thread* td = riscv::user_thread(tf);
+    KASSERT(tf->partial(), "pid %d: a fault's quick frame is marked whole", td->td_proc->p_pid);
+    if (!riscv::user_pfault_quick(td, *tf)) return UserTrapFast::General;
+    return riscv::ast_owed(td) ? UserTrapFast::AstOwed : UserTrapFast::Done;
+}
+
+// user_trap_fast's other outcomes, on the frame trapvec.S completed: ast
+// (which may deliver a signal, copying the whole frame) for a resolved
+// fault, or the general way.
+extern "C" void user_trap_slow(arch::TrapFrame* tf, UserTrapFast how)
+{
+    KASSERT(!tf->partial(), "pid %d: user_trap_slow on a partial frame",
+            riscv::user_thread(tf)->td_proc->p_pid);
+    KASSERT(how == UserTrapFast::AstOwed || how == UserTrapFast::General,
+            "user_trap_slow told %lu", static_cast<uint64_t>(how));
+    if (how == UserTrapFast::General) {
+        trap_handler(tf);
+        return;
+    }
+    thread* td = riscv::user_thread(tf);
+    arch::intr_enable();
+    ast(td);
+    arch::intr_disable(); // trap_return restores sstatus from the frame
 }
 
 // The system call's three ways through C (trapvec.S runs most calls

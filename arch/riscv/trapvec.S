@@ -16,8 +16,9 @@
  * that reads or rewrites a whole frame gets one first: calls flagged
  * SYF_FULLFRAME (fork, vfork, rfork, execve, sigreturn) and unknown
  * numbers (syscall_full), and ast, which may deliver a signal
- * (syscall_ast).  Every other trap from user mode saves the whole frame
- * and calls trap_handler(frame); so does every trap from the kernel,
+ * (syscall_ast).  A page fault from user mode is tried the same short
+ * way first (user_trap, below); every other trap from user mode saves
+ * the whole frame and calls trap_handler(frame); so does every trap from the kernel,
  * which pushes its frame on the current stack.  docs/syscalls.md has the
  * design and the proof that no kernel value reaches a user register.
  *
@@ -231,15 +232,39 @@ syscall_full:
     addi    sp, sp, 16
     j       trap_return
 
-/* Any other trap from user mode: the whole frame.  t1 = sepc. */
+/*
+ * Any other trap from user mode.  t1 = sepc.  A page fault is first tried
+ * the quick way on the partial frame (user_trap_fast, trap.cpp: with
+ * interrupts off, it neither sleeps nor switches nor reads a register
+ * the frame lacks): resolved with nothing owed (a0 = 0), the fault
+ * returns as a system call does, with everything C code may have used
+ * from the frame.  Anything else (a0 != 0: not a page fault, one the
+ * quick way declined, or one that left ast something to do, which may
+ * deliver a signal) gets the whole frame first, as a system call's ast
+ * does, and user_trap_slow.
+ */
 user_trap:
     sd      t1, TF_SEPC(sp)
     csrr    t0, scause
     sd      t0, TF_SCAUSE(sp)
     SAVE_STVAL
+#if KASSERT_ENABLED
+    li      t1, TF_PARTIAL
+    sd      t1, 0(sp)
+#endif
+    mv      a0, sp
+    call    user_trap_fast
+    bnez    a0, user_trap_full
+    ld      t0, 5*8(sp)
+    ld      a0, TF_A0(sp)
+    ld      a1, TF_A0+8(sp)
+    j       syscall_return
+user_trap_full:
+    mv      t3, a0
     SAVE_CALLEE_SAVED
     FRAME_RECORD
-    call    trap_handler
+    mv      a1, t3
+    call    user_trap_slow
     addi    sp, sp, 16
     j       trap_return
 

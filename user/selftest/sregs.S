@@ -24,7 +24,13 @@
  *      are the caller's (codes 100+r and 150+r in the handler), it
  *      clobbers every register, and after sigreturn they are back;
  *   34-39. nanosleep ended by a child's SIGUSR1: EINTR and the handler,
- *      on a failed call's way back.
+ *      on a failed call's way back;
+ *   60-69. page faults, which must keep every register (a0 and t0
+ *      too): a store to a page of .bss never touched (60-61), another
+ *      (62-63: the object exists now, the quick way), a load from a
+ *      third (64-65, t0 gets 0), and in a forked child (66-69) a first
+ *      write, which unshares the index path, then a copy-on-write of a
+ *      page the parent wrote, the quick way (trapvec.S's user_trap).
  * The fork and signal steps use value sets of their own, so that a frame
  * slot an earlier step filled cannot pass for a register saved now.
  * A child's failing step comes back as the parent's exit status; a wrong
@@ -120,6 +126,32 @@
     li      a0, \step
     j       fail
 1:
+.endm
+
+/* The page-fault steps' values: a set of their own for each step. */
+#define SVAL_PF(step, r) (0x500000000000 + (step) * 0x100000000 + 0x101 * (r))
+
+/* step: the access insn (a0 = addr, every other register a value of its
+ * own; t0 must hold t0val after it) fails no register; step + 1: the
+ * rest.  t1 is parked in the page, mapped writable by then, to check t0
+ * and a0 with. */
+.macro PF_STEP step, addr, t0val, insn:vararg
+    SET     0x500000000000 + \step * 0x100000000, 0x101, KEPT
+    li      t0, SVAL_PF(\step, 5)
+    lla     a0, \addr
+    \insn
+    sd      t1, 8(a0)
+    li      t1, \t0val
+    bne     t0, t1, 2f
+    lla     t1, \addr
+    bne     a0, t1, 2f
+    ld      t1, 8(a0)
+    CHECK   \step + 1, 0x500000000000 + \step * 0x100000000, 0x101, KEPT
+    CHECK_SP \step + 1
+    j       3f
+2:  li      a0, \step
+    j       fail
+3:
 .endm
 
     .section .text
@@ -298,9 +330,27 @@ _start:
     EXPECT  38, t0, 2
     jal     reap_child
 
+    /* 60-69. page faults */
+    PF_STEP 60, pf_pages, SVAL_PF(60, 5), sd zero, 0(a0)
+    PF_STEP 62, pf_pages + 4096, SVAL_PF(62, 5), sd zero, 0(a0)
+    PF_STEP 64, pf_pages + 8192, 0, ld t0, 0(a0)
+    li      t0, SYS_fork
+    ecall
+    EXPECT_T0 66, 0
+    bnez    a1, pf_child
+    la      t0, child_pid
+    sd      a0, 0(t0)
+    jal     reap_child
+
     li      a0, 0
     li      t0, SYS_exit
     ecall
+
+/* 66-69: the child's first write, then a copy-on-write. */
+pf_child:
+    PF_STEP 66, pf_pages + 12288, SVAL_PF(66, 5), sd zero, 0(a0)
+    PF_STEP 68, pf_pages, SVAL_PF(68, 5), sd zero, 0(a0)
+    j       exit0
 
 /* reap_child: reap(child_pid).
  * reap: wait4(a0, 16(sp), 0, NULL); a child that did not exit 0 ends this
@@ -509,3 +559,8 @@ usr1_count:
     .dword  0
 handler_error:
     .dword  0
+
+    .section .bss
+    .balign 4096
+pf_pages:
+    .space  4 * 4096
