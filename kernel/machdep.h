@@ -39,6 +39,10 @@ void tlb_flush_all();
 extern "C" void pagezero(void* page);
 extern "C" void pagecopy(const void* from, void* to);
 
+// Makes instructions the kernel just wrote into memory visible to
+// instruction fetch (fence.i), before user code runs them.
+void sync_icache();
+
 // Address-space switch: satp names the user table whose root is `root`
 // with `asid`, or the kernel's own table for PhysAddr() (ASID 0).  With
 // flush_all the whole TLB is flushed after the write (a new ASID

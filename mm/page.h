@@ -10,6 +10,7 @@ enum class PageState : uint8_t {
     Reserved = 0, // not managed: excluded at boot, or the metadata itself
     Free,         // on a buddy free list, or inside a free block
     Allocated,    // first page of an allocated block
+    Cached,       // free, in PageAllocator's order-0 cache (not on a buddy list)
 };
 
 // Bits of Page::flags, set and cleared by whoever owns the page.

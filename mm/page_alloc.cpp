@@ -197,6 +197,73 @@ Page* PageAllocator::take_block(unsigned order)
     return pg;
 }
 
+// An order-0 page from the cache, which an empty cache refills with a
+// whole block of 2^CACHE_BATCH_ORDER pages (one split instead of one per
+// page), or with a single page when no such block is left.  State Free
+// on return, as take_block's.  Interrupts off.
+Page* PageAllocator::cache_take()
+{
+    Page* pg = cache_.pop_front();
+    if (!pg) {
+        pg = take_block(CACHE_BATCH_ORDER);
+        if (!pg) return take_block(0);
+        // The block's pages stay free pages: free_pages_ is unchanged.
+        for (uint64_t i = (uint64_t{1} << CACHE_BATCH_ORDER) - 1; i > 0; i--) {
+            pg[i].state = PageState::Cached;
+            pg[i].order = 0;
+            cache_.push_front(&pg[i]);
+        }
+        pg->order = 0;
+        return pg;
+    }
+    KASSERT(pg->state == PageState::Cached && pg->order == 0,
+            "page cache holds pa %#lx in state %u, order %u", phys_of(pg).value(),
+            unsigned(pg->state), pg->order);
+    pg->state = PageState::Free;
+    return pg;
+}
+
+void PageAllocator::set_cache_limit(size_t pages)
+{
+    KASSERT(pages == 0 || pages >= (size_t{1} << CACHE_BATCH_ORDER),
+            "page cache of %zu pages holds less than one batch", pages);
+    IntrOff off;
+    cache_limit_ = pages;
+    if (cache_.size() > cache_limit_) drain_cache();
+}
+
+void PageAllocator::drain_cache()
+{
+    IntrOff off;
+    while (Page* pg = cache_.pop_front()) {
+        pg->state = PageState::Allocated; // release_block's way in
+        free_pages_--;
+        release_block(pg);
+    }
+}
+
+bool PageAllocator::check_free_counts(const char** why)
+{
+    IntrOff off;
+    uint64_t n = cache_.size();
+    for (unsigned k = 0; k <= MAX_ORDER; k++) n += free_[k].size() << k;
+    if (n != free_pages_) {
+        *why = "the buddy lists and the page cache do not add up to free_pages";
+        return false;
+    }
+    if (cache_.size() > cache_limit_ + (size_t{1} << CACHE_BATCH_ORDER)) {
+        *why = "the page cache holds more than its limit and one batch";
+        return false;
+    }
+    for (Page* pg : cache_) {
+        if (pg->state != PageState::Cached || pg->order != 0 || pg->ref_count != 0) {
+            *why = "the page cache holds a page that is not a Cached order-0 page";
+            return false;
+        }
+    }
+    return true;
+}
+
 Result<PhysAddr> PageAllocator::alloc(unsigned order, AllocFlags flags)
 {
     KASSERT(initialized_, "page allocator used before init");
@@ -207,7 +274,12 @@ Result<PhysAddr> PageAllocator::alloc(unsigned order, AllocFlags flags)
         alloc_calls_++;
         if (fail_.should_fail() || fail_site_hit(FailSite::Page)) return Errno::NoMem;
         if (!reserve_allows(order, flags)) return Errno::NoMem;
-        pg = take_block(order);
+        pg = order == 0 && cache_limit_ ? cache_take() : take_block(order);
+        if (!pg && !cache_.empty()) {
+            // The cache's pages may merge into the block wanted.
+            drain_cache();
+            pg = take_block(order);
+        }
         if (!pg) return Errno::NoMem;
         KASSERT(pg->state == PageState::Free, "free list holds a non-free page");
         pg->state = PageState::Allocated;
@@ -267,7 +339,7 @@ void PageAllocator::free(PhysAddr pa, unsigned order)
             pg->order, order);
     KASSERT(pg->ref_count == 1, "free: pa %#lx still has %u references", pa.value(),
             pg->ref_count);
-    release_block(pg);
+    release_page(pg);
 }
 
 void PageAllocator::ref(PhysAddr pa)
@@ -286,8 +358,24 @@ bool PageAllocator::unref(PhysAddr pa)
         pg->ref_count--;
         return false;
     }
-    release_block(pg);
+    release_page(pg);
     return true;
+}
+
+// A freed block: an order-0 page to the cache while it has room, anything
+// else to the buddy lists.  Interrupts off.
+void PageAllocator::release_page(Page* pg)
+{
+    if (pg->order != 0 || cache_.size() >= cache_limit_) {
+        release_block(pg);
+        return;
+    }
+    KASSERT(pg->owner == nullptr && pg->flags == 0,
+            "freeing pa %#lx that still has an owner (flags %#x)", phys_of(pg).value(), pg->flags);
+    pg->state = PageState::Cached;
+    pg->ref_count = 0;
+    free_pages_++;
+    cache_.push_front(pg);
 }
 
 // One aligned load, which an interrupt cannot tear: no need to turn them

@@ -14,6 +14,7 @@
 #include <lib/list.h>
 #include <lib/result.h>
 #include <mm/fail_point.h>
+#include <mm/intr_off.h>
 #include <mm/page.h>
 
 class PhysRangeSet;
@@ -55,6 +56,27 @@ public:
     // A block of 2^order contiguous pages, aligned to its size, with a
     // reference count of 1.  NoMem when no block is free (or injected).
     Result<PhysAddr> alloc(unsigned order = 0, AllocFlags flags = AllocFlags::None);
+    // alloc(0) inline, for the page-fault path: a page from the cache, with
+    // alloc's checks (fail points, the reserve) and counts; an empty cache
+    // leaves it to alloc(0), which refills it.
+    Result<PhysAddr> alloc_page()
+    {
+        IntrOff off;
+        Page* pg = cache_.front();
+        if (!pg) return alloc(0);
+        alloc_calls_++;
+        if (fail_.should_fail() || fail_site_hit(FailSite::Page)) return Errno::NoMem;
+        if (free_pages_ <= reserve_ && !reserve_allows(0, AllocFlags::None)) return Errno::NoMem;
+        cache_.remove(pg);
+        KASSERT(pg->state == PageState::Cached && pg->order == 0,
+                "page cache holds a page in state %u, order %u", unsigned(pg->state), pg->order);
+        pg->state = PageState::Allocated;
+        pg->ref_count = 1;
+        free_pages_--;
+        if (pages_in_use() > peak_in_use_) peak_in_use_ = pages_in_use();
+        fail_.succeeded();
+        return phys_of(pg);
+    }
     // Gives back a block from alloc(order): the caller must hold the only
     // reference, and owner/flags must have been cleared.  Merges buddies.
     void free(PhysAddr pa, unsigned order = 0);
@@ -86,6 +108,27 @@ public:
             return PhysAddr((s.base_pfn + uint64_t(pg - s.pages)) << arch::PAGE_SHIFT);
         return phys_of_slow(pg);
     }
+
+    // The order-0 page cache (FreeBSD's per-domain vmd_pgcache, Linux's
+    // per-CPU lists), off (0) until the kernel sets its size.  A freed
+    // page goes to the cache while it has room, not to the buddy lists, and
+    // an order-0 allocation takes the cache's newest page; an empty cache
+    // takes a block of 2^CACHE_BATCH_ORDER pages at once.  So a fault
+    // neither splits a block nor merges one back.  Cached pages are free
+    // pages: free_pages() counts them, the reserve applies to them, and
+    // an allocation of a larger block that finds none drains the cache
+    // first (its pages merge back).  free_blocks() counts the buddy lists
+    // only: drain_cache() before comparing it.  docs/memory.md.
+    static constexpr unsigned CACHE_BATCH_ORDER = 4;
+    void set_cache_limit(size_t pages);
+    size_t cache_limit() const { return cache_limit_; }
+    size_t cached_pages() const { return cache_.size(); }
+    // Gives every cached page back to the buddy lists, merging.
+    void drain_cache();
+    // Whether the free pages on the buddy lists and in the cache add up to
+    // free_pages() and every cached page is a Cached order-0 page; false
+    // with *why set when not (the invariant checker's page pass).
+    bool check_free_counts(const char** why);
 
     // Counters, in pages.  total = free + in use; excluded and metadata
     // pages are not counted at all.
@@ -137,7 +180,9 @@ private:
     void init_segment(size_t i);
     void add_free_range(PhysRange r);
     Page* take_block(unsigned order);
+    Page* cache_take();
     void release_block(Page* pg);
+    void release_page(Page* pg);
     Page* allocated_head(PhysAddr pa, const char* what);
     uint64_t pfn_of(const Page* pg) const;
     bool reserve_allows(unsigned order, AllocFlags flags);
@@ -145,6 +190,8 @@ private:
     Segment segs_[MAX_SEGMENTS];
     size_t nsegs_ = 0;
     List<Page, &Page::link> free_[MAX_ORDER + 1];
+    List<Page, &Page::link> cache_;
+    size_t cache_limit_ = 0;
     uint64_t total_pages_ = 0;
     uint64_t free_pages_ = 0;
     uint64_t peak_in_use_ = 0;

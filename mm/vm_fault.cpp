@@ -29,7 +29,9 @@ Result<vm_object*> entry_object(vm_map_entry* e, VmObjectZone& objects)
 [[gnu::always_inline]] inline Result<PhysAddr> zeroed_page(PageAllocator& pages)
 {
     if (ZeroPool* pool = kmem_zero_pool(); pool && pool->serves(pages)) return pool->take();
-    return pages.alloc(0, AllocFlags::Zero);
+    const PhysAddr pa = TRY(pages.alloc_page());
+    pmap_zero_page(pa);
+    return pa;
 }
 
 // The page at pindex, zero-filled and made resident when it is not yet.
@@ -79,6 +81,17 @@ uint32_t page_refs(PageAllocator& pages, PhysAddr page)
     return n;
 }
 
+// RISC-V (Zifencei): instruction fetch is not coherent with stores, so a
+// hart must run fence.i between writing instructions and running them.
+// A page a fault maps executable may have just been written: copied or
+// zero-filled here, or filled from the image at exec.  Only executable
+// mappings pay; for any other, fetch never reads the page.  (User code
+// that writes instructions into a page already mapped fences itself.)
+inline void sync_icache_for(vm_prot_t prot)
+{
+    if (prot & VM_PROT_EXECUTE) arch::sync_icache();
+}
+
 } // namespace
 
 VmFaultStats& vm_fault_stats() { return g_stats; }
@@ -118,6 +131,7 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
     // only the first is copy-on-write's saving.
     if (own_write && (old & arch::pte::V) && !(old & arch::pte::W)) g_stats.v_cow_optim++;
     g_stats.v_vm_faults++;
+    sync_icache_for(prot);
     return fl;
 }
 
@@ -153,7 +167,7 @@ bool vm_fault_quick(VmMap& map, Pmap& pmap, VirtAddr va, vm_prot_t access)
     } else if (access != VM_PROT_WRITE) {
         prot &= ~VM_PROT_WRITE; // read-only until a write breaks the sharing
     } else {
-        Result<PhysAddr> copy = pages.alloc(0);
+        Result<PhysAddr> copy = pages.alloc_page();
         if (!copy.ok()) return false;
         pmap_copy_page(page, copy.value());
         const PhysAddr old = obj->pages.swap(slot, copy.value());
@@ -165,5 +179,6 @@ bool vm_fault_quick(VmMap& map, Pmap& pmap, VirtAddr va, vm_prot_t access)
     const uint64_t old = pmap.enter_at(pte, page_va, page, prot);
     if (own_write && (old & arch::pte::V) && !(old & arch::pte::W)) g_stats.v_cow_optim++;
     g_stats.v_vm_faults++;
+    sync_icache_for(prot);
     return true;
 }

@@ -10,6 +10,7 @@
 #include <lib/result.h>
 #include <mm/intr_off.h>
 #include <mm/page_alloc.h>
+#include <mm/page_copy.h>
 
 class ZeroPool {
 public:
@@ -22,7 +23,9 @@ public:
     Result<PhysAddr> take()
     {
         if (Page* pg = pop()) return pages_.phys_of(pg);
-        return pages_.alloc(0, AllocFlags::Zero);
+        const PhysAddr pa = TRY(pages_.alloc_page());
+        pmap_zero_page(pa);
+        return pa;
     }
     // The daemon's step: zeroes one more page into the pool.  False when
     // the pool is full or no page is free (try again later).

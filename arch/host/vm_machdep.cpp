@@ -1,5 +1,7 @@
 #include <kernel/proc/vm_machdep.h>
 #include <kernel/debug/selftest_user.h>
+#include <arch/icache_sim.h>
+#include <kernel/machdep.h>
 
 #include <kernel/proc/proc.h>
 #include <lib/kassert.h>
@@ -68,7 +70,12 @@ UserModeHook set_user_mode_hook(UserModeHook hook)
     return old;
 }
 
-void sync_icache() {}
+namespace {
+uint64_t g_icache_syncs = 0;
+} // namespace
+
+void sync_icache() { g_icache_syncs++; }
+uint64_t icache_syncs() { return g_icache_syncs; }
 
 UserCode selftest_user_program(SelftestProgram)
 {

@@ -61,6 +61,10 @@ KmallocArena g_kmalloc(g_pages);
 PageAllocatorPtSource g_pt_pages(g_pages);
 PageTable g_kernel_pmap;
 ZeroPool g_zero_pool(g_pages, 256);
+// The page allocator's order-0 cache: enough for a run of faults and the
+// frees of an exit's pages without a buddy split or merge each, small
+// enough (256 KiB) that what it keeps from merging does not matter.
+constexpr size_t PAGE_CACHE_PAGES = 64;
 
 thread g_idle;
 thread g_swi; // runs what interrupt handlers defer (kernel/sched/swi.h)
@@ -215,6 +219,7 @@ void sched_startup()
     g_swi.td_kstack_obj = swi_stack.value();
     swi_start(&g_swi, reinterpret_cast<void*>(swi_stack.value().lo().value()), swi_stack.value().size());
     sched_set_reaper(thread_free_stack);
+    g_pages.set_cache_limit(PAGE_CACHE_PAGES);
     kmem_set_zero_pool(&g_zero_pool);
     g_pt_pages.attach_zero_pool(&g_zero_pool);
     proc_startup(g_pages, g_pages.total_pages());

@@ -89,6 +89,9 @@ InvariantTotals invariants_run(InvariantReport& r)
     InvariantTotals t;
     IntrOff off;
     t.zones = zones_check(vm_pages(), r);
+    if (const char* why = nullptr; !vm_pages().check_free_counts(&why))
+        r.violation("free pages", "%s (%lu free, %zu cached)", why, vm_pages().free_pages(),
+                    vm_pages().cached_pages());
     sched_check(r);
     if (proc_zones_ready()) {
         ProcCheckInput in;

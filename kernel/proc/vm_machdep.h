@@ -33,8 +33,5 @@ void exec_setregs(thread* td, uint64_t entry, uint64_t stack);
 // calls the hook a test installed, set_user_mode_hook, which must not
 // return).
 [[noreturn]] void cpu_user_return(thread* td);
-// Makes instructions the kernel just wrote into memory visible to
-// instruction fetch (fence.i), before user code runs them.
-void sync_icache();
 
 } // namespace arch

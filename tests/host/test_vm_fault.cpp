@@ -6,6 +6,7 @@
 // permission shows up as a wrong value or a fault that never ends.
 #include "mem_test_util.h"
 
+#include <arch/icache_sim.h>
 #include <arch/mmu_sim.h>
 #include <arch/param.h>
 #include <kernel/sysctl/sysctl.h>
@@ -936,4 +937,49 @@ TEST_CASE("vm_fault_quick: no page to be had declines with nothing changed; vm_f
     env.destroy(child);
     env.destroy(parent);
     env.check_baseline();
+}
+
+TEST_CASE("vm_fault: a page mapped executable is made visible to instruction fetch, others are not")
+{
+    // Zifencei: fetch does not see stores without fence.i (sync_icache).
+    // Every fault that maps a page executable syncs, whichever way and
+    // whatever filled the page; a fault on a data mapping never does.
+    constexpr vm_prot_t RWX = RW | VM_PROT_EXECUTE;
+    for (const bool use_quick : {false, true}) {
+        CAPTURE(use_quick);
+        VmEnv env;
+        env.quick = use_quick;
+        Space s(env.entries, env.src, env.kernel, 1);
+        env.run(s);
+        env.map_anon(s, 0x100000, 0x104000, RWX);
+        env.map_anon(s, 0x200000, 0x204000, RW);
+        uint64_t syncs = arch::icache_syncs();
+        env.write(s, 0x100000, 1); // zero fill (the object: vm_fault)
+        CHECK(arch::icache_syncs() == ++syncs);
+        env.write(s, 0x101000, 2); // zero fill, the quick way when asked
+        CHECK(arch::icache_syncs() == ++syncs);
+        env.write(s, 0x200000, 3);
+        env.write(s, 0x201000, 4);
+        CHECK(arch::icache_syncs() == syncs);
+        // A copy-on-write copy into the executable mapping, in the parent
+        // (its first write unshares the path: vm_fault) and again (quick).
+        Space child(env.entries, env.src, env.kernel, 2);
+        vm_map_fork(s.map, &s.pmap, child.map, env.objects).value().execute();
+        env.run(s);
+        env.write(s, 0x100000, 5);
+        CHECK(arch::icache_syncs() == ++syncs);
+        env.write(s, 0x101000, 6);
+        CHECK(arch::icache_syncs() == ++syncs);
+        env.write(s, 0x201000, 7);
+        CHECK(arch::icache_syncs() == syncs);
+        // The child's fetch of the page it still shares.
+        env.run(child);
+        uint64_t v = 0;
+        REQUIRE(env.access(child, 0x101000, Access::Execute, &v) == Errno::Ok);
+        CHECK(v == 2);
+        CHECK(arch::icache_syncs() == ++syncs);
+        env.destroy(child);
+        env.destroy(s);
+        env.check_baseline();
+    }
 }
