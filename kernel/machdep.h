@@ -33,8 +33,8 @@ void tlb_flush_asid(uint16_t asid);
 void tlb_flush_all();
 
 // One page (4 KiB, page aligned) cleared or copied: on RISC-V unrolled
-// aligned 64-bit stores and loads (arch/riscv/pagecopy.S), about 600 and
-// 1,100 instructions; memset and memcpy on the host.  The MI code calls
+// aligned 64-bit stores and loads (arch/riscv/pagecopy.S), about 515 and
+// 1,040 instructions; memset and memcpy on the host.  The MI code calls
 // them through mm/page_copy.h.
 extern "C" void pagezero(void* page);
 extern "C" void pagecopy(const void* from, void* to);

@@ -6,11 +6,11 @@
 
 namespace {
 KernelMemory g_km;
-ZeroPool* g_zero_pool = nullptr;
 } // namespace
 
-void kmem_set_zero_pool(ZeroPool* pool) { g_zero_pool = pool; }
-ZeroPool* kmem_zero_pool() { return g_zero_pool; }
+ZeroPool* kmem_detail::zero_pool = nullptr;
+
+void kmem_set_zero_pool(ZeroPool* pool) { kmem_detail::zero_pool = pool; }
 
 Result<PhysAddr> PageAllocatorPtSource::alloc_table_page()
 {

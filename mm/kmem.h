@@ -51,6 +51,10 @@ PtPageSource& kernel_pt_pages();
 PageTable& kernel_pmap();
 // The pool of pre-zeroed pages, once the pagezero thread runs (else null).
 void kmem_set_zero_pool(ZeroPool* pool);
-ZeroPool* kmem_zero_pool();
+namespace kmem_detail {
+extern ZeroPool* zero_pool;
+} // namespace kmem_detail
+// Inline: every zero-fill fault asks.
+inline ZeroPool* kmem_zero_pool() { return kmem_detail::zero_pool; }
 // Gives kmalloc's cached empty slabs back to the page allocator.
 void kmem_drain();

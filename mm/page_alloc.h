@@ -100,13 +100,15 @@ public:
         if (pfn - s.base_pfn < s.npages) return &s.pages[pfn - s.base_pfn];
         return find_page_slow(pfn);
     }
-    // Inline for the first segment too (a fault's pooled page).
+    // Inline for the first segment too (a fault's pooled page).  A page's
+    // segind names the array it lies in (init_segment), so the range is
+    // only checked in the debug build.
     PhysAddr phys_of(const Page* pg) const
     {
         const Segment& s = segs_[0];
-        if (pg->segind == 0 && pg >= s.pages && pg < s.pages + s.npages)
-            return PhysAddr((s.base_pfn + uint64_t(pg - s.pages)) << arch::PAGE_SHIFT);
-        return phys_of_slow(pg);
+        if (pg->segind != 0) return phys_of_slow(pg);
+        KASSERT(pg >= s.pages && pg < s.pages + s.npages, "%p is not page metadata", pg);
+        return PhysAddr((s.base_pfn + uint64_t(pg - s.pages)) << arch::PAGE_SHIFT);
     }
 
     // The order-0 page cache (FreeBSD's per-domain vmd_pgcache, Linux's
