@@ -9,6 +9,7 @@
 #include <mm/page_alloc.h>
 
 #include <set>
+#include <string>
 #include <vector>
 
 using namespace memtest;
@@ -207,4 +208,23 @@ TEST_CASE("page cache: random storm keeps the counts exact, then drains to the s
     check_counts(pa);
     pa.drain_cache();
     for (unsigned k = 0; k <= PageAllocator::MAX_ORDER; k++) CHECK(pa.free_blocks(k) == blocks0[k]);
+}
+
+TEST_CASE("page cache: check_free_counts finds a cached page that is not one")
+{
+    MemEnv env(0x80000000, 2 * MiB);
+    PageAllocator& pa = env.pages;
+    pa.set_cache_limit(BATCH);
+    const PhysAddr p = pa.alloc(0).value();
+    pa.free(p, 0);
+    const char* why = nullptr;
+    REQUIRE(pa.check_free_counts(&why));
+    Page* pg = pa.page_of(p);
+    REQUIRE(pg->state == PageState::Cached);
+    pg->state = PageState::Free; // as if it were on a buddy list too
+    CHECK_FALSE(pa.check_free_counts(&why));
+    REQUIRE(why != nullptr);
+    CHECK(std::string(why).find("not a Cached order-0 page") != std::string::npos);
+    pg->state = PageState::Cached;
+    CHECK(pa.check_free_counts(&why));
 }
