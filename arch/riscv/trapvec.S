@@ -250,12 +250,12 @@ user_trap:
     SAVE_STVAL
 #if KASSERT_ENABLED
     li      t1, TF_PARTIAL
-    sd      t1, 0(sp)
+    sd      t1, TF_X(sp)
 #endif
     mv      a0, sp
     call    user_trap_fast
     bnez    a0, user_trap_full
-    ld      t0, 5*8(sp)
+    ld      t0, TF_X + 5*8(sp)
     ld      a0, TF_A0(sp)
     ld      a1, TF_A0+8(sp)
     j       syscall_return
