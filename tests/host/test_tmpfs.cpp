@@ -10,6 +10,7 @@
 
 #include <abi/dirent.h>
 #include <abi/fcntl.h>
+#include <abi/mman.h>
 #include <abi/stat.h>
 #include <abi/unistd.h>
 #include <kernel/debug/invariant_report.h>
@@ -466,4 +467,16 @@ TEST_CASE("tmpfs: unmount refuses while a file is open")
     REQUIRE(o.ok());
     CHECK(tmpfs_unmount_root() == Errno::Busy);
     CHECK(tmpfs_root_mount() != nullptr);
+}
+
+TEST_CASE("tmpfs: mmap of a file is ENODEV (no file is ever mapped), of a closed descriptor EBADF")
+{
+    TmpfsWorld s;
+    const Ret o = s.open("/tmp/m", O_RDWR | O_CREAT);
+    REQUIRE(o.ok());
+    CHECK(s.write(o.fd(), std::string(PG, 'm')).a0 == PG);
+    const uint64_t rw = PROT_READ | PROT_WRITE;
+    CHECK(s.call(SYS_mmap, {0, PG, rw, u(MAP_SHARED), u(o.fd()), 0}).error == Errno::NoDev);
+    CHECK(s.call(SYS_mmap, {0, PG, rw, u(MAP_PRIVATE), u(o.fd()), 0}).error == Errno::NoDev);
+    CHECK(s.call(SYS_mmap, {0, PG, rw, u(MAP_PRIVATE), 9, 0}).error == Errno::BadF);
 }
