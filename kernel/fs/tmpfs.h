@@ -50,9 +50,13 @@ struct tmpfs_node {
     size_t tn_npages = 0;          // slots in tn_pages
     SleepLock tn_lock;             // held across a data transfer
     ListNode tn_all;               // on the mount's node list
+    uint32_t tn_check_links = 0;   // the invariant checker's count of what names it
 };
 
+// The vnode is the node's first member, so each converts to the other.
+static_assert(__is_standard_layout(tmpfs_node), "tmpfs_node must start with its vnode");
 inline tmpfs_node* VP_TO_TMPFS(vnode* vp) { return reinterpret_cast<tmpfs_node*>(vp); }
+inline const tmpfs_node* VP_TO_TMPFS(const vnode* vp) { return reinterpret_cast<const tmpfs_node*>(vp); }
 inline vnode* TMPFS_TO_VP(tmpfs_node* n) { return &n->tn_vnode; }
 
 struct tmpfs_mount {

@@ -20,19 +20,20 @@ uint64_t tmpfs_charged_bytes()
 
 namespace {
 
-// The links n should have: entries naming it, plus a directory's "." and
-// its subdirectories' "..".
-uint32_t expected_links(tmpfs_mount* tm, tmpfs_node* n)
+// Counts into tn_check_links, in one pass over every directory, what
+// names each node: entries, a directory's own ".", its subdirectories'
+// "..", and for the root the mount point's name.
+void count_links(tmpfs_mount* tm)
 {
-    uint32_t links = 0;
-    for (tmpfs_node* d : tm->tm_nodes)
+    for (tmpfs_node* n : tm->tm_nodes) n->tn_check_links = 0;
+    for (tmpfs_node* d : tm->tm_nodes) {
+        if (d->tn_vnode.v_type == VType::VDIR && d->tn_parent) d->tn_check_links++;
         for (tmpfs_dirent* de : d->tn_dir) {
-            if (de->td_node == n) links++;
-            if (d == n && de->td_node->tn_vnode.v_type == VType::VDIR) links++;
+            de->td_node->tn_check_links++;
+            if (de->td_node->tn_vnode.v_type == VType::VDIR) d->tn_check_links++;
         }
-    if (n->tn_vnode.v_type == VType::VDIR && n->tn_parent) links++; // "."
-    if (n == tm->tm_root) links++;                                  // the mount point's name
-    return links;
+    }
+    tm->tm_root->tn_check_links++;
 }
 
 uint64_t pages_held(const tmpfs_node* n)
@@ -49,10 +50,11 @@ void tmpfs_check(InvariantReport& r)
     tmpfs_mount* tm = tmpfs_root_mount();
     if (!tm) return;
     uint64_t pages = 0, nodes = 0;
+    count_links(tm);
     for (tmpfs_node* n : tm->tm_nodes) {
         nodes++;
         pages += pages_held(n);
-        const uint32_t want = expected_links(tm, n);
+        const uint32_t want = n->tn_check_links;
         if (n->tn_links != want)
             r.violation("tmpfs", "node %lu has %u links, %u name it", n->tn_vnode.v_fileid, n->tn_links, want);
         if (n->tn_links == 0 && n->tn_vnode.v_usecount == 0)

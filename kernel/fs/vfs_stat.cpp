@@ -24,7 +24,7 @@ void vn_stat(const vnode* vp, kstat* sb)
     const bool dir = vp->v_type == VType::VDIR;
     sb->st_dev = tmp ? DEV_TMPFS : DEV_INITRD;
     sb->st_ino = vp->v_fileid;
-    sb->st_nlink = tmp ? reinterpret_cast<const tmpfs_node*>(vp)->tn_links : (dir ? 2 : 1);
+    sb->st_nlink = tmp ? VP_TO_TMPFS(vp)->tn_links : (dir ? 2 : 1);
     sb->st_mode = uint16_t((dir ? S_IFDIR : S_IFREG) | vp->v_mode);
     sb->st_uid = vp->v_uid;
     sb->st_gid = vp->v_gid;
