@@ -27,6 +27,7 @@ enum class Errno : int {
     Fault = 14,        // EFAULT
     Busy = 16,         // EBUSY
     Exist = 17,        // EEXIST
+    XDev = 18,         // EXDEV
     NoDev = 19,        // ENODEV
     NotDir = 20,       // ENOTDIR
     IsDir = 21,        // EISDIR
@@ -42,6 +43,7 @@ enum class Errno : int {
     Range = 34,        // ERANGE
     Again = 35,        // EAGAIN
     NameTooLong = 63,  // ENAMETOOLONG
+    NotEmpty = 66,     // ENOTEMPTY
     NoSys = 78,        // ENOSYS
     Overflow = 84,     // EOVERFLOW
 };

@@ -1,7 +1,8 @@
 // System call numbers, FreeBSD's (sys/sys/syscall.h, from syscalls.master),
 // shared by the kernel's dispatcher (kernel/syscall/syscall.cpp) and the user
 // runtime's stubs.  FreeBSD 8's numbers for the calls it had; later
-// FreeBSD's only for pipe2, which FreeBSD 8 lacked.
+// FreeBSD's for pipe2, which FreeBSD 8 lacked, and for the FreeBSD 12
+// calls with 64-bit inode numbers (fstat, fstatat, getdirentries).
 #pragma once
 
 inline constexpr int SYS_exit = 1;
@@ -11,6 +12,7 @@ inline constexpr int SYS_write = 4;
 inline constexpr int SYS_open = 5;
 inline constexpr int SYS_close = 6;
 inline constexpr int SYS_wait4 = 7;
+inline constexpr int SYS_unlink = 10;
 inline constexpr int SYS_break = 17;
 inline constexpr int SYS_getpid = 20;
 inline constexpr int SYS_setuid = 23;
@@ -33,6 +35,9 @@ inline constexpr int SYS_setpgid = 82;
 inline constexpr int SYS_dup2 = 90;
 inline constexpr int SYS_setsid = 147;
 inline constexpr int SYS_gettimeofday = 116;
+inline constexpr int SYS_rename = 128;
+inline constexpr int SYS_mkdir = 136;
+inline constexpr int SYS_rmdir = 137;
 inline constexpr int SYS_getrlimit = 194;
 inline constexpr int SYS_setrlimit = 195;
 inline constexpr int SYS___sysctl = 202;
@@ -50,4 +55,7 @@ inline constexpr int SYS_mmap = 477;
 inline constexpr int SYS_lseek = 478;
 inline constexpr int SYS_pipe2 = 542;
 inline constexpr int SYS_procctl = 544;
-inline constexpr int SYS_MAXSYSCALL = 545; // the highest number above + 1 (FreeBSD's name)
+inline constexpr int SYS_fstat = 551;
+inline constexpr int SYS_fstatat = 552;
+inline constexpr int SYS_getdirentries = 554;
+inline constexpr int SYS_MAXSYSCALL = 555; // the highest number above + 1 (FreeBSD's name)

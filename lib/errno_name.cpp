@@ -31,12 +31,14 @@ const char* errno_name(Errno e)
     case Errno::NoTty: return "ENOTTY";
     case Errno::FBig: return "EFBIG";
     case Errno::NoSpc: return "ENOSPC";
+    case Errno::XDev: return "EXDEV";
     case Errno::SPipe: return "ESPIPE";
     case Errno::RoFs: return "EROFS";
     case Errno::Pipe: return "EPIPE";
     case Errno::Range: return "ERANGE";
     case Errno::Again: return "EAGAIN";
     case Errno::NameTooLong: return "ENAMETOOLONG";
+    case Errno::NotEmpty: return "ENOTEMPTY";
     case Errno::NoSys: return "ENOSYS";
     case Errno::Overflow: return "EOVERFLOW";
     }

@@ -102,7 +102,7 @@ private:
 
 void check_charges(const VmCheckInput& in, InvariantReport& r)
 {
-    uint64_t sum = 0;
+    uint64_t sum = in.other_charges;
     for (size_t i = 0; i < in.nspaces; i++) {
         vmspace* vm = in.spaces[i];
         const uint64_t want = vm_map_charge(vm->vm_map, vm->vm_map.min(), vm->vm_map.max());
@@ -112,7 +112,7 @@ void check_charges(const VmCheckInput& in, InvariantReport& r)
         if (in.account && vm->vm_commit == in.account) sum += vm->vm_charged;
     }
     if (in.account && in.account->reserved() != sum)
-        r.violation("commit", "%lu bytes reserved, the address spaces' charges add up to %lu",
+        r.violation("commit", "%lu bytes reserved, the address spaces' and other holders' charges add up to %lu",
                     in.account->reserved(), sum);
 }
 

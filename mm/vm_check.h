@@ -34,6 +34,9 @@ struct VmCheckInput {
     // When set, its reserved() must equal the spaces' charges (every space
     // charging it must be among them).
     const CommitAccount* account = nullptr;
+    // Bytes charged to account by holders that are no address space
+    // (tmpfs's file pages), added to the spaces' charges.
+    uint64_t other_charges = 0;
 };
 
 // Where the allocated pages are, as the page pass found them (pages, not

@@ -3,6 +3,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/exec/sharedpage.h>
+#include <kernel/fs/tmpfs_check.h>
 #include <kernel/debug/invariant_report.h>
 #include <kernel/proc/fork_limits.h>
 #include <kernel/proc/init_main.h>
@@ -43,6 +44,7 @@ void check_vm(InvariantReport& r, InvariantTotals& t)
     in.held = &shared;
     in.nheld = shared ? 1 : 0;
     in.account = &kernel_commit();
+    in.other_charges = tmpfs_charged_bytes();
     vm_check(vm_pages(), in, r, &t.census);
     kfree(spaces);
 }
@@ -93,6 +95,7 @@ InvariantTotals invariants_run(InvariantReport& r)
         r.violation("free pages", "%s (%lu free, %zu cached)", why, vm_pages().free_pages(),
                     vm_pages().cached_pages());
     sched_check(r);
+    tmpfs_check(r);
     if (proc_zones_ready()) {
         ProcCheckInput in;
         in.table = &proc_table();

@@ -31,14 +31,14 @@ bool hex_field(const uint8_t* p, uint32_t* out)
 
 constexpr size_t align4(size_t n) { return (n + 3) & ~size_t{3}; }
 
-const char* skip_prefix(const char* name)
+} // namespace
+
+const char* cpio_skip_prefix(const char* name)
 {
     if (name[0] == '.' && name[1] == '/') name += 2;
     while (*name == '/') name++;
     return name;
 }
-
-} // namespace
 
 Result<bool> CpioReader::next(CpioEntry* e)
 {
@@ -70,10 +70,10 @@ Result<bool> CpioReader::next(CpioEntry* e)
 
 Result<CpioEntry> cpio_find(const void* base, size_t len, const char* path)
 {
-    const char* want = skip_prefix(path);
+    const char* want = cpio_skip_prefix(path);
     CpioReader r(base, len);
     CpioEntry e;
     while (TRY(r.next(&e)))
-        if (strcmp(skip_prefix(e.name), want) == 0) return e;
+        if (strcmp(cpio_skip_prefix(e.name), want) == 0) return e;
     return Errno::NoEnt;
 }

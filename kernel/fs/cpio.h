@@ -43,3 +43,5 @@ private:
 // ignored, as is a leading "./" in the archive).  NoEnt when absent, Inval
 // for a malformed archive.
 Result<CpioEntry> cpio_find(const void* base, size_t len, const char* path);
+// name without a leading "./" or slashes: how members are compared.
+const char* cpio_skip_prefix(const char* name);

@@ -1,6 +1,7 @@
 #include <kernel/fs/initrd.h>
 
 #include <new>
+#include <string.h>
 #include <kernel/fs/vnode.h>
 #include <mm/kmalloc.h>
 
@@ -14,6 +15,10 @@ size_t g_len = 0;
 List<vnode, &vnode::v_list> g_vnodes;
 
 constexpr uint32_t S_IFMT = 0170000, S_IFDIR = 0040000;
+
+// The root directory, which the archive does not list (its name is this
+// string, by address).
+const char g_root_name[] = "";
 
 void vnodes_free()
 {
@@ -36,6 +41,7 @@ Result<vnode*> vnode_make(const CpioEntry& e)
     vp->v_gid = e.gid;
     vp->v_data = e.data;
     vp->v_size = e.size;
+    vp->v_fileid = initrd_fileid(e);
     g_vnodes.push_back(vp);
     return vp;
 }
@@ -59,7 +65,9 @@ Result<CpioEntry> initrd_lookup(const char* path)
 
 Result<vnode*> initrd_vget(const char* path)
 {
-    const CpioEntry e = TRY(initrd_lookup(path));
+    const CpioEntry e = cpio_skip_prefix(path)[0] == '\0' && g_base
+                            ? CpioEntry{g_root_name, S_IFDIR | 0755, 0, 0, nullptr, 0}
+                            : TRY(initrd_lookup(path));
     vnode* vp = nullptr;
     for (vnode* v : g_vnodes)
         if (v->v_name == e.name) vp = v;
@@ -69,3 +77,40 @@ Result<vnode*> initrd_vget(const char* path)
 }
 
 size_t initrd_vnode_count() { return g_vnodes.size(); }
+
+uint64_t initrd_fileid(const CpioEntry& e)
+{
+    if (e.name == g_root_name) return 2;
+    return uint64_t(reinterpret_cast<uintptr_t>(e.name) - reinterpret_cast<uintptr_t>(g_base)) + 3;
+}
+
+namespace {
+
+// Whether name (a member's, prefix skipped) is directly in dir ("" for
+// the root): the rest after "dir/" has no slash.
+const char* child_name(const char* name, const char* dir)
+{
+    const size_t n = strlen(dir);
+    if (n > 0) {
+        if (strncmp(name, dir, n) != 0 || name[n] != '/') return nullptr;
+        name += n + 1;
+    }
+    if (name[0] == '\0' || strchr(name, '/')) return nullptr;
+    return name;
+}
+
+} // namespace
+
+Result<bool> initrd_dir_entry(const char* dir, uint64_t index, CpioEntry* e, const char** name)
+{
+    if (!g_base) return false;
+    CpioReader r(g_base, g_len);
+    while (TRY(r.next(e))) {
+        const char* child = child_name(cpio_skip_prefix(e->name), cpio_skip_prefix(dir));
+        if (child && index-- == 0) {
+            *name = child;
+            return true;
+        }
+    }
+    return false;
+}

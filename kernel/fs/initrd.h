@@ -22,5 +22,14 @@ Result<CpioEntry> initrd_lookup(const char* path);
 // named, by any of its spellings ("bin/sh", "/bin/sh").  NoEnt, Inval as
 // initrd_lookup; NoMem when a first vnode cannot be made.
 Result<vnode*> initrd_vget(const char* path);
+// The root ("" or "/") is a directory of mode 0755 the archive need not list.
+//
+// The inode number stat(2) and getdirentries give a member: its header's
+// place in the archive (2 for the root).
+uint64_t initrd_fileid(const CpioEntry& e);
+// The index-th member directly inside directory dir ("a/b", "" for the
+// root), in archive order: true with *e and *name (the last component)
+// filled, false past the last.  Inval for a malformed archive.
+Result<bool> initrd_dir_entry(const char* dir, uint64_t index, CpioEntry* e, const char** name);
 // Vnodes made so far, for tests.
 size_t initrd_vnode_count();

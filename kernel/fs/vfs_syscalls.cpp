@@ -6,6 +6,9 @@
 #include <kernel/fs/filedesc.h>
 #include <kernel/fs/initrd.h>
 #include <kernel/fs/kern_descrip.h>
+#include <kernel/fs/tmpfs.h>
+#include <kernel/fs/vaccess.h>
+#include <kernel/fs/vfs_lookup.h>
 #include <kernel/fs/vfs_vnops.h>
 #include <kernel/fs/vnode.h>
 #include <kernel/proc/proc.h>
@@ -14,11 +17,11 @@
 
 namespace {
 
-// namei for open: the member's vnode, referenced, or why not.  A missing
-// path is EROFS when open would create it (the file system is read-only).
-Result<vnode*> open_lookup(const char* path, int flags)
+// An initrd member for open: the vnode, referenced, or why not.  A
+// missing path is EROFS when open would create it (the file system is
+// read-only).
+Result<vnode*> initrd_open_lookup(const char* path, int flags)
 {
-    if (path[0] == '\0') return Errno::NoEnt;
     Result<vnode*> vp = initrd_vget(path);
     if (vp.ok()) return vp;
     if (vp.error() == Errno::NoEnt) return (flags & O_CREAT) ? Errno::RoFs : Errno::NoEnt;
@@ -26,13 +29,63 @@ Result<vnode*> open_lookup(const char* path, int flags)
     return vp.error();
 }
 
-// vn_open's checks on an existing member (FreeBSD's order: EEXIST, then
-// EISDIR, then the write check).
-Errno open_check(const vnode* vp, int flags, uint32_t fflags)
+// vn_open's checks on an existing initrd member (FreeBSD's order: EEXIST,
+// then EISDIR, then the write check).
+Errno initrd_open_check(const vnode* vp, int flags, uint32_t fflags)
 {
     if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) return Errno::Exist;
     if (fflags & FWRITE || flags & O_TRUNC) return vp->v_type == VType::VDIR ? Errno::IsDir : Errno::RoFs;
     return Errno::Ok;
+}
+
+Result<vnode*> initrd_open(const nameidata& nd, int flags, uint32_t fflags)
+{
+    vnode* vp = TRY(initrd_open_lookup(nd.ni_path, flags));
+    Errno e = initrd_open_check(vp, flags, fflags);
+    if (e == Errno::Ok && nd.ni_trailing_slash && vp->v_type != VType::VDIR) e = Errno::NotDir;
+    if (e != Errno::Ok) {
+        vrele(vp);
+        return e;
+    }
+    return vp;
+}
+
+// A new file in tmpfs for O_CREAT: mode less the umask, owned by the
+// caller (the group of the directory, as BSD gives).
+Result<vnode*> tmpfs_open_create(thread* td, const nameidata& nd, int mode)
+{
+    const ucred* cred = td->td_ucred;
+    if (nd.ni_trailing_slash) return Errno::IsDir;
+    if (!vaccess(TMPFS_TO_VP(nd.ni_dvp), VWRITE, cred).ok()) return Errno::Acces;
+    const uint16_t perm = uint16_t(mode & 07777 & ~td->td_proc->p_fd->fd_cmask);
+    tmpfs_node* n = TRY(tmpfs_create(nd.ni_dvp, nd.ni_name, nd.ni_namelen, VType::VREG, perm,
+                                     cred->cr_uid, TMPFS_TO_VP(nd.ni_dvp)->v_gid));
+    vref(TMPFS_TO_VP(n));
+    return TMPFS_TO_VP(n);
+}
+
+// An existing tmpfs node: EEXIST, EISDIR, then the permission check.
+Errno tmpfs_open_check(thread* td, vnode* vp, int flags, uint32_t fflags)
+{
+    if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) return Errno::Exist;
+    const bool writes = (fflags & FWRITE) || (flags & O_TRUNC);
+    if (writes && vp->v_type == VType::VDIR) return Errno::IsDir;
+    const unsigned acc = ((fflags & FREAD) ? VREAD : 0) | (writes ? VWRITE : 0);
+    if (!vaccess(vp, acc, td->td_ucred).ok()) return Errno::Acces;
+    return Errno::Ok;
+}
+
+Result<vnode*> tmpfs_open(thread* td, const nameidata& nd, int flags, uint32_t fflags, int mode)
+{
+    if (!nd.ni_vp) {
+        if (!(flags & O_CREAT)) return Errno::NoEnt;
+        return tmpfs_open_create(td, nd, mode);
+    }
+    vnode* vp = TMPFS_TO_VP(nd.ni_vp);
+    if (const Errno e = tmpfs_open_check(td, vp, flags, fflags); e != Errno::Ok) return e;
+    vref(vp);
+    if ((flags & O_TRUNC) && vp->v_type == VType::VREG) tmpfs_truncate(nd.ni_vp);
+    return vp;
 }
 
 // The file over vp installed at the lowest free descriptor; the vnode
@@ -54,16 +107,14 @@ Errno open_install(thread* td, vnode* vp, int flags, uint32_t fflags)
 
 } // namespace
 
-Errno kern_open(thread* td, const char* path, int flags, int)
+Errno kern_open(thread* td, char* path, int flags, int mode)
 {
     if ((flags & O_ACCMODE) == O_ACCMODE) return Errno::Inval;
     const uint32_t fflags = FFLAGS(flags);
-    Result<vnode*> vp = open_lookup(path, flags);
+    nameidata nd;
+    if (const Errno e = namei(path, td->td_ucred, &nd); e != Errno::Ok) return e;
+    Result<vnode*> vp = nd.ni_tmpfs ? tmpfs_open(td, nd, flags, fflags, mode) : initrd_open(nd, flags, fflags);
     if (!vp.ok()) return vp.error();
-    if (const Errno e = open_check(vp.value(), flags, fflags); e != Errno::Ok) {
-        vrele(vp.value());
-        return e;
-    }
     return open_install(td, vp.value(), flags, fflags);
 }
 

@@ -1,8 +1,9 @@
 // Files over vnodes (FreeBSD's vfs_vnops.c): what open(2) of an initrd
-// member makes.  Reads copy the member's bytes from the file's shared
-// offset (DFLAG_SEEKABLE: read and lseek move f_offset); the initrd is
-// read-only, so such files are never open for writing.  The file holds a
-// use reference on its vnode, dropped by the last close.
+// member or a tmpfs file makes.  Reads and writes move the file's shared
+// offset (DFLAG_SEEKABLE: read, write and lseek move f_offset); the
+// initrd is read-only, so only tmpfs files are ever open for writing
+// (O_APPEND writes at the end, kernel/fs/tmpfs.h).  The file holds a use
+// reference on its vnode, dropped by the last close.
 #pragma once
 
 #include <kernel/fs/file.h>

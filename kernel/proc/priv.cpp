@@ -17,6 +17,7 @@ Result<void> priv_check_cred(const ucred* cred, Priv priv, int flags)
     case Priv::VfsRead:
     case Priv::VfsWrite:
     case Priv::VfsExec:
+    case Priv::VfsAdmin:
     case Priv::VmMadvProtect:
         // The superuser policy: the effective uid decides.
         return cred->cr_uid == 0 ? Result<void>() : Result<void>(Errno::Perm);

@@ -20,6 +20,7 @@ enum class Priv : int {
     VfsRead = 310,        // PRIV_VFS_READ: read a file whatever its mode
     VfsWrite = 311,       // PRIV_VFS_WRITE: write a file whatever its mode
     VfsExec = 313,        // PRIV_VFS_EXEC: execute a file whatever its owner bits (one x bit needed)
+    VfsAdmin = 324,       // PRIV_VFS_ADMIN: remove or rename another user's file in a sticky directory
     VmMadvProtect = 360,  // PRIV_VM_MADV_PROTECT: protect a process from the OOM killer
 };
 

@@ -6,6 +6,7 @@
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/proc_zones.h>
 #include <kernel/exec/sharedpage.h>
+#include <kernel/fs/tmpfs_check.h>
 #include <kernel/sysctl/sysctl.h>
 #include <kernel/cmdline.h>
 #include <kernel/debug/invariants.h>
@@ -58,6 +59,7 @@ void proc_startup(PageAllocator& pages, uint64_t physpages)
     must(invariants_sysctl_register(sysctl), "debug.invariants");
     must(zone_sysctl_register(sysctl), "vm.zone");
     must(fail_sysctl_register(sysctl), "debug.fail");
+    must(tmpfs_boot(physpages), "tmpfs at /tmp");
     fail_boot_switches(kernel_cmdline());
     must(proc0_init(), "proc0");
     fork_log().register_handler();

@@ -140,6 +140,14 @@ Errno sys_dup2(thread* td, Args a) { return kern_dup2(td, fd_arg(a[0]), fd_arg(a
 Errno sys_lseek(thread* td, Args a) { return kern_lseek(td, fd_arg(a[0]), int64_t(a[1]), int(a[2])); }
 
 Errno sys_pipe2(thread* td, Args a) { return kern_pipe2(td, a[0], int(a[1])); }
+
+Errno sys_unlink(thread* td, Args a) { return user_unlink(td, a[0]); }
+Errno sys_rename(thread* td, Args a) { return user_rename(td, a[0], a[1]); }
+Errno sys_mkdir(thread* td, Args a) { return user_mkdir(td, a[0], int(a[1])); }
+Errno sys_rmdir(thread* td, Args a) { return user_rmdir(td, a[0]); }
+Errno sys_fstat(thread* td, Args a) { return user_fstat(td, fd_arg(a[0]), a[1]); }
+Errno sys_fstatat(thread* td, Args a) { return user_fstatat(td, fd_arg(a[0]), a[1], a[2], int(a[3])); }
+Errno sys_getdirentries(thread* td, Args a) { return user_getdirentries(td, fd_arg(a[0]), a[1], a[2], a[3]); }
 Errno sys_procctl(thread* td, Args a)
 {
     return user_procctl(td, int(a[0]), static_cast<int64_t>(a[1]), int(a[2]), a[3]);
@@ -198,6 +206,13 @@ constexpr Sysent sysent_list[] = {
     {SYS_lseek, sys_lseek},
     {SYS_pipe2, sys_pipe2},
     {SYS_procctl, sys_procctl},
+    {SYS_unlink, sys_unlink},
+    {SYS_rename, sys_rename},
+    {SYS_mkdir, sys_mkdir},
+    {SYS_rmdir, sys_rmdir},
+    {SYS_fstat, sys_fstat},
+    {SYS_fstatat, sys_fstatat},
+    {SYS_getdirentries, sys_getdirentries},
 };
 
 Errno sys_nosys(thread*, Args) { return Errno::NoSys; }

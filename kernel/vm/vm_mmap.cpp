@@ -3,6 +3,8 @@
 #include <abi/mman.h>
 #include <abi/resource.h>
 #include <arch/pte.h>
+#include <kernel/fs/file.h>
+#include <kernel/fs/filedesc.h>
 #include <kernel/proc/proc.h>
 #include <kernel/proc/resource.h>
 #include <mm/vmspace.h>
@@ -27,13 +29,26 @@ vm_prot_t vm_prot(int prot) { return static_cast<vm_prot_t>(prot & VM_PROT_ALL);
 
 vmspace* space_of(thread* td) { return td->td_proc->p_vmspace; }
 
+// A file mapping of descriptor fd: Sprig maps no file (tmpfs's and the
+// initrd's included), so an open descriptor is ENODEV, as FreeBSD answers
+// for a file that cannot be mapped; a closed one is EBADF.
+Errno file_mapping_error(thread* td, int fd)
+{
+    if (fd < 0) return Errno::Inval;
+    Result<file*> fp = fget(td->td_proc->p_fd, fd);
+    if (!fp.ok()) return fp.error();
+    (void)fdrop(fp.value());
+    return Errno::NoDev;
+}
+
 } // namespace
 
 Errno kern_mmap(thread* td, uint64_t addr, uint64_t len, int prot, int flags, int fd, int64_t pos)
 {
     const int sharing = flags & (MAP_SHARED | MAP_PRIVATE);
     if (flags & ~(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANON)) return Errno::Inval;
-    if (!(flags & MAP_ANON) || fd != -1 || pos != 0) return Errno::Inval; // no file mappings yet
+    if (!(flags & MAP_ANON)) return file_mapping_error(td, fd);
+    if (fd != -1 || pos != 0) return Errno::Inval;
     if (sharing != MAP_SHARED && sharing != MAP_PRIVATE) return Errno::Inval;
     if (len == 0 || len > VM_MAX_USER_ADDRESS) return Errno::Inval;
     const uint64_t size = (len + PAGE_MASK) & ~PAGE_MASK;

@@ -80,12 +80,12 @@ def userland_cases(virt, image, no_failures):
          "sh -c 'echo in-c $0 $1; exit 2' name one; echo status=$?\r"),
         (r"\nstatus=2\r?\n# ", "cat < /etc/suite/not-elf | cat\r"),
         # Redirections: in from the initrd, 2>&1 into a pipe, out and
-        # append refused while no file system is writable.
+        # append refused on the read-only initrd (/tmp is tmpfs_cases.py's).
         (r"\nThis file is not an ELF executable(.|\n)*\n# ", "sh -c 'echo to-stderr >&2' 2>&1 | cat\r"),
-        (r"\nto-stderr\r?\n# ", "echo x > /tmp/x; echo y >> /tmp/x\r"),
-        (r"/tmp/x: Read-only file system(.|\n)*/tmp/x: Read-only file system(.|\n)*\n# ",
+        (r"\nto-stderr\r?\n# ", "echo x > /bin/x; echo y >> /bin/x\r"),
+        (r"/bin/x: Read-only file system(.|\n)*/bin/x: Read-only file system(.|\n)*\n# ",
          "A=1; export B=2; A=3 C=4 sh -c 'echo A=$A B=$B C=$C'; echo A=$A pid=$$\r"),
-        (r"\nA=1 pid=\d+\r?\n# ", "for i in 1 2 3; do forkdemo | cat > /tmp/no 2>&1 || echo f$i; done\r"),
+        (r"\nA=1 pid=\d+\r?\n# ", "for i in 1 2 3; do forkdemo | cat > /bin/no 2>&1 || echo f$i; done\r"),
         (r"\nf3\r?\n# ", "if false; then echo no; elif true && ! false; then echo elif; fi\r"),
         (r"\nelif\r?\n# ", "while true\r"),
         (r"> $", "do exit 9; done\r"),

@@ -30,6 +30,8 @@ int dup(int fd);
 int dup2(int from, int to);
 int pipe(int fds[2]);
 int pipe2(int fds[2], int flags);
+int unlink(const char* path);
+int rmdir(const char* path);
 
 pid_t fork(void);
 pid_t vfork(void);

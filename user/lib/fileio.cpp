@@ -20,9 +20,18 @@ ssize_t write(int fd, const void* buf, size_t n)
     return syscall(SYS_write, fd, reg(buf), static_cast<long>(n));
 }
 
-// The mode argument matters only with O_CREAT, which Sprig (read-only
-// initrd files) does not have: it is never read.
-int open(const char* path, int flags, ...) { return static_cast<int>(syscall(SYS_open, reg(path), flags, 0)); }
+// The mode argument is there only with O_CREAT (a new file's permissions).
+int open(const char* path, int flags, ...)
+{
+    int mode = 0;
+    if (flags & O_CREAT) {
+        va_list ap;
+        va_start(ap, flags);
+        mode = va_arg(ap, int);
+        va_end(ap);
+    }
+    return static_cast<int>(syscall(SYS_open, reg(path), flags, mode));
+}
 
 int close(int fd) { return static_cast<int>(syscall(SYS_close, fd)); }
 
