@@ -15,6 +15,18 @@ from harness import Case
 PROMPT = r"(^|\n)# $"
 
 
+def edit_typed():
+    """The shell's line editor and tools, typed as keys: the up arrow
+    recalls a line, backspace, ^A and the right arrow edit it."""
+    up, right = "\x1b[A", "\x1b[C"
+    return [
+        (r"\nabc\r?\n# ", up + "\x7fd\r"),
+        (r"\nabd\r?\n# ", up + up + "\x01" + right * 5 + "X\r"),
+        (r"\nXabc\r?\n# ", "history\r"),
+        (r"\d+  echo abd\r?\n\s+\d+  echo Xabc\r?\n\s+\d+  history\r?\n# ", "kill -USR2 1\r"),
+    ]
+
+
 def userland_cases(virt, image, no_failures):
     """Boots on QEMU virt (256 MiB)."""
     rttest = Case(
@@ -105,9 +117,9 @@ def userland_cases(virt, image, no_failures):
         (r"\[1\] Stopped\s+sh\r?\n# ", "fg\r"),
         (r"\nsh\r?\n# ", "exit 4\r"),
         (r"fg: exit 4\r?\n# ", "sleep 0.2 & " * 20 + "wait\r"),
-        (r"\[20\] Done\s+sleep 0.2", "kill -USR2 1\r"),
+        (r"\[20\] Done\s+sleep 0.2", "echo abc\r"),
     ]
-    session_typed += session_typed2
+    session_typed += session_typed2 + edit_typed()
     del session_typed2
     session = Case(
         "user-init-session",
