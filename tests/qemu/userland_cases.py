@@ -23,7 +23,12 @@ def edit_typed():
         (r"\nabc\r?\n# ", up + "\x7fd\r"),
         (r"\nabd\r?\n# ", up + up + "\x01" + right * 5 + "X\r"),
         (r"\nXabc\r?\n# ", "history\r"),
-        (r"\d+  echo abd\r?\n\s+\d+  echo Xabc\r?\n\s+\d+  history\r?\n# ", "kill -USR2 1\r"),
+        (r"\d+  echo abd\r?\n\s+\d+  echo Xabc\r?\n\s+\d+  history\r?\n# ", "uname -a\r"),
+        (r"\nSprig \S+ Sprig \S+ \(RISC-V, Sv39\) riscv\r?\n# ", "uname -x\r"),
+        (r"usage: uname \[-amrsv\](.|\n)*# ", "dmesg | cat\r"),
+        # the kernel's first line and init's, from the message buffer
+        (r"dmesg \| cat\r?\n\s*Sprig \S+ \(RISC-V, Sv39\) on hart(.|\n)*"
+         r"\ninit: running /bin/init\r?\n(.|\n)*# ", "kill -USR2 1\r"),
     ]
 
 
