@@ -33,6 +33,7 @@ inline constexpr int SYS_setpgid = 82;
 inline constexpr int SYS_dup2 = 90;
 inline constexpr int SYS_setsid = 147;
 inline constexpr int SYS_gettimeofday = 116;
+inline constexpr int SYS_getrusage = 117;
 inline constexpr int SYS_getrlimit = 194;
 inline constexpr int SYS_setrlimit = 195;
 inline constexpr int SYS___sysctl = 202;

@@ -17,7 +17,8 @@ PROMPT = r"(^|\n)# $"
 
 def edit_typed():
     """The shell's line editor and tools, typed as keys: the up arrow
-    recalls a line, backspace, ^A and the right arrow edit it."""
+    recalls a line, backspace, ^A and the right arrow edit it; uname,
+    dmesg, time and ps's options."""
     up, right = "\x1b[A", "\x1b[C"
     return [
         (r"\nabc\r?\n# ", up + "\x7fd\r"),
@@ -28,7 +29,12 @@ def edit_typed():
         (r"usage: uname \[-amrsv\](.|\n)*# ", "dmesg | cat\r"),
         # the kernel's first line and init's, from the message buffer
         (r"dmesg \| cat\r?\n\s*Sprig \S+ \(RISC-V, Sv39\) on hart(.|\n)*"
-         r"\ninit: running /bin/init\r?\n(.|\n)*# ", "kill -USR2 1\r"),
+         r"\ninit: running /bin/init\r?\n(.|\n)*# ", "time forkdemo\r"),
+        # wait4's rusage: the child's (and its own child's) faults
+        (r"forkdemo: copy-on-write kept(.|\n)*\d+\.\d\d real\s+\d+\.\d\d user\s+\d+\.\d\d sys\r?\n"
+         r"\s+[1-9]\d*  page reclaims(.|\n)*# ", "ps -l\r"),
+        (r"\n\s+\d+(\s+\d+){5} R\s+-\s+\d+:\d\d\.\d\d ps\r?\n(.|\n)*# ", "ps -o pid,time,comm -q\r"),
+        (r"usage: ps \[-alx\](.|\n)*# ", "kill -USR2 1\r"),
     ]
 
 
