@@ -177,6 +177,15 @@ int interactive()
     tcsetpgrp(sh::kTty, getpgrp());
     termios cooked;
     const bool tty = tcgetattr(sh::kTty, &cooked) == 0;
+    // A shell killed while editing (kill -9) leaves the terminal raw, and
+    // init keeps it open, so the next shell finds it so: commands must
+    // get a canonical, echoing terminal back (stty sane's part of it).
+    if (tty && !(cooked.c_lflag & ICANON)) {
+        cooked.c_lflag |= ICANON | ECHO | ECHOE | ECHOK | ISIG;
+        cooked.c_iflag |= ICRNL;
+        cooked.c_cc[VMIN] = 1;
+        cooked.c_cc[VTIME] = 0;
+    }
     sh::LineEdit editor(sh::g_history);
     Text text;
     while (!sh::g.exiting) {
