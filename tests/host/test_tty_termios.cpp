@@ -7,6 +7,7 @@
 #include "tty_test_util.h"
 
 #include <abi/termios.h>
+#include <kernel/clock.h>
 #include <kernel/console.h>
 #include <kernel/fs/uio.h>
 #include <kernel/tty/tty.h>
@@ -137,4 +138,19 @@ TEST_CASE("termios: TIOCGETA gives the defaults, TIOCSETA sets, EFAULT for a bad
     CHECK((r.ok() && r.a0 == 1));
     for (uint64_t fd : {0, 1, 2}) CHECK(s.call(SYS_close, {fd}).ok());
     CHECK(cons_tty()->t_termios.c_lflag == termios_defaults().c_lflag);
+}
+
+TEST_CASE("termios: VTIME bounds a non-canonical read's wait: VMIN 0 gets nothing after it, VMIN 2 what came")
+{
+    ProcWorld w; // its idle thread makes the clock tick while the reader sleeps
+    RawTty t;
+    t.set(ICANON | ECHO, 0, 1); // at most a tenth of a second
+    uint64_t start = ticks();
+    CHECK(t.read(10, false) == "");
+    CHECK(ticks() - start >= HZ / 10);
+    t.set(ICANON | ECHO, 2, 1);
+    t.type("x"); // one byte of the two wanted
+    start = ticks();
+    CHECK(t.read(10, false) == "x");
+    CHECK(ticks() - start >= HZ / 10);
 }
