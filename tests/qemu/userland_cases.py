@@ -124,7 +124,8 @@ def userland_cases(virt, image, no_failures):
         (r"\nsleep 30\r?\n", "\x03", 1),
         (r"fg: killed by SIGINT\r?\n# ", "sh &\r"),
         # A shell in the background reading the terminal stops (SIGTTIN).
-        (r"\[1\] \d+\r?\n# ", "sleep 1; jobs\r"),
+        # (its stop may be reported already, before the prompt)
+        (r"\[1\] \d+\r?\n(\[1\] Stopped\s+sh\r?\n)?# ", "sleep 1; jobs\r"),
         (r"\[1\] Stopped\s+sh\r?\n# ", "fg\r"),
         (r"\nsh\r?\n# ", "exit 4\r"),
         (r"fg: exit 4\r?\n# ", "sleep 0.2 & " * 20 + "wait\r"),
