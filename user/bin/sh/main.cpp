@@ -116,36 +116,39 @@ private:
     termios cooked_;
 };
 
+void flush_editor(sh::LineEdit& ed)
+{
+    write_all(ed.output(), ed.output_len());
+    ed.take_output();
+}
+
+// line and a newline appended to t.
+Got append_line(Text& t, const char* line)
+{
+    for (const char* p = line; *p; p++)
+        if (!t.add(*p)) return Got::Interrupted;
+    return t.add('\n') ? Got::Line : Got::Interrupted;
+}
+
 // One line from the editor, with its newline, appended to t.
 Got edit_line(sh::LineEdit& ed, const termios& cooked, bool more, Text& t)
 {
+    using Feed = sh::LineEdit::Feed;
     fflush(stdout);
     RawMode raw(cooked);
     ed.start(prompt_text(more));
     for (;;) {
-        write_all(ed.output(), ed.output_len());
-        ed.take_output();
+        flush_editor(ed);
         unsigned char c;
         const ssize_t n = read(sh::kTty, &c, 1);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return Got::End;
-        switch (ed.feed(c)) {
-        case sh::LineEdit::Feed::More:
-            continue;
-        case sh::LineEdit::Feed::End:
-            return Got::End;
-        case sh::LineEdit::Feed::Interrupted:
-            write_all(ed.output(), ed.output_len());
-            ed.take_output();
-            return Got::Interrupted;
-        case sh::LineEdit::Feed::Line:
-            break;
-        }
-        write_all(ed.output(), ed.output_len());
-        ed.take_output();
-        for (const char* p = ed.line(); *p; p++)
-            if (!t.add(*p)) return Got::Interrupted;
-        return t.add('\n') ? Got::Line : Got::Interrupted;
+        const Feed f = ed.feed(c);
+        if (f == Feed::More) continue;
+        flush_editor(ed);
+        if (f == Feed::End) return Got::End;
+        if (f == Feed::Interrupted) return Got::Interrupted;
+        return append_line(t, ed.line());
     }
 }
 
