@@ -35,6 +35,7 @@ inline constexpr int SYS_setpgid = 82;
 inline constexpr int SYS_dup2 = 90;
 inline constexpr int SYS_setsid = 147;
 inline constexpr int SYS_gettimeofday = 116;
+inline constexpr int SYS_getrusage = 117;
 inline constexpr int SYS_rename = 128;
 inline constexpr int SYS_mkdir = 136;
 inline constexpr int SYS_rmdir = 137;

@@ -18,6 +18,7 @@ inline constexpr int CTL_UNSPEC = 0; // the sysctl tree itself (below)
 inline constexpr int CTL_KERN = 1;
 inline constexpr int CTL_VM = 2;
 inline constexpr int CTL_DEBUG = 5;
+inline constexpr int CTL_HW = 6;
 
 // {CTL_UNSPEC, x, ...}: questions about the tree.
 inline constexpr int CTL_SYSCTL_NEXT = 1;    // {0, 1, oid...}: the next leaf's oid
@@ -25,9 +26,15 @@ inline constexpr int CTL_SYSCTL_NAME = 2;    // {0, 2, oid...}: its dotted name
 inline constexpr int CTL_SYSCTL_NAME2OID = 3; // {0, 3}, newp = name: its oid
 
 // CTL_KERN's fixed numbers.
+inline constexpr int KERN_OSTYPE = 1;    // string: "Sprig"
+inline constexpr int KERN_OSRELEASE = 2; // string: the release
+inline constexpr int KERN_VERSION = 4;   // string: the kernel's banner line
 inline constexpr int KERN_MAXPROC = 6;
 inline constexpr int KERN_PROC = 14;
 inline constexpr int KERN_MAXPROCPERUID = 28;
+
+// CTL_HW's.
+inline constexpr int HW_MACHINE = 1; // string: "riscv"
 
 // {CTL_KERN, KERN_PROC, x, ...}: an array of struct kinfo_proc.
 inline constexpr int KERN_PROC_ALL = 0; // every process, zombies included

@@ -6,7 +6,8 @@
 
 inline constexpr unsigned HZ = 100;
 
-void hardclock();
+// usermode: the interrupt came from user mode (the tick is user time).
+void hardclock(bool usermode = false);
 // Clock interrupts since boot (inline: the scheduler asks on every wakeup).
 extern volatile uint64_t g_ticks;
 inline uint64_t ticks() { return g_ticks; }

@@ -1,6 +1,7 @@
 #include <kernel/console.h>
 
 #include <kernel/machdep.h>
+#include <kernel/msgbuf.h>
 #include <mm/intr_off.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sched.h>
@@ -28,7 +29,12 @@ size_t g_rx_count = 0;
 size_t g_rx_dropped = 0;
 void (*g_rx_hook)(char c) = nullptr;
 
-void sink(void*, char c) { cons_putc(c); }
+// What the kernel prints is kept in the message buffer too (dmesg).
+void sink(void*, char c)
+{
+    msgbuf_addchar(c);
+    cons_putc(c);
+}
 
 } // namespace
 
@@ -45,7 +51,10 @@ void cons_putc(char c)
 
 void cons_puts(const char* s)
 {
-    while (*s) cons_putc(*s++);
+    for (; *s; s++) {
+        msgbuf_addchar(*s);
+        cons_putc(*s);
+    }
 }
 
 int vkprintf(const char* fmt, va_list ap) { return vformat(sink, nullptr, fmt, ap); }

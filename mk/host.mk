@@ -37,7 +37,7 @@ compile_commands: ## Write compile_commands.json for editors and clangd
 # While several pieces are written at once: link just the base (lib, the
 # console, the host seam) and the files named in SUBSET, e.g.
 #   make check-subset SUBSET="mm/page_alloc.cpp tests/host/test_page_alloc.cpp"
-SUBSET_BASE := $(wildcard lib/*.cpp) kernel/console.cpp kernel/panic.cpp kernel/clock.cpp \
+SUBSET_BASE := $(wildcard lib/*.cpp) kernel/console.cpp kernel/msgbuf.cpp kernel/panic.cpp kernel/clock.cpp \
                kernel/sched/sched.cpp kernel/sched/sleep.cpp arch/host/context.cpp \
                arch/host/arena.cpp arch/host/machdep.cpp arch/host/tlb.cpp arch/host/mmu_sim.cpp \
                arch/host/stack.cpp \

@@ -3,7 +3,7 @@
 QEMU_VIRT   := $(QEMU) -M virt -m 256M -smp 1 -bios $(OPENSBI)
 APPEND      ?=
 
-.PHONY: test test-qemu test-uboot test-release run run-uboot debug
+.PHONY: test test-qemu test-uboot test-release run run-uboot debug console test-debug
 
 test: check test-qemu test-uboot test-release ## Run every suite: host unit tests, the QEMU boots, the boots through U-Boot, the suite on the release kernel
 
@@ -18,13 +18,28 @@ test-release: ## Boot the acceptance suite on the release kernel (make KERNCONF=
 run: kernel $(INITRD) ## Boot Sprig in QEMU virt (console here; Ctrl-A X quits); EXTRA_BIN="a.elf ..." adds programs to /bin
 	$(QEMU_VIRT) -nographic -kernel $(BUILD)/Image -initrd $(INITRD) $(if $(APPEND),-append "$(APPEND)")
 
-debug: kernel $(INITRD) ## Boot halted with a gdb server, and attach gdb-multiarch with symbols
-	@echo "QEMU waits for gdb on :1234; its console log goes to $(BUILD)/debug-console.log"
-	$(QEMU_VIRT) -display none -serial file:$(BUILD)/debug-console.log -S -s \
+# make debug: QEMU halted with a gdb server on :1234, its serial console
+# on a Unix socket (and logged), gdb in this terminal; `make console` in
+# another terminal is the machine's console (docs/debugging.md).
+CONSOLE_SOCK := $(BUILD)/console.sock
+QEMU_DEBUG_CONSOLE = -chardev socket,id=con0,path=$(CONSOLE_SOCK),server=on,wait=off,logfile=$(BUILD)/debug-console.log \
+                     -serial chardev:con0
+
+debug: kernel $(INITRD) ## Boot halted with a gdb server and attach gdb here; `make console` in another terminal is the live console
+	@echo "QEMU waits for gdb on :1234; run 'make console' in another terminal for the console (log: $(BUILD)/debug-console.log)"
+	$(Q)rm -f $(CONSOLE_SOCK)
+	$(QEMU_VIRT) -display none -monitor none $(QEMU_DEBUG_CONSOLE) -S -s \
 	  -kernel $(BUILD)/Image -initrd $(INITRD) $(if $(APPEND),-append "$(APPEND)") & \
 	  qpid=$$!; \
 	  gdb-multiarch -q -x scripts/gdbinit $(BUILD)/kernel.elf; \
 	  kill $$qpid 2>/dev/null || true
+
+test-debug: kernel $(INITRD) ## make debug's QEMU and gdb driven as docs/debugging.md says: a stop in forkdemo's fork and in its child
+	$(PYTHON) tests/qemu/debug_console.py $(BUILD) $(CONSOLE_SOCK) $(QEMU_VIRT) -display none -monitor none \
+	  $(QEMU_DEBUG_CONSOLE) -S -s -kernel $(BUILD)/Image -initrd $(INITRD)
+
+console: ## Attach this terminal to the console of a running `make debug` (Ctrl-] leaves)
+	$(PYTHON) scripts/console.py $(CONSOLE_SOCK)
 
 # The same bytes, wrapped to load 2 MiB higher than QEMU's default.
 SECOND_LOAD := 0x80400000

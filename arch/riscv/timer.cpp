@@ -35,13 +35,13 @@ void timer_init(uint64_t timebase_hz, bool use_sstc)
 // Keeps the ticks on a fixed grid; if we fell behind (a long stretch with
 // interrupts off), skips to the next point in the future rather than
 // firing a burst.
-void timer_intr()
+void timer_intr(bool usermode)
 {
     const uint64_t now = csr_read(time);
     g_next += g_interval;
     if (g_next <= now) g_next = now + g_interval;
     program(g_next);
-    hardclock();
+    hardclock(usermode);
 }
 
 bool timer_uses_sstc() { return g_sstc; }

@@ -7,7 +7,7 @@
 namespace riscv {
 
 void timer_init(uint64_t timebase_hz, bool use_sstc);
-void timer_intr();
+void timer_intr(bool usermode); // usermode: it interrupted user mode
 bool timer_uses_sstc();
 
 } // namespace riscv

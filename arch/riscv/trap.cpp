@@ -39,7 +39,7 @@ uint64_t g_spurious_external = 0;
 void interrupt(arch::TrapFrame& tf)
 {
     switch (static_cast<Irq>(tf.scause & ~SCAUSE_INTR)) {
-    case Irq::Timer: timer_intr(); return;
+    case Irq::Timer: timer_intr(!(tf.sstatus & SSTATUS_SPP)); return;
     case Irq::External:
         if (g_external)
             g_external(g_external_ctx);

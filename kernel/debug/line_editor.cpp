@@ -4,7 +4,29 @@ namespace {
 constexpr char BS = 0x08;
 constexpr char DEL = 0x7f;
 constexpr char CTRL_U = 0x15;
+constexpr char ESC = 0x1b;
 } // namespace
+
+// Whether c belongs to an escape sequence: ESC, then '[' or 'O' (any
+// other character ends it there), then parameter and intermediate bytes
+// up to a final byte in '@'..'~'.  A control character inside ends the
+// sequence and is dropped with it.
+bool LineEditor::in_escape(char c)
+{
+    switch (esc_) {
+    case Esc::None:
+        if (c != ESC) return false;
+        esc_ = Esc::Start;
+        return true;
+    case Esc::Start:
+        esc_ = (c == '[' || c == 'O') ? Esc::Seq : Esc::None;
+        return true;
+    case Esc::Seq:
+        if (c < ' ' || c >= '@') esc_ = Esc::None;
+        return true;
+    }
+    return false;
+}
 
 void LineEditor::erase_one()
 {
@@ -22,6 +44,7 @@ LineEditor::Feed LineEditor::feed(char c)
         len_ = 0;
         buf_[0] = '\0';
     }
+    if (in_escape(c)) return Feed::More;
     if (c == '\r' || c == '\n') {
         show('\n');
         complete_ = true;

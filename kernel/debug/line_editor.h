@@ -1,6 +1,9 @@
 // Console line editing for the kernel monitor: collects typed characters
 // into a line, echoing them, with backspace and ^U (erase line).  Fed one
-// character at a time so the host tests can drive it.
+// character at a time so the host tests can drive it.  Escape sequences
+// (the arrows' ESC [ A, ESC O H, ESC [ 3 ~ ...) are swallowed whole: the
+// monitor has no cursor movement or history, and the sequence's letters
+// must not end up in a command.
 #pragma once
 
 #include <stddef.h>
@@ -28,10 +31,12 @@ private:
         if (echo_) echo_(c);
     }
     void erase_one();
+    bool in_escape(char c);
 
     void (*echo_)(char);
     char buf_[MAX + 1] = {};
     size_t len_ = 0;
     bool complete_ = false;
+    enum class Esc { None, Start, Seq } esc_ = Esc::None;
     size_t overflow_ = 0;
 };

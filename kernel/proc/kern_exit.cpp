@@ -10,6 +10,7 @@
 #include <kernel/proc/fork_limits.h>
 #include <kernel/proc/init_exec.h>
 #include <kernel/proc/init_main.h>
+#include <kernel/proc/kern_resource.h>
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/kern_thread.h>
 #include <kernel/proc/pgrp.h>
@@ -135,16 +136,9 @@ bool wait_matches(const proc* p, pid_t pid, int64_t pgid, int options)
     return (p->p_sigparent != SIGCHLD) == ((options & WLINUXCLONE) != 0);
 }
 
-// What wait4 reports of a reaped child: its run time, all of it as user
-// time (the clock does not tell user from system ticks).
-void fill_rusage(const proc* p, rusage* ru)
-{
-    *ru = rusage{};
-    constexpr uint64_t usec_per_tick = USEC_PER_SEC / HZ;
-    const uint64_t usec = p->p_stats.p_runticks * usec_per_tick;
-    ru->ru_utime.tv_sec = static_cast<ktime_t>(usec / USEC_PER_SEC);
-    ru->ru_utime.tv_usec = static_cast<int64_t>(usec % USEC_PER_SEC);
-}
+// What wait4 reports of a reaped child: its usage, its own reaped
+// children's included (added at its exit, as FreeBSD's exit1 does).
+void fill_rusage(const proc* p, rusage* ru) { rux_to_rusage(p->p_stats.p_rux, ru); }
 
 // A stop (WUNTRACED) or a continue (WCONTINUED) of a live child that
 // wait4 has not reported yet (FreeBSD 8's kern_wait): its status, and
@@ -202,6 +196,9 @@ void proc_reparent(proc* child, proc* parent)
     IntrOff off;
     p->p_xstat = xstat;
     p->p_stats.p_runticks += td->td_runticks;
+    sched_rux_settle(td);
+    p->p_stats.p_rux.add(td->td_rux);
+    p->p_stats.p_rux.add(p->p_stats.p_crux);
     exit_orphan_children(p);
     proc_table().zombify(p);
     exit_notify_parent(p);
@@ -216,6 +213,8 @@ void proc_reap(proc* p)
         IntrOff off;
         p->p_pptr->p_children.remove(p);
         proc_table().unlink_zombie(p);
+        // FreeBSD's ruadd at reap: the parent's children's totals.
+        p->p_pptr->p_stats.p_crux.add(p->p_stats.p_rux);
     }
     if (p->p_pgrp) leavepgrp(p);
     fork_limits().uncharge(p->p_ucred);

@@ -4,6 +4,8 @@
 #include <kernel/proc/priv.h>
 #include <kernel/proc/proc.h>
 #include <kernel/proc/resource.h>
+#include <kernel/clock.h>
+#include <kernel/sched/sched.h>
 #include <lib/kassert.h>
 #include <lib/utility.h>
 #include <mm/copyio.h>
@@ -60,4 +62,48 @@ Errno user_setrlimit(thread* td, int which, uint64_t ulim)
     rlimit lim{};
     if (const Errno e = copyin(ulim, &lim, sizeof lim); e != Errno::Ok) return e;
     return kern_setrlimit(td, which, lim);
+}
+
+namespace {
+
+ktimeval ticks_to_timeval(uint64_t t)
+{
+    const uint64_t usec = t * (USEC_PER_SEC / HZ);
+    return ktimeval{static_cast<ktime_t>(usec / USEC_PER_SEC), static_cast<int64_t>(usec % USEC_PER_SEC)};
+}
+
+} // namespace
+
+void rux_to_rusage(const rusage_ext& x, rusage* ru)
+{
+    *ru = rusage{};
+    ru->ru_utime = ticks_to_timeval(x.rux_uticks);
+    ru->ru_stime = ticks_to_timeval(x.rux_sticks);
+    ru->ru_minflt = static_cast<int64_t>(x.ru_minflt);
+    ru->ru_nvcsw = static_cast<int64_t>(x.ru_nvcsw);
+    ru->ru_nivcsw = static_cast<int64_t>(x.ru_nivcsw);
+}
+
+Errno kern_getrusage(thread* td, int who, rusage* ru)
+{
+    proc* p = td->td_proc;
+    rusage_ext x;
+    if (who == RUSAGE_SELF) {
+        sched_rux_settle(td);
+        x = p->p_stats.p_rux;
+        x.add(p->p_thread->td_rux);
+    } else if (who == RUSAGE_CHILDREN) {
+        x = p->p_stats.p_crux;
+    } else {
+        return Errno::Inval;
+    }
+    rux_to_rusage(x, ru);
+    return Errno::Ok;
+}
+
+Errno user_getrusage(thread* td, int who, uint64_t uru)
+{
+    rusage ru{};
+    if (const Errno e = kern_getrusage(td, who, &ru); e != Errno::Ok) return e;
+    return copyout(&ru, uru, sizeof ru);
 }

@@ -1,12 +1,14 @@
 // The resource-limit system calls (FreeBSD's kern_resource.c):
 // getrlimit(2) and setrlimit(2) over the process's plimit
 // (kernel/proc/resource.h), which setrlimit copies first when it is
-// shared with other processes.
+// shared with other processes; and getrusage(2) over the counts of
+// kernel/proc/rusage.h.
 #pragma once
 
 #include <stdint.h>
 #include <abi/errno.h>
 #include <abi/resource.h>
+#include <kernel/proc/rusage.h>
 
 struct thread;
 
@@ -20,6 +22,15 @@ Errno kern_getrlimit(thread* td, int which, rlimit* out);
 // RLIMIT_NPROC is clamped to [1, kern.maxprocperuid] as FreeBSD does.
 // Nothing changes on an error.
 Errno kern_setrlimit(thread* td, int which, rlimit lim);
+
+// A struct rusage from counts: ticks become user and system time; the
+// fault and switch counts are copied; the rest is zero.
+void rux_to_rusage(const rusage_ext& x, rusage* ru);
+// What td's process used (RUSAGE_SELF: its exited threads and td, up to
+// now) or its reaped children did (RUSAGE_CHILDREN, their own children
+// included).  Inval for another who.
+Errno kern_getrusage(thread* td, int who, rusage* ru);
+Errno user_getrusage(thread* td, int who, uint64_t uru);
 
 // The system calls: the same with the struct rlimit at user address
 // ulim (Fault when it cannot be read or written).

@@ -10,6 +10,7 @@
 #include <abi/signal.h>
 #include <arch/context.h>
 #include <arch/vm_machdep.h>
+#include <kernel/proc/rusage.h>
 #include <kernel/sched/sleep.h>
 #include <lib/list.h>
 #include <mm/kstack.h>
@@ -71,6 +72,8 @@ inline constexpr uint16_t AFORK = 0x01; // forked, has not exec'd
 struct pstats {
     uint64_t p_start = 0;    // ticks since boot when the process began
     uint64_t p_runticks = 0; // ticks its threads ran, exited ones included
+    rusage_ext p_rux;        // its exited threads' usage
+    rusage_ext p_crux;       // its reaped children's, theirs included
 };
 
 // Thread states (td_state), FreeBSD's TDS_*.
@@ -130,6 +133,11 @@ struct thread {
     // forked user process, the function given to kproc_create otherwise.
     void (*td_callout)(void*) = nullptr;
     void* td_callout_arg = nullptr;
+
+    // Resource usage (rusage.h; at the end: the assembly's offsets above
+    // stay put).
+    rusage_ext td_rux;         // user/system ticks, faults, switches
+    uint32_t td_faultmark = 0; // v_vm_faults when it last began to run
 };
 
 struct proc {

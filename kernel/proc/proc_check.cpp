@@ -197,6 +197,11 @@ void check_threads(const ProcCheckInput& in, InvariantReport& r)
         }
         if (td->td_proc != p)
             r.violation("proc", "pid %d's thread %s names another process", p->p_pid, td->td_name);
+        // Each tick it ran was charged as user or system time (rusage.h).
+        const rusage_ext& x = td->td_rux;
+        if (x.rux_uticks + x.rux_sticks != td->td_runticks)
+            r.violation("proc", "pid %d's thread %s ran %lu ticks but was charged %lu user and %lu system",
+                        p->p_pid, td->td_name, td->td_runticks, x.rux_uticks, x.rux_sticks);
         sched_check_thread(td, r);
     });
 }

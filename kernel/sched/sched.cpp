@@ -8,6 +8,7 @@
 #include <lib/bits.h>
 #include <lib/kassert.h>
 #include <mm/intr_off.h>
+#include <mm/vm_fault.h>
 #include <mm/vmspace.h>
 
 thread* sched_curthread = nullptr;
@@ -149,6 +150,18 @@ void sched_fork(thread* parent, thread* child)
     if (parent->td_slice <= 0) parent->td_owepreempt = true;
 }
 
+void sched_rux_settle(thread* td)
+{
+    IntrOff off;
+    if (td != sched_curthread) return;
+    // Faults are counted machine-wide (v_vm_faults, on the fault path);
+    // the thread's share is what the count grew by while it ran, so the
+    // fault path pays nothing for the per-thread figure.
+    const uint32_t now = vm_fault_stats().v_vm_faults;
+    td->td_rux.ru_minflt += static_cast<uint32_t>(now - td->td_faultmark);
+    td->td_faultmark = now;
+}
+
 void mi_switch()
 {
     assert_intr_off("mi_switch");
@@ -170,6 +183,11 @@ void mi_switch()
         td->td_state = ThreadState::Running;
         return;
     }
+    // Still runnable: it was preempted (or yielded); otherwise it waits.
+    if (td->td_state == ThreadState::RunQ) td->td_rux.ru_nivcsw++;
+    else td->td_rux.ru_nvcsw++;
+    sched_rux_settle(td);
+    next->td_faultmark = vm_fault_stats().v_vm_faults;
     next->td_state = ThreadState::Running;
     if (next->td_slice <= 0) next->td_slice = SCHED_SLICE;
     sched_curthread = next;
@@ -218,11 +236,15 @@ void sched_intr_leave()
 
 unsigned sched_intr_nesting() { return g_intr_nesting; }
 
-void sched_clock()
+void sched_clock(bool usermode)
 {
     thread* td = sched_curthread;
     if (!td) return;
     td->td_runticks++;
+    if (td != g_idle) {
+        if (usermode) td->td_rux.rux_uticks++;
+        else td->td_rux.rux_sticks++;
+    }
     if (td == g_idle) {
         if (g_nrunnable) td->td_owepreempt = true;
         return;

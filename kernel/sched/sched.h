@@ -57,8 +57,13 @@ void sched_intr_enter();
 void sched_intr_leave();
 unsigned sched_intr_nesting();
 
-// From hardclock(): charge the tick to the running thread.
-void sched_clock();
+// Brings td's fault count (td_rux.ru_minflt) up to date if it is the
+// running thread: for getrusage and exit, which read it while it runs.
+void sched_rux_settle(thread* td);
+
+// From hardclock(): charge the tick to the running thread, as user time
+// if the clock interrupted user mode, as system time otherwise.
+void sched_clock(bool usermode);
 
 // Runnable threads, the running one not counted.
 unsigned sched_runnable();

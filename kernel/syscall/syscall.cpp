@@ -68,6 +68,7 @@ Errno sys_wait4(thread* td, Args a)
 }
 
 Errno sys_getrlimit(thread* td, Args a) { return user_getrlimit(td, static_cast<int>(a[0]), a[1]); }
+Errno sys_getrusage(thread* td, Args a) { return user_getrusage(td, static_cast<int>(a[0]), a[1]); }
 Errno sys_setrlimit(thread* td, Args a) { return user_setrlimit(td, static_cast<int>(a[0]), a[1]); }
 Errno sys_nanosleep(thread* td, Args a) { return user_nanosleep(td, a[0], a[1]); }
 Errno sys_gettimeofday(thread*, Args a) { return user_gettimeofday(a[0], a[1]); }
@@ -189,6 +190,7 @@ constexpr Sysent sysent_list[] = {
     {SYS_dup2, sys_dup2},
     {SYS_setsid, sys_setsid},
     {SYS_gettimeofday, sys_gettimeofday},
+    {SYS_getrusage, sys_getrusage},
     {SYS_getrlimit, sys_getrlimit},
     {SYS_setrlimit, sys_setrlimit},
     {SYS___sysctl, sys___sysctl},

@@ -1,9 +1,11 @@
 #include <kernel/sysctl/kern_sysctl.h>
 
 #include <abi/sysctl.h>
+#include <kernel/msgbuf.h>
 #include <kernel/proc/kern_proc.h>
 #include <kernel/proc/priv.h>
 #include <kernel/proc/proc.h>
+#include <kernel/sysctl/kern_mib.h>
 #include <kernel/sysctl/sysctl.h>
 #include <lib/kassert.h>
 #include <lib/utility.h>
@@ -23,8 +25,16 @@ struct HandlerNode {
     Errno (*handler)(const int* name, unsigned namelen, SysctlReq& req);
 };
 
+// kern.msgbuf is OID_AUTO in FreeBSD: Sprig's number (sysctl_oids.cpp).
+constexpr int KERN_MSGBUF = 0x102;
+
 constexpr HandlerNode handler_nodes[] = {
     {"kern.proc.all", {CTL_KERN, KERN_PROC, KERN_PROC_ALL}, 3, 2, sysctl_kern_proc},
+    {"kern.ostype", {CTL_KERN, KERN_OSTYPE}, 2, 2, sysctl_kern_ostype},
+    {"kern.osrelease", {CTL_KERN, KERN_OSRELEASE}, 2, 2, sysctl_kern_osrelease},
+    {"kern.version", {CTL_KERN, KERN_VERSION}, 2, 2, sysctl_kern_version},
+    {"kern.msgbuf", {CTL_KERN, KERN_MSGBUF}, 2, 2, sysctl_kern_msgbuf},
+    {"hw.machine", {CTL_HW, HW_MACHINE}, 2, 2, sysctl_hw_machine},
 };
 
 bool has_prefix(const int* name, unsigned namelen, const int* prefix, size_t len)

@@ -26,6 +26,7 @@ constexpr OidEntry oid_table[] = {
     {"kern.maxprocperuid", {CTL_KERN, KERN_MAXPROCPERUID}, 2},
     {"kern.lastpid", {CTL_KERN, AUTO}, 2},
     {"kern.randompid", {CTL_KERN, AUTO + 1}, 2},
+    // {CTL_KERN, AUTO + 2} is kern.msgbuf, a node of kern_sysctl.cpp's.
     {"vm.overcommit", {CTL_VM, AUTO}, 2},
     {"vm.stats.vm.v_forks", {CTL_VM, VM_STATS, VM_STATS_VM, AUTO}, 4},
     {"vm.stats.vm.v_vforks", {CTL_VM, VM_STATS, VM_STATS_VM, AUTO + 1}, 4},

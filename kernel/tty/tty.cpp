@@ -31,8 +31,7 @@ Errno tty_close(file* fp)
     KASSERT(tp->t_opencount > 0, "closing a terminal nobody opened");
     if (--tp->t_opencount > 0) return Errno::Ok;
     if (tp->t_lastclose) tp->t_lastclose(tp);
-    IntrOff off;
-    tp->t_head = tp->t_canon = tp->t_tail;
+    ttydisc_setattr(tp, termios_defaults(), true);
     return Errno::Ok;
 }
 
@@ -46,7 +45,8 @@ Errno tty_set_pgrp(tty* tp, proc* p, int pgid)
     return Errno::Ok;
 }
 
-// The terminal's ioctls (tty_generic_ioctl's job-control part).
+// The terminal's ioctls (tty_generic_ioctl's job-control and termios
+// parts).  Output is never queued, so TIOCSETAW has nothing to wait for.
 Errno tty_ioctl(file* fp, uint32_t com, void* data, thread* td)
 {
     tty* tp = fp_tty(fp);
@@ -61,6 +61,14 @@ Errno tty_ioctl(file* fp, uint32_t com, void* data, thread* td)
         return Errno::Ok;
     case TIOCSPGRP:
         return tty_set_pgrp(tp, p, *arg);
+    case TIOCGETA:
+        *static_cast<termios*>(data) = tp->t_termios;
+        return Errno::Ok;
+    case TIOCSETA:
+    case TIOCSETAW:
+    case TIOCSETAF:
+        ttydisc_setattr(tp, *static_cast<const termios*>(data), com == TIOCSETAF);
+        return Errno::Ok;
     default:
         return Errno::NoTty;
     }

@@ -4,7 +4,10 @@
 // discipline: echoed, edited (erase, kill), and released to readers a
 // line at a time; ^C sends SIGINT to the foreground process group; ^D
 // ends a line without a newline, and at a line's start reads as end of
-// file.  Output goes straight to the device.
+// file.  Output goes straight to the device.  A program may turn the
+// discipline off (TIOCSETA, abi/termios.h: ICANON, ECHO, ISIG, ICRNL,
+// VMIN and VTIME), as a shell editing its own line does: then every
+// byte is readable as it arrives, unedited.
 //
 // A terminal may be the controlling terminal of one session (s_ttyp,
 // TIOCSCTTY) and has a foreground process group in it (TIOCSPGRP), the
@@ -28,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <abi/errno.h>
+#include <abi/termios.h>
 #include <kernel/fs/file.h>
 #include <kernel/sched/sleep_lock.h>
 #include <lib/list.h>
@@ -49,7 +53,7 @@ inline constexpr size_t TTY_WRITE_ATOMIC = 512;
 inline constexpr int NO_PID = 100000;
 
 // The special characters (FreeBSD's ttydefaults.h): ^C, ^\, ^Z, DEL and
-// ^H, ^U, ^D.  Fixed: there is no termios to change them.
+// ^H, ^U, ^D.  Fixed: TIOCSETA's c_cc does not change them.
 inline constexpr char CINTR = 0x03;
 inline constexpr char CQUIT = 0x1c;
 inline constexpr char CSUSP = 0x1a;
@@ -67,6 +71,9 @@ struct tty {
     size_t t_canon = 0;
     size_t t_tail = 0;
     char t_inwait = 0; // sleep channel of readers
+    // The attributes (TIOCGETA/TIOCSETA); the defaults again at the last
+    // close, so a program that dies in raw mode leaves no raw terminal.
+    termios t_termios = termios_defaults();
     // One reader at a time, from the wait for a line to the last byte
     // copied out: a copy may sleep (a fault waiting for a page), and
     // another reader taking bytes then would split a line between two
@@ -110,11 +117,18 @@ void ttydisc_rint(tty* tp, char c);
 void tty_signal_pending();
 // A terminal going away (host tests): its undelivered signals are dropped.
 void tty_fini(tty* tp);
-// A read: one line at most, waiting for it (tsleep with PCATCH: EINTR or
+// A read, canonical: one line at most, waiting for it (tsleep with PCATCH: EINTR or
 // ERESTART) unless nonblock (EAGAIN).  Nothing moved at end of file.
+// Non-canonical (ICANON off): whatever is queued, after waiting for
+// VMIN bytes (at most the read's size) with no time limit when VTIME
+// is 0; with VTIME set, waits at most VTIME tenths of a second (for
+// VMIN > 0, after the first byte came), then returns what is there.
 // From the background of the terminal's session: SIGTTIN and ERESTART,
 // or EIO (see above).
 Errno ttydisc_read(tty* tp, uio* uio, bool nonblock);
+// TIOCSETA (flush: TIOCSETAF, unread input dropped): leaving canonical
+// mode makes the line being edited readable as it stands.
+void ttydisc_setattr(tty* tp, const termios& t, bool flush);
 // A write: every byte to the device, in whole pieces of TTY_WRITE_ATOMIC.
 Errno ttydisc_write(tty* tp, uio* uio);
 

@@ -1,9 +1,11 @@
-// The canonical line discipline (FreeBSD's tty_ttydisc.c with ICANON,
-// ECHO, ECHOE, ECHOK, ICRNL and ISIG set, and nothing else).
+// The line discipline (FreeBSD's tty_ttydisc.c): canonical with ECHO,
+// ECHOE, ECHOK, ICRNL and ISIG by default; ICANON, ECHO, ISIG and ICRNL
+// may each be turned off, and VMIN/VTIME rule non-canonical reads.
 #include <kernel/tty/tty.h>
 
 #include <abi/signal.h>
 #include <kernel/fs/uio.h>
+#include <kernel/clock.h>
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/pgrp.h>
 #include <kernel/proc/proc.h>
@@ -18,9 +20,17 @@ namespace {
 
 void tty_out(tty* tp, char c) { tp->t_output(tp->t_outctx, c); }
 
-void tty_outs(tty* tp, const char* s)
+bool lflag(const tty* tp, tcflag_t f) { return tp->t_termios.c_lflag & f; }
+
+// Output that echoes input: nothing with ECHO off.
+void echo(tty* tp, char c)
 {
-    while (*s) tty_out(tp, *s++);
+    if (lflag(tp, ECHO)) tty_out(tp, c);
+}
+
+void echos(tty* tp, const char* s)
+{
+    while (*s) echo(tp, *s++);
 }
 
 size_t inq_used(const tty* tp) { return tp->t_tail - tp->t_head; }
@@ -39,7 +49,7 @@ void erase_one(tty* tp)
 {
     if (tp->t_tail == tp->t_canon) return;
     tp->t_tail--;
-    tty_outs(tp, "\b \b");
+    echos(tp, "\b \b");
 }
 
 // Terminals with signals to send, and the software interrupt that sends
@@ -64,7 +74,7 @@ void signal_later(tty* tp, int sig)
 // only its members that have a controlling terminal.
 void intr(tty* tp, const char* echo, int sig)
 {
-    tty_outs(tp, echo);
+    echos(tp, echo);
     tp->t_head = tp->t_canon = tp->t_tail;
     signal_later(tp, sig);
 }
@@ -91,7 +101,34 @@ void ordinary(tty* tp, char c)
         return;
     }
     inq_put(tp, c);
-    tty_out(tp, c);
+    echo(tp, c);
+}
+
+// Non-canonical: the byte is readable at once.
+void raw(tty* tp, char c)
+{
+    if (inq_used(tp) == TTYINQ_SIZE) return; // dropped, as FreeBSD does when full
+    inq_put(tp, c);
+    echo(tp, c);
+    line_done(tp);
+}
+
+// ^C, ^\ and ^Z with ISIG on; false for any other character.
+bool signal_char(tty* tp, char c)
+{
+    switch (c) {
+    case CINTR:
+        intr(tp, "^C\n", SIGINT);
+        return true;
+    case CQUIT:
+        intr(tp, "^\\\n", SIGQUIT);
+        return true;
+    case CSUSP:
+        intr(tp, "^Z\n", SIGTSTP);
+        return true;
+    default:
+        return false;
+    }
 }
 
 // '\n' and CEOF end a line; CEOF stays in the queue, unseen by readers,
@@ -100,7 +137,7 @@ void line_end(tty* tp, char c)
 {
     if (inq_used(tp) == TTYINQ_SIZE) return;
     inq_put(tp, c);
-    if (c == '\n') tty_out(tp, '\n');
+    if (c == '\n') echo(tp, '\n');
     line_done(tp);
 }
 
@@ -128,17 +165,13 @@ void tty_fini(tty* tp)
 
 void ttydisc_rint(tty* tp, char c)
 {
-    if (c == '\r') c = '\n'; // ICRNL: the Enter key
+    if (c == '\r' && (tp->t_termios.c_iflag & ICRNL)) c = '\n'; // the Enter key
+    if (lflag(tp, ISIG) && signal_char(tp, c)) return;
+    if (!lflag(tp, ICANON)) {
+        raw(tp, c);
+        return;
+    }
     switch (c) {
-    case CINTR:
-        intr(tp, "^C\n", SIGINT);
-        break;
-    case CQUIT:
-        intr(tp, "^\\\n", SIGQUIT);
-        break;
-    case CSUSP:
-        intr(tp, "^Z\n", SIGTSTP);
-        break;
     case CERASE:
     case CERASE2:
         erase_one(tp);
@@ -153,6 +186,17 @@ void ttydisc_rint(tty* tp, char c)
     default:
         ordinary(tp, c);
     }
+}
+
+void ttydisc_setattr(tty* tp, const termios& t, bool flush)
+{
+    IntrOff off;
+    tp->t_termios = t;
+    if (flush) tp->t_head = tp->t_canon = tp->t_tail;
+    // Out of canonical mode the line being edited is readable as it is;
+    // readers waiting under the old rules look again.
+    if (!(t.c_lflag & ICANON)) tp->t_canon = tp->t_tail;
+    wakeup(&tp->t_inwait);
 }
 
 namespace {
@@ -194,6 +238,55 @@ Errno wait_line(tty* tp, bool nonblock)
     }
 }
 
+// Non-canonical: up to n queued bytes, whatever they are.
+size_t take_raw(tty* tp, char* buf, size_t n)
+{
+    IntrOff off;
+    size_t got = 0;
+    while (got < n && tp->t_head != tp->t_canon) buf[got++] = tp->t_inq[tp->t_head++ % TTYINQ_SIZE];
+    return got;
+}
+
+// Non-canonical: waits until `want` bytes are queued, or timo ticks
+// passed (0: no limit), or the terminal went back to canonical mode.
+Errno wait_raw(tty* tp, size_t want, uint64_t timo)
+{
+    for (;;) {
+        IntrOff off;
+        if (tp->t_canon - tp->t_head >= want || lflag(tp, ICANON)) return Errno::Ok;
+        const Errno e = tsleep(&tp->t_inwait, PSOCK | PCATCH, "ttyin", timo);
+        if (e == Errno::Again) return Errno::Ok; // VTIME ran out
+        if (e != Errno::Ok) return e;
+    }
+}
+
+// VMIN and VTIME's rules (see tty.h) for a read of up to n bytes.
+Errno wait_vmin_vtime(tty* tp, size_t n, bool nonblock)
+{
+    const cc_t vmin = tp->t_termios.c_cc[VMIN];
+    const cc_t vtime = tp->t_termios.c_cc[VTIME];
+    if (nonblock) return tp->t_canon != tp->t_head ? Errno::Ok : Errno::Again;
+    const uint64_t timo = vtime ? (uint64_t{vtime} * HZ + 9) / 10 : 0;
+    if (vmin == 0) return vtime ? wait_raw(tp, 1, timo) : Errno::Ok;
+    const size_t want = vmin < n ? vmin : n;
+    if (!vtime) return wait_raw(tp, want, 0);
+    if (const Errno e = wait_raw(tp, 1, 0); e != Errno::Ok) return e;
+    return wait_raw(tp, want, timo);
+}
+
+// A non-canonical read, under t_rlock.
+Errno read_raw(tty* tp, uio* uio, bool nonblock)
+{
+    if (const Errno e = wait_vmin_vtime(tp, uio->uio_resid, nonblock); e != Errno::Ok) return e;
+    while (uio->uio_resid > 0) {
+        char buf[CHUNK];
+        const size_t n = take_raw(tp, buf, uio->uio_resid < CHUNK ? uio->uio_resid : CHUNK);
+        if (n == 0) break;
+        if (const Errno e = uiomove(buf, n, uio); e != Errno::Ok) return e;
+    }
+    return Errno::Ok;
+}
+
 // FreeBSD's tty_wait_background for a read: Ok when p may read (it is in
 // the foreground group, or this is not its controlling terminal, or
 // there is no foreground group); otherwise its group gets SIGTTIN and
@@ -224,6 +317,7 @@ Errno ttydisc_read(tty* tp, uio* uio, bool nonblock)
     if (nonblock && tp->t_rlock.locked()) return Errno::Again;
     SleepLockHeld held(tp->t_rlock, PSOCK | PCATCH, "ttyrd");
     if (held.error() != Errno::Ok) return held.error();
+    if (!lflag(tp, ICANON)) return read_raw(tp, uio, nonblock);
     if (const Errno e = wait_line(tp, nonblock); e != Errno::Ok) return e;
     bool ended = false;
     while (uio->uio_resid > 0 && !ended) {

@@ -163,6 +163,7 @@ TEST_CASE("invariants: each planted corruption is reported")
     session* sess = child->p_pgrp->pg_session;
     expect_caught("session", [&] { sess->s_count++; }, [&] { sess->s_count--; });
     thread* td = child->p_thread;
+    expect_caught("but was charged", [&] { td->td_rux.rux_uticks++; }, [&] { td->td_rux.rux_uticks--; });
     expect_caught("on no run queue", [&] { td->td_state = ThreadState::RunQ; },
                   [&] { td->td_state = ThreadState::Inhibited; });
 

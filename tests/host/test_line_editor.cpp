@@ -54,3 +54,21 @@ TEST_CASE("line editor: a full line drops the excess and counts it")
     CHECK(type(ed, "\n") == LineEditor::Feed::Line);
     CHECK(std::string(ed.line()) == std::string(LineEditor::MAX, 'q'));
 }
+
+TEST_CASE("line editor: escape sequences (arrows, Home, Delete) are swallowed whole, unechoed")
+{
+    g_echo.clear();
+    LineEditor ed(capture);
+    CHECK(type(ed, "ps\x1b[A\x1b[B\x1b[C\x1b[D\x1bOH\x1b[3~\x1b[1;5C") == LineEditor::Feed::More);
+    CHECK(type(ed, "\r") == LineEditor::Feed::Line);
+    CHECK(std::string(ed.line()) == "ps");
+    CHECK(g_echo == "ps\n");
+    // ESC followed by neither '[' nor 'O': both dropped; a control
+    // character inside a sequence ends it.
+    CHECK(type(ed, "a\x1bxb\x1b[\x01" "c\n") == LineEditor::Feed::Line);
+    CHECK(std::string(ed.line()) == "abc");
+    // An up arrow at the start of a line: the line that follows is whole.
+    CHECK(type(ed, "\x1b[A") == LineEditor::Feed::More);
+    CHECK(type(ed, "help\r") == LineEditor::Feed::Line);
+    CHECK(std::string(ed.line()) == "help");
+}

@@ -15,6 +15,37 @@ from harness import Case
 PROMPT = r"(^|\n)# $"
 
 
+def edit_typed():
+    """The shell's line editor and tools, typed as keys: the up arrow
+    recalls a line, backspace, ^A and the right arrow edit it; uname,
+    dmesg, time and ps's options."""
+    up, right = "\x1b[A", "\x1b[C"
+    return [
+        (r"\nabc\r?\n# ", up + "\x7fd\r"),
+        (r"\nabd\r?\n# ", up + up + "\x01" + right * 5 + "X\r"),
+        (r"\nXabc\r?\n# ", "history\r"),
+        (r"\d+  echo abd\r?\n\s+\d+  echo Xabc\r?\n\s+\d+  history\r?\n# ", "uname -a\r"),
+        (r"\nSprig \S+ Sprig \S+ \(RISC-V, Sv39\) riscv\r?\n# ", "uname -x\r"),
+        (r"usage: uname \[-amrsv\](.|\n)*# ", "dmesg | cat\r"),
+        # the kernel's first line and init's, from the message buffer
+        (r"dmesg \| cat\r?\n\s*Sprig \S+ \(RISC-V, Sv39\) on hart(.|\n)*"
+         r"\ninit: running /bin/init\r?\n(.|\n)*# ", "time forkdemo\r"),
+        # wait4's rusage: the child's (and its own child's) faults
+        (r"forkdemo: copy-on-write kept(.|\n)*\d+\.\d\d real\s+\d+\.\d\d user\s+\d+\.\d\d sys\r?\n"
+         r"\s+[1-9]\d*  page reclaims(.|\n)*# ", "ps -l\r"),
+        (r"\n\s+\d+(\s+\d+){5} R\s+-\s+\d+:\d\d\.\d\d ps\r?\n(.|\n)*# ", "ps -o pid,time,comm -q\r"),
+        # A shell killed while it edits a line leaves the terminal raw, and
+        # init keeps it open: the next shell must give its commands a
+        # canonical, echoing terminal again (the kernel echoes the line,
+        # then cat prints it: twice).
+        (r"usage: ps \[-alx\](.|\n)*# ", "sh -c \"sleep 1; kill -9 $$\" &\r"),
+        (r"init: starting /bin/sh again\r?\n# ", "cat\r"),
+        (r"cat\r?\n", "line one\r"),
+        (r"line one\r?\nline one\r?\n", "\x04"),
+        (r"# $", "kill -USR2 1\r"),
+    ]
+
+
 def userland_cases(virt, image, no_failures):
     """Boots on QEMU virt (256 MiB)."""
     rttest = Case(
@@ -101,13 +132,14 @@ def userland_cases(virt, image, no_failures):
         (r"\nsleep 30\r?\n", "\x03", 1),
         (r"fg: killed by SIGINT\r?\n# ", "sh &\r"),
         # A shell in the background reading the terminal stops (SIGTTIN).
-        (r"\[1\] \d+\r?\n# ", "sleep 1; jobs\r"),
+        # (its stop may be reported already, before the prompt)
+        (r"\[1\] \d+\r?\n(\[1\] Stopped\s+sh\r?\n)?# ", "sleep 1; jobs\r"),
         (r"\[1\] Stopped\s+sh\r?\n# ", "fg\r"),
         (r"\nsh\r?\n# ", "exit 4\r"),
         (r"fg: exit 4\r?\n# ", "sleep 0.2 & " * 20 + "wait\r"),
-        (r"\[20\] Done\s+sleep 0.2", "kill -USR2 1\r"),
+        (r"\[20\] Done\s+sleep 0.2", "echo abc\r"),
     ]
-    session_typed += session_typed2
+    session_typed += session_typed2 + edit_typed()
     del session_typed2
     session = Case(
         "user-init-session",
@@ -130,8 +162,11 @@ def userland_cases(virt, image, no_failures):
                 r"script: \$0=/usr/tests/script.sh \$#=1 \$1=c \$2=\r?\n",
                 r"\nin-c name one\r?\n",
                 r"\nA=3 B=2 C=4\r?\n",
-                r"init: the shell exited with status 9"],
-        forbid=[r"killed by SIGINT\r?\ninit:", r"the shell was killed",
+                r"init: the shell exited with status 9",
+                r"init: the shell was killed by SIGKILL\r?\ninit: starting /bin/sh again\r?\n# cat\r?\n"
+                r"line one\r?\nline one\r?\n"],
+        # (edit_typed's shell is killed by SIGKILL on purpose)
+        forbid=[r"killed by SIGINT\r?\ninit:", r"the shell was killed by SIG(?!KILL)",
                 # a writer's line broken by another's output
                 r"^(?!w\d line \d{3} [A-Za-z]{52}\r?$).*\bline \d{3}\b.*$",
                 r"init: no controlling terminal", r"init: setsid"] + list(no_failures),

@@ -1,9 +1,11 @@
 // Descriptor calls: read, write, open, close, lseek, dup, dup2, pipe,
-// pipe2, ioctl and the terminal's foreground group.
+// pipe2, ioctl, the terminal's foreground group and its attributes.
 #include <abi/syscall.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "syscall.h"
@@ -72,6 +74,18 @@ int tcsetpgrp(int fd, pid_t pgrp)
 {
     int arg = pgrp;
     return ioctl(fd, TIOCSPGRP, &arg);
+}
+
+int tcgetattr(int fd, struct termios* t) { return ioctl(fd, TIOCGETA, t); }
+
+int tcsetattr(int fd, int optional_actions, const struct termios* t)
+{
+    static const unsigned long kCommand[] = {TIOCSETA, TIOCSETAW, TIOCSETAF};
+    if (optional_actions < TCSANOW || optional_actions > TCSAFLUSH) {
+        errno = EINVAL;
+        return -1;
+    }
+    return ioctl(fd, kCommand[optional_actions], const_cast<struct termios*>(t));
 }
 
 } // extern "C"

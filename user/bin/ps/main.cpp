@@ -1,5 +1,10 @@
-// ps: every process, from sysctl kern.proc.all ({CTL_KERN, KERN_PROC,
-// KERN_PROC_ALL}, an array of struct kinfo_proc from abi/sysctl.h).
+// ps [-alx] [-o keyword[,keyword...]]: every process, from sysctl
+// kern.proc.all ({CTL_KERN, KERN_PROC, KERN_PROC_ALL}, an array of
+// struct kinfo_proc from abi/sysctl.h).  -l adds PRI and TIME (CPU time
+// used, user and system); -o picks the columns (columns.h lists the
+// keywords; several -o add up); -a and -x are accepted for FreeBSD
+// habits: Sprig's ps always lists every process, other users' and those
+// without a terminal too.  Anything else is a usage error.
 //
 // STAT: see state.h.
 #include <errno.h>
@@ -8,7 +13,7 @@
 #include <string.h>
 #include <sys/sysctl.h>
 
-#include "state.h"
+#include "columns.h"
 
 namespace {
 
@@ -32,10 +37,47 @@ kinfo_proc* fetch(size_t* count)
     return nullptr;
 }
 
+int usage()
+{
+    fprintf(stderr, "usage: ps [-alx] [-o keyword[,keyword...]]\n"
+                    "keywords: pid ppid pgid sid uid pri stat wchan time comm\n");
+    return 1;
+}
+
+// The options into *c; false (with a message) for a bad one.
+bool options(int argc, char** argv, ps::Columns* c)
+{
+    bool lng = false, picked = false;
+    for (int i = 1; i < argc; i++) {
+        const char* a = argv[i];
+        if (a[0] != '-' || !a[1]) return false;
+        for (const char* p = a + 1; *p; p++) {
+            if (*p == 'a' || *p == 'x') continue;
+            if (*p == 'l') {
+                lng = true;
+                continue;
+            }
+            if (*p != 'o') return false;
+            const char* list = p[1] ? p + 1 : (i + 1 < argc ? argv[++i] : nullptr);
+            const char* bad = nullptr;
+            if (!list || !ps::parse_columns(list, c, &bad)) {
+                if (bad) fprintf(stderr, "ps: %s: keyword not found\n", bad);
+                return false;
+            }
+            picked = true;
+            break;
+        }
+    }
+    if (!picked) *c = lng ? ps::long_columns() : ps::default_columns();
+    return true;
+}
+
 } // namespace
 
-int main()
+int main(int argc, char** argv)
 {
+    ps::Columns cols;
+    if (!options(argc, argv, &cols)) return usage();
     size_t n = 0;
     kinfo_proc* procs = fetch(&n);
     if (!procs) {
@@ -47,13 +89,12 @@ int main()
                 sizeof(kinfo_proc));
         return 1;
     }
-    printf("  PID  PPID  PGID   SID   UID STAT WCHAN    COMMAND\n");
+    char text[256];
+    ps::header(cols, text, sizeof text);
+    printf("%s\n", text);
     for (size_t i = 0; i < n; i++) {
-        const kinfo_proc& k = procs[i];
-        char st[ps::kStateLen];
-        ps::state(k, st);
-        printf("%5d %5d %5d %5d %5u %-4s %-8s %s\n", k.ki_pid, k.ki_ppid, k.ki_pgid, k.ki_sid,
-               k.ki_uid, st, k.ki_wmesg[0] ? k.ki_wmesg : "-", k.ki_comm);
+        ps::line(cols, procs[i], text, sizeof text);
+        printf("%s\n", text);
     }
     free(procs);
     return 0;

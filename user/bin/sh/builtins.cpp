@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history.h"
 #include "jobs.h"
 #include "parse.h"
 #include "shell.h"
@@ -65,6 +66,12 @@ int builtin_unset(int argc, char** argv)
     return 0;
 }
 
+int builtin_history()
+{
+    for (size_t i = 0; i < g_history.size(); i++) printf("%5zu  %s\n", i + 1, g_history.at(i));
+    return 0;
+}
+
 struct Entry {
     const char* usage;
     const char* what;
@@ -78,6 +85,7 @@ constexpr Entry kBuiltins[] = {
     {"bg [%n]", "continue stopped job n in the background"},
     {"export [N[=v]]", "put variable N in programs' environment"},
     {"unset N", "forget variable N"},
+    {"history", "the lines typed (the last 500; up/down arrows recall)"},
     {"help", "this list"},
 };
 
@@ -90,12 +98,16 @@ constexpr Entry kSyntax[] = {
     {"", "while a; do b; done, for i in 1 2 3; do b; done"},
     {"sh -c 'cmds' [args]", "run cmds; sh FILE [args] runs a script"},
     {"^C, ^Z, ^D", "interrupt (loops too), stop (then fg/bg), end"},
+    {"editing keys", "arrows, ^A ^E ^B ^F, DEL ^U ^K ^W, ^L clear"},
 };
 
 // The programs in /bin worth a first try (ls is not one of them: there
 // is none; the initrd's programs are listed in docs/userland.md).
 constexpr Entry kPrograms[] = {
     {"forkdemo", "fork: copy-on-write keeps two address spaces apart"},
+    {"time forkdemo", "a program's real, user and system time and faults"},
+    {"uname -a", "the system's name, release, version and machine"},
+    {"dmesg", "the kernel's messages since boot"},
     {"vforkdemo", "vfork: the child borrows the parent's memory"},
     {"rforkdemo", "rfork: what each RF* flag shares"},
     {"ps", "the processes, their groups, sessions and states"},
@@ -121,7 +133,7 @@ int builtin_help()
     return 0;
 }
 
-constexpr const char* kNames[] = {"exit", "wait", "jobs", "fg", "bg", "export", "unset", "help", ":"};
+constexpr const char* kNames[] = {"exit", "wait", "jobs", "fg", "bg", "export", "unset", "help", "history", ":"};
 
 } // namespace
 
@@ -143,6 +155,7 @@ int run_builtin(int argc, char** argv)
     if (strcmp(n, "export") == 0) return builtin_export(argc, argv);
     if (strcmp(n, "unset") == 0) return builtin_unset(argc, argv);
     if (strcmp(n, "help") == 0) return builtin_help();
+    if (strcmp(n, "history") == 0) return builtin_history();
     return 0; // ':'
 }
 

@@ -2,6 +2,10 @@
 // job control, ^C abandoning the line being typed); `sh -c CMDS [NAME
 // [ARGS]]` runs CMDS; `sh FILE [ARGS]` runs a script.  The language is
 // parse.h's; exec.cpp runs it; builtins.cpp and jobs.cpp do the rest.
+// On a terminal the shell edits the line itself (line_edit.h, with
+// history): while it reads, the terminal is non-canonical without echo
+// or signals; before a command runs, its attributes are as they were.
+// Input that is not a terminal (a pipe, a file) is read as it comes.
 // An interactive shell ignores SIGQUIT, SIGTSTP, SIGTTIN and SIGTTOU (so
 // that it can hand the terminal around) and catches SIGINT only to drop
 // the line being typed; its children get the defaults back.
@@ -11,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "exec.h"
 #include "jobs.h"
+#include "line_edit.h"
 #include "shell.h"
 #include "vars.h"
 
@@ -72,11 +78,87 @@ Got read_line(Text& t)
     }
 }
 
+const char* prompt_text(bool more) { return more ? "> " : (geteuid() == 0 ? "# " : "$ "); }
+
 void prompt(bool more)
 {
-    const char* p = more ? "> " : (geteuid() == 0 ? "# " : "$ ");
-    fputs(p, stdout);
+    fputs(prompt_text(more), stdout);
     fflush(stdout);
+}
+
+void write_all(const char* s, size_t n)
+{
+    while (n > 0) {
+        const ssize_t w = write(STDOUT_FILENO, s, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return;
+        s += w;
+        n -= static_cast<size_t>(w);
+    }
+}
+
+// The terminal in the editor's mode while it lives; as it was after.
+class RawMode {
+public:
+    explicit RawMode(const termios& cooked) : cooked_(cooked)
+    {
+        termios raw = cooked;
+        raw.c_lflag &= ~(ICANON | ECHO | ISIG);
+        raw.c_cc[VMIN] = 1;
+        raw.c_cc[VTIME] = 0;
+        (void)tcsetattr(sh::kTty, TCSADRAIN, &raw);
+    }
+    ~RawMode() { (void)tcsetattr(sh::kTty, TCSADRAIN, &cooked_); }
+    RawMode(const RawMode&) = delete;
+    RawMode& operator=(const RawMode&) = delete;
+
+private:
+    termios cooked_;
+};
+
+void flush_editor(sh::LineEdit& ed)
+{
+    write_all(ed.output(), ed.output_len());
+    ed.take_output();
+}
+
+// line and a newline appended to t.
+Got append_line(Text& t, const char* line)
+{
+    for (const char* p = line; *p; p++)
+        if (!t.add(*p)) return Got::Interrupted;
+    return t.add('\n') ? Got::Line : Got::Interrupted;
+}
+
+// One line from the editor, with its newline, appended to t.
+Got edit_line(sh::LineEdit& ed, const termios& cooked, bool more, Text& t)
+{
+    using Feed = sh::LineEdit::Feed;
+    fflush(stdout);
+    RawMode raw(cooked);
+    ed.start(prompt_text(more));
+    for (;;) {
+        flush_editor(ed);
+        unsigned char c;
+        const ssize_t n = read(sh::kTty, &c, 1);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return Got::End;
+        const Feed f = ed.feed(c);
+        if (f == Feed::More) continue;
+        flush_editor(ed);
+        if (f == Feed::End) return Got::End;
+        if (f == Feed::Interrupted) return Got::Interrupted;
+        return append_line(t, ed.line());
+    }
+}
+
+// A line from the editor on a terminal, else from stdin as it comes.
+Got next_line(sh::LineEdit* ed, const termios& cooked, Text& t)
+{
+    const bool more = t.len > 0;
+    if (ed) return edit_line(*ed, cooked, more, t);
+    prompt(more);
+    return read_line(t);
 }
 
 int interactive()
@@ -96,13 +178,24 @@ int interactive()
     // itself; it still runs, its tcsetpgrp calls failing harmlessly.
     setpgid(0, 0);
     tcsetpgrp(sh::kTty, getpgrp());
+    termios cooked;
+    const bool tty = tcgetattr(sh::kTty, &cooked) == 0;
+    // A shell killed while editing (kill -9) leaves the terminal raw, and
+    // init keeps it open, so the next shell finds it so: commands must
+    // get a canonical, echoing terminal back (stty sane's part of it).
+    if (tty && !(cooked.c_lflag & ICANON)) {
+        cooked.c_lflag |= ICANON | ECHO | ECHOE | ECHOK | ISIG;
+        cooked.c_iflag |= ICRNL;
+        cooked.c_cc[VMIN] = 1;
+        cooked.c_cc[VTIME] = 0;
+    }
+    sh::LineEdit editor(sh::g_history);
     Text text;
     while (!sh::g.exiting) {
         sh::jobs_reap_finished();
-        prompt(text.len > 0);
         sh::g_interrupted = 0;
-        const Got got = read_line(text);
-        if (got == Got::Interrupted) { // the terminal echoed ^C and a newline
+        const Got got = next_line(tty ? &editor : nullptr, cooked, text);
+        if (got == Got::Interrupted) { // ^C and a newline were echoed
             text.clear();
             sh::g.status = 130;
             continue;
@@ -159,6 +252,8 @@ int usage()
 }
 
 } // namespace
+
+sh::History sh::g_history;
 
 int main(int argc, char** argv, char** envp)
 {

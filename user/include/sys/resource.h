@@ -1,5 +1,5 @@
 // Shadows picolibc's <sys/resource.h>: resource numbers, struct rlimit
-// and struct rusage are FreeBSD's (abi/resource.h).
+// and struct rusage are FreeBSD's (abi/resource.h); getrusage(2).
 #pragma once
 
 #include <abi/resource.h>
@@ -7,4 +7,5 @@
 extern "C" {
 int getrlimit(int resource, struct rlimit* rlp);
 int setrlimit(int resource, const struct rlimit* rlp);
+int getrusage(int who, struct rusage* usage);
 }
