@@ -120,7 +120,9 @@ public:
         PhysAddr table = root_;
         for (unsigned level = arch::PT_LEVELS - 1; level > 0; level--) {
             const arch::Pte e = pt_entries(table)[arch::pt_index(va, level)];
-            if (!e.valid() || e.leaf()) return at;
+            // A leaf table that may be shared is made this table's own
+            // (enter_page) before anything is entered in it.
+            if (!e.valid() || e.leaf() || (e.raw & SHARED_HINT)) return at;
             table = e.pa();
         }
         at.pte = &pt_entries(table)[arch::pt_index(va, 0)];
@@ -144,6 +146,7 @@ public:
                 src_->valid_count(at.table)++;
         }
         e = n;
+        if (perms & arch::pte::W) src_->write_protected(at.table) = false;
         // A changed leaf may be cached (and so may an invalid entry): as
         // enter_page's token would, flush va before the access is retried.
         arch::tlb_flush_page(va, asid_);
@@ -171,6 +174,40 @@ public:
     Result<TlbFlush> restrict(VirtAddr va, uint64_t len, uint64_t keep);
     // The translation of va as the MMU would find it through this root.
     Translation lookup(VirtAddr va) const;
+
+    // On-demand fork (docs/memory.md, "Shared leaf tables").  A user
+    // table's level-1 entry may point at a leaf table that other user
+    // tables' entries point at too: the leaf table's share_count counts
+    // the others, it grants no W, and every entry pointing at it carries
+    // SHARED_HINT (one of the PTE bits Sv39 leaves to software; the
+    // hardware ignores it).  The hint may outlive the sharing (the others
+    // have let go, the count is 0): the next change takes the table back
+    // without a copy.  Every operation that changes an entry under a
+    // shared table first makes it this table's own: a copy of its 512
+    // entries (the pmap holds no page references, so nothing else), or,
+    // for unmap and protect when no page is left for the copy (and for an
+    // unmap of the whole slot), by dropping the level-1 entry: a pmap is
+    // a cache that faults refill.  destroy() drops a shared table and
+    // frees it only when it is the last.
+    static constexpr uint64_t SHARED_HINT = uint64_t{1} << 8; // RSW bit 0
+    static constexpr uint64_t LEAF_TABLE_SPAN = uint64_t{1} << 21; // a leaf table's 2 MiB
+
+    // Points child's level-1 entry for the 2 MiB slot holding va at this
+    // table's leaf table there: the leaf table's entries lose W (once:
+    // a table known write-protected is not scanned again; the flush, this
+    // table's, goes in fl), its share count goes up, both entries carry
+    // the hint.  Nothing when this table has no leaf table there.  Both
+    // user tables from one source; the child's slot empty and the child
+    // never run (its TLB caches nothing of it).  NoMem when the child
+    // needs a level-1 table and none is left: nothing shared, though the
+    // entries may have lost W (faults give it back).
+    Result<void> share_leaf_table(PageTable& child, VirtAddr va, TlbFlush& fl);
+    // Makes the leaf table holding va's entry this table's own if it may be
+    // shared (the copy enter_page would make), before a fault changes
+    // what the page is.  NoMem (no page for the copy): nothing changed.
+    Result<TlbFlush> unshare(VirtAddr va);
+    // Whether va's leaf table is shared with another table now.
+    bool leaf_table_shared(VirtAddr va) const;
 
     // Kernel table only, before any user table exists: gives every root
     // entry of [va, va + len) (kernel half) a level-1 table, so that later
@@ -215,6 +252,16 @@ private:
     Result<void> split_at(uint64_t off, TlbFlush& fl);
     Result<void> split_leaf(arch::Pte& e, unsigned level, unsigned index, TlbFlush& fl);
     Result<PhysAddr> page_table_of(uint64_t off);
+    // The level-1 entry of off's slot and the table holding it; a null
+    // entry when there is no level-1 table (made first when make).
+    struct Slot {
+        arch::Pte* e = nullptr;
+        PhysAddr table;
+    };
+    Result<Slot> slot_of(uint64_t off, bool make);
+    Result<void> own_slot(uint64_t off, TlbFlush& fl);
+    Result<void> own_leaf_table(arch::Pte& e, TlbFlush& fl);
+    bool settle_shared(PhysAddr table, arch::Pte& e, bool whole, uint16_t*& n, TlbFlush& fl);
     bool has_leaf(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi) const;
     Result<void> map_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, PhysAddr pa,
                            uint64_t perms, PageSizes sizes, TlbFlush& fl);
