@@ -732,7 +732,9 @@ Result<void> PageTable::share_leaf_table(PageTable& child, VirtAddr va, TlbFlush
     if (!src_->write_protected(leaf)) {
         // Once per table until something grants W in it again: a parent
         // forking again without writing pays nothing per page here.
-        protect_level(leaf, 0, lo, lo + LEAF_TABLE_SPAN, pte::R | pte::X | pte::U, true, fl);
+        TlbFlush own(asid_, src_); // fl may be an empty token, without our ASID
+        protect_level(leaf, 0, lo, lo + LEAF_TABLE_SPAN, pte::R | pte::X | pte::U, true, own);
+        fl.merge(static_cast<TlbFlush&&>(own));
         src_->write_protected(leaf) = true;
     }
     const Slot c = TRY(child.slot_of(lo, true));
