@@ -732,9 +732,7 @@ Result<void> PageTable::share_leaf_table(PageTable& child, VirtAddr va, TlbFlush
     if (!src_->write_protected(leaf)) {
         // Once per table until something grants W in it again: a parent
         // forking again without writing pays nothing per page here.
-        TlbFlush own(asid_, src_); // fl may be an empty token, without our ASID
-        protect_level(leaf, 0, lo, lo + LEAF_TABLE_SPAN, pte::R | pte::X | pte::U, true, own);
-        fl.merge(static_cast<TlbFlush&&>(own));
+        write_protect_leaves(leaf, lo, fl);
         src_->write_protected(leaf) = true;
     }
     const Slot c = TRY(child.slot_of(lo, true));
@@ -744,6 +742,29 @@ Result<void> PageTable::share_leaf_table(PageTable& child, VirtAddr va, TlbFlush
     at.e->raw |= SHARED_HINT; // the hardware ignores it: no flush
     shares++;
     return {};
+}
+
+// Takes W (and D, which goes with it) from every valid leaf of a leaf
+// table whose slot starts at lo: share_leaf_table's one pass, a tight loop
+// that stops once it has met the count's worth of valid entries (protect's
+// general path costs several times as much an entry, and this is the one
+// per-page cost a fork keeps).
+void PageTable::write_protect_leaves(PhysAddr table, uint64_t lo, TlbFlush& fl)
+{
+    Pte* t = table_of(table);
+    TlbFlush own(asid_, src_); // fl may be an empty token, without our ASID
+    unsigned left = count(table);
+    for (unsigned i = 0; left > 0 && i < arch::PT_ENTRIES; i++) {
+        const uint64_t raw = t[i].raw;
+        if (!(raw & pte::V)) continue;
+        KASSERT(raw & pte::RWX, "a pointer entry in leaf table %#lx", table.value());
+        left--;
+        if (raw & pte::W) {
+            t[i].raw = raw & ~(pte::W | pte::D);
+            own.add_page(to_va(lo + i * arch::PAGE_SIZE));
+        }
+    }
+    fl.merge(static_cast<TlbFlush&&>(own));
 }
 
 Result<TlbFlush> PageTable::unshare(VirtAddr va)

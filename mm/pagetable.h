@@ -260,6 +260,7 @@ private:
     };
     Result<Slot> slot_of(uint64_t off, bool make);
     Result<void> own_slot(uint64_t off, TlbFlush& fl);
+    void write_protect_leaves(PhysAddr table, uint64_t lo, TlbFlush& fl);
     Result<void> own_leaf_table(arch::Pte& e, TlbFlush& fl);
     bool settle_shared(PhysAddr table, arch::Pte& e, bool whole, uint16_t*& n, TlbFlush& fl);
     bool has_leaf(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi) const;

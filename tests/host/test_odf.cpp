@@ -177,7 +177,9 @@ TEST_CASE("odf: fork shares the leaf tables; the child reads every page without 
     vmspace* parent = env.space(len);
     env.fill(parent, len, 1);
     const uint64_t tables = env.tables();
+    const uint64_t flushes0 = env.sim.flushes();
     vmspace* child = env.fork(parent);
+    CHECK(env.sim.flushes() > flushes0); // the parent's entries lost W
     // The child's root and one level-1 table; no leaf table copied.
     CHECK(env.tables() == tables + 2);
     for (uint64_t s = BASE; s < BASE + len; s += SLOT) {
@@ -196,8 +198,11 @@ TEST_CASE("odf: fork shares the leaf tables; the child reads every page without 
     env.faults = 0;
     for (uint64_t va = BASE; va < BASE + len; va += PG) CHECK(env.read(child, va) == value_of(va, 1));
     CHECK(env.faults == 0);
-    // A second fork of an unchanged parent shares the same tables again.
+    // A second fork of an unchanged parent shares the same tables again,
+    // with no pass over their entries: nothing to flush in the parent.
+    const uint64_t flushes = env.sim.flushes();
     vmspace* second = env.fork(parent);
+    CHECK(env.sim.flushes() == flushes);
     CHECK(env.tables() == tables + 4);
     CHECK(env.src.share_count(PhysAddr(env.leaf_table(parent, BASE))) == 2);
     for (uint64_t va = BASE; va < BASE + len; va += 97 * PG) CHECK(env.read(second, va) == value_of(va, 1));
