@@ -717,35 +717,62 @@ bool PageTable::settle_shared(PhysAddr table, Pte& e, bool whole, uint16_t*& n, 
     return false;
 }
 
-Result<void> PageTable::share_leaf_table(PageTable& child, VirtAddr va, TlbFlush& fl)
+Result<void> PageTable::share_leaf_tables(PageTable& child, VirtAddr va, uint64_t len,
+                                          TlbFlush& fl)
 {
     KASSERT(live() && kind_ == Kind::User && child.live() && child.kind_ == Kind::User &&
                 child.src_ == src_ && &child != this,
-            "share_leaf_table between tables that are not two user tables of one source");
-    const uint64_t lo = sprig::align_down(va.value(), LEAF_TABLE_SPAN);
-    TRY(check_range(VirtAddr(lo), LEAF_TABLE_SPAN));
-    const Slot at = TRY(slot_of(lo, false));
-    if (!at.e || !at.e->valid()) return {};
-    const PhysAddr leaf = at.e->pa();
-    uint16_t& shares = src_->share_count(leaf);
-    if (shares == UINT16_MAX) return {}; // write-protected already; the child faults
-    if (!src_->write_protected(leaf)) {
-        // Once per table until something grants W in it again: a parent
-        // forking again without writing pays nothing per page here.
-        write_protect_leaves(leaf, lo, fl);
-        src_->write_protected(leaf) = true;
+            "share_leaf_tables between tables that are not two user tables of one source");
+    if (!va.is_aligned(LEAF_TABLE_SPAN) || len % LEAF_TABLE_SPAN != 0) return Errno::Inval;
+    const Span s = TRY(check_range(va, len));
+    constexpr uint64_t TABLE_SPAN = uint64_t{1} << 30; // a level-1 table's 1 GiB
+    for (uint64_t off = s.lo; off < s.hi;) {
+        const uint64_t end = sprig::min(sprig::align_down(off, TABLE_SPAN) + TABLE_SPAN, s.hi);
+        const Slot at = TRY(slot_of(off, false));
+        if (!at.e) {
+            off = end;
+            continue;
+        }
+        // One walk and one count lookup per level-1 table, on both sides.
+        Pte* const from = at.e - index_of(off, 1);
+        Pte* to = nullptr;
+        uint16_t* n = nullptr;
+        for (; off < end; off += LEAF_TABLE_SPAN) {
+            Pte& e = from[index_of(off, 1)];
+            if (!e.valid()) continue;
+            KASSERT(!e.leaf(), "a superpage in a user table at %#lx", to_va(off).value());
+            const PhysAddr leaf = e.pa();
+            uint16_t& shares = src_->share_count(leaf);
+            if (shares == UINT16_MAX) {
+                // Never shared further: write-protected (it is shared), the
+                // child faults its pages in.
+                continue;
+            }
+            bool& wp = src_->write_protected(leaf);
+            if (!wp) {
+                // Once per table until something grants W in it again: a
+                // parent forking again without writing pays nothing per page.
+                write_protect_leaves(leaf, off, fl);
+                wp = true;
+            }
+            if (!to) {
+                const Slot c = TRY(child.slot_of(off, true));
+                to = c.e - index_of(off, 1);
+                n = &child.count(c.table);
+            }
+            Pte& ce = to[index_of(off, 1)];
+            KASSERT(!ce.valid(), "sharing into a child slot %#lx that is in use", off);
+            (*n)++;
+            ce = Pte{Pte::table(leaf).raw | SHARED_HINT};
+            e.raw |= SHARED_HINT; // the hardware ignores it: no flush
+            shares++;
+        }
     }
-    const Slot c = TRY(child.slot_of(lo, true));
-    KASSERT(!c.e->valid(), "sharing into a child slot %#lx that is in use", lo);
-    child.count(c.table)++;
-    *c.e = Pte{Pte::table(leaf).raw | SHARED_HINT};
-    at.e->raw |= SHARED_HINT; // the hardware ignores it: no flush
-    shares++;
     return {};
 }
 
 // Takes W (and D, which goes with it) from every valid leaf of a leaf
-// table whose slot starts at lo: share_leaf_table's one pass, a tight loop
+// table whose slot starts at lo: share_leaf_tables' one pass, a tight loop
 // that stops once it has met the count's worth of valid entries (protect's
 // general path costs several times as much an entry, and this is the one
 // per-page cost a fork keeps).

@@ -192,16 +192,18 @@ public:
     static constexpr uint64_t SHARED_HINT = uint64_t{1} << 8; // RSW bit 0
     static constexpr uint64_t LEAF_TABLE_SPAN = uint64_t{1} << 21; // a leaf table's 2 MiB
 
-    // Points child's level-1 entry for the 2 MiB slot holding va at this
-    // table's leaf table there: the leaf table's entries lose W (once:
-    // a table known write-protected is not scanned again; the flush, this
-    // table's, goes in fl), its share count goes up, both entries carry
-    // the hint.  Nothing when this table has no leaf table there.  Both
-    // user tables from one source; the child's slot empty and the child
-    // never run (its TLB caches nothing of it).  NoMem when the child
-    // needs a level-1 table and none is left: nothing shared, though the
+    // Points child's level-1 entries for the 2 MiB slots of [va, va + len)
+    // (both 2 MiB aligned) at this table's leaf tables there: each leaf
+    // table's entries lose W (once: a table known write-protected is not
+    // scanned again; the flush, this table's, goes in fl), its share count
+    // goes up, and both entries carry the hint.  Slots where this table
+    // has no leaf table are skipped.  Both user tables from one source;
+    // the child's slots empty and the child never run (its TLB caches
+    // nothing of it).  Inval for a misaligned range; NoMem when the child
+    // needs an intermediate table and none is left: the slots before it
+    // are shared, the rest not (the child's owner destroys it), and the
     // entries may have lost W (faults give it back).
-    Result<void> share_leaf_table(PageTable& child, VirtAddr va, TlbFlush& fl);
+    Result<void> share_leaf_tables(PageTable& child, VirtAddr va, uint64_t len, TlbFlush& fl);
     // Makes the leaf table holding va's entry this table's own if it may be
     // shared (the copy enter_page would make), before a fault changes
     // what the page is.  NoMem (no page for the copy): nothing changed.

@@ -69,12 +69,12 @@ public:
     TlbFlush protect(VirtAddr va, uint64_t len, vm_prot_t prot);
     // What the MMU would find for va.
     Translation extract(VirtAddr va) const { return pt_.lookup(va); }
-    // On-demand fork (PageTable::share_leaf_table): child's translations
-    // of the 2 MiB slot holding va become this pmap's, through one leaf
-    // table both share copy-on-write; the flush is this pmap's.
-    Result<void> share_leaves(Pmap& child, VirtAddr va, TlbFlush& fl)
+    // On-demand fork (PageTable::share_leaf_tables): child's translations
+    // of the 2 MiB slots of [va, va + len) become this pmap's, through
+    // leaf tables both share copy-on-write; the flush is this pmap's.
+    Result<void> share_leaves(Pmap& child, VirtAddr va, uint64_t len, TlbFlush& fl)
     {
-        return pt_.share_leaf_table(child.pt_, va, fl);
+        return pt_.share_leaf_tables(child.pt_, va, len, fl);
     }
     // Before a fault changes the page at va: va's leaf table becomes this
     // pmap's own if it was shared (PageTable::unshare).  NoMem: unchanged.

@@ -46,27 +46,33 @@ bool slot_all_copied(VmMap::EntryList& entries, vm_map_entry* e, uint64_t lo, ui
     return true;
 }
 
-// The translations of the copied entries, one 2 MiB slot at a time: a slot
-// of copied entries only is shared with the child (its leaf table
-// write-protected once, no per-page work when it is already); any other
-// slot's copied pages lose write permission page by page, and the child
-// faults them in, as before on-demand fork.
+// The translations of the copied entries, by 2 MiB slot: each run of
+// slots that only copied entries overlap is shared with the child (leaf
+// tables write-protected once, no per-page work when they are already);
+// any other slot's copied pages lose write permission page by page, and
+// the child faults them in, as before on-demand fork.
 Result<void> fork_translations(VmMap& parent, Pmap& parent_pmap, Pmap* child_pmap, TlbFlush& fl)
 {
     uint64_t shared_to = 0; // the slots below are shared already
     for (vm_map_entry* e : parent.entries()) {
         if (e->inheritance != VmInherit::Copy || !e->object) continue;
-        for (uint64_t lo = sprig::align_down(e->start, SLOT); lo < e->end; lo += SLOT) {
-            if (lo < shared_to) continue;
-            if (child_pmap && slot_all_copied(parent.entries(), e, lo, lo + SLOT)) {
-                TRY(parent_pmap.share_leaves(*child_pmap, VirtAddr(lo), fl));
-                shared_to = lo + SLOT;
-            } else if (e->protection & VM_PROT_WRITE) {
+        const uint64_t first = sprig::max(sprig::align_down(e->start, SLOT), shared_to);
+        uint64_t run = first; // the start of the run of shareable slots so far
+        for (uint64_t lo = first; lo < e->end; lo += SLOT) {
+            if (child_pmap && slot_all_copied(parent.entries(), e, lo, lo + SLOT)) continue;
+            if (run < lo) TRY(parent_pmap.share_leaves(*child_pmap, VirtAddr(run), lo - run, fl));
+            run = lo + SLOT;
+            if (e->protection & VM_PROT_WRITE) {
                 const uint64_t from = sprig::max(lo, e->start);
                 const uint64_t to = sprig::min(lo + SLOT, e->end);
                 fl.merge(parent_pmap.protect(VirtAddr(from), to - from,
                                              e->protection & ~VM_PROT_WRITE));
             }
+        }
+        const uint64_t end = sprig::align_down(e->end + SLOT - 1, SLOT);
+        if (run < end) {
+            TRY(parent_pmap.share_leaves(*child_pmap, VirtAddr(run), end - run, fl));
+            shared_to = end;
         }
     }
     return {};
