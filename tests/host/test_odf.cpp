@@ -483,3 +483,40 @@ TEST_CASE("odf: every allocation failure during an unshare: the fault gets ENOME
     for (uint64_t va = BASE; va < BASE + len; va += 17 * PG) CHECK(env.read(parent, va) == value_of(va, 1));
     env.check_baseline();
 }
+
+TEST_CASE("odf: vm_check finds a wrong share count, a missing hint and a writable shared entry")
+{
+    OdfEnv env;
+    vmspace* parent = env.space(SLOT);
+    env.fill(parent, 8 * PG, 1);
+    vmspace* child = env.fork(parent);
+    const PhysAddr t(env.leaf_table(child, BASE));
+    const auto violations = [&] {
+        InvariantReport r;
+        r.set_quiet(true);
+        VmCheckInput in;
+        in.spaces = env.live.data();
+        in.nspaces = env.live.size();
+        in.account = &env.commit;
+        vm_check(env.mem.pages, in, r);
+        return r.violations();
+    };
+    REQUIRE(violations() == 0);
+    env.src.share_count(t)++;
+    CHECK(violations() == 1); // two sharers counted as three
+    env.src.share_count(t)--;
+    // The child's level-1 entry without the hint.
+    auto* root = static_cast<arch::Pte*>(arch::phys_to_virt(child->vm_pmap.table().root()));
+    auto* l1 = static_cast<arch::Pte*>(arch::phys_to_virt(root[arch::pt_index(VirtAddr(BASE), 2)].pa()));
+    arch::Pte& e = l1[arch::pt_index(VirtAddr(BASE), 1)];
+    e.raw &= ~PageTable::SHARED_HINT;
+    CHECK(violations() == 1);
+    e.raw |= PageTable::SHARED_HINT;
+    // A writable leaf in the shared table (both spaces' walks see it too).
+    auto* leaves = static_cast<arch::Pte*>(arch::phys_to_virt(t));
+    leaves[0].raw |= arch::pte::W | arch::pte::D;
+    CHECK(violations() >= 1);
+    leaves[0].raw &= ~(arch::pte::W | arch::pte::D);
+    CHECK(violations() == 0);
+    env.check_baseline();
+}
