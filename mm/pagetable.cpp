@@ -224,7 +224,8 @@ Result<TlbFlush> PageTable::enter_page(VirtAddr va, PhysAddr pa, uint64_t perms,
     // A shared leaf table is copied before anything else: on NoMem nothing
     // has changed.
     if (Result<void> o = own_slot(s.lo, fl); !o.ok()) return o.error();
-    Result<PhysAddr> table = page_table_of(s.lo);
+    Pte* dir = nullptr; // the level-1 entry
+    Result<PhysAddr> table = page_table_of(s.lo, &dir);
     if (!table.ok()) {
         if (table.error() == Errno::Inval) return Errno::Inval; // a superpage: nothing made
         // Nothing was mapped at va (else its tables existed): pruning the
@@ -239,7 +240,10 @@ Result<TlbFlush> PageTable::enter_page(VirtAddr va, PhysAddr pa, uint64_t perms,
     if (e.raw == n.raw) return fl;
     if (!e.valid()) count(table.value())++;
     e = n;
-    if (perms & pte::W) src_->write_protected(table.value()) = false;
+    if (perms & pte::W) {
+        src_->write_protected(table.value()) = false;
+        dir->raw &= ~WP_HINT; // ignored by the MMU: no flush
+    }
     fl.add_page(va);
     return fl;
 }
@@ -250,7 +254,8 @@ void PageTable::check_enter_at(Leaf at, VirtAddr va, PhysAddr pa, uint64_t perms
     PhysAddr table = root_;
     for (unsigned level = TOP; level > 0; level--) {
         const Pte e = table_of(table)[index_of(va.value(), level)];
-        KASSERT(!(e.raw & SHARED_HINT), "enter_at %#lx: its leaf table may be shared",
+        KASSERT(!(e.raw & (SHARED_HINT | WP_HINT)),
+                "enter_at %#lx: its leaf table may be shared or is marked write-protected",
                 va.value());
         table = e.pa();
     }
@@ -267,7 +272,7 @@ void PageTable::count_new_leaf(PhysAddr table) { count(table)++; }
 
 // The level-0 table holding off's entry, made (with any table above it)
 // when missing.  Inval when a superpage leaf covers off.
-Result<PhysAddr> PageTable::page_table_of(uint64_t off)
+Result<PhysAddr> PageTable::page_table_of(uint64_t off, Pte** dir)
 {
     PhysAddr table = root_;
     for (unsigned level = TOP; level > 0; level--) {
@@ -284,6 +289,7 @@ Result<PhysAddr> PageTable::page_table_of(uint64_t off)
             count(table)++;
             e = Pte::table(p);
         }
+        if (level == 1) *dir = &e;
         table = e.pa();
     }
     return table;
@@ -673,7 +679,7 @@ Result<void> PageTable::own_leaf_table(Pte& e, TlbFlush& fl)
     const PhysAddr shared = e.pa();
     uint16_t& shares = src_->share_count(shared);
     if (shares == 0) {
-        e = Pte::table(shared); // the hint only: the hardware ignores it, no flush
+        e.raw &= ~SHARED_HINT; // the hardware ignores it: no flush
         return {};
     }
     KASSERT(src_->write_protected(shared), "shared leaf table %#lx may grant W",
@@ -683,7 +689,7 @@ Result<void> PageTable::own_leaf_table(Pte& e, TlbFlush& fl)
     src_->valid_count(copy) = src_->valid_count(shared);
     src_->write_protected(copy) = true;
     shares--;
-    e = Pte::table(copy);
+    e = Pte{Pte::table(copy).raw | WP_HINT};
     // A cached non-leaf entry may still lead to the shared table.
     fl.add_all();
     return {};
@@ -706,7 +712,7 @@ bool PageTable::settle_shared(PhysAddr table, Pte& e, bool whole, uint16_t*& n, 
 {
     uint16_t& shares = src_->share_count(e.pa());
     if (shares == 0 || (!whole && own_leaf_table(e, fl).ok())) {
-        e = Pte::table(e.pa());
+        e.raw &= ~SHARED_HINT;
         return true;
     }
     if (!n) n = &count(table);
@@ -749,12 +755,13 @@ Result<void> PageTable::share_leaf_tables(PageTable& child, VirtAddr va, uint64_
                 continue;
             }
             bool& wp = src_->write_protected(leaf);
-            if (!wp) {
+            if (!wp || !(e.raw & WP_HINT)) {
                 // Once per table until something grants W in it again: a
                 // parent forking again without writing pays nothing per page.
                 write_protect_leaves(leaf, off, fl);
                 wp = true;
             }
+            e.raw |= WP_HINT; // with the mark, before anything below can fail
             if (!to) {
                 const Slot c = TRY(child.slot_of(off, true));
                 to = c.e - index_of(off, 1);
@@ -763,8 +770,8 @@ Result<void> PageTable::share_leaf_tables(PageTable& child, VirtAddr va, uint64_
             Pte& ce = to[index_of(off, 1)];
             KASSERT(!ce.valid(), "sharing into a child slot %#lx that is in use", off);
             (*n)++;
-            ce = Pte{Pte::table(leaf).raw | SHARED_HINT};
-            e.raw |= SHARED_HINT; // the hardware ignores it: no flush
+            ce = Pte{Pte::table(leaf).raw | SHARED_HINT | WP_HINT};
+            e.raw |= SHARED_HINT | WP_HINT; // the hardware ignores them: no flush
             shares++;
         }
     }

@@ -121,8 +121,9 @@ public:
         for (unsigned level = arch::PT_LEVELS - 1; level > 0; level--) {
             const arch::Pte e = pt_entries(table)[arch::pt_index(va, level)];
             // A leaf table that may be shared is made this table's own
-            // (enter_page) before anything is entered in it.
-            if (!e.valid() || e.leaf() || (e.raw & SHARED_HINT)) return at;
+            // (enter_page) before anything is entered in it; one marked
+            // write-protected is unmarked there before W is entered.
+            if (!e.valid() || e.leaf() || (e.raw & (SHARED_HINT | WP_HINT))) return at;
             table = e.pa();
         }
         at.pte = &pt_entries(table)[arch::pt_index(va, 0)];
@@ -146,7 +147,6 @@ public:
                 src_->valid_count(at.table)++;
         }
         e = n;
-        if (perms & arch::pte::W) src_->write_protected(at.table) = false;
         // A changed leaf may be cached (and so may an invalid entry): as
         // enter_page's token would, flush va before the access is retried.
         arch::tlb_flush_page(va, asid_);
@@ -190,6 +190,12 @@ public:
     // a cache that faults refill.  destroy() drops a shared table and
     // frees it only when it is the last.
     static constexpr uint64_t SHARED_HINT = uint64_t{1} << 8; // RSW bit 0
+    // The other RSW bit: on every level-1 entry pointing at a leaf table
+    // whose write_protected flag is set (set with the flag by a share or a
+    // copy; a stale one is harmless, it only sends faults to enter_page).
+    // It keeps leaf()/enter_at, the quick fault path, from entering W in
+    // a table marked write-protected without a load of the mark.
+    static constexpr uint64_t WP_HINT = uint64_t{1} << 9;
     static constexpr uint64_t LEAF_TABLE_SPAN = uint64_t{1} << 21; // a leaf table's 2 MiB
 
     // Points child's level-1 entries for the 2 MiB slots of [va, va + len)
@@ -253,7 +259,7 @@ private:
     Result<void> split_ends(const Span& s, TlbFlush& fl);
     Result<void> split_at(uint64_t off, TlbFlush& fl);
     Result<void> split_leaf(arch::Pte& e, unsigned level, unsigned index, TlbFlush& fl);
-    Result<PhysAddr> page_table_of(uint64_t off);
+    Result<PhysAddr> page_table_of(uint64_t off, arch::Pte** dir);
     // The level-1 entry of off's slot and the table holding it; a null
     // entry when there is no level-1 table (made first when make).
     struct Slot {

@@ -310,6 +310,13 @@ void check_shares(const VmCheckInput& in, PageCounts& counts, InvariantReport& r
             if (shares > 0 && !(e.raw & PageTable::SHARED_HINT))
                 r.violation("pmap", "vmspace %p: leaf table %#lx at %#lx is shared by %u more "
                             "spaces, its entry lacks the hint", vm, table.value(), va, shares);
+            // The quick fault path relies on this to leave the mark alone.
+            if (src->write_protected(table) && !(e.raw & PageTable::WP_HINT))
+                r.violation("pmap", "vmspace %p: leaf table %#lx at %#lx is marked "
+                            "write-protected, its entry lacks the hint", vm, table.value(), va);
+            if (shares > 0 && !src->write_protected(table))
+                r.violation("pmap", "leaf table %#lx is shared but not marked write-protected",
+                            table.value());
             uint16_t* c = counts.of(table);
             if (!c || *c == UINT16_MAX) return;
             if (*c != shares + 1)
