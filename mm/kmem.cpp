@@ -16,7 +16,7 @@ Result<PhysAddr> PageAllocatorPtSource::alloc_table_page()
 {
     if (fail_site_hit(FailSite::PtPage)) return Errno::NoMem;
     const PhysAddr pa = TRY(zero_pool_ ? zero_pool_->take() : pages_.alloc(0, AllocFlags::Zero));
-    valid_count(pa) = 0;
+    counts(pa) = Page::PtCounts{};
     in_use_++;
     return pa;
 }
@@ -24,6 +24,8 @@ Result<PhysAddr> PageAllocatorPtSource::alloc_table_page()
 void PageAllocatorPtSource::free_table_page(PhysAddr pa)
 {
     KASSERT(in_use_ > 0, "freeing table page %#lx, none in use", pa.value());
+    KASSERT(share_count(pa) == 0, "freeing table page %#lx that %u other spaces still share",
+            pa.value(), unsigned(share_count(pa)));
     in_use_--;
     if (zero_pool_ && valid_count(pa) == 0) {
         auto* words = static_cast<uint64_t*>(arch::phys_to_virt(pa));

@@ -22,16 +22,20 @@ public:
     void free_table_page(PhysAddr pa) override;
     void attach_zero_pool(ZeroPool* pool) { zero_pool_ = pool; }
     uint64_t pages_in_use() const override { return in_use_; }
-    // In the page's metadata (Page::pt_valid).
+    // In the page's metadata (Page::pt).
     // find_page inline: a fault that fills an entry asks.
-    uint16_t& valid_count(PhysAddr table) override
+    uint16_t& valid_count(PhysAddr table) override { return counts(table).valid; }
+    uint16_t& share_count(PhysAddr table) override { return counts(table).shares; }
+    bool& write_protected(PhysAddr table) override { return counts(table).write_protected; }
+
+private:
+    Page::PtCounts& counts(PhysAddr table)
     {
         Page* pg = pages_.find_page(table);
         KASSERT(pg != nullptr, "page table %#lx is not from the page allocator", table.value());
-        return pg->pt_valid;
+        return pg->pt;
     }
 
-private:
     PageAllocator& pages_;
     ZeroPool* zero_pool_ = nullptr;
     uint64_t in_use_ = 0;

@@ -21,13 +21,19 @@ inline constexpr uint8_t KMALLOC = 1u << 1; // a big kmalloc block; owner is the
 
 struct Page {
     // A buddy free list while the block is free; free for the owner's use
-    // while it is allocated: a page-table page keeps its count of valid
-    // entries there (PtPageSource::valid_count, mm/pt_pages.h), a
-    // page-index node its occupied slot groups (PageIndex, mm/page_index.h).
-    // Either must be 0 again when the page is freed or pooled.
+    // while it is allocated: a page-table page keeps its counts there
+    // (PtPageSource::valid_count, share_count and write_protected,
+    // mm/pt_pages.h), a page-index node its occupied slot groups
+    // (PageIndex, mm/page_index.h).  Either must be 0 again when the page
+    // is freed or pooled.
+    struct PtCounts {
+        uint16_t valid;       // valid entries
+        uint16_t shares;      // level-1 entries pointing at it, less one
+        bool write_protected; // no entry grants W (false is always safe)
+    };
     union {
         ListNode link{};
-        uint16_t pt_valid;
+        PtCounts pt;
         uint64_t pi_groups;
     };
     // Back pointer for whoever holds the page (a slab, a kmalloc arena):

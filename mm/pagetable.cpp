@@ -5,6 +5,8 @@
 #include <lib/kassert.h>
 #include <lib/utility.h>
 
+#include <string.h>
+
 // Ranges are handled as offsets in the 39-bit space (va with the sign
 // extension stripped), so the kernel half is [HALF, SPACE) and no end
 // wraps around to 0.
@@ -219,7 +221,11 @@ Result<TlbFlush> PageTable::enter_page(VirtAddr va, PhysAddr pa, uint64_t perms,
     TRY(check_perms(perms, s));
     if (!pa.is_aligned(arch::PAGE_SIZE) || pa.value() >= PA_LIMIT) return Errno::Inval;
     TlbFlush fl(asid_, src_);
-    Result<PhysAddr> table = page_table_of(s.lo);
+    // A shared leaf table is copied before anything else: on NoMem nothing
+    // has changed.
+    if (Result<void> o = own_slot(s.lo, fl); !o.ok()) return o.error();
+    Pte* dir = nullptr; // the level-1 entry
+    Result<PhysAddr> table = page_table_of(s.lo, &dir);
     if (!table.ok()) {
         if (table.error() == Errno::Inval) return Errno::Inval; // a superpage: nothing made
         // Nothing was mapped at va (else its tables existed): pruning the
@@ -234,6 +240,10 @@ Result<TlbFlush> PageTable::enter_page(VirtAddr va, PhysAddr pa, uint64_t perms,
     if (e.raw == n.raw) return fl;
     if (!e.valid()) count(table.value())++;
     e = n;
+    if (perms & pte::W) {
+        src_->write_protected(table.value()) = false;
+        dir->raw &= ~WP_HINT; // ignored by the MMU: no flush
+    }
     fl.add_page(va);
     return fl;
 }
@@ -242,7 +252,13 @@ void PageTable::check_enter_at(Leaf at, VirtAddr va, PhysAddr pa, uint64_t perms
 {
     KASSERT(live() && kind_ == Kind::User, "enter_at on a table that is not a user table");
     PhysAddr table = root_;
-    for (unsigned level = TOP; level > 0; level--) table = table_of(table)[index_of(va.value(), level)].pa();
+    for (unsigned level = TOP; level > 0; level--) {
+        const Pte e = table_of(table)[index_of(va.value(), level)];
+        KASSERT(!(e.raw & (SHARED_HINT | WP_HINT)),
+                "enter_at %#lx: its leaf table may be shared or is marked write-protected",
+                va.value());
+        table = e.pa();
+    }
     KASSERT(at.table == table && at.pte == &table_of(table)[index_of(va.value(), 0)],
             "enter_at %#lx: not that address's entry", va.value());
     KASSERT(va.value() < HALF && va.is_aligned(arch::PAGE_SIZE) &&
@@ -256,13 +272,15 @@ void PageTable::count_new_leaf(PhysAddr table) { count(table)++; }
 
 // The level-0 table holding off's entry, made (with any table above it)
 // when missing.  Inval when a superpage leaf covers off.
-Result<PhysAddr> PageTable::page_table_of(uint64_t off)
+Result<PhysAddr> PageTable::page_table_of(uint64_t off, Pte** dir)
 {
     PhysAddr table = root_;
     for (unsigned level = TOP; level > 0; level--) {
         const unsigned i = index_of(off, level);
         Pte& e = table_of(table)[i];
         if (e.leaf()) return Errno::Inval;
+        KASSERT(!(e.raw & SHARED_HINT), "entering %#lx in a leaf table that may be shared",
+                to_va(off).value());
         if (!e.valid()) {
             note_root_change(level, i);
             const PhysAddr p = TRY(src_->alloc_table_page());
@@ -271,6 +289,7 @@ Result<PhysAddr> PageTable::page_table_of(uint64_t off)
             count(table)++;
             e = Pte::table(p);
         }
+        if (level == 1) *dir = &e;
         table = e.pa();
     }
     return table;
@@ -322,6 +341,7 @@ Result<void> PageTable::map_level(PhysAddr table, unsigned level, uint64_t lo, u
                 (*n)++;
             }
             KASSERT(!e.leaf(), "map over a leaf the Exist check missed");
+            if (e.raw & SHARED_HINT) TRY(own_leaf_table(e, fl));
             TRY(map_level(e.pa(), level - 1, lo, next, pa, perms, sizes, fl));
         }
         pa += next - lo;
@@ -329,6 +349,7 @@ Result<void> PageTable::map_level(PhysAddr table, unsigned level, uint64_t lo, u
     }
     KASSERT(!n || *n == scan_valid(table), "map left table %#lx counting %u, holding %u",
             table.value(), unsigned(*n), scan_valid(table));
+    if (level == 0 && (perms & pte::W)) src_->write_protected(table) = false;
     return {};
 }
 
@@ -372,6 +393,12 @@ bool PageTable::unmap_level(PhysAddr table, unsigned level, uint64_t lo, uint64_
             fl.add_page(to_va(lo));
         } else if (e.valid()) {
             KASSERT(level > 0, "pointer entry at level 0");
+            if ((e.raw & SHARED_HINT) &&
+                !settle_shared(table, e, prune_all || covers_slot(lo, next, level), n, fl)) {
+                changed = true;
+                lo = next;
+                continue;
+            }
             const PhysAddr child = e.pa();
             const bool below = unmap_level(child, level - 1, lo, next, fl, prune_all);
             changed = changed || below;
@@ -428,15 +455,22 @@ void PageTable::protect_level(PhysAddr table, unsigned level, uint64_t lo, uint6
     const uint64_t size = arch::level_size(level);
     const unsigned first = index_of(lo, level), last = index_of(hi - 1, level);
     const uint64_t base = sprig::align_down(lo, size) - first * size; // slot 0's offset
+    uint16_t* n = nullptr;
     const auto entry = [&](unsigned i) {
         const uint64_t from = sprig::max(lo, base + i * size);
         const uint64_t to = sprig::min(hi, base + (i + 1) * size);
+        if ((t[i].raw & SHARED_HINT) && !settle_shared(table, t[i], false, n, fl)) {
+            left--; // dropped: nothing left to protect there
+            return;
+        }
         if (protect_entry(t[i], level, i, from, to, perms, mask, fl)) left--;
     };
     for (unsigned i = first, j = last + 1; left > 0 && i < j;) {
         entry(i++);
         if (left > 0 && i < j) entry(--j);
     }
+    // Masking never adds W; a plain protect may.
+    if (level == 0 && !mask && (perms & pte::W)) src_->write_protected(table) = false;
 }
 
 // One entry of protect_level, for [lo, hi) within its slot; false when e
@@ -602,9 +636,189 @@ bool PageTable::destroy_entry(Pte& e, unsigned level, TlbFlush& fl)
 {
     if (!e.valid()) return false;
     if (level > 0 && !e.leaf()) {
-        destroy_level(e.pa(), level - 1, fl);
-        fl.defer_free(e.pa());
+        uint16_t* shares = (e.raw & SHARED_HINT) ? &src_->share_count(e.pa()) : nullptr;
+        if (shares && *shares > 0) {
+            (*shares)--; // another table still uses it: the last one frees it
+        } else {
+            destroy_level(e.pa(), level - 1, fl);
+            fl.defer_free(e.pa());
+        }
     }
     e = Pte{};
     return true;
+}
+
+// On-demand fork: sharing and unsharing leaf tables (see pagetable.h).
+
+Result<PageTable::Slot> PageTable::slot_of(uint64_t off, bool make)
+{
+    PhysAddr table = root_;
+    for (unsigned level = TOP; level > 1; level--) {
+        const unsigned i = index_of(off, level);
+        Pte& e = table_of(table)[i];
+        KASSERT(!e.leaf(), "a superpage above user address %#lx", to_va(off).value());
+        if (!e.valid()) {
+            if (!make) return Slot{};
+            note_root_change(level, i);
+            const PhysAddr p = TRY(src_->alloc_table_page());
+            KASSERT(table_empty(p) && src_->valid_count(p) == 0,
+                    "page source gave a table that is not zeroed");
+            count(table)++;
+            e = Pte::table(p);
+        }
+        table = e.pa();
+    }
+    return Slot{&table_of(table)[index_of(off, 1)], table};
+}
+
+// e: a level-1 entry with the hint.  Gives it a table of this space's own:
+// the same one when the others have let go, else a copy of the entries
+// (write-protected, as the shared table is).
+Result<void> PageTable::own_leaf_table(Pte& e, TlbFlush& fl)
+{
+    const PhysAddr shared = e.pa();
+    uint16_t& shares = src_->share_count(shared);
+    if (shares == 0) {
+        e.raw &= ~SHARED_HINT; // the hardware ignores it: no flush
+        return {};
+    }
+    KASSERT(src_->write_protected(shared), "shared leaf table %#lx may grant W",
+            shared.value());
+    const PhysAddr copy = TRY(src_->alloc_table_page());
+    memcpy(table_of(copy), table_of(shared), arch::PAGE_SIZE);
+    src_->valid_count(copy) = src_->valid_count(shared);
+    src_->write_protected(copy) = true;
+    shares--;
+    e = Pte{Pte::table(copy).raw | WP_HINT};
+    // A cached non-leaf entry may still lead to the shared table.
+    fl.add_all();
+    return {};
+}
+
+Result<void> PageTable::own_slot(uint64_t off, TlbFlush& fl)
+{
+    const Slot at = TRY(slot_of(off, false));
+    if (!at.e || !(at.e->raw & SHARED_HINT)) return {};
+    return own_leaf_table(*at.e, fl);
+}
+
+// Before unmap or protect change entries under the hinted level-1 entry e
+// (in `table`): true when e then points at a table this space owns; false
+// when e was dropped instead, its slot now empty in this space: the change
+// covers the whole slot (`whole`: a copy would be wasted) or no page was
+// left for the copy (the pmap is a cache; faults refill it).  n: `table`'s
+// count, looked up here if the caller has not yet.
+bool PageTable::settle_shared(PhysAddr table, Pte& e, bool whole, uint16_t*& n, TlbFlush& fl)
+{
+    uint16_t& shares = src_->share_count(e.pa());
+    if (shares == 0 || (!whole && own_leaf_table(e, fl).ok())) {
+        e.raw &= ~SHARED_HINT;
+        return true;
+    }
+    if (!n) n = &count(table);
+    shares--;
+    e = Pte{};
+    (*n)--;
+    fl.add_all(); // a cached non-leaf entry may still lead to the shared table
+    return false;
+}
+
+Result<void> PageTable::share_leaf_tables(PageTable& child, VirtAddr va, uint64_t len,
+                                          TlbFlush& fl)
+{
+    KASSERT(live() && kind_ == Kind::User && child.live() && child.kind_ == Kind::User &&
+                child.src_ == src_ && &child != this,
+            "share_leaf_tables between tables that are not two user tables of one source");
+    if (!va.is_aligned(LEAF_TABLE_SPAN) || len % LEAF_TABLE_SPAN != 0) return Errno::Inval;
+    const Span s = TRY(check_range(va, len));
+    constexpr uint64_t TABLE_SPAN = uint64_t{1} << 30; // a level-1 table's 1 GiB
+    for (uint64_t off = s.lo; off < s.hi;) {
+        const uint64_t end = sprig::min(sprig::align_down(off, TABLE_SPAN) + TABLE_SPAN, s.hi);
+        const Slot at = TRY(slot_of(off, false));
+        if (!at.e) {
+            off = end;
+            continue;
+        }
+        // One walk and one count lookup per level-1 table, on both sides.
+        Pte* const from = at.e - index_of(off, 1);
+        Pte* to = nullptr;
+        uint16_t* n = nullptr;
+        for (; off < end; off += LEAF_TABLE_SPAN) {
+            Pte& e = from[index_of(off, 1)];
+            if (!e.valid()) continue;
+            KASSERT(!e.leaf(), "a superpage in a user table at %#lx", to_va(off).value());
+            const PhysAddr leaf = e.pa();
+            uint16_t& shares = src_->share_count(leaf);
+            if (shares == UINT16_MAX) {
+                // Never shared further: write-protected (it is shared), the
+                // child faults its pages in.
+                continue;
+            }
+            bool& wp = src_->write_protected(leaf);
+            if (!wp || !(e.raw & WP_HINT)) {
+                // Once per table until something grants W in it again: a
+                // parent forking again without writing pays nothing per page.
+                write_protect_leaves(leaf, off, fl);
+                wp = true;
+            }
+            e.raw |= WP_HINT; // with the mark, before anything below can fail
+            if (!to) {
+                const Slot c = TRY(child.slot_of(off, true));
+                to = c.e - index_of(off, 1);
+                n = &child.count(c.table);
+            }
+            Pte& ce = to[index_of(off, 1)];
+            KASSERT(!ce.valid(), "sharing into a child slot %#lx that is in use", off);
+            (*n)++;
+            ce = Pte{Pte::table(leaf).raw | SHARED_HINT | WP_HINT};
+            e.raw |= SHARED_HINT | WP_HINT; // the hardware ignores them: no flush
+            shares++;
+        }
+    }
+    return {};
+}
+
+// Takes W (and D, which goes with it) from every valid leaf of a leaf
+// table whose slot starts at lo: share_leaf_tables' one pass, a tight loop
+// that stops once it has met the count's worth of valid entries (protect's
+// general path costs several times as much an entry, and this is the one
+// per-page cost a fork keeps).
+void PageTable::write_protect_leaves(PhysAddr table, uint64_t lo, TlbFlush& fl)
+{
+    Pte* t = table_of(table);
+    TlbFlush own(asid_, src_); // fl may be an empty token, without our ASID
+    unsigned left = count(table);
+    for (unsigned i = 0; left > 0 && i < arch::PT_ENTRIES; i++) {
+        const uint64_t raw = t[i].raw;
+        if (!(raw & pte::V)) continue;
+        KASSERT(raw & pte::RWX, "a pointer entry in leaf table %#lx", table.value());
+        left--;
+        if (raw & pte::W) {
+            t[i].raw = raw & ~(pte::W | pte::D);
+            own.add_page(to_va(lo + i * arch::PAGE_SIZE));
+        }
+    }
+    fl.merge(static_cast<TlbFlush&&>(own));
+}
+
+Result<TlbFlush> PageTable::unshare(VirtAddr va)
+{
+    KASSERT(live(), "unshare on an empty page table");
+    const Span s = TRY(check_range(va, arch::PAGE_SIZE));
+    TlbFlush fl(asid_, src_);
+    TRY(own_slot(s.lo, fl));
+    return fl;
+}
+
+bool PageTable::leaf_table_shared(VirtAddr va) const
+{
+    if (va.value() >= HALF || !live()) return false;
+    PhysAddr table = root_;
+    for (unsigned level = TOP; level > 1; level--) {
+        const Pte e = table_of(table)[index_of(va.value(), level)];
+        if (!e.valid() || e.leaf()) return false;
+        table = e.pa();
+    }
+    const Pte e = table_of(table)[index_of(va.value(), 1)];
+    return e.valid() && !e.leaf() && (e.raw & SHARED_HINT) && src_->share_count(e.pa()) > 0;
 }

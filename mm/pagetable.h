@@ -120,7 +120,10 @@ public:
         PhysAddr table = root_;
         for (unsigned level = arch::PT_LEVELS - 1; level > 0; level--) {
             const arch::Pte e = pt_entries(table)[arch::pt_index(va, level)];
-            if (!e.valid() || e.leaf()) return at;
+            // A leaf table that may be shared is made this table's own
+            // (enter_page) before anything is entered in it; one marked
+            // write-protected is unmarked there before W is entered.
+            if (!e.valid() || e.leaf() || (e.raw & (SHARED_HINT | WP_HINT))) return at;
             table = e.pa();
         }
         at.pte = &pt_entries(table)[arch::pt_index(va, 0)];
@@ -172,6 +175,48 @@ public:
     // The translation of va as the MMU would find it through this root.
     Translation lookup(VirtAddr va) const;
 
+    // On-demand fork (docs/memory.md, "Shared leaf tables").  A user
+    // table's level-1 entry may point at a leaf table that other user
+    // tables' entries point at too: the leaf table's share_count counts
+    // the others, it grants no W, and every entry pointing at it carries
+    // SHARED_HINT (one of the PTE bits Sv39 leaves to software; the
+    // hardware ignores it).  The hint may outlive the sharing (the others
+    // have let go, the count is 0): the next change takes the table back
+    // without a copy.  Every operation that changes an entry under a
+    // shared table first makes it this table's own: a copy of its 512
+    // entries (the pmap holds no page references, so nothing else), or,
+    // for unmap and protect when no page is left for the copy (and for an
+    // unmap of the whole slot), by dropping the level-1 entry: a pmap is
+    // a cache that faults refill.  destroy() drops a shared table and
+    // frees it only when it is the last.
+    static constexpr uint64_t SHARED_HINT = uint64_t{1} << 8; // RSW bit 0
+    // The other RSW bit: on every level-1 entry pointing at a leaf table
+    // whose write_protected flag is set (set with the flag by a share or a
+    // copy; a stale one is harmless, it only sends faults to enter_page).
+    // It keeps leaf()/enter_at, the quick fault path, from entering W in
+    // a table marked write-protected without a load of the mark.
+    static constexpr uint64_t WP_HINT = uint64_t{1} << 9;
+    static constexpr uint64_t LEAF_TABLE_SPAN = uint64_t{1} << 21; // a leaf table's 2 MiB
+
+    // Points child's level-1 entries for the 2 MiB slots of [va, va + len)
+    // (both 2 MiB aligned) at this table's leaf tables there: each leaf
+    // table's entries lose W (once: a table known write-protected is not
+    // scanned again; the flush, this table's, goes in fl), its share count
+    // goes up, and both entries carry the hint.  Slots where this table
+    // has no leaf table are skipped.  Both user tables from one source;
+    // the child's slots empty and the child never run (its TLB caches
+    // nothing of it).  Inval for a misaligned range; NoMem when the child
+    // needs an intermediate table and none is left: the slots before it
+    // are shared, the rest not (the child's owner destroys it), and the
+    // entries may have lost W (faults give it back).
+    Result<void> share_leaf_tables(PageTable& child, VirtAddr va, uint64_t len, TlbFlush& fl);
+    // Makes the leaf table holding va's entry this table's own if it may be
+    // shared (the copy enter_page would make), before a fault changes
+    // what the page is.  NoMem (no page for the copy): nothing changed.
+    Result<TlbFlush> unshare(VirtAddr va);
+    // Whether va's leaf table is shared with another table now.
+    bool leaf_table_shared(VirtAddr va) const;
+
     // Kernel table only, before any user table exists: gives every root
     // entry of [va, va + len) (kernel half) a level-1 table, so that later
     // kernel mappings there never change a root entry and so reach every
@@ -214,7 +259,18 @@ private:
     Result<void> split_ends(const Span& s, TlbFlush& fl);
     Result<void> split_at(uint64_t off, TlbFlush& fl);
     Result<void> split_leaf(arch::Pte& e, unsigned level, unsigned index, TlbFlush& fl);
-    Result<PhysAddr> page_table_of(uint64_t off);
+    Result<PhysAddr> page_table_of(uint64_t off, arch::Pte** dir);
+    // The level-1 entry of off's slot and the table holding it; a null
+    // entry when there is no level-1 table (made first when make).
+    struct Slot {
+        arch::Pte* e = nullptr;
+        PhysAddr table;
+    };
+    Result<Slot> slot_of(uint64_t off, bool make);
+    Result<void> own_slot(uint64_t off, TlbFlush& fl);
+    void write_protect_leaves(PhysAddr table, uint64_t lo, TlbFlush& fl);
+    Result<void> own_leaf_table(arch::Pte& e, TlbFlush& fl);
+    bool settle_shared(PhysAddr table, arch::Pte& e, bool whole, uint16_t*& n, TlbFlush& fl);
     bool has_leaf(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi) const;
     Result<void> map_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, PhysAddr pa,
                            uint64_t perms, PageSizes sizes, TlbFlush& fl);

@@ -69,6 +69,16 @@ public:
     TlbFlush protect(VirtAddr va, uint64_t len, vm_prot_t prot);
     // What the MMU would find for va.
     Translation extract(VirtAddr va) const { return pt_.lookup(va); }
+    // On-demand fork (PageTable::share_leaf_tables): child's translations
+    // of the 2 MiB slots of [va, va + len) become this pmap's, through
+    // leaf tables both share copy-on-write; the flush is this pmap's.
+    Result<void> share_leaves(Pmap& child, VirtAddr va, uint64_t len, TlbFlush& fl)
+    {
+        return pt_.share_leaf_tables(child.pt_, va, len, fl);
+    }
+    // Before a fault changes the page at va: va's leaf table becomes this
+    // pmap's own if it was shared (PageTable::unshare).  NoMem: unchanged.
+    Result<TlbFlush> unshare(VirtAddr va) { return pt_.unshare(va); }
 
     // Before the hart runs this space (pmap_activate): makes its ASID
     // valid for the allocator's current generation.  Returns true when the

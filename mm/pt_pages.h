@@ -25,6 +25,13 @@ public:
     // zeros but its first word (the flush's free-list link): a source may
     // keep it as a pre-zeroed page.
     virtual uint16_t& valid_count(PhysAddr table) = 0;
+    // On-demand fork (docs/memory.md): how many level-1 entries point at
+    // this leaf table beyond the first (0: one address space owns it), and
+    // whether it is known to hold no writable entry (false is always
+    // safe: "not known").  Both 0/false when alloc_table_page() returns
+    // the page; shares must be 0 again when it is given back.
+    virtual uint16_t& share_count(PhysAddr table) = 0;
+    virtual bool& write_protected(PhysAddr table) = 0;
 
 protected:
     // Not deleted through this interface: no virtual destructor, so the

@@ -5,6 +5,7 @@
 #include <kernel/debug/invariant_report.h>
 #include <mm/intr_off.h>
 #include <mm/page_alloc.h>
+#include <mm/pagetable.h>
 #include <mm/pt_pages.h>
 #include <mm/vmspace.h>
 
@@ -263,8 +264,73 @@ void walk_table(vmspace* vm, PhysAddr table, unsigned level, uint64_t base, unsi
         } else if (level == 0) {
             r.violation("pmap", "vmspace %p: a table entry at level 0 for %#lx", vm, va);
         } else {
+            // A leaf table's pointers, counted for check_shares (its page
+            // is no object's, so its count starts at 0).
+            if (level == 1 && counts)
+                if (uint16_t* c = counts->of(pte.pa()); c && *c < UINT16_MAX) (*c)++;
             walk_table(vm, pte.pa(), level - 1, va, 0, arch::PT_ENTRIES, counts, r);
         }
+    }
+}
+
+unsigned user_roots()
+{
+    return static_cast<unsigned>(VM_MAX_USER_ADDRESS / arch::level_size(arch::PT_LEVELS - 1));
+}
+
+// Calls f(level-1 entry, its va) for each of vm's level-1 entries that
+// points at a leaf table.
+template <typename F>
+void for_each_leaf_table(vmspace* vm, F f)
+{
+    const auto* root = static_cast<const arch::Pte*>(arch::phys_to_virt(vm->vm_pmap.table().root()));
+    for (unsigned i = 0; i < user_roots(); i++) {
+        if (!root[i].valid() || root[i].leaf()) continue;
+        const auto* l1 = static_cast<const arch::Pte*>(arch::phys_to_virt(root[i].pa()));
+        for (unsigned j = 0; j < arch::PT_ENTRIES; j++)
+            if (l1[j].valid() && !l1[j].leaf())
+                f(l1[j], i * arch::level_size(2) + j * arch::level_size(1));
+    }
+}
+
+// On-demand fork (mm/pagetable.h): a leaf table's share count is the
+// level-1 entries pointing at it less one, each of them carries the hint
+// while it is shared, and a shared table grants no W (each sharer's
+// objects hold its pages copy-on-write).  The walk counted the pointers
+// into `counts`; each table is reported once (its count then marked).
+void check_shares(const VmCheckInput& in, PageCounts& counts, InvariantReport& r)
+{
+    for (size_t i = 0; i < in.nspaces; i++) {
+        vmspace* vm = in.spaces[i];
+        PtPageSource* src = vm->vm_zone->pt_pages;
+        if (!src || !vm->vm_pmap.table().live()) continue;
+        for_each_leaf_table(vm, [&](arch::Pte e, uint64_t va) {
+            const PhysAddr table = e.pa();
+            const unsigned shares = src->share_count(table);
+            if (shares > 0 && !(e.raw & PageTable::SHARED_HINT))
+                r.violation("pmap", "vmspace %p: leaf table %#lx at %#lx is shared by %u more "
+                            "spaces, its entry lacks the hint", vm, table.value(), va, shares);
+            // The quick fault path relies on this to leave the mark alone.
+            if (src->write_protected(table) && !(e.raw & PageTable::WP_HINT))
+                r.violation("pmap", "vmspace %p: leaf table %#lx at %#lx is marked "
+                            "write-protected, its entry lacks the hint", vm, table.value(), va);
+            if (shares > 0 && !src->write_protected(table))
+                r.violation("pmap", "leaf table %#lx is shared but not marked write-protected",
+                            table.value());
+            uint16_t* c = counts.of(table);
+            if (!c || *c == UINT16_MAX) return;
+            if (*c != shares + 1)
+                r.violation("pmap", "leaf table %#lx counts %u sharers, %u level-1 entries "
+                            "point at it", table.value(), shares + 1, unsigned(*c));
+            *c = UINT16_MAX;
+            if (shares == 0 && !src->write_protected(table)) return;
+            const auto* ptes = static_cast<const arch::Pte*>(arch::phys_to_virt(table));
+            for (unsigned k = 0; k < arch::PT_ENTRIES; k++)
+                if (ptes[k].leaf() && (ptes[k].raw & arch::pte::W))
+                    r.violation("pmap", "leaf table %#lx (%s) maps %#lx writable",
+                                table.value(), shares ? "shared" : "marked write-protected",
+                                va + k * PAGE_SIZE);
+        });
     }
 }
 
@@ -274,10 +340,9 @@ void check_translations(const VmCheckInput& in, PageCounts* counts, InvariantRep
         vmspace* vm = in.spaces[i];
         PageTable& pt = vm->vm_pmap.table();
         if (!pt.live()) continue;
-        const unsigned user_roots =
-            static_cast<unsigned>(VM_MAX_USER_ADDRESS / arch::level_size(arch::PT_LEVELS - 1));
-        walk_table(vm, pt.root(), arch::PT_LEVELS - 1, 0, 0, user_roots, counts, r);
+        walk_table(vm, pt.root(), arch::PT_LEVELS - 1, 0, 0, user_roots(), counts, r);
     }
+    if (counts) check_shares(in, *counts, r);
 }
 
 } // namespace

@@ -9,6 +9,11 @@
 //  - every user translation maps the page its entry's object holds at that
 //    address, writable only when the entry is and the page is not shared
 //    copy-on-write;
+//  - each leaf table's share count equals the level-1 entries pointing at
+//    it, less one; a shared one is marked write-protected, carries the
+//    hint in each and grants no W; a table marked write-protected grants
+//    no W and carries the write-protect hint in each entry pointing at it
+//    (on-demand fork, mm/pagetable.h);
 //  - each space's charge equals its private writable entries, and the
 //    account's total equals the sum of the spaces' charges.
 // It needs scratch memory (a counter per page), taken from the page

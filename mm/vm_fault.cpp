@@ -96,6 +96,13 @@ inline void sync_icache_for(vm_prot_t prot)
 
 VmFaultStats& vm_fault_stats() { return g_stats; }
 
+namespace {
+
+Result<TlbFlush> fault_owned(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAddr page_va,
+                             vm_prot_t access);
+
+} // namespace
+
 Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAddr va,
                           vm_prot_t access)
 {
@@ -105,6 +112,25 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
     vm_map_entry* e = map.lookup(page_va.value());
     if (!e) return Errno::Fault;
     if ((e->protection & access) != access) return Errno::Acces;
+    // On-demand fork: a leaf table shared with another space becomes this
+    // one's before the object's page changes (a COW break), so the other
+    // space's translations never name a page its object no longer holds.
+    TlbFlush own = TRY(pmap.unshare(page_va));
+    Result<TlbFlush> r = fault_owned(map, pmap, objects, page_va, access);
+    if (!r.ok()) {
+        own.execute();
+        return r.error();
+    }
+    r.value().merge(static_cast<TlbFlush&&>(own));
+    return r;
+}
+
+namespace {
+
+Result<TlbFlush> fault_owned(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAddr page_va,
+                             vm_prot_t access)
+{
+    vm_map_entry* e = map.lookup(page_va.value());
     vm_object* obj = TRY(entry_object(e, objects));
     const uint64_t pindex = (e->offset + (page_va.value() - e->start)) / arch::PAGE_SIZE;
     bool fresh = false, path_shared = false;
@@ -134,6 +160,8 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
     sync_icache_for(prot);
     return fl;
 }
+
+} // namespace
 
 bool vm_fault_quick(VmMap& map, Pmap& pmap, VirtAddr va, vm_prot_t access)
 {

@@ -6,7 +6,8 @@
 //          pages first touched after the fork;
 //   Copy   a new object holding the same pages (vm_object_copy), and the
 //          parent's translations of the range lose write permission, so
-//          the first write on either side faults and copies (vm_fault).
+//          the first write on either side faults and copies (vm_fault);
+//          the child shares the parent's leaf tables where it may.
 // Untouched private memory (no object yet) is copied as untouched.
 //
 // Private memory is copy-on-write by page reference count between
@@ -25,10 +26,14 @@
 class Pmap;
 
 // Fills the empty map `child` from `parent`, whose translations are in
-// parent_pmap (nullptr: it has none yet).  The flush (for the parent's
-// pmap) must run before the parent touches memory again.  NoMem: the
-// child's map may hold some entries (its owner frees it), the parent's
+// parent_pmap (nullptr: it has none yet).  With child_pmap (empty, never
+// run), on-demand fork: each 2 MiB slot that only copied entries overlap
+// has its leaf table shared with the child copy-on-write (docs/memory.md,
+// "Shared leaf tables"); without it, the child starts with no
+// translations.  The flush (for the parent's pmap) must run before the
+// parent touches memory again.  NoMem: the child's map and pmap may hold
+// some entries and shared tables (its owner frees them), the parent's
 // entries are as they were, and its pmap lost only write permissions that
 // faults give back.
 Result<TlbFlush> vm_map_fork(VmMap& parent, Pmap* parent_pmap, VmMap& child,
-                             VmObjectZone& objects);
+                             VmObjectZone& objects, Pmap* child_pmap = nullptr);

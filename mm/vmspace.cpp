@@ -178,7 +178,9 @@ Result<vmspace*> vmspace_fork(vmspace* vm1, uint64_t* mem_charged)
     vm2->vm_ssize = vm1->vm_ssize;
     vm2->vm_daddr = vm1->vm_daddr;
     Pmap* pmap1 = vm1->vm_pmap.table().live() ? &vm1->vm_pmap : nullptr;
-    Result<TlbFlush> r = vm_map_fork(vm1->vm_map, pmap1, vm2->vm_map, vm1->vm_zone->objects);
+    Pmap* pmap2 = vm2->vm_pmap.table().live() ? &vm2->vm_pmap : nullptr;
+    Result<TlbFlush> r =
+        vm_map_fork(vm1->vm_map, pmap1, vm2->vm_map, vm1->vm_zone->objects, pmap2);
     if (!r.ok()) {
         // Neither charged nor ever run: its entries and its empty
         // table go with it.

@@ -39,7 +39,7 @@ public:
         }
         if (fail_after_ > 0) fail_after_--;
         memset(arch::phys_to_virt(p), 0, arch::PAGE_SIZE);
-        live_[p.value()] = 0;
+        live_[p.value()] = Counts{};
         allocs_++;
         return p;
     }
@@ -51,7 +51,8 @@ public:
         const auto it = live_.find(p.value());
         CHECK_MESSAGE(it != live_.end(), "freeing a page not handed out: ", p.value());
         if (it == live_.end()) return;
-        if (it->second == 0) {
+        CHECK_MESSAGE(it->second.shares == 0, "freeing a table still shared: ", p.value());
+        if (it->second.valid == 0) {
             const auto* w = static_cast<const uint64_t*>(arch::phys_to_virt(p));
             size_t nonzero = 0;
             for (size_t i = 1; i < arch::PAGE_SIZE / 8; i++) nonzero += w[i] != 0;
@@ -70,12 +71,9 @@ public:
 
     size_t in_use() const { return live_.size(); }
     uint64_t pages_in_use() const override { return live_.size(); }
-    uint16_t& valid_count(PhysAddr table) override
-    {
-        const auto it = live_.find(table.value());
-        REQUIRE_MESSAGE(it != live_.end(), "count of a page not handed out: ", table.value());
-        return it->second;
-    }
+    uint16_t& valid_count(PhysAddr table) override { return counts(table).valid; }
+    uint16_t& share_count(PhysAddr table) override { return counts(table).shares; }
+    bool& write_protected(PhysAddr table) override { return counts(table).write_protected; }
     bool owns(PhysAddr p) const { return live_.count(p.value()) == 1; }
     // Pages given back with a count of 0 (all zeros but the link word).
     uint64_t zero_frees() const { return zero_frees_; }
@@ -84,10 +82,22 @@ public:
     uint64_t injected() const { return injected_; }
 
 private:
+    struct Counts {
+        uint16_t valid = 0;
+        uint16_t shares = 0;
+        bool write_protected = false;
+    };
+    Counts& counts(PhysAddr table)
+    {
+        const auto it = live_.find(table.value());
+        REQUIRE_MESSAGE(it != live_.end(), "count of a page not handed out: ", table.value());
+        return it->second;
+    }
+
     HostArena& arena_;
     PhysAddr next_;
     std::vector<PhysAddr> free_;
-    std::map<uint64_t, uint16_t> live_; // page -> its valid-entry count
+    std::map<uint64_t, Counts> live_; // page -> its counts
     long fail_after_ = -1;
     uint64_t allocs_ = 0;
     uint64_t frees_ = 0;

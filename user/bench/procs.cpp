@@ -88,6 +88,45 @@ Cost fork_1m(unsigned n)
     return c;
 }
 
+namespace {
+
+constexpr size_t MIB_PAGES = (1u << 20) / PAGE;
+
+// fork_1m at a larger size: the parent writes every page of `mib` MiB
+// once, then n forks whose children exit at once.
+Cost fork_touched(unsigned n, size_t mib, const char* what)
+{
+    char* region = map_pages(mib * MIB_PAGES);
+    if (!region) return {};
+    for (size_t i = 0; i < mib * MIB_PAGES; i++) region[i * PAGE] = 1;
+    made.add(Call::Fork, n);
+    const Cost c = fork_exit_loop(n, SYS_fork, 0, nullptr, what);
+    unmap(region, mib * MIB_PAGES);
+    return c;
+}
+
+} // namespace
+
+Cost fork_16m(unsigned n) { return fork_touched(n, 16, "fork+exit+wait4, 16 MiB touched"); }
+Cost fork_64m(unsigned n) { return fork_touched(n, 64, "fork+exit+wait4, 64 MiB touched"); }
+Cost fork_256m(unsigned n) { return fork_touched(n, 256, "fork+exit+wait4, 256 MiB touched"); }
+
+Cost first_write_2m(unsigned n)
+{
+    constexpr size_t MIB = 64, SPAN = 2; // one write per leaf table's 2 MiB
+    char* region = map_pages(MIB * MIB_PAGES);
+    if (!region) return {};
+    for (size_t i = 0; i < MIB * MIB_PAGES; i++) region[i * PAGE] = 1;
+    made.add(Call::Fork, n);
+    long bad = 0;
+    const uint64_t instret = timed_loop(n, [&] {
+        bad |= raw_reap(raw_fork_touch_exit(region, MIB / SPAN, SPAN << 20));
+    });
+    if (bad) failed("fork+child writes one page per 2 MiB+exit+wait4");
+    unmap(region, MIB * MIB_PAGES);
+    return {instret, n};
+}
+
 Cost vfork_execve(unsigned n)
 {
     static char path[] = "/bin/true";

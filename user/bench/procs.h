@@ -28,6 +28,14 @@ Cost fork_small(unsigned n);
 Cost vfork_exit(unsigned n);
 Cost rfork_mem(unsigned n);
 Cost fork_1m(unsigned n);
+// fork_1m at 16, 64 and 256 MiB touched; first_write_2m: 64 MiB touched,
+// and each child writes one page in every 2 MiB before it exits (the
+// cost on-demand fork moves from the fork to the first write in each
+// shared leaf table).
+Cost fork_16m(unsigned n);
+Cost fork_64m(unsigned n);
+Cost fork_256m(unsigned n);
+Cost first_write_2m(unsigned n);
 Cost vfork_execve(unsigned n);
 
 // Faults and switches (faults.cpp).  n is pages, or round trips for

@@ -43,6 +43,35 @@ inline long raw_fork_exit(int number, long flags = 0, void* stack = nullptr)
     return t0 ? -a0 : a0;
 }
 
+// fork; the child stores a byte at `count` addresses `stride` apart from
+// `base` (a loop in registers: no stack, no C++ code), then exits(0).
+// Returns the child's pid or -errno.
+inline long raw_fork_touch_exit(char* base, long count, long stride)
+{
+    register long t0 asm("t0") = SYS_fork;
+    register long a0 asm("a0") = 0;
+    register long a1 asm("a1");
+    register char* t1 asm("t1") = base;
+    register long t2 asm("t2") = count;
+    register long t3 asm("t3") = stride;
+    asm volatile("ecall\n"
+                 "bnez t0, 1f\n"
+                 "bnez a0, 1f\n"
+                 "2: beqz t2, 3f\n"
+                 "sb t2, 0(t1)\n"
+                 "add t1, t1, t3\n"
+                 "addi t2, t2, -1\n"
+                 "j 2b\n"
+                 "3: li a0, 0\n"
+                 "li t0, %[exit]\n"
+                 "ecall\n"
+                 "1:\n"
+                 : "+r"(t0), "+r"(a0), "=r"(a1)
+                 : "r"(t1), "r"(t2), "r"(t3), [exit] "i"(SYS_exit)
+                 : "memory");
+    return t0 ? -a0 : a0;
+}
+
 // vfork; the child execve(path, argv, envp)s, or exits with 127 if that
 // fails.  Returns the child's pid or -errno.
 inline long raw_vfork_exec(const char* path, char* const* argv, char* const* envp)
