@@ -1,5 +1,7 @@
 #include <kernel/fs/filedesc.h>
 
+#include <kernel/fs/kern_event.h>
+
 #include <string.h>
 #include <lib/utility.h>
 #include <mm/kmalloc.h>
@@ -104,6 +106,7 @@ file* fd_remove(filedesc* fdp, int fd)
             fdp->fd_lastfile);
     file* fp = fdp->fd_ofiles[fd];
     KASSERT(fp != nullptr, "descriptor %d is not in use", fd);
+    knote_fdclose(fdp, fd);
     fdp->fd_ofiles[fd] = nullptr;
     fdp->fd_ofileflags[fd] = 0;
     if (fd < fdp->fd_freefile) fdp->fd_freefile = fd;
@@ -150,8 +153,8 @@ Result<filedesc*> fdinit(FdZones& zones, const filedesc* fdp)
     return n;
 }
 
-// Every Sprig kind may be inherited (FreeBSD leaves kqueues, which are
-// not DFLAG_PASSABLE, behind), so every slot is copied.
+// Every slot is copied but those of kinds marked DFLAG_FORKDROP (kqueues,
+// which FreeBSD leaves behind as not DFLAG_PASSABLE).
 Result<filedesc*> fdcopy(FdZones& zones, const filedesc* fdp)
 {
     KASSERT(fdp && fdp->fd_refcnt > 0, "fdcopy of a freed table");
@@ -165,14 +168,13 @@ Result<filedesc*> fdcopy(FdZones& zones, const filedesc* fdp)
     }
     // Nothing below can fail: only now are references taken.
     for (int fd = 0; fd <= fdp->fd_lastfile; fd++) {
-        if (!fdp->fd_ofiles[fd]) continue;
-        n->fd_ofiles[fd] = fhold(fdp->fd_ofiles[fd]);
+        file* fp = fdp->fd_ofiles[fd];
+        if (!fp || (fp->f_ops && (fp->f_ops->fo_flags & DFLAG_FORKDROP))) continue;
+        n->fd_ofiles[fd] = fhold(fp);
         n->fd_ofileflags[fd] = fdp->fd_ofileflags[fd];
     }
-    n->fd_lastfile = fdp->fd_lastfile;
-    n->fd_freefile = fdp->fd_freefile;
-    KASSERT(n->fd_freefile == fd_first_free(n, 0), "fd_freefile %d of the copied table is stale",
-            fdp->fd_freefile);
+    n->fd_lastfile = fd_last_used(n, fdp->fd_lastfile);
+    n->fd_freefile = fd_first_free(n, 0); // below fdp's when a kqueue was left behind
     return n;
 }
 

@@ -5,6 +5,7 @@
 #include <arch/syscall_machdep.h>
 #include <kernel/exec/execve.h>
 #include <kernel/fs/kern_descrip.h>
+#include <kernel/fs/kern_event.h>
 #include <kernel/fs/pipe.h>
 #include <kernel/fs/sys_generic.h>
 #include <kernel/fs/vfs_syscalls.h>
@@ -140,6 +141,11 @@ Errno sys_dup2(thread* td, Args a) { return kern_dup2(td, fd_arg(a[0]), fd_arg(a
 Errno sys_lseek(thread* td, Args a) { return kern_lseek(td, fd_arg(a[0]), int64_t(a[1]), int(a[2])); }
 
 Errno sys_pipe2(thread* td, Args a) { return kern_pipe2(td, a[0], int(a[1])); }
+Errno sys_kqueue(thread* td, Args) { return kern_kqueue(td); }
+Errno sys_kevent(thread* td, Args a)
+{
+    return kern_kevent(td, int(fd_arg(a[0])), a[1], int64_t(int32_t(a[2])), a[3], int64_t(int32_t(a[4])), a[5]);
+}
 Errno sys_procctl(thread* td, Args a)
 {
     return user_procctl(td, int(a[0]), static_cast<int64_t>(a[1]), int(a[2]), a[3]);
@@ -198,6 +204,8 @@ constexpr Sysent sysent_list[] = {
     {SYS_lseek, sys_lseek},
     {SYS_pipe2, sys_pipe2},
     {SYS_procctl, sys_procctl},
+    {SYS_kqueue, sys_kqueue},
+    {SYS_kevent, sys_kevent},
 };
 
 Errno sys_nosys(thread*, Args) { return Errno::NoSys; }

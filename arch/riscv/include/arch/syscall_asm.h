@@ -10,7 +10,7 @@
 #define TDF_NEEDSIGCHK_BIT  17      /* tdflag::TDF_NEEDSIGCHK */
 #define TD_RETVAL           632     /* thread::td_retval[2] */
 
-#define SYSENT_NCALLS       545     /* SYS_MAXSYSCALL: syscall_fast_table's entries */
+#define SYSENT_NCALLS       561     /* SYS_MAXSYSCALL: syscall_fast_table's entries */
 
 #define SCAUSE_ECALL_USER   8
 #define SYSCALL_ECALL_SIZE  4
