@@ -8,6 +8,8 @@
 // allocation failure, and hostile arguments.  ProcWorld checks at the
 // end that no kqueue, knote or file is left.
 #include "syscall_test_util.h"
+#include "elf_test_util.h"
+#include "tty_test_util.h"
 
 #include <abi/event.h>
 #include <abi/signal.h>
@@ -20,7 +22,9 @@
 #include <kernel/debug/invariant_report.h>
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/proc_zones.h>
+#include <kernel/exec/kern_exec.h>
 #include <kernel/proc/sigacts.h>
+#include <kernel/tty/tty.h>
 
 #include <vector>
 
@@ -694,4 +698,78 @@ TEST_CASE("kqueue_check: the invariant holds across activations, reports and clo
     CHECK(check_kqueues() == 0);
     close0(kq);
     close0(fds[0]);
+}
+
+namespace {
+
+std::string g_image;
+Errno g_exec_result[2];
+
+// Parks, then execs the test image twice: once an image that is no ELF
+// (ENOEXEC: nothing changes, no NOTE_EXEC), then the real one.
+void held_then_exec(void*)
+{
+    thread* td = curthread();
+    hold();
+    static const char* const argv[] = {"prog", nullptr};
+    static const char junk[] = "not an ELF image";
+    g_exec_result[0] = kern_execve(td, {"junk", junk, sizeof junk, argv, nullptr});
+    g_exec_result[1] = kern_execve(td, {"prog", g_image.data(), g_image.size(), argv, nullptr});
+    exit1(td, W_EXITCODE(4, 0));
+}
+
+} // namespace
+
+TEST_CASE("EVFILT_PROC: NOTE_EXEC for an exec that happened, none for one that failed")
+{
+    SysWorld s;
+    g_released = false;
+    g_image = elftest::ElfBuilder().bytes();
+    const int kq = kqueue_as(&thread0);
+    proc* c = spawn(held_then_exec);
+    const pid_t pid = c->p_pid;
+    run_others();
+    REQUIRE(change(kq, ev(uintptr_t(pid), EVFILT_PROC, EV_ADD | EV_CLEAR, NOTE_EXEC)) == Errno::Ok);
+    release();
+    run_others();
+    CHECK(g_exec_result[0] == Errno::NoExec);
+    CHECK(g_exec_result[1] == Errno::Ok);
+    const KeventResult r = kevent0(kq, {}, 4);
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].fflags == NOTE_EXEC); // one exec; the exit was not asked for
+    CHECK(r.events[0].flags == (EV_CLEAR | EV_EOF | EV_ONESHOT)); // exited before the read
+    CHECK(r.events[0].data == 0);
+    CHECK(wait_for(pid) == W_EXITCODE(4, 0));
+    CHECK(knotes() == 0);
+    close0(kq);
+}
+
+TEST_CASE("EVFILT_READ on the terminal: ready once a line is finished, data its bytes; EVFILT_WRITE always ready")
+{
+    SysWorld s;
+    ttytest::TestTty t;
+    file* fp = tty_open_file(&t.tp, FREAD | FWRITE).value();
+    const int fd = finstall(proc0.p_fd, fp, 0).value();
+    (void)fdrop(fp);
+    const int kq = kqueue_as(&thread0);
+    REQUIRE(change(kq, ev(uintptr_t(fd), EVFILT_READ, EV_ADD)) == Errno::Ok);
+    CHECK(kevent0(kq, {}, 4).events.empty());
+    t.type("ls");
+    CHECK(kevent0(kq, {}, 4).events.empty()); // a line being edited: a read would wait
+    CHECK(!t.tp.t_rsel.empty());
+    t.type("\r");
+    KeventResult r = kevent0(kq, {}, 4);
+    REQUIRE(r.events.size() == 1);
+    CHECK(r.events[0].data == 3); // "ls\n"
+    REQUIRE(change(kq, ev(uintptr_t(fd), EVFILT_WRITE, EV_ADD)) == Errno::Ok);
+    r = kevent0(kq, {}, 4);
+    REQUIRE(r.events.size() == 2);
+    const kev_t* w = r.events[0].filter == EVFILT_WRITE ? &r.events[0] : &r.events[1];
+    CHECK(w->data == int64_t(TTY_WRITE_ATOMIC));
+    REQUIRE(change(kq, ev(uintptr_t(fd), EVFILT_WRITE, EV_DELETE)) == Errno::Ok);
+    close0(fd);
+    CHECK(knotes() == 0);
+    CHECK(t.tp.t_rsel.empty());
+    CHECK(t.tp.t_wsel.empty());
+    close0(kq);
 }
