@@ -11,13 +11,14 @@
 #include <lib/kassert.h>
 #include <mm/intr_off.h>
 
+// Knotes naming a descriptor, in all kqueues: a close with none to find
+// costs one test.
+size_t g_kq_fd_knotes = 0;
+
 namespace {
 
 // Every kqueue, so that a descriptor's close finds the knotes on it.
 List<kqueue, &kqueue::kq_link> g_kqueues;
-// Knotes naming a descriptor, in all kqueues: a close with none to find
-// costs one test.
-size_t g_fd_knotes = 0;
 
 // The filter of a registered event, or null (EINVAL).
 const filterops* filter_ops(int16_t filter)
@@ -53,7 +54,7 @@ void knote_drop(knote* kn)
     KASSERT(!klist::linked(kn), "knote %lu/%d freed on a klist", kn->ident(), kn->filter());
     knote_dequeue(kn);
     kn->kn_kq->kq_knlist.remove(kn);
-    if (kn->kn_fop->f_isfd) g_fd_knotes--;
+    if (kn->kn_fop->f_isfd) g_kq_fd_knotes--;
     proc_zones().knotes.destroy(kn);
 }
 
@@ -100,7 +101,7 @@ Errno knote_add(kqueue* kq, const struct kevent* kev, const filterops* fop, thre
         return e;
     }
     kq->kq_knlist.push_back(kn);
-    if (fop->f_isfd) g_fd_knotes++;
+    if (fop->f_isfd) g_kq_fd_knotes++;
     if (kev->flags & EV_DISABLE) kn->kn_status |= KN_DISABLED;
     if (kn->kn_status & KN_ACTIVE)
         knote_activate(kn); // attach found an event already (a zombie, a child)
@@ -178,9 +179,8 @@ void knote_activate(knote* kn)
     wakeup(&kn->kn_kq->kq_chan);
 }
 
-void KNOTE(klist* list, long hint)
+void knote_post(klist* list, long hint)
 {
-    if (list->empty()) return;
     IntrOff off;
     // A filter may take its knote off the list (NOTE_EXIT): step first.
     for (knote* kn = list->front(); kn;) {
@@ -190,9 +190,8 @@ void KNOTE(klist* list, long hint)
     }
 }
 
-void knote_fdclose(filedesc* fdp, int fd)
+void knote_fdclose_slow(filedesc* fdp, int fd)
 {
-    if (g_fd_knotes == 0) return;
     IntrOff off;
     for (kqueue* kq : g_kqueues) {
         if (kq->kq_fdp != fdp) continue;

@@ -114,8 +114,14 @@ struct kqueue {
 
 // KNOTE (FreeBSD's KNOTE_LOCKED): something happened to the object whose list this is: each knote's
 // filter is asked (hint is the filter's business) and those that say so
-// are activated.  Cheap when the list is empty.
-void KNOTE(klist* list, long hint);
+// are activated.  The hooks below test for an empty list inline, so an
+// object nobody watches pays one load and a branch (fork, exit, psignal
+// and close are on measured paths).
+void knote_post(klist* list, long hint);
+inline void KNOTE(klist* list, long hint)
+{
+    if (!list->empty()) knote_post(list, hint);
+}
 // A knote's object is gone: off its list, KN_DETACHED (knlist_clear).
 void knlist_clear(klist* list);
 // Adds kn to / removes kn from an object's list (filters' attach/detach).
@@ -125,20 +131,30 @@ void knlist_remove(klist* list, knote* kn);
 void knote_activate(knote* kn);
 
 // Descriptor fd of fdp is being closed: every knote on it goes (from the
-// table's slot removal, before the slot's reference is dropped).
-void knote_fdclose(filedesc* fdp, int fd);
+// table's slot removal, before the slot's reference is dropped).  Only a
+// test of a count while no knote names a descriptor.
+extern size_t g_kq_fd_knotes;
+void knote_fdclose_slow(filedesc* fdp, int fd);
+inline void knote_fdclose(filedesc* fdp, int fd)
+{
+    if (g_kq_fd_knotes) knote_fdclose_slow(fdp, fd);
+}
 
 // The process hooks (kern_event_proc.cpp).
-struct proc;
+// (Each takes the process's p_klist, so as not to need proc.h here.)
 // fork1, after the child is on the lists and before it runs: NOTE_FORK to
 // the parent's watchers, and a knote on the child for each NOTE_TRACK one.
-void knote_fork(klist* list, int pid);
+void knote_fork_slow(klist* list, int pid);
+inline void knote_fork(klist* list, int pid)
+{
+    if (!list->empty()) knote_fork_slow(list, pid);
+}
 // exit1, once p_xstat is set: NOTE_EXIT, then every knote left detached.
-void knote_exit(proc* p);
+void knote_exit(klist* list);
 // exec, once the new image is in place.
-void knote_exec(proc* p);
+inline void knote_exec(klist* list) { KNOTE(list, NOTE_EXEC); }
 // psignal, for every signal posted (even ignored): EVFILT_SIGNAL counts it.
-void knote_signal(proc* p, int sig);
+inline void knote_signal(klist* list, int sig) { KNOTE(list, long(NOTE_SIGNAL) | sig); }
 
 // --- The calls -----------------------------------------------------------
 

@@ -125,9 +125,8 @@ bool track_child(knote* kn, int pid)
 const filterops proc_filtops = {false, filt_procattach, filt_procdetach, filt_proc};
 const filterops sig_filtops = {false, filt_sigattach, filt_procdetach, filt_signal};
 
-void knote_fork(klist* list, int pid)
+void knote_fork_slow(klist* list, int pid)
 {
-    if (list->empty()) return;
     IntrOff off;
     // The child's knotes go on the child's list, never on this one.
     for (knote* kn = list->front(); kn; kn = list->next(kn)) {
@@ -143,12 +142,9 @@ void knote_fork(klist* list, int pid)
     }
 }
 
-void knote_exit(proc* p)
+void knote_exit(klist* list)
 {
-    KNOTE(&p->p_klist, NOTE_EXIT);
-    knlist_clear(&p->p_klist); // the signal filter's: they never fire again
+    if (list->empty()) return;
+    KNOTE(list, NOTE_EXIT);
+    knlist_clear(list); // the signal filter's: they never fire again
 }
-
-void knote_exec(proc* p) { KNOTE(&p->p_klist, NOTE_EXEC); }
-
-void knote_signal(proc* p, int sig) { KNOTE(&p->p_klist, long(NOTE_SIGNAL) | sig); }

@@ -1,8 +1,7 @@
 // pwait [-t timeout] [-ov] pid ...
 // FreeBSD's pwait(1): waits until every given process has exited (any
 // one with -o), without being their parent, through kqueue's NOTE_EXIT.
-// -v prints how each ended; -t gives up after timeout seconds (exit 124)
-// with no exit in that long.
+// -v prints how each ended; -t gives up after timeout seconds (exit 124).
 // A pid that does not exist is reported and skipped.
 #include <errno.h>
 #include <signal.h>
@@ -11,6 +10,7 @@
 #include <string.h>
 #include <sys/event.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace {
@@ -59,6 +59,17 @@ bool parse_timeout(const char* s, timespec* ts)
     ts->tv_sec = static_cast<time_t>(v);
     ts->tv_nsec = 0;
     return true;
+}
+
+// The time from now to deadline (zero once it has passed).
+timespec remaining(const timespec& deadline)
+{
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long ns = (static_cast<long long>(deadline.tv_sec) - now.tv_sec) * 1000000000LL +
+                   (deadline.tv_nsec - now.tv_nsec);
+    if (ns < 0) ns = 0;
+    return timespec{static_cast<time_t>(ns / 1000000000LL), static_cast<long>(ns % 1000000000LL)};
 }
 
 // The options before the pids: -o, -v, -t N (also -ov, -tN); false on
@@ -119,9 +130,16 @@ int main(int argc, char** argv)
         }
         watching++;
     }
+    timespec deadline{};
+    if (o.timed) {
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += o.timeout.tv_sec;
+    }
     while (watching > 0) {
         struct kevent ev;
-        const int n = kevent(kq, nullptr, 0, &ev, 1, o.timed ? &o.timeout : nullptr);
+        timespec left{};
+        if (o.timed) left = remaining(deadline);
+        const int n = kevent(kq, nullptr, 0, &ev, 1, o.timed ? &left : nullptr);
         if (n == -1) {
             if (errno == EINTR) continue;
             perror("pwait: kevent");

@@ -7,6 +7,7 @@
 #include "helpers.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/event.h>
 #include <sys/wait.h>
@@ -323,6 +324,97 @@ void no_leak_across_kqueue_work()
     });
 }
 
+// Runs argv with its standard output on a pipe; the output (up to 4 KiB)
+// and the exit status.
+struct Ran {
+    char out[4096];
+    int status;
+};
+void run_capture(const char* const* argv, Ran* r)
+{
+    Pipe p;
+    const pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        dup2(p.w, 1);
+        p.close_r();
+        execv(argv[0], const_cast<char* const*>(argv));
+        _exit(127);
+    }
+    p.close_w();
+    size_t n = 0;
+    ssize_t got;
+    while (n < sizeof r->out - 1 && (got = read(p.r, r->out + n, sizeof r->out - 1 - n)) > 0)
+        n += size_t(got);
+    r->out[n] = 0;
+    r->status = wait_for(pid);
+}
+
+void pwait_reports_each_exit()
+{
+    Pipe gate;
+    const pid_t a = spawn_gated(gate, [] { return 3; });
+    const pid_t b = spawn_gated(gate, [] {
+        kill(getpid(), SIGTERM);
+        return 0;
+    });
+    char sa[16], sb[16];
+    snprintf(sa, sizeof sa, "%d", int(a));
+    snprintf(sb, sizeof sb, "%d", int(b));
+    // pwait runs in a child of ours: the two it watches are its siblings.
+    const pid_t opener = spawn([&gate] {
+        sleep_ms(200); // pwait is registered by then
+        gate.close_r();
+        write_num(gate.w, 1);
+        write_num(gate.w, 1);
+        return 0;
+    });
+    gate.close_w();
+    Ran r;
+    const char* const argv[] = {"/bin/pwait", "-v", sa, sb, "99999", nullptr};
+    run_capture(argv, &r);
+    check_child_ok(opener);
+    char want[64];
+    snprintf(want, sizeof want, "%d: exited with status 3.\n", int(a));
+    CHECK(strstr(r.out, want) != nullptr);
+    snprintf(want, sizeof want, "%d: killed by signal %d.\n", int(b), SIGTERM);
+    CHECK(strstr(r.out, want) != nullptr);
+    CHECK(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 1); // 99999 does not exist
+    wait_for(a);
+    wait_for(b);
+    const char* const bad[] = {"/bin/pwait", "-x", "1", nullptr};
+    run_capture(bad, &r);
+    CHECK_EQ(WEXITSTATUS(r.status), 2);
+    const char* const timed[] = {"/bin/pwait", "-t", "1", "1", nullptr}; // init never exits
+    run_capture(timed, &r);
+    CHECK_EQ(WEXITSTATUS(r.status), 124);
+}
+
+void procwatch_shows_the_tree()
+{
+    Ran r;
+    const char* const argv[] = {"/bin/procwatch", "--", "/bin/forkdemo", nullptr};
+    run_capture(argv, &r);
+    CHECK(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+    long root = 0, child = 0, parent = 0;
+    CHECK(sscanf(r.out, "%ld: watching", &root) == 1);
+    char line[64];
+    snprintf(line, sizeof line, "%ld: exec\n", root);
+    CHECK(strstr(r.out, line) != nullptr);
+    snprintf(line, sizeof line, "%ld: fork\n", root);
+    CHECK(strstr(r.out, line) != nullptr);
+    const char* f = strstr(r.out, ": forked by ");
+    CHECK(f != nullptr);
+    const char* start = f;
+    while (start > r.out && start[-1] != '\n') start--;
+    CHECK(sscanf(start, "%ld: forked by %ld", &child, &parent) == 2);
+    CHECK_EQ(parent, root);
+    snprintf(line, sizeof line, "%ld: exit 0\n", child);
+    CHECK(strstr(r.out, line) != nullptr);
+    snprintf(line, sizeof line, "%ld: exit 0\n", root);
+    CHECK(strstr(r.out, line) != nullptr);
+}
+
 const Case cases[] = {
     {"kqueue: a descriptor, closed by close, not readable", kqueue_gives_a_descriptor_closed_by_close},
     {"EVFILT_PROC: NOTE_EXIT with the status, read after the exit, once", note_exit_reported_after_the_exit},
@@ -337,6 +429,8 @@ const Case cases[] = {
     {"fork: the child has no kqueue", kqueue_not_inherited_by_fork},
     {"kevent: bad pointers, counts, filters, descriptors and pids", hostile_arguments},
     {"kqueue work leaves no page and no process behind", no_leak_across_kqueue_work},
+    {"pwait -v: how each process ended; a missing pid, a bad option, -t", pwait_reports_each_exit},
+    {"procwatch -- forkdemo: fork, exec, the child with its parent, both exits", procwatch_shows_the_tree},
 };
 
 } // namespace
