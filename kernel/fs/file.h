@@ -51,10 +51,6 @@ enum class FileType : uint8_t {
 
 // fo_flags (FreeBSD's DFLAG_*).
 inline constexpr uint32_t DFLAG_SEEKABLE = 0x02; // has an offset: lseek works, reads move f_offset
-// Not copied into a child's table by fork (kqueues).  FreeBSD says it the
-// other way round (every kind but kqueues is DFLAG_PASSABLE); Sprig marks
-// the exception so that a kind that does not know of it is inherited.
-inline constexpr uint32_t DFLAG_FORKDROP = 0x100;
 
 // A kind's operations (FreeBSD's struct fileops).  Each kind has one
 // static table; files point at it.  A null operation is one the kind

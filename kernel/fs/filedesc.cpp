@@ -106,12 +106,19 @@ file* fd_remove(filedesc* fdp, int fd)
             fdp->fd_lastfile);
     file* fp = fdp->fd_ofiles[fd];
     KASSERT(fp != nullptr, "descriptor %d is not in use", fd);
-    knote_fdclose(fdp, fd);
     fdp->fd_ofiles[fd] = nullptr;
     fdp->fd_ofileflags[fd] = 0;
     if (fd < fdp->fd_freefile) fdp->fd_freefile = fd;
     if (fd == fdp->fd_lastfile) fdp->fd_lastfile = fd_last_used(fdp, fd - 1);
     return fp;
+}
+
+// fd_remove for a close of one descriptor: its knotes go first (fdfree
+// drops a whole table's at once, off fork's measured path).
+file* fd_close_slot(filedesc* fdp, int fd)
+{
+    knote_fdclose(fdp, fd);
+    return fd_remove(fdp, fd);
 }
 
 // What do_dup is asked for: dup(2) and fcntl(F_DUPFD) take the lowest free
@@ -130,7 +137,7 @@ Result<int> do_dup(filedesc* fdp, DupMode mode, int old, int newfd, int maxfd)
     }
     // The slot may have moved while the table grew: read old's flags now.
     const uint8_t uflags = fdp->fd_ofileflags[old] & ~UF_EXCLOSE;
-    file* delfp = fdp->fd_ofiles[newfd] ? fd_remove(fdp, newfd) : nullptr;
+    file* delfp = fdp->fd_ofiles[newfd] ? fd_close_slot(fdp, newfd) : nullptr;
     fd_install(fdp, newfd, fhold(fp), uflags);
     // dup2 does not report the close of what newfd held.
     if (delfp) (void)fdrop(delfp);
@@ -153,8 +160,8 @@ Result<filedesc*> fdinit(FdZones& zones, const filedesc* fdp)
     return n;
 }
 
-// Every slot is copied but those of kinds marked DFLAG_FORKDROP (kqueues,
-// which FreeBSD leaves behind as not DFLAG_PASSABLE).
+// Every slot is copied but a kqueue's (FreeBSD leaves kqueues behind: they
+// are not DFLAG_PASSABLE).
 Result<filedesc*> fdcopy(FdZones& zones, const filedesc* fdp)
 {
     KASSERT(fdp && fdp->fd_refcnt > 0, "fdcopy of a freed table");
@@ -167,14 +174,23 @@ Result<filedesc*> fdcopy(FdZones& zones, const filedesc* fdp)
         }
     }
     // Nothing below can fail: only now are references taken.
+    bool dropped = false;
     for (int fd = 0; fd <= fdp->fd_lastfile; fd++) {
         file* fp = fdp->fd_ofiles[fd];
-        if (!fp || (fp->f_ops && (fp->f_ops->fo_flags & DFLAG_FORKDROP))) continue;
+        if (!fp) continue;
+        if (fp->f_type == FileType::Kqueue) {
+            dropped = true;
+            continue;
+        }
         n->fd_ofiles[fd] = fhold(fp);
         n->fd_ofileflags[fd] = fdp->fd_ofileflags[fd];
     }
-    n->fd_lastfile = fd_last_used(n, fdp->fd_lastfile);
-    n->fd_freefile = fd_first_free(n, 0); // below fdp's when a kqueue was left behind
+    n->fd_lastfile = fdp->fd_lastfile;
+    n->fd_freefile = fdp->fd_freefile;
+    if (dropped) { // a kqueue left behind: its slot is free in the copy
+        n->fd_lastfile = fd_last_used(n, fdp->fd_lastfile);
+        n->fd_freefile = fd_first_free(n, 0);
+    }
     return n;
 }
 
@@ -190,6 +206,7 @@ void fdfree(filedesc* fdp)
     KASSERT(fdp && fdp->fd_refcnt > 0, "fdfree of a freed table");
     if (--fdp->fd_refcnt > 0) return;
     // Slot by slot, so that a close sees a consistent table.
+    knote_fdfree(fdp);
     while (fdp->fd_lastfile >= 0) (void)fdrop(fd_remove(fdp, fdp->fd_lastfile));
     table_release(fdp);
     fdp->fd_zone->destroy(fdp);
@@ -252,7 +269,7 @@ Result<file*> fget(const filedesc* fdp, int fd)
 Errno fdclose(filedesc* fdp, int fd)
 {
     if (!fget_locked(fdp, fd)) return Errno::BadF;
-    return fdrop(fd_remove(fdp, fd));
+    return fdrop(fd_close_slot(fdp, fd));
 }
 
 void fdcloseexec(filedesc* fdp)
@@ -261,7 +278,7 @@ void fdcloseexec(filedesc* fdp)
     // fd_lastfile shrinks as slots close; the bound is read each time.
     for (int fd = 0; fd <= fdp->fd_lastfile; fd++) {
         if (fdp->fd_ofiles[fd] && (fdp->fd_ofileflags[fd] & UF_EXCLOSE))
-            (void)fdrop(fd_remove(fdp, fd));
+            (void)fdrop(fd_close_slot(fdp, fd));
     }
 }
 

@@ -75,7 +75,7 @@ const fileops kqueueops = {
     .fo_read = nullptr,  // EBADF, as FreeBSD's kqueue_read
     .fo_write = nullptr, // EBADF
     .fo_ioctl = nullptr, // ENOTTY
-    .fo_flags = DFLAG_FORKDROP,
+    .fo_flags = 0,       // not seekable; fdcopy leaves kqueues behind by their type
 };
 
 // Flags a change asks for that stay on the knote (the actions do not).
@@ -187,6 +187,19 @@ void knote_post(klist* list, long hint)
         knote* next = list->next(kn);
         if (kn->kn_fop->f_event(kn, hint)) knote_activate(kn);
         kn = next;
+    }
+}
+
+void knote_fdfree_slow(filedesc* fdp)
+{
+    IntrOff off;
+    for (kqueue* kq : g_kqueues) {
+        if (kq->kq_fdp != fdp) continue;
+        for (knote* kn = kq->kq_knlist.front(); kn;) {
+            knote* next = kq->kq_knlist.next(kn);
+            if (kn->kn_fop->f_isfd) knote_drop(kn);
+            kn = next;
+        }
     }
 }
 

@@ -8,12 +8,13 @@
 // Lifetimes: a knote belongs to its kqueue and goes when the kqueue is
 // closed, when EV_DELETE removes it, when it is reported with EV_ONESHOT,
 // or, for a descriptor's knote, when that descriptor is closed
-// (knote_fdclose, from the descriptor table's slot removal).  The object
+// (knote_fdclose from close, dup2 and close-on-exec; knote_fdfree for a
+// whole table at exit).  The object
 // it watches may go first only for processes: exit reports NOTE_EXIT and
 // leaves the knote detached (KN_DETACHED), to be read later.
 //
 // Kqueues are not inherited across fork (FreeBSD: kqueues are not
-// DFLAG_PASSABLE): their fileops carry DFLAG_FORKDROP, which fdcopy skips.
+// DFLAG_PASSABLE): fdcopy skips files of type Kqueue.
 //
 // Everything here runs with interrupts off (IntrOff): the terminal's
 // input interrupt activates knotes, and on one hart that is the lock.
@@ -139,6 +140,12 @@ inline void knote_fdclose(filedesc* fdp, int fd)
 {
     if (g_kq_fd_knotes) knote_fdclose_slow(fdp, fd);
 }
+// Every descriptor of fdp is about to close (fdfree): all their knotes go.
+void knote_fdfree_slow(filedesc* fdp);
+inline void knote_fdfree(filedesc* fdp)
+{
+    if (g_kq_fd_knotes) knote_fdfree_slow(fdp);
+}
 
 // The process hooks (kern_event_proc.cpp).
 // (Each takes the process's p_klist, so as not to need proc.h here.)
@@ -150,7 +157,11 @@ inline void knote_fork(klist* list, int pid)
     if (!list->empty()) knote_fork_slow(list, pid);
 }
 // exit1, once p_xstat is set: NOTE_EXIT, then every knote left detached.
-void knote_exit(klist* list);
+void knote_exit_slow(klist* list);
+inline void knote_exit(klist* list)
+{
+    if (!list->empty()) knote_exit_slow(list);
+}
 // exec, once the new image is in place.
 inline void knote_exec(klist* list) { KNOTE(list, NOTE_EXEC); }
 // psignal, for every signal posted (even ignored): EVFILT_SIGNAL counts it.

@@ -142,9 +142,8 @@ void knote_fork_slow(klist* list, int pid)
     }
 }
 
-void knote_exit(klist* list)
+void knote_exit_slow(klist* list)
 {
-    if (list->empty()) return;
     KNOTE(list, NOTE_EXIT);
     knlist_clear(list); // the signal filter's: they never fire again
 }

@@ -773,3 +773,38 @@ TEST_CASE("EVFILT_READ on the terminal: ready once a line is finished, data its 
     CHECK(t.tp.t_wsel.empty());
     close0(kq);
 }
+
+namespace {
+
+// Exits with a kqueue watching both ends of a pipe, nothing closed: the
+// table's teardown must drop the knotes before the pipe goes.
+void exits_with_knotes(void*)
+{
+    thread* td = curthread();
+    // The kqueue below the pipe: the teardown, from the top, closes the
+    // pipe's ends while the kqueue still holds their knotes.
+    const int kq = kqueue_as(td);
+    int fds[2];
+    CHECK(kern_pipe(td, fds, 0) == Errno::Ok);
+    CHECK(kq < fds[0]);
+    CHECK(kevent_as(td, kq, {ev(uintptr_t(fds[0]), EVFILT_READ, EV_ADD),
+                             ev(uintptr_t(fds[1]), EVFILT_WRITE, EV_ADD),
+                             ev(SIGURG, EVFILT_SIGNAL, EV_ADD)}, 0).err == Errno::Ok);
+    CHECK(knotes() == 3);
+    exit1(td, 0);
+}
+
+} // namespace
+
+TEST_CASE("exit with a kqueue still watching its own pipe: the table's teardown drops every knote first")
+{
+    SysWorld s;
+    s.w.km->drain(); // the pipe's buffer is kmalloc'd: its cache too
+    const Counts before = settled_counts(s.w);
+    wait_for(spawn(exits_with_knotes)->p_pid);
+    CHECK(knotes() == 0);
+    CHECK(kqueue_count() == 0);
+    CHECK(pipe_count() == 0);
+    s.w.km->drain();
+    CHECK_COUNTS(settled_counts(s.w), before);
+}
