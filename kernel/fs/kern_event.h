@@ -52,7 +52,7 @@ inline constexpr uint32_t KN_ACTIVE = 0x01;   // has an event to report
 inline constexpr uint32_t KN_QUEUED = 0x02;   // on its kqueue's active queue
 inline constexpr uint32_t KN_DISABLED = 0x04; // EV_DISABLE: not reported
 inline constexpr uint32_t KN_DETACHED = 0x08; // on no klist (its process exited)
-inline constexpr uint32_t KN_TTY = 0x10;      // EVFILT_READ/WRITE: kn_hook is a terminal, not a pipe
+inline constexpr uint32_t KN_TTY = 0x10;      // EVFILT_READ/WRITE: kn_hook is a terminal
 
 struct knote {
     knote* kn_selnext = nullptr;    // the next on the watched object's klist

@@ -41,7 +41,8 @@ Errno apply_changes(thread* td, kqueue* kq, uint64_t uchanges, int64_t nchanges,
     struct kevent batch[KQ_NEVENTS];
     for (int64_t done = 0; done < nchanges;) {
         const size_t n = size_t(sprig::min<int64_t>(nchanges - done, KQ_NEVENTS));
-        if (const Errno ce = copyin(uchanges + uint64_t(done) * sizeof batch[0], batch, n * sizeof batch[0]); ce != Errno::Ok) return ce;
+        const uint64_t from = uchanges + uint64_t(done) * sizeof batch[0];
+        if (const Errno ce = copyin(from, batch, n * sizeof batch[0]); ce != Errno::Ok) return ce;
         done += int64_t(n);
         for (size_t i = 0; i < n; i++) {
             struct kevent* kev = &batch[i];
@@ -89,7 +90,8 @@ Errno kqueue_scan(kqueue* kq, EventOut& out, int64_t timo)
     const uint64_t deadline = ticks() + uint64_t(timo < 0 ? 0 : timo);
     struct kevent batch[KQ_NEVENTS];
     while (out.room > 0) {
-        const size_t got = kqueue_collect(kq, batch, size_t(sprig::min<int64_t>(out.room, KQ_NEVENTS)));
+        const size_t room = size_t(sprig::min<int64_t>(out.room, KQ_NEVENTS));
+        const size_t got = kqueue_collect(kq, batch, room);
         if (got) {
             if (const Errno ce = out.put(batch, got); ce != Errno::Ok) return ce;
             if (got < KQ_NEVENTS) return Errno::Ok; // the queue is empty now

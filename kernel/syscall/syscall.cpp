@@ -144,7 +144,9 @@ Errno sys_pipe2(thread* td, Args a) { return kern_pipe2(td, a[0], int(a[1])); }
 Errno sys_kqueue(thread* td, Args) { return kern_kqueue(td); }
 Errno sys_kevent(thread* td, Args a)
 {
-    return kern_kevent(td, int(fd_arg(a[0])), a[1], int64_t(int32_t(a[2])), a[3], int64_t(int32_t(a[4])), a[5]);
+    // The counts are C ints: a negative one is EINVAL, not a huge one.
+    return kern_kevent(td, int(fd_arg(a[0])), a[1], int64_t(int32_t(a[2])), a[3],
+                       int64_t(int32_t(a[4])), a[5]);
 }
 Errno sys_procctl(thread* td, Args a)
 {
