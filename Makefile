@@ -38,7 +38,9 @@ VERSION    := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 MI_SRCS    := $(sort $(wildcard lib/*.cpp mm/*.cpp drivers/*.cpp kernel/*.cpp kernel/*/*.cpp))
 # Kernel-only sources: the RISC-V machine layer and the freestanding libc bits
 # that the host's libc provides for the tests.
-K_SRCS     := $(sort $(wildcard arch/riscv/*.cpp arch/riscv/*.S lib/freestanding/*.cpp))
+# arch/riscv/genassym.cpp is compiled to assembly only (mk/kernel.mk).
+K_SRCS     := $(sort $(filter-out arch/riscv/genassym.cpp, \
+                $(wildcard arch/riscv/*.cpp arch/riscv/*.S lib/freestanding/*.cpp)))
 HOST_SRCS  := $(sort $(wildcard arch/host/*.cpp tests/host/*.cpp))
 
 COMMON_WARN := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
@@ -50,7 +52,7 @@ KCXXFLAGS  := -std=c++20 -ffreestanding -fno-exceptions -fno-rtti \
               -O2 -g $(COMMON_WARN) \
               -I. -Iarch/riscv/include -DSPRIG_KERNEL=1 -DKASSERT_ENABLED=$(KINVARIANTS) \
               -DSPRIG_VERSION='"$(VERSION)$(if $(filter release,$(KERNCONF)),-release)"' -MMD -MP
-KASFLAGS   := -march=rv64gc -mabi=lp64d -mcmodel=medany -g -I. -Iarch/riscv/include \
+KASFLAGS   := -march=rv64gc -mabi=lp64d -mcmodel=medany -g -I. -Iarch/riscv/include -I$(BUILD)/k \
               -DKASSERT_ENABLED=$(KINVARIANTS) -MMD -MP
 KLDFLAGS   := -nostdlib -static -Wl,--no-dynamic-linker -Wl,-z,max-page-size=4096 \
               -Wl,--build-id=none -T linker/kernel.ld

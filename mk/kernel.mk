@@ -9,7 +9,29 @@ $(BUILD)/k/%.cpp.o: %.cpp | deps-check
 # Leaf system-call handlers without a frame pointer (kernel/syscall/sys_getters.h).
 $(BUILD)/k/kernel/syscall/sys_getters.cpp.o: KCXXFLAGS += -fomit-frame-pointer
 
-$(BUILD)/k/%.S.o: %.S | deps-check
+# The offsets and constants the assembly reads of C++ definitions
+# (FreeBSD's genassym): arch/riscv/genassym.cpp compiled to assembly, its
+# markers turned into $(BUILD)/k/assym.h, which the .S files include.
+.PHONY: genassym-check
+
+ASSYM := $(BUILD)/k/assym.h
+
+$(BUILD)/k/genassym.s: arch/riscv/genassym.cpp | deps-check
+	@mkdir -p $(dir $@)
+	$(Q)echo "  GENASSYM $<"
+	$(Q)$(KCXX) $(KCXXFLAGS) -S $< -o $@
+
+$(ASSYM): $(BUILD)/k/genassym.s scripts/genassym.sh
+	$(Q)sh scripts/genassym.sh $< > $@.tmp && mv $@.tmp $@
+
+-include $(BUILD)/k/genassym.d
+
+genassym-check: ## Test scripts/genassym.sh: every malformed, repeated or missing offset stops the build
+	$(Q)$(PYTHON) tests/tools/test_genassym.py
+
+check: genassym-check
+
+$(BUILD)/k/%.S.o: %.S $(ASSYM) | deps-check
 	@mkdir -p $(dir $@)
 	$(Q)echo "  AS      $<"
 	$(Q)$(KCXX) $(KASFLAGS) -c $< -o $@

@@ -6,14 +6,6 @@
 
 extern "C" void context_trampoline();
 
-// The assembly in swtch.S uses these offsets.
-static_assert(offsetof(arch::Context, ra) == 0);
-static_assert(offsetof(arch::Context, sp) == 8);
-static_assert(offsetof(arch::Context, s) == 16);
-static_assert(offsetof(arch::Context, gp) == 112);
-static_assert(offsetof(arch::Context, tp) == 120);
-static_assert(sizeof(arch::Context) == 16 * 8);
-
 extern "C" [[noreturn]] void context_entry_returned()
 {
     panic("a kernel thread's entry function returned");

@@ -13,9 +13,7 @@
  * with every register as it was at the fault, which returns EFAULT.
  * Byte at a time: simple and enough until a system call copies much.
  */
-    .equ    SSTATUS_SUM, 0x40000
-    .equ    EFAULT, 14
-    .equ    ENAMETOOLONG, 63
+#include <assym.h>
 
     .section .text
     .balign 4

@@ -14,7 +14,10 @@
  * These boot mappings are RWX; init_riscv() replaces them with the real
  * kernel table (per-section permissions) before doing anything else.
  */
-#include <arch/asm.h>
+#include <assym.h>
+
+/* The boot stack, for this file alone. */
+#define BOOT_STACK_SIZE (16 * 1024)
 
     .section .text.boot, "ax"
     .globl _start

@@ -1,11 +1,11 @@
 /*
  * fpe_store(FpState *) and fpe_load(const FpState *): the user FP
- * registers to and from a save area (f[i] at i * 8, fcsr at 256; see
- * arch/fpe.h).  The kernel runs with sstatus.FS = Off, so each turns FP
+ * registers to and from a save area (arch/fpe.h's FpState; FP_F and
+ * FP_FCSR come from there through genassym).  The kernel runs with sstatus.FS = Off, so each turns FP
  * access on around the copy and off again.  Interrupts must be off: a
  * switch in the middle would change whose registers these are.
  */
-#include <arch/asm.h>
+#include <assym.h>
 
     .section .text
     .balign 4
@@ -14,10 +14,10 @@ fpe_store:
     li      t0, SSTATUS_FS
     csrs    sstatus, t0
     .irp r, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    fsd     f\r, \r*8(a0)
+    fsd     f\r, FP_F + \r*8(a0)
     .endr
     frcsr   t1
-    sd      t1, 256(a0)
+    sd      t1, FP_FCSR(a0)
     csrc    sstatus, t0
     ret
 
@@ -26,9 +26,9 @@ fpe_load:
     li      t0, SSTATUS_FS
     csrs    sstatus, t0
     .irp r, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    fld     f\r, \r*8(a0)
+    fld     f\r, FP_F + \r*8(a0)
     .endr
-    ld      t1, 256(a0)
+    ld      t1, FP_FCSR(a0)
     fscsr   t1
     csrc    sstatus, t0
     ret

@@ -17,7 +17,6 @@ extern "C" void fpe_load(const arch::FpState* st);
 
 namespace {
 
-static_assert(offsetof(arch::FpState, fcsr) == arch::FPSTATE_FCSR);
 
 using riscv::SSTATUS_FS;
 constexpr uint64_t FS_OFF = 0;

@@ -13,7 +13,8 @@
 #pragma once
 
 #define KSTACK_GUARD_SIZE 4096
-/* TF_SIZE (36 * 8) plus the 16-byte frame record trap_vector pushes. */
+/* The trap frame (36 * 8: genassym's TF_SIZE) plus the 16-byte frame
+ * record trap_vector pushes; a literal, as kstack_guard.cpp reads it too. */
 #define KSTACK_TRAP_PUSH (36 * 8 + 16)
 #define KSTACK_CHECK_SPAN (KSTACK_GUARD_SIZE + KSTACK_TRAP_PUSH)
 #define KSTACK_EMERGENCY_SIZE (16 * 1024)
@@ -22,7 +23,7 @@
 #include <stdint.h>
 #include <arch/frame.h>
 
-static_assert(KSTACK_TRAP_PUSH == arch::TF_SIZE + 16);
+static_assert(KSTACK_TRAP_PUSH == sizeof(arch::TrapFrame) + 16);
 static_assert(KSTACK_CHECK_SPAN % 16 == 0 && KSTACK_CHECK_SPAN / 16 < 2048,
               "the span must fit sltiu's immediate once divided by 16");
 

@@ -12,22 +12,12 @@
 #include <kernel/syscall/subr_syscall.h>
 #include <kernel/vm/vm_trap.h>
 
-#include <arch/syscall_asm.h>
 #include <abi/syscall.h>
 #include <stddef.h>
 
 #include "backtrace.h"
 #include "timer.h"
 
-// trapvec.S's system-call path reads these (arch/syscall_asm.h).
-static_assert(offsetof(thread, td_owepreempt) == TD_OWEPREEMPT && sizeof(thread::td_owepreempt) == 1);
-static_assert(offsetof(thread, td_flags) == TD_FLAGS && sizeof(thread::td_flags) == 4);
-static_assert(tdflag::TDF_NEEDSIGCHK == 1u << TDF_NEEDSIGCHK_BIT);
-static_assert(offsetof(thread, td_retval) == TD_RETVAL);
-static_assert(SYSENT_NCALLS == SYS_MAXSYSCALL && SYSENT_NCALLS < 2048); // sltiu's immediate
-static_assert(SCAUSE_ECALL_USER == static_cast<uint64_t>(riscv::Exc::EcallUser));
-static_assert(SYSCALL_ECALL_SIZE == ECALL_SIZE);
-static_assert(TF_PARTIAL == arch::TF_X0_PARTIAL);
 
 extern "C" void trap_vector();
 
@@ -36,8 +26,8 @@ extern "C" void trap_vector();
 // vector needs no flag test; filled from sysent_table by trap_init.
 using SyscallHandler = Errno (*)(thread*, const uint64_t*);
 extern "C" Errno syscall_fullframe(thread*, const uint64_t*);
-extern "C" SyscallHandler syscall_fast_table[SYSENT_NCALLS];
-SyscallHandler syscall_fast_table[SYSENT_NCALLS];
+extern "C" SyscallHandler syscall_fast_table[SYS_MAXSYSCALL];
+SyscallHandler syscall_fast_table[SYS_MAXSYSCALL];
 
 namespace riscv {
 
@@ -187,9 +177,9 @@ thread* syscall_thread(const arch::TrapFrame* tf)
 
 void trap_init()
 {
-    KASSERT(sysent_size == SYSENT_NCALLS, "sysent_table has %u entries, trapvec.S's index %u",
-            sysent_size, SYSENT_NCALLS);
-    for (unsigned i = 0; i < SYSENT_NCALLS; i++) {
+    KASSERT(sysent_size == SYS_MAXSYSCALL, "sysent_table has %u entries, trapvec.S's index %u",
+            sysent_size, SYS_MAXSYSCALL);
+    for (unsigned i = 0; i < SYS_MAXSYSCALL; i++) {
         const sysent& e = sysent_table[i];
         syscall_fast_table[i] = e.sy_flags & SYF_FULLFRAME ? syscall_fullframe : e.sy_call;
     }

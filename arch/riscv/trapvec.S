@@ -26,32 +26,24 @@
  * again forever, so an overflowing sp sends the trap to the emergency
  * stack and kstack_overflow() instead.
  */
-#include <arch/asm.h>
-#include <arch/syscall_asm.h>
+#include <assym.h>
 #include "kstack_guard.h"
-
-#define TF_SIZE     (36 * 8)
-#define TF_A0       (10 * 8)
-#define TF_SEPC     (32 * 8)
-#define TF_SSTATUS  (33 * 8)
-#define TF_SCAUSE   (34 * 8)
-#define TF_STVAL    (35 * 8)
 
 /* The registers C code does not keep: ra, t0..t6, a0..a7. */
 .macro SAVE_CALLER_SAVED
     .irp r, 1,5,6,7,10,11,12,13,14,15,16,17,28,29,30,31
-    sd      x\r, \r*8(sp)
+    sd      x\r, TF_X + \r*8(sp)
     .endr
 .endm
 
 /* The rest but sp: gp, tp and s0..s11.  The debug kernel marks the
- * frame whole (arch/syscall_asm.h's TF_PARTIAL). */
+ * frame whole (TF_PARTIAL: arch/frame.h's TF_X0_PARTIAL). */
 .macro SAVE_CALLEE_SAVED
     .irp r, 3,4,8,9,18,19,20,21,22,23,24,25,26,27
-    sd      x\r, \r*8(sp)
+    sd      x\r, TF_X + \r*8(sp)
     .endr
 #if KASSERT_ENABLED
-    sd      zero, 0(sp)
+    sd      zero, TF_X(sp)
 #endif
 .endm
 
@@ -100,7 +92,7 @@ trap_vector:
     /* The user's sp; sscratch 0 again: a trap from here on comes from
      * the kernel. */
     csrrw   t1, sscratch, zero
-    sd      t1, 2*8(sp)
+    sd      t1, TF_X + 2*8(sp)
     /* The kernel runs with FP off (the user's FS is in the frame, and
      * the way back puts it back): a stray FP instruction traps instead of
      * touching user state. */
@@ -134,7 +126,7 @@ trap_vector:
     sd      t1, TF_SEPC(sp)
 #if KASSERT_ENABLED
     li      t1, TF_PARTIAL
-    sd      t1, 0(sp)
+    sd      t1, TF_X(sp)
 #endif
     CURTHREAD a0
     sd      zero, TD_RETVAL(a0)
@@ -176,9 +168,9 @@ syscall_return:
     addi    t1, sp, TF_SIZE
     csrw    sscratch, t1
     .irp r, 1,6,7,12,13,14,15,16,17,28,29,30,31
-    ld      x\r, \r*8(sp)
+    ld      x\r, TF_X + \r*8(sp)
     .endr
-    ld      sp, 2*8(sp)
+    ld      sp, TF_X + 2*8(sp)
     sret
 
 /*
@@ -193,7 +185,7 @@ syscall_finish_entry:
     bnez    a0, syscall_ast_entry
     ld      a0, TF_A0(sp)
     ld      a1, TF_A0+8(sp)
-    ld      t0, 5*8(sp)
+    ld      t0, TF_X + 5*8(sp)
     j       syscall_return
 
 /*
@@ -268,7 +260,7 @@ trap_from_kernel:
     SAVE_CALLER_SAVED
     SAVE_CALLEE_SAVED
     addi    t0, sp, TF_SIZE
-    sd      t0, 2*8(sp)
+    sd      t0, TF_X + 2*8(sp)
     SAVE_CSRS_BUT_STVAL
     SAVE_STVAL
     li      t1, SSTATUS_FS
@@ -291,9 +283,9 @@ trap_return:
     csrw    sscratch, t0
 3:
     .irp r, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    ld      x\r, \r*8(sp)
+    ld      x\r, TF_X + \r*8(sp)
     .endr
-    ld      x2, 2*8(sp)
+    ld      x2, TF_X + 2*8(sp)
     sret
 
 /*
@@ -309,7 +301,7 @@ kstack_overflow_entry:
     SAVE_CALLER_SAVED
     SAVE_CALLEE_SAVED
     csrrw   t0, sscratch, zero
-    sd      t0, 2*8(sp)
+    sd      t0, TF_X + 2*8(sp)
     SAVE_CSRS_BUT_STVAL
     SAVE_STVAL
     FRAME_RECORD

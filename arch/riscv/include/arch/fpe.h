@@ -19,13 +19,12 @@ struct thread;
 
 namespace arch {
 
-// The save area: f0..f31 and fcsr (FreeBSD's pcb_x and pcb_fcsr).  The
-// assembly (fpe.S) stores f[i] at i * 8 and fcsr at 256.
+// The save area: f0..f31 and fcsr (FreeBSD's pcb_x and pcb_fcsr).  fpe.S
+// reads its offsets from genassym (arch/riscv/genassym.cpp).
 struct FpState {
     uint64_t f[32];
     uint64_t fcsr;
 };
-inline constexpr uint64_t FPSTATE_FCSR = 256;
 
 // The switch (mi_switch, interrupts off): from's Dirty registers saved,
 // to's loaded if they are not the ones in the registers.

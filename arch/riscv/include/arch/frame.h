@@ -4,8 +4,9 @@
 // gp, tp and s0..s11 stay in the CPU and their slots hold nothing.  x[0]
 // (the zero register) is never needed; the debug kernel keeps
 // TF_X0_PARTIAL there while the frame is partial, 0 once it is whole, so
-// that whoever reads a whole frame can assert it has one.  arch/riscv/trapvec.S saves and restores this layout; the
-// offsets are checked below against the numbers that file uses.
+// that whoever reads a whole frame can assert it has one.
+// arch/riscv/trapvec.S saves and restores this layout; it reads the
+// offsets from arch/riscv/genassym.cpp's output, so they follow the struct.
 #pragma once
 
 #include <stddef.h>
@@ -34,18 +35,6 @@ struct TrapFrame {
 
 inline constexpr uint64_t TF_X0_PARTIAL = 1;
 inline bool TrapFrame::partial() const { return x[0] == TF_X0_PARTIAL; }
-
-inline constexpr size_t TF_SEPC = 32 * 8;
-inline constexpr size_t TF_SSTATUS = 33 * 8;
-inline constexpr size_t TF_SCAUSE = 34 * 8;
-inline constexpr size_t TF_STVAL = 35 * 8;
-inline constexpr size_t TF_SIZE = 36 * 8;
-
-static_assert(offsetof(TrapFrame, sepc) == TF_SEPC);
-static_assert(offsetof(TrapFrame, sstatus) == TF_SSTATUS);
-static_assert(offsetof(TrapFrame, scause) == TF_SCAUSE);
-static_assert(offsetof(TrapFrame, stval) == TF_STVAL);
-static_assert(sizeof(TrapFrame) == TF_SIZE && TF_SIZE % 16 == 0);
 
 // ABI register names, for reports.
 inline constexpr const char* reg_name[32] = {
