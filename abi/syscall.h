@@ -1,8 +1,9 @@
 // System call numbers, FreeBSD's (sys/sys/syscall.h, from syscalls.master),
 // shared by the kernel's dispatcher (kernel/syscall/syscall.cpp) and the user
 // runtime's stubs.  FreeBSD 8's numbers for the calls it had; later
-// FreeBSD's for pipe2, which FreeBSD 8 lacked, and for the FreeBSD 12
-// calls with 64-bit inode numbers (fstat, fstatat, getdirentries).
+// FreeBSD's for pipe2, which FreeBSD 8 lacked, for the FreeBSD 12 calls
+// with 64-bit inode numbers (fstat, fstatat, getdirentries), and for
+// kevent, whose number changed with FreeBSD 12's struct kevent (abi/event.h).
 #pragma once
 
 inline constexpr int SYS_exit = 1;
@@ -50,6 +51,7 @@ inline constexpr int SYS_getsid = 310;
 inline constexpr int SYS_sched_yield = 331;
 inline constexpr int SYS_sigprocmask = 340;
 inline constexpr int SYS_sigpending = 343;
+inline constexpr int SYS_kqueue = 362;
 inline constexpr int SYS_sigaction = 416;
 inline constexpr int SYS_sigreturn = 417;
 inline constexpr int SYS_mmap = 477;
@@ -59,4 +61,5 @@ inline constexpr int SYS_procctl = 544;
 inline constexpr int SYS_fstat = 551;
 inline constexpr int SYS_fstatat = 552;
 inline constexpr int SYS_getdirentries = 554;
-inline constexpr int SYS_MAXSYSCALL = 555; // the highest number above + 1 (FreeBSD's name)
+inline constexpr int SYS_kevent = 560; // FreeBSD 12's (363 is freebsd11_kevent)
+inline constexpr int SYS_MAXSYSCALL = 561; // the highest number above + 1 (FreeBSD's name)

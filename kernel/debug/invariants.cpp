@@ -104,6 +104,7 @@ InvariantTotals invariants_run(InvariantReport& r)
         in.proc0 = &proc0;
         in.nprocs = fork_limits().nprocs();
         proc_check(in, r);
+        kqueue_check(r);
         t.procs = proc_table().nprocs();
         check_vm(r, t);
     }

@@ -182,5 +182,6 @@ Errno kern_execve(thread* td, const ExecArgs& a)
         cv_broadcast(&p->p_pwait);
     }
     arch::exec_setregs(td, img.value().entry, sp);
+    knote_exec(&p->p_klist);
     return Errno::Ok;
 }

@@ -46,6 +46,7 @@ enum class FileType : uint8_t {
     Vnode, // DTYPE_VNODE: a file of the initrd
     Pipe,  // DTYPE_PIPE: one end of a pipe
     Tty,   // the console terminal (FreeBSD reaches it through a devfs vnode)
+    Kqueue, // DTYPE_KQUEUE: an event queue (kernel/fs/kern_event.h)
 };
 
 // fo_flags (FreeBSD's DFLAG_*).

@@ -1,5 +1,7 @@
 #include <kernel/fs/filedesc.h>
 
+#include <kernel/fs/kern_event.h>
+
 #include <string.h>
 #include <lib/utility.h>
 #include <mm/kmalloc.h>
@@ -111,6 +113,14 @@ file* fd_remove(filedesc* fdp, int fd)
     return fp;
 }
 
+// fd_remove for a close of one descriptor: its knotes go first (fdfree
+// drops a whole table's at once, off fork's measured path).
+file* fd_close_slot(filedesc* fdp, int fd)
+{
+    knote_fdclose(fdp, fd);
+    return fd_remove(fdp, fd);
+}
+
 // What do_dup is asked for: dup(2) and fcntl(F_DUPFD) take the lowest free
 // descriptor >= newfd, dup2(2) exactly newfd.
 enum class DupMode { Lowest, Fixed };
@@ -127,7 +137,7 @@ Result<int> do_dup(filedesc* fdp, DupMode mode, int old, int newfd, int maxfd)
     }
     // The slot may have moved while the table grew: read old's flags now.
     const uint8_t uflags = fdp->fd_ofileflags[old] & ~UF_EXCLOSE;
-    file* delfp = fdp->fd_ofiles[newfd] ? fd_remove(fdp, newfd) : nullptr;
+    file* delfp = fdp->fd_ofiles[newfd] ? fd_close_slot(fdp, newfd) : nullptr;
     fd_install(fdp, newfd, fhold(fp), uflags);
     // dup2 does not report the close of what newfd held.
     if (delfp) (void)fdrop(delfp);
@@ -150,8 +160,8 @@ Result<filedesc*> fdinit(FdZones& zones, const filedesc* fdp)
     return n;
 }
 
-// Every Sprig kind may be inherited (FreeBSD leaves kqueues, which are
-// not DFLAG_PASSABLE, behind), so every slot is copied.
+// Every slot is copied but a kqueue's (FreeBSD leaves kqueues behind: they
+// are not DFLAG_PASSABLE).
 Result<filedesc*> fdcopy(FdZones& zones, const filedesc* fdp)
 {
     KASSERT(fdp && fdp->fd_refcnt > 0, "fdcopy of a freed table");
@@ -164,15 +174,23 @@ Result<filedesc*> fdcopy(FdZones& zones, const filedesc* fdp)
         }
     }
     // Nothing below can fail: only now are references taken.
+    bool dropped = false;
     for (int fd = 0; fd <= fdp->fd_lastfile; fd++) {
-        if (!fdp->fd_ofiles[fd]) continue;
-        n->fd_ofiles[fd] = fhold(fdp->fd_ofiles[fd]);
+        file* fp = fdp->fd_ofiles[fd];
+        if (!fp) continue;
+        if (fp->f_type == FileType::Kqueue) {
+            dropped = true;
+            continue;
+        }
+        n->fd_ofiles[fd] = fhold(fp);
         n->fd_ofileflags[fd] = fdp->fd_ofileflags[fd];
     }
     n->fd_lastfile = fdp->fd_lastfile;
     n->fd_freefile = fdp->fd_freefile;
-    KASSERT(n->fd_freefile == fd_first_free(n, 0), "fd_freefile %d of the copied table is stale",
-            fdp->fd_freefile);
+    if (dropped) { // a kqueue left behind: its slot is free in the copy
+        n->fd_lastfile = fd_last_used(n, fdp->fd_lastfile);
+        n->fd_freefile = fd_first_free(n, 0);
+    }
     return n;
 }
 
@@ -188,6 +206,7 @@ void fdfree(filedesc* fdp)
     KASSERT(fdp && fdp->fd_refcnt > 0, "fdfree of a freed table");
     if (--fdp->fd_refcnt > 0) return;
     // Slot by slot, so that a close sees a consistent table.
+    knote_fdfree(fdp);
     while (fdp->fd_lastfile >= 0) (void)fdrop(fd_remove(fdp, fdp->fd_lastfile));
     table_release(fdp);
     fdp->fd_zone->destroy(fdp);
@@ -250,7 +269,7 @@ Result<file*> fget(const filedesc* fdp, int fd)
 Errno fdclose(filedesc* fdp, int fd)
 {
     if (!fget_locked(fdp, fd)) return Errno::BadF;
-    return fdrop(fd_remove(fdp, fd));
+    return fdrop(fd_close_slot(fdp, fd));
 }
 
 void fdcloseexec(filedesc* fdp)
@@ -259,7 +278,7 @@ void fdcloseexec(filedesc* fdp)
     // fd_lastfile shrinks as slots close; the bound is read each time.
     for (int fd = 0; fd <= fdp->fd_lastfile; fd++) {
         if (fdp->fd_ofiles[fd] && (fdp->fd_ofileflags[fd] & UF_EXCLOSE))
-            (void)fdrop(fd_remove(fdp, fd));
+            (void)fdrop(fd_close_slot(fdp, fd));
     }
 }
 

@@ -43,6 +43,7 @@ void pipe_destroy(pipepair* pp)
 {
     KASSERT(pp->pp_rclosed && pp->pp_wclosed, "freeing a pipe with an end open");
     KASSERT(!pp->pp_lock.locked(), "freeing a pipe somebody holds locked");
+    KASSERT(pp->pp_rsel.empty() && pp->pp_wsel.empty(), "freeing a pipe knotes watch");
     kfree(pp->pp_buffer);
     pp->~pipepair();
     kfree(pp);
@@ -89,6 +90,7 @@ Errno pipe_read_chunk(pipepair* pp, uio* uio)
     pp->pp_out = (pp->pp_out + moved) % PIPE_SIZE;
     pp->pp_cnt -= moved;
     if (moved) pipe_wake(&pp->pp_wchan, &pp->pp_wwant);
+    if (moved) KNOTE(&pp->pp_wsel, 0);
     return e;
 }
 
@@ -136,6 +138,7 @@ Errno pipe_write_chunk(pipepair* pp, uio* uio)
             PIPE_SIZE - pp->pp_cnt);
     pp->pp_cnt += moved;
     if (moved) pipe_wake(&pp->pp_rchan, &pp->pp_rwant);
+    if (moved) KNOTE(&pp->pp_rsel, 0);
     return e;
 }
 
@@ -178,6 +181,7 @@ Errno pipe_close(file* fp)
         pp->pp_wclosed = true;
     wakeup(&pp->pp_rchan);
     wakeup(&pp->pp_wchan);
+    KNOTE(fp->f_flag & FREAD ? &pp->pp_wsel : &pp->pp_rsel, 0); // EV_EOF for the other end
     if (pp->pp_rclosed && pp->pp_wclosed) pipe_destroy(pp);
     return Errno::Ok;
 }

@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <abi/errno.h>
 #include <kernel/fs/file.h>
+#include <kernel/fs/kern_event.h>
 #include <kernel/sched/sleep_lock.h>
 
 struct thread;
@@ -49,6 +50,8 @@ struct pipepair {
     bool pp_rwant = false;
     bool pp_wwant = false;
     SleepLock pp_lock; // held across each copy and its bookkeeping
+    klist pp_rsel;     // EVFILT_READ knotes on the read end
+    klist pp_wsel;     // EVFILT_WRITE knotes on the write end
 };
 
 // The pipe kind's operations.

@@ -195,6 +195,7 @@ void proc_reparent(proc* child, proc* parent)
     proc_exit_release(p);
     IntrOff off;
     p->p_xstat = xstat;
+    knote_exit(&p->p_klist); // NOTE_EXIT with p_xstat
     p->p_stats.p_runticks += td->td_runticks;
     sched_rux_settle(td);
     p->p_stats.p_rux.add(td->td_rux);

@@ -241,6 +241,7 @@ proc* fork_commit(thread* td, const fork_req& fr, ForkAllocs& a, const PidChoice
     g_process_fork.invoke(p1, p2, flags);
     p2->p_stats.p_start = ticks();
     p2->p_state = ProcState::Normal;
+    knote_fork(&p1->p_klist, p2->p_pid); // the seed's line 770; before the child runs
     if (!(flags & RFSTOPPED)) sched_add(td2);
     return p2;
 }

@@ -106,6 +106,7 @@ void psignal(proc* p, int sig)
     KASSERT(sched_intr_nesting() == 0, "psignal(%d) to pid %d from an interrupt handler", sig, p->p_pid);
     IntrOff off;
     if (p->p_state == ProcState::Zombie) return;
+    knote_signal(&p->p_klist, sig); // EVFILT_SIGNAL counts it, even if ignored
     const sigacts* ps = p->p_sigacts;
     // Init takes no default action, SIGKILL included (FreeBSD's issignal:
     // "don't take default actions on system processes"): only what it

@@ -10,6 +10,7 @@
 #include <abi/signal.h>
 #include <arch/context.h>
 #include <arch/vm_machdep.h>
+#include <kernel/fs/kern_event.h>
 #include <kernel/proc/rusage.h>
 #include <kernel/sched/sleep.h>
 #include <lib/list.h>
@@ -181,6 +182,7 @@ struct proc {
     uint16_t p_acflag = 0;      // accounting: AFORK
     thread* p_thread = nullptr; // the one thread
     int p_xstat = 0;            // exit status for wait (W_EXITCODE); the stop signal while stopped
+    klist p_klist;              // knotes watching it (EVFILT_PROC, EVFILT_SIGNAL)
 };
 
 // The session of p (FreeBSD's p_session, through its process group).

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <kernel/fs/filedesc.h>
+#include <kernel/fs/kern_event.h>
 #include <kernel/proc/pgrp.h>
 #include <kernel/proc/proc.h>
 #include <kernel/proc/resource.h>
@@ -31,6 +32,8 @@ struct ProcZones {
     FdZones fds;
     VmspaceZone vmspaces;
     PgrpTable pgrps;
+    TypedZone<kqueue> kqueues;
+    TypedZone<knote> knotes;
 
     // Every object in use, of every kind: what a leak check compares.
     size_t objects_in_use() const;

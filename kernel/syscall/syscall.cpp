@@ -5,6 +5,7 @@
 #include <arch/syscall_machdep.h>
 #include <kernel/exec/execve.h>
 #include <kernel/fs/kern_descrip.h>
+#include <kernel/fs/kern_event.h>
 #include <kernel/fs/pipe.h>
 #include <kernel/fs/sys_generic.h>
 #include <kernel/fs/vfs_syscalls.h>
@@ -149,6 +150,13 @@ Errno sys_rmdir(thread* td, Args a) { return user_rmdir(td, a[0]); }
 Errno sys_fstat(thread* td, Args a) { return user_fstat(td, fd_arg(a[0]), a[1]); }
 Errno sys_fstatat(thread* td, Args a) { return user_fstatat(td, fd_arg(a[0]), a[1], a[2], int(a[3])); }
 Errno sys_getdirentries(thread* td, Args a) { return user_getdirentries(td, fd_arg(a[0]), a[1], a[2], a[3]); }
+Errno sys_kqueue(thread* td, Args) { return kern_kqueue(td); }
+Errno sys_kevent(thread* td, Args a)
+{
+    // The counts are C ints: a negative one is EINVAL, not a huge one.
+    return kern_kevent(td, int(fd_arg(a[0])), a[1], int64_t(int32_t(a[2])), a[3],
+                       int64_t(int32_t(a[4])), a[5]);
+}
 Errno sys_procctl(thread* td, Args a)
 {
     return user_procctl(td, int(a[0]), static_cast<int64_t>(a[1]), int(a[2]), a[3]);
@@ -215,6 +223,8 @@ constexpr Sysent sysent_list[] = {
     {SYS_fstat, sys_fstat},
     {SYS_fstatat, sys_fstatat},
     {SYS_getdirentries, sys_getdirentries},
+    {SYS_kqueue, sys_kqueue},
+    {SYS_kevent, sys_kevent},
 };
 
 Errno sys_nosys(thread*, Args) { return Errno::NoSys; }

@@ -33,6 +33,7 @@
 #include <abi/errno.h>
 #include <abi/termios.h>
 #include <kernel/fs/file.h>
+#include <kernel/fs/kern_event.h>
 #include <kernel/sched/sleep_lock.h>
 #include <lib/list.h>
 
@@ -79,6 +80,8 @@ struct tty {
     // another reader taking bytes then would split a line between two
     // reads and make the first return bytes of two lines.
     SleepLock t_rlock;
+    klist t_rsel; // EVFILT_READ knotes: woken with t_inwait
+    klist t_wsel; // EVFILT_WRITE knotes (always writable)
 
     void (*t_output)(void* ctx, char c) = nullptr; // the device ('\n' handled there)
     void* t_outctx = nullptr;

@@ -42,6 +42,7 @@ void line_done(tty* tp)
 {
     tp->t_canon = tp->t_tail;
     wakeup(&tp->t_inwait);
+    KNOTE(&tp->t_rsel, 0);
 }
 
 // Takes back the last character of the line being edited, on screen too.

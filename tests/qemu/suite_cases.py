@@ -16,6 +16,7 @@ PROGRAMS = [
     ("efaulttest", "", 60),
     ("errnotest", "", 60),
     ("exectest", "", 60),
+    ("kqueuetest", "", 60),
     # A small process limit, so that the limits are reached in a few forks.
     ("limitstest", "kern.maxproc=40", 200),
     ("stresstest", "", 300),
