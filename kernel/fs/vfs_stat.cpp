@@ -51,6 +51,11 @@ void file_stat(const file* fp, kstat* sb)
         sb->st_nlink = 1;
         sb->st_blksize = 4096;
         return;
+    case FileType::Kqueue:
+        // As FreeBSD's kqueue_stat: a FIFO, and nothing more to say.
+        sb->st_mode = uint16_t(S_IFIFO);
+        sb->st_nlink = 1;
+        return;
     case FileType::None:
         break;
     }

@@ -13,6 +13,7 @@
 
 #include <abi/event.h>
 #include <abi/signal.h>
+#include <abi/stat.h>
 #include <abi/wait.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/fs/kern_event.h>
@@ -136,8 +137,13 @@ TEST_CASE("kqueue(2): a descriptor of a kqueue; close frees it; EMFILE, ENOMEM a
     const int kq = kqueue_as(&thread0);
     CHECK(kqueue_count() == 1);
     CHECK(fget_locked(proc0.p_fd, kq)->f_type == FileType::Kqueue);
-    // Not a file to read or write.
+    // Not a file to read or write; fstat calls it a FIFO, as FreeBSD's
+    // kqueue_stat does.
     CHECK(ucall(SYS_read, {uint64_t(kq), UBUF, 8}).err == Errno::BadF);
+    REQUIRE(ucall(SYS_fstat, {uint64_t(kq), UBUF}).err == Errno::Ok);
+    kstat sb{};
+    REQUIRE(copyin(UBUF, &sb, sizeof sb) == Errno::Ok);
+    CHECK((sb.st_mode & S_IFMT) == S_IFIFO);
     close0(kq);
     CHECK(kqueue_count() == 0);
     proc_zones().kqueues.fail_after(0);
