@@ -62,6 +62,13 @@ public:
     Result<PhysAddr> alloc_page()
     {
         IntrOff off;
+        return alloc_page_locked();
+    }
+    // alloc_page for a caller that has interrupts off already (the quick
+    // fault path runs so from trap to sret): no critical section of its own.
+    Result<PhysAddr> alloc_page_locked()
+    {
+        KASSERT(!arch::intr_disable(), "alloc_page_locked with interrupts on");
         Page* pg = cache_.front();
         if (!pg) return alloc(0);
         alloc_calls_++;
@@ -121,7 +128,7 @@ public:
     // an allocation of a larger block that finds none drains the cache
     // first (its pages merge back).  free_blocks() counts the buddy lists
     // only: drain_cache() before comparing it.  docs/memory.md.
-    static constexpr unsigned CACHE_BATCH_ORDER = 4;
+    static constexpr unsigned CACHE_BATCH_ORDER = 5;
     void set_cache_limit(size_t pages);
     size_t cache_limit() const { return cache_limit_; }
     size_t cached_pages() const { return cache_.size(); }

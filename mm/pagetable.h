@@ -120,10 +120,14 @@ public:
         PhysAddr table = root_;
         for (unsigned level = arch::PT_LEVELS - 1; level > 0; level--) {
             const arch::Pte e = pt_entries(table)[arch::pt_index(va, level)];
-            // A leaf table that may be shared is made this table's own
-            // (enter_page) before anything is entered in it; one marked
-            // write-protected is unmarked there before W is entered.
-            if (!e.valid() || e.leaf() || (e.raw & (SHARED_HINT | WP_HINT))) return at;
+            // Only a plain pointer to a table is followed: valid, no
+            // R/W/X (not a leaf), no hint.  A leaf table that may be shared
+            // is made this table's own (enter_page) before anything is
+            // entered in it; one marked write-protected is unmarked there
+            // before W is entered.  One test for the three, as the fault
+            // path walks two levels.
+            constexpr uint64_t FOLLOW = arch::pte::V | arch::pte::RWX | SHARED_HINT | WP_HINT;
+            if ((e.raw & FOLLOW) != arch::pte::V) return at;
             table = e.pa();
         }
         at.pte = &pt_entries(table)[arch::pt_index(va, 0)];

@@ -9,9 +9,9 @@
 #include <mm/pmap.h>
 #include <mm/zero_pool.h>
 
-namespace {
+VmFaultStats g_vm_fault_stats;
 
-VmFaultStats g_stats;
+namespace {
 
 // The entry's object, made on the first touch of private memory.
 Result<vm_object*> entry_object(vm_map_entry* e, VmObjectZone& objects)
@@ -25,11 +25,12 @@ Result<vm_object*> entry_object(vm_map_entry* e, VmObjectZone& objects)
 
 // A zeroed page for a first touch: the pre-zeroed pool's when it has one
 // (pagezero fills it while the system idles), else one cleared now.
-// Inlined into the quick path, whose zero fill is little else.
+// Inlined into the quick path, whose zero fill is little else; so
+// interrupts off, as there.
 [[gnu::always_inline]] inline Result<PhysAddr> zeroed_page(PageAllocator& pages)
 {
-    if (ZeroPool* pool = kmem_zero_pool(); pool && pool->serves(pages)) return pool->take();
-    const PhysAddr pa = TRY(pages.alloc_page());
+    if (ZeroPool* pool = kmem_zero_pool(); pool && pool->serves(pages)) return pool->take_locked();
+    const PhysAddr pa = TRY(pages.alloc_page_locked());
     pmap_zero_page(pa);
     return pa;
 }
@@ -41,14 +42,17 @@ Result<PhysAddr> resident_page(vm_object* obj, uint64_t pindex, bool* fresh, boo
 {
     PhysAddr page;
     if (vm_object_page_lookup(obj, pindex, &page, shared)) return page;
-    page = TRY(zeroed_page(*obj->allocator));
+    {
+        IntrOff off; // zeroed_page is the quick path's
+        page = TRY(zeroed_page(*obj->allocator));
+    }
     if (auto r = vm_object_page_insert(obj, pindex, page); !r.ok()) {
         obj->allocator->unref(page);
         return r.error();
     }
     *fresh = true;
     *shared = false;
-    g_stats.v_zfod++;
+    g_vm_fault_stats.v_zfod++;
     return page;
 }
 
@@ -59,7 +63,7 @@ Result<PhysAddr> break_cow(vm_object* obj, uint64_t pindex, PhysAddr shared, boo
 {
     if (path_shared) TRY(vm_object_page_unshare(obj, pindex));
     if (obj->allocator->ref_count(shared) == 1) {
-        g_stats.v_cow_optim++;
+        g_vm_fault_stats.v_cow_optim++;
         return shared;
     }
     const PhysAddr copy = TRY(obj->allocator->alloc(0));
@@ -67,7 +71,7 @@ Result<PhysAddr> break_cow(vm_object* obj, uint64_t pindex, PhysAddr shared, boo
     const PhysAddr old = vm_object_page_replace(obj, pindex, copy);
     KASSERT(old == shared, "COW break replaced %#lx, expected %#lx", old.value(), shared.value());
     obj->allocator->unref(old);
-    g_stats.v_cow_faults++;
+    g_vm_fault_stats.v_cow_faults++;
     return copy;
 }
 
@@ -92,45 +96,11 @@ inline void sync_icache_for(vm_prot_t prot)
     if (prot & VM_PROT_EXECUTE) arch::sync_icache();
 }
 
-} // namespace
-
-VmFaultStats& vm_fault_stats() { return g_stats; }
-
-namespace {
-
-Result<TlbFlush> fault_owned(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAddr page_va,
-                             vm_prot_t access);
-
-} // namespace
-
-Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAddr va,
-                          vm_prot_t access)
+// The fault once page_va's leaf table is this space's own: e maps
+// page_va and allows access.
+Result<TlbFlush> fault_owned(vm_map_entry* e, Pmap& pmap, VmObjectZone& objects,
+                             VirtAddr page_va, vm_prot_t access)
 {
-    KASSERT(access == VM_PROT_READ || access == VM_PROT_WRITE || access == VM_PROT_EXECUTE,
-            "fault access %#x", access);
-    const VirtAddr page_va(va.value() & ~(arch::PAGE_SIZE - 1));
-    vm_map_entry* e = map.lookup(page_va.value());
-    if (!e) return Errno::Fault;
-    if ((e->protection & access) != access) return Errno::Acces;
-    // On-demand fork: a leaf table shared with another space becomes this
-    // one's before the object's page changes (a COW break), so the other
-    // space's translations never name a page its object no longer holds.
-    TlbFlush own = TRY(pmap.unshare(page_va));
-    Result<TlbFlush> r = fault_owned(map, pmap, objects, page_va, access);
-    if (!r.ok()) {
-        own.execute();
-        return r.error();
-    }
-    r.value().merge(static_cast<TlbFlush&&>(own));
-    return r;
-}
-
-namespace {
-
-Result<TlbFlush> fault_owned(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAddr page_va,
-                             vm_prot_t access)
-{
-    vm_map_entry* e = map.lookup(page_va.value());
     vm_object* obj = TRY(entry_object(e, objects));
     const uint64_t pindex = (e->offset + (page_va.value() - e->start)) / arch::PAGE_SIZE;
     bool fresh = false, path_shared = false;
@@ -155,18 +125,41 @@ Result<TlbFlush> fault_owned(VmMap& map, Pmap& pmap, VmObjectZone& objects, Virt
     // A write to a page this object holds alone found it mapped read-only
     // (fork left it so and the other side has gone), or not mapped at all:
     // only the first is copy-on-write's saving.
-    if (own_write && (old & arch::pte::V) && !(old & arch::pte::W)) g_stats.v_cow_optim++;
-    g_stats.v_vm_faults++;
+    if (own_write && (old & arch::pte::V) && !(old & arch::pte::W)) g_vm_fault_stats.v_cow_optim++;
+    g_vm_fault_stats.v_vm_faults++;
     sync_icache_for(prot);
     return fl;
 }
 
 } // namespace
 
+Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAddr va,
+                          vm_prot_t access)
+{
+    KASSERT(access == VM_PROT_READ || access == VM_PROT_WRITE || access == VM_PROT_EXECUTE,
+            "fault access %#x", access);
+    const VirtAddr page_va(va.value() & ~(arch::PAGE_SIZE - 1));
+    vm_map_entry* e = map.lookup(page_va.value());
+    if (!e) return Errno::Fault;
+    if ((e->protection & access) != access) return Errno::Acces;
+    // On-demand fork: a leaf table shared with another space becomes this
+    // one's before the object's page changes (a COW break), so the other
+    // space's translations never name a page its object no longer holds.
+    TlbFlush own = TRY(pmap.unshare(page_va));
+    Result<TlbFlush> r = fault_owned(e, pmap, objects, page_va, access);
+    if (!r.ok()) {
+        own.execute();
+        return r.error();
+    }
+    r.value().merge(static_cast<TlbFlush&&>(own));
+    return r;
+}
+
 bool vm_fault_quick(VmMap& map, Pmap& pmap, VirtAddr va, vm_prot_t access)
 {
     KASSERT(access == VM_PROT_READ || access == VM_PROT_WRITE || access == VM_PROT_EXECUTE,
             "fault access %#x", access);
+    KASSERT(!arch::intr_disable(), "vm_fault_quick with interrupts on");
     const VirtAddr page_va(va.value() & ~(arch::PAGE_SIZE - 1));
     const vm_map_entry* e = map.lookup(page_va.value());
     if (!e || !e->object || (e->protection & access) != access) return false;
@@ -189,24 +182,24 @@ bool vm_fault_quick(VmMap& map, Pmap& pmap, VirtAddr va, vm_prot_t access)
         if (!z.ok()) return false;
         page = z.value();
         obj->pages.fill(slot, page);
-        g_stats.v_zfod++;
+        g_vm_fault_stats.v_zfod++;
     } else if (page = slot.page(); page_refs(pages, page) == 1) {
         own_write = access == VM_PROT_WRITE;
     } else if (access != VM_PROT_WRITE) {
         prot &= ~VM_PROT_WRITE; // read-only until a write breaks the sharing
     } else {
-        Result<PhysAddr> copy = pages.alloc_page();
+        Result<PhysAddr> copy = pages.alloc_page_locked();
         if (!copy.ok()) return false;
         pmap_copy_page(page, copy.value());
         const PhysAddr old = obj->pages.swap(slot, copy.value());
         KASSERT(old == page, "COW break swapped out %#lx, expected %#lx", old.value(), page.value());
         pages.unref(old);
         page = copy.value();
-        g_stats.v_cow_faults++;
+        g_vm_fault_stats.v_cow_faults++;
     }
     const uint64_t old = pmap.enter_at(pte, page_va, page, prot);
-    if (own_write && (old & arch::pte::V) && !(old & arch::pte::W)) g_stats.v_cow_optim++;
-    g_stats.v_vm_faults++;
+    if (own_write && (old & arch::pte::V) && !(old & arch::pte::W)) g_vm_fault_stats.v_cow_optim++;
+    g_vm_fault_stats.v_vm_faults++;
     sync_icache_for(prot);
     return true;
 }

@@ -23,7 +23,9 @@ struct VmFaultStats {
     uint32_t v_cow_faults = 0; // write faults that copied a shared page
     uint32_t v_cow_optim = 0;  // write faults that found the page no longer shared
 };
-VmFaultStats& vm_fault_stats();
+// Inline: the scheduler reads v_vm_faults at every switch (rusage).
+extern VmFaultStats g_vm_fault_stats;
+inline VmFaultStats& vm_fault_stats() { return g_vm_fault_stats; }
 
 // Makes va accessible for `access` (one of VM_PROT_READ, _WRITE,
 // _EXECUTE) in the address space of map and pmap.  New objects come from
@@ -44,6 +46,7 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
 // or maps a page read-only for a read, exactly as vm_fault would, and
 // flushes va itself.  False when it did nothing (any other case, or no
 // page to be had): the caller goes on to vm_fault, which knows every case
-// and its errors.  Allocates nothing but the one data page, never sleeps,
-// and may run with interrupts off.
+// and its errors.  Allocates nothing but the one data page and never
+// sleeps.  Interrupts off (the trap keeps them so from entry to sret): its
+// allocations make no critical sections of their own.
 bool vm_fault_quick(VmMap& map, Pmap& pmap, VirtAddr va, vm_prot_t access);

@@ -27,6 +27,16 @@ public:
         pmap_zero_page(pa);
         return pa;
     }
+    // take() for a caller that has interrupts off already (the fault
+    // path): no critical sections of its own.
+    Result<PhysAddr> take_locked()
+    {
+        KASSERT(!arch::intr_disable(), "ZeroPool::take_locked with interrupts on");
+        if (Page* pg = pop_locked()) return pages_.phys_of(pg);
+        const PhysAddr pa = TRY(pages_.alloc_page_locked());
+        pmap_zero_page(pa);
+        return pa;
+    }
     // The daemon's step: zeroes one more page into the pool.  False when
     // the pool is full or no page is free (try again later).
     bool fill_one();
@@ -52,6 +62,10 @@ private:
     Page* pop()
     {
         IntrOff off; // pagezero fills the pool with interrupts on
+        return pop_locked();
+    }
+    Page* pop_locked()
+    {
         Page* pg = pool_.pop_front();
         if (pg) hits_++;
         return pg;

@@ -18,17 +18,9 @@ void finit(file* fp, uint32_t flag, FileType type, void* data, const fileops* op
     fp->f_ops = ops;
 }
 
-file* fhold(file* fp)
+Errno fdrop_last(file* fp)
 {
-    KASSERT(fp && fp->f_count > 0, "fhold of a freed file");
-    fp->f_count++;
-    return fp;
-}
-
-Errno fdrop(file* fp)
-{
-    KASSERT(fp && fp->f_count > 0, "fdrop of a freed file");
-    if (--fp->f_count > 0) return Errno::Ok;
+    KASSERT(fp && fp->f_count == 0, "fdrop_last of a file with %u references", fp ? fp->f_count : 0u);
     const Errno error = fp->f_ops && fp->f_ops->fo_close ? fp->f_ops->fo_close(fp) : Errno::Ok;
     fp->f_zone->destroy(fp);
     return error;

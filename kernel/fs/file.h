@@ -18,6 +18,7 @@
 #include <abi/fcntl.h>
 #include <kernel/sched/priority.h>
 #include <kernel/sched/sleep_lock.h>
+#include <lib/kassert.h>
 #include <lib/result.h>
 #include <mm/zone.h>
 
@@ -101,9 +102,22 @@ Result<file*> falloc_noinstall(FileZone& zone);
 // Gives a file its kind (FreeBSD's finit): flag is f_flag (FFLAGS of the
 // open flags, masked by FMASK), data the kind's object, ops its table.
 void finit(file* fp, uint32_t flag, FileType type, void* data, const fileops* ops);
-// Takes one more reference; returns fp for `slot = fhold(fp)`.
-file* fhold(file* fp);
+// Takes one more reference; returns fp for `slot = fhold(fp)`.  Inline,
+// as fdrop's common case: every read and write takes and drops one.
+inline file* fhold(file* fp)
+{
+    KASSERT(fp && fp->f_count > 0, "fhold of a freed file");
+    fp->f_count++;
+    return fp;
+}
+// The last reference gone: the kind's fo_close, the object to its zone.
+Errno fdrop_last(file* fp);
 // Drops a reference.  The last one calls the kind's fo_close (if any),
 // gives the object back to its zone and returns fo_close's error;
 // otherwise Ok.
-Errno fdrop(file* fp);
+inline Errno fdrop(file* fp)
+{
+    KASSERT(fp && fp->f_count > 0, "fdrop of a freed file");
+    if (--fp->f_count > 0) return Errno::Ok;
+    return fdrop_last(fp);
+}

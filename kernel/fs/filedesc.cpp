@@ -252,20 +252,6 @@ Result<int> finstall(filedesc* fdp, file* fp, int flags, int maxfd)
     return fd;
 }
 
-file* fget_locked(const filedesc* fdp, int fd)
-{
-    KASSERT(fdp && fdp->fd_refcnt > 0, "fget_locked in a freed table");
-    if (fd < 0 || fd >= fdp->fd_nfiles) return nullptr;
-    return fdp->fd_ofiles[fd];
-}
-
-Result<file*> fget(const filedesc* fdp, int fd)
-{
-    file* fp = fget_locked(fdp, fd);
-    if (!fp) return Errno::BadF;
-    return fhold(fp);
-}
-
 Errno fdclose(filedesc* fdp, int fd)
 {
     if (!fget_locked(fdp, fd)) return Errno::BadF;

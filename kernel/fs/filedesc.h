@@ -155,10 +155,21 @@ Result<int> fdalloc(filedesc* fdp, int minfd, int maxfd = MAXFILESPERPROC);
 // bits are ignored, so open(2) may pass its flags.  MFile, NoMem.
 Result<int> finstall(filedesc* fdp, file* fp, int flags, int maxfd = MAXFILESPERPROC);
 // The file at fd, or null when fd is out of range or free; no reference
-// is taken (fget_locked).
-file* fget_locked(const filedesc* fdp, int fd);
+// is taken (fget_locked).  Inline with fget: every read and write looks
+// its descriptor up.
+inline file* fget_locked(const filedesc* fdp, int fd)
+{
+    KASSERT(fdp && fdp->fd_refcnt > 0, "fget_locked in a freed table");
+    if (fd < 0 || fd >= fdp->fd_nfiles) return nullptr;
+    return fdp->fd_ofiles[fd];
+}
 // The file at fd with a reference for the caller to fdrop (fget).  BadF.
-Result<file*> fget(const filedesc* fdp, int fd);
+inline Result<file*> fget(const filedesc* fdp, int fd)
+{
+    file* fp = fget_locked(fdp, fd);
+    if (!fp) return Errno::BadF;
+    return fhold(fp);
+}
 // Closes fd (close(2), kern_close): frees the slot and drops its
 // reference, returning fo_close's error when that was the last.  BadF.
 Errno fdclose(filedesc* fdp, int fd);

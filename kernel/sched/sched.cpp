@@ -150,16 +150,23 @@ void sched_fork(thread* parent, thread* child)
     if (parent->td_slice <= 0) parent->td_owepreempt = true;
 }
 
+namespace {
+
+// Faults are counted machine-wide (v_vm_faults, on the fault path); the
+// running thread's share is what the count grew by while it ran, so the
+// fault path pays nothing for the per-thread figure.  Interrupts off.
+inline void settle_faults(thread* td, uint32_t now)
+{
+    td->td_rux.ru_minflt += static_cast<uint32_t>(now - td->td_faultmark);
+    td->td_faultmark = now;
+}
+
+} // namespace
+
 void sched_rux_settle(thread* td)
 {
     IntrOff off;
-    if (td != sched_curthread) return;
-    // Faults are counted machine-wide (v_vm_faults, on the fault path);
-    // the thread's share is what the count grew by while it ran, so the
-    // fault path pays nothing for the per-thread figure.
-    const uint32_t now = vm_fault_stats().v_vm_faults;
-    td->td_rux.ru_minflt += static_cast<uint32_t>(now - td->td_faultmark);
-    td->td_faultmark = now;
+    if (td == sched_curthread) settle_faults(td, vm_fault_stats().v_vm_faults);
 }
 
 void mi_switch()
@@ -186,8 +193,9 @@ void mi_switch()
     // Still runnable: it was preempted (or yielded); otherwise it waits.
     if (td->td_state == ThreadState::RunQ) td->td_rux.ru_nivcsw++;
     else td->td_rux.ru_nvcsw++;
-    sched_rux_settle(td);
-    next->td_faultmark = vm_fault_stats().v_vm_faults;
+    const uint32_t faults = vm_fault_stats().v_vm_faults;
+    settle_faults(td, faults);
+    next->td_faultmark = faults;
     next->td_state = ThreadState::Running;
     if (next->td_slice <= 0) next->td_slice = SCHED_SLICE;
     sched_curthread = next;

@@ -8,6 +8,7 @@
 #include <kernel/proc/sigset.h>
 #include <kernel/sched/sched.h>
 #include <kernel/vm/vm_pageout_oom.h>
+#include <mm/intr_off.h>
 #include <mm/vm_fault.h>
 #include <mm/vmspace.h>
 
@@ -36,7 +37,10 @@ Errno vm_fault_user_access(uint64_t va, vm_prot_t access)
     if (va >= arch::USER_TOP) return Errno::Fault;
     thread* td = curthread();
     if (!td || !td->td_proc || !td->td_proc->p_vmspace) return Errno::Fault;
-    if (vm_fault_user_quick(td, va, access)) return Errno::Ok;
+    {
+        IntrOff off; // vm_fault_quick runs as the trap runs it
+        if (vm_fault_user_quick(td, va, access)) return Errno::Ok;
+    }
     return fault_general(td, va, access);
 }
 

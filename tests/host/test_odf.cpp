@@ -107,7 +107,7 @@ struct OdfEnv {
             }
             faults++;
             const vm_prot_t want = a == Access::Write ? VM_PROT_WRITE : VM_PROT_READ;
-            if (vm_fault_quick(vm->vm_map, vm->vm_pmap, VirtAddr(va), want)) continue;
+            if (IntrOff off; vm_fault_quick(vm->vm_map, vm->vm_pmap, VirtAddr(va), want)) continue;
             Result<TlbFlush> f = vmspace_fault(vm, VirtAddr(va), want);
             if (!f.ok()) return f.error();
             f.value().execute();

@@ -95,7 +95,7 @@ struct VmEnv {
     {
         return access_with(
             [&](VirtAddr at, vm_prot_t want) -> Result<TlbFlush> {
-                if (quick && vm_fault_quick(s.map, s.pmap, at, want)) return TlbFlush();
+                if (IntrOff off; quick && vm_fault_quick(s.map, s.pmap, at, want)) return TlbFlush();
                 return vm_fault(s.map, s.pmap, objects, at, want);
             },
             va, a, value);
@@ -731,6 +731,7 @@ struct FaultSnapshot {
 
 bool quick(Space& s, uint64_t va, vm_prot_t access)
 {
+    IntrOff off; // as the trap calls it
     return vm_fault_quick(s.map, s.pmap, VirtAddr(va), access);
 }
 

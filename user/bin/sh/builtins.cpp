@@ -101,10 +101,11 @@ constexpr Entry kSyntax[] = {
     {"editing keys", "arrows, ^A ^E ^B ^F, DEL ^U ^K ^W, ^L clear"},
 };
 
-// The programs in /bin worth a first try (ls is not one of them: there
-// is none; the initrd's programs are listed in docs/userland.md).
+// The programs in /bin worth a first try (docs/userland.md lists them
+// all).
 constexpr Entry kPrograms[] = {
     {"forkdemo", "fork: copy-on-write keeps two address spaces apart"},
+    {"procwatch -- forkdemo", "watch a program's forks, execs and exits live"},
     {"time forkdemo", "a program's real, user and system time and faults"},
     {"uname -a", "the system's name, release, version and machine"},
     {"dmesg", "the kernel's messages since boot"},
@@ -115,6 +116,7 @@ constexpr Entry kPrograms[] = {
     {"kill -l", "the signals; kill [-s SIG] pid sends one"},
     {"sleep 5 &", "a background job (^C kills only foreground ones)"},
     {"echo a b | cat", "a pipeline; ';' separates commands on a line"},
+    {"echo hi > /tmp/x", "/tmp is writable (in memory); ls -l /tmp"},
     {"forkbomb", "fork for ever; ^C ends every copy, the kernel survives"},
     {"rttest", "the user runtime's own tests"},
 };
