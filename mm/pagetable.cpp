@@ -272,6 +272,18 @@ void PageTable::count_new_leaf(PhysAddr table) { count(table)++; }
 
 // The level-0 table holding off's entry, made (with any table above it)
 // when missing.  Inval when a superpage leaf covers off.
+// Gives the invalid entry e (index i of `table`, at level) a new, empty
+// next-level table.  NoMem.
+Result<void> PageTable::add_table(PhysAddr table, unsigned level, unsigned i, Pte& e)
+{
+    note_root_change(level, i);
+    const PhysAddr p = TRY(src_->alloc_table_page());
+    KASSERT(table_empty(p) && src_->valid_count(p) == 0, "page source gave a table that is not zeroed");
+    count(table)++;
+    e = Pte::table(p);
+    return {};
+}
+
 Result<PhysAddr> PageTable::page_table_of(uint64_t off, Pte** dir)
 {
     PhysAddr table = root_;
@@ -281,14 +293,7 @@ Result<PhysAddr> PageTable::page_table_of(uint64_t off, Pte** dir)
         if (e.leaf()) return Errno::Inval;
         KASSERT(!(e.raw & SHARED_HINT), "entering %#lx in a leaf table that may be shared",
                 to_va(off).value());
-        if (!e.valid()) {
-            note_root_change(level, i);
-            const PhysAddr p = TRY(src_->alloc_table_page());
-            KASSERT(table_empty(p) && src_->valid_count(p) == 0,
-                    "page source gave a table that is not zeroed");
-            count(table)++;
-            e = Pte::table(p);
-        }
+        if (!e.valid()) TRY(add_table(table, level, i, e));
         if (level == 1) *dir = &e;
         table = e.pa();
     }
@@ -659,12 +664,7 @@ Result<PageTable::Slot> PageTable::slot_of(uint64_t off, bool make)
         KASSERT(!e.leaf(), "a superpage above user address %#lx", to_va(off).value());
         if (!e.valid()) {
             if (!make) return Slot{};
-            note_root_change(level, i);
-            const PhysAddr p = TRY(src_->alloc_table_page());
-            KASSERT(table_empty(p) && src_->valid_count(p) == 0,
-                    "page source gave a table that is not zeroed");
-            count(table)++;
-            e = Pte::table(p);
+            TRY(add_table(table, level, i, e));
         }
         table = e.pa();
     }

@@ -263,6 +263,7 @@ private:
     Result<void> split_ends(const Span& s, TlbFlush& fl);
     Result<void> split_at(uint64_t off, TlbFlush& fl);
     Result<void> split_leaf(arch::Pte& e, unsigned level, unsigned index, TlbFlush& fl);
+    Result<void> add_table(PhysAddr table, unsigned level, unsigned i, arch::Pte& e);
     Result<PhysAddr> page_table_of(uint64_t off, arch::Pte** dir);
     // The level-1 entry of off's slot and the table holding it; a null
     // entry when there is no level-1 table (made first when make).

@@ -25,19 +25,7 @@ using namespace systest;
 
 namespace {
 
-// The shared test terminal, and reads from it.
-struct TestTty : ttytest::TestTty {
-    // A read of up to n bytes; "<errno name>" when it fails.
-    std::string read(size_t n, bool nonblock = true)
-    {
-        std::string buf(n, '\0');
-        uio u = uio_kernel(UioRw::Read, buf.data(), n, &thread0);
-        const Errno e = ttydisc_read(&tp, &u, nonblock);
-        if (e != Errno::Ok) return std::string("<") + errno_name(e) + ">";
-        buf.resize(n - u.uio_resid);
-        return buf;
-    }
-};
+using ttytest::TestTty;
 
 } // namespace
 

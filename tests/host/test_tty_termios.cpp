@@ -26,15 +26,6 @@ struct RawTty : ttytest::TestTty {
         t.c_cc[VTIME] = vtime;
         ttydisc_setattr(&tp, t, flush);
     }
-    std::string read(size_t n, bool nonblock = true)
-    {
-        std::string buf(n, '\0');
-        uio u = uio_kernel(UioRw::Read, buf.data(), n, &thread0);
-        const Errno e = ttydisc_read(&tp, &u, nonblock);
-        if (e != Errno::Ok) return std::string("<") + errno_name(e) + ">";
-        buf.resize(n - u.uio_resid);
-        return buf;
-    }
 };
 
 } // namespace

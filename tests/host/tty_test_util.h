@@ -3,6 +3,9 @@
 // (kernel-mode) interrupt.
 #pragma once
 
+#include <abi/errno.h>
+#include <kernel/fs/uio.h>
+#include <kernel/proc/init_main.h>
 #include <kernel/sched/preempt.h>
 #include <kernel/tty/tty.h>
 #include <mm/intr_off.h>
@@ -32,6 +35,16 @@ struct TestTty {
     TestTty(const TestTty&) = delete;
     TestTty& operator=(const TestTty&) = delete;
     void type(const std::string& s) { tty_type(&tp, s); }
+    // A read of up to n bytes; "<errno name>" when it fails.
+    std::string read(size_t n, bool nonblock = true)
+    {
+        std::string buf(n, '\0');
+        uio u = uio_kernel(UioRw::Read, buf.data(), n, &thread0);
+        const Errno e = ttydisc_read(&tp, &u, nonblock);
+        if (e != Errno::Ok) return std::string("<") + errno_name(e) + ">";
+        buf.resize(n - u.uio_resid);
+        return buf;
+    }
 };
 
 } // namespace ttytest
