@@ -270,8 +270,6 @@ void PageTable::check_enter_at(Leaf at, VirtAddr va, PhysAddr pa, uint64_t perms
 
 void PageTable::count_new_leaf(PhysAddr table) { count(table)++; }
 
-// The level-0 table holding off's entry, made (with any table above it)
-// when missing.  Inval when a superpage leaf covers off.
 // Gives the invalid entry e (index i of `table`, at level) a new, empty
 // next-level table.  NoMem.
 Result<void> PageTable::add_table(PhysAddr table, unsigned level, unsigned i, Pte& e)
@@ -284,6 +282,8 @@ Result<void> PageTable::add_table(PhysAddr table, unsigned level, unsigned i, Pt
     return {};
 }
 
+// The level-0 table holding off's entry, made (with any table above it)
+// when missing.  Inval when a superpage leaf covers off.
 Result<PhysAddr> PageTable::page_table_of(uint64_t off, Pte** dir)
 {
     PhysAddr table = root_;

@@ -19,20 +19,17 @@ public:
     ZeroPool& operator=(const ZeroPool&) = delete;
 
     // A zeroed page: from the pool when it has one, else cleared now.
-    // Inline: a zero-fill fault's page.
     Result<PhysAddr> take()
     {
-        if (Page* pg = pop()) return pages_.phys_of(pg);
-        const PhysAddr pa = TRY(pages_.alloc_page());
-        pmap_zero_page(pa);
-        return pa;
+        IntrOff off; // pagezero fills the pool with interrupts on
+        return take_locked();
     }
-    // take() for a caller that has interrupts off already (the fault
-    // path): no critical sections of its own.
+    // take() for a caller that has interrupts off already (the quick
+    // fault path, into which it is inlined): no critical section of its own.
     Result<PhysAddr> take_locked()
     {
         KASSERT(!arch::intr_disable(), "ZeroPool::take_locked with interrupts on");
-        if (Page* pg = pop_locked()) return pages_.phys_of(pg);
+        if (Page* pg = pop()) return pages_.phys_of(pg);
         const PhysAddr pa = TRY(pages_.alloc_page_locked());
         pmap_zero_page(pa);
         return pa;
@@ -60,11 +57,6 @@ public:
 
 private:
     Page* pop()
-    {
-        IntrOff off; // pagezero fills the pool with interrupts on
-        return pop_locked();
-    }
-    Page* pop_locked()
     {
         Page* pg = pool_.pop_front();
         if (pg) hits_++;
