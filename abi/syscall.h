@@ -24,6 +24,7 @@ inline constexpr int SYS_getppid = 39;
 inline constexpr int SYS_dup = 41;
 inline constexpr int SYS_pipe = 42;   // FreeBSD 8's: both descriptors in a0/a1
 inline constexpr int SYS_getegid = 43;
+inline constexpr int SYS_ktrace = 45;
 inline constexpr int SYS_getgid = 47;
 inline constexpr int SYS_sigaltstack = 53;
 inline constexpr int SYS_ioctl = 54;
