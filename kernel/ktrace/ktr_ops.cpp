@@ -19,12 +19,13 @@
 namespace {
 
 // Whether td may change p's trace (FreeBSD's ktrcanset, p_candebug's
-// rules): root anything but kernel processes; anyone else only a process
-// whose every user id is its own effective one and whose ids did not
-// change since its last exec (P_SUGID).
+// rules): itself, and root anything but kernel processes; anyone else
+// only a process whose every user id is its own effective one and whose
+// ids did not change since its last exec (P_SUGID).
 bool ktrcanset(thread* td, const proc* p)
 {
     if (p->p_flag & (pflag::P_SYSTEM | pflag::P_KTHREAD)) return false;
+    if (p == td->td_proc) return true; // p_candebug: a process may always trace itself
     const ucred* c = td->td_ucred;
     const ucred* t = p->p_ucred;
     const bool same = t->cr_uid == c->cr_uid && t->cr_ruid == c->cr_uid && t->cr_svuid == c->cr_uid;
@@ -40,8 +41,9 @@ bool ktrops(thread* td, proc* p, int op, int facs, ktr_sink* ks)
     if (!ktrcanset(td, p)) return false;
     if (p->p_flag & pflag::P_WEXIT) return true; // exiting: its trace is going anyway
     if (op == KTROP_SET) {
-        if (p->p_tracesink && p->p_tracesink != ks) ktr_sink_drop_locked(ktr_unhook(p));
+        // Facilities add up, also when the records move to another file.
         int flag = p->p_traceflag | facs;
+        if (p->p_tracesink && p->p_tracesink != ks) ktr_sink_drop_locked(ktr_unhook(p));
         if (priv_check_cred(td->td_ucred, Priv::Ktrace).ok()) flag |= KTRFAC_ROOT;
         ktr_attach(p, ks, flag);
         return true;

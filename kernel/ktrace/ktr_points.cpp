@@ -15,6 +15,7 @@ void ktrsyscall(thread* td, uint64_t code, const uint64_t* args)
     ktr_header* h = ktr_getrequest(td, KTR_SYSCALL, len);
     if (!h) return;
     auto* k = static_cast<ktr_syscall*>(ktr_body(h));
+    memset(k, 0, len); // the padding after ktr_narg too: no kernel bytes in the file
     k->ktr_code = int16_t(code);
     k->ktr_narg = int16_t(narg);
     // Written through memcpy: the body is as long as its arguments, not
@@ -70,6 +71,7 @@ void ktrpsig(thread* td, int sig, uintptr_t action, int code, const ksigset_t& m
     k->signo = sig;
     k->action = action;
     k->code = code;
-    k->mask = mask;
+    static_assert(sizeof k->mask == sizeof mask, "ktr_psig's mask is a ksigset_t");
+    memcpy(k->mask, &mask, sizeof k->mask);
     ktr_submitrequest(td, h);
 }

@@ -12,6 +12,7 @@
 #include <kernel/fs/file.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/fs/initrd.h>
+#include <kernel/fs/pipe.h>
 #include <kernel/fs/tmpfs.h>
 #include <kernel/fs/uio.h>
 #include <kernel/fs/vfs_syscalls.h>
