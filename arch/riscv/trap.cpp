@@ -30,6 +30,17 @@ extern "C" Errno syscall_fullframe(thread*, const uint64_t*);
 extern "C" SyscallHandler syscall_fast_table[SYS_MAXSYSCALL];
 SyscallHandler syscall_fast_table[SYS_MAXSYSCALL];
 
+// ktrace's routing (kernel/ktrace/ktr_route.h): while a process is
+// traced every call takes the whole way, where syscallenter's trace
+// points are; the fast path's own instructions stay as they are.
+void cpu_syscall_route_slow(bool slow)
+{
+    for (unsigned i = 0; i < SYS_MAXSYSCALL; i++) {
+        const sysent& e = sysent_table[i];
+        syscall_fast_table[i] = slow || (e.sy_flags & SYF_FULLFRAME) ? syscall_fullframe : e.sy_call;
+    }
+}
+
 namespace riscv {
 
 namespace {
@@ -174,17 +185,6 @@ thread* user_thread(const arch::TrapFrame* tf)
     panic("kernel trap: %s at sepc %#lx, stval %#lx", cause_name(tf.scause), tf.sepc, tf.stval);
 }
 } // namespace
-
-// ktrace's routing (kernel/ktrace/ktr_route.h): while a process is
-// traced every call takes the whole way, where syscallenter's trace
-// points are; the fast path's own instructions stay as they are.
-void cpu_syscall_route_slow(bool slow)
-{
-    for (unsigned i = 0; i < SYS_MAXSYSCALL; i++) {
-        const sysent& e = sysent_table[i];
-        syscall_fast_table[i] = slow || (e.sy_flags & SYF_FULLFRAME) ? syscall_fullframe : e.sy_call;
-    }
-}
 
 void trap_init()
 {

@@ -10,24 +10,18 @@
 #include <lib/kassert.h>
 #include <mm/intr_off.h>
 
-void ktrprocfork(proc* p1, proc* p2)
+void ktrprocfork_inherit(proc* p1, proc* p2)
 {
     KASSERT(!arch::intr_disable(), "ktrprocfork with interrupts on");
     KASSERT(!p2->p_tracesink && !p2->p_traceflag, "new process %d has a trace", p2->p_pid);
-    if (!(p1->p_traceflag & KTRFAC_INHERIT) || !p1->p_tracesink) return;
+    if (!p1->p_tracesink) return;
     // The child's first record is its own; a drop the parent owes is not.
     ktr_attach(p2, p1->p_tracesink, p1->p_traceflag & ~KTRFAC_DROP);
 }
 
-void ktrforkret(thread* td)
-{
-    if (KTRPOINT(td, KTR_SYSRET)) ktrsysret(td, SYS_fork, Errno::Ok, 0);
-}
-
-void ktrprocexit(thread* td)
+void ktrprocexit_traced(thread* td)
 {
     proc* p = td->td_proc;
-    if (!p->p_tracesink) return;
     if (KTRPOINT(td, KTR_PROCDTOR)) {
         if (ktr_header* h = ktr_getrequest(td, KTR_PROCDTOR, 0)) ktr_submitrequest(td, h);
     }

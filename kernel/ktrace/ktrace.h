@@ -16,6 +16,7 @@
 #include <abi/errno.h>
 #include <abi/ktrace.h>
 #include <abi/signal.h>
+#include <abi/syscall.h>
 #include <kernel/proc/proc.h>
 
 struct ktr_sink;
@@ -51,14 +52,26 @@ void ktrpsig(thread* td, int sig, uintptr_t action, int code, const ksigset_t& m
 
 // Fork (the seed's lines 652-664): with KTRFAC_INHERIT the child takes
 // p1's facilities and sink, the sink referenced.  Interrupts are off
-// (fork1's commit section); nothing here sleeps or allocates.
-void ktrprocfork(proc* p1, proc* p2);
+// (fork1's commit section); nothing here sleeps or allocates.  Inline
+// tests, as KTRPOINT's: an untraced fork pays a load and a branch.
+void ktrprocfork_inherit(proc* p1, proc* p2);
+inline void ktrprocfork(proc* p1, proc* p2)
+{
+    if (p1->p_traceflag & KTRFAC_INHERIT) ktrprocfork_inherit(p1, p2);
+}
 // The child's first record, from fork_return (the seed's line 874): the
 // SYSRET of SYS_fork with 0, as FreeBSD writes it for every kind of fork.
-void ktrforkret(thread* td);
+inline void ktrforkret(thread* td)
+{
+    if (KTRPOINT(td, KTR_SYSRET)) ktrsysret(td, SYS_fork, Errno::Ok, 0);
+}
 // Exit: KTR_PROCDTOR when traced, then the process's sink reference goes
 // (the last one closes the sink's file).
-void ktrprocexit(thread* td);
+void ktrprocexit_traced(thread* td);
+inline void ktrprocexit(thread* td)
+{
+    if (td->td_proc->p_tracesink) ktrprocexit_traced(td);
+}
 
 // ktrace(2) with the path in kernel memory (rewritten in place by
 // namei): see docs/syscalls.md.  fname "/dev/fd/N" names descriptor N of

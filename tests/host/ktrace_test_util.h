@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cpio_test_util.h"
+#include "elf_test_util.h"
 #include "syscall_test_util.h"
 
 #include <abi/fcntl.h>
@@ -43,7 +44,9 @@ struct KtrWorld : SysWorld {
     {
         REQUIRE(tmpfs_mount_root(pages_max, 32) == Errno::Ok);
         archive = cpiotest::archive({cpiotest::member("etc", "", 040755),
-                                     cpiotest::member("etc/motd", "hello\n")});
+                                     cpiotest::member("etc/motd", "hello\n"),
+                                     cpiotest::member("bin", "", 040755),
+                                     cpiotest::member("bin/prog", elftest::ElfBuilder().bytes(), 0100755)});
         initrd_set(archive.data(), archive.size());
     }
     ~KtrWorld()

@@ -312,6 +312,36 @@ TEST_CASE("ktrace: rfork(RFPROC|RFMEM) and vfork children inherit; vfork's child
     }
 }
 
+TEST_CASE("ktrace: the trace goes on across exec; the records after it carry the new command")
+{
+    KtrWorld s;
+    make_file("/tmp/kt");
+    put_path("/tmp/kt");
+    REQUIRE(copyout("/bin/prog", UBUF + 0xc00, 10) == Errno::Ok);
+    uwrite<uint64_t>(UBUF + 0xd00, UBUF + 0xc00);
+    uwrite<uint64_t>(UBUF + 0xd08, 0);
+    UserModeScope um([](thread* td) {
+        g_pid = self(td);
+        trace_self(td, CALLS | KTRFAC_NAMEI);
+        ucall(td, SYS_execve, {UBUF + 0xc00, UBUF + 0xd00, 0}); // its registers are the program's now
+        CHECK(std::string(td->td_proc->p_comm) == "prog");
+        ucall(td, SYS_exit, {0});
+    });
+    fork_and_wait();
+    const std::vector<Rec> recs = parse(file_bytes("/tmp/kt"));
+    REQUIRE(recs.size() == 5);
+    CHECK(recs[1].body == syscall_bytes(SYS_execve, {UBUF + 0xc00, UBUF + 0xd00, 0}));
+    CHECK(recs[2].type() == KTR_NAMEI);
+    CHECK(recs[2].body == "/bin/prog");
+    CHECK(recs[3].type() == KTR_SYSRET);
+    CHECK(recs[3].as<ktr_sysret>().ktr_code == SYS_execve);
+    CHECK(recs[3].as<ktr_sysret>().ktr_error == -2); // EJUSTRETURN: exec set the registers
+    CHECK(recs[4].body == syscall_bytes(SYS_exit, {0}));
+    CHECK(std::string(recs[1].h.ktr_comm) == std::string(proc0.p_comm));
+    CHECK(std::string(recs[3].h.ktr_comm) == "prog");
+    CHECK(std::string(recs[4].h.ktr_comm) == "prog");
+}
+
 TEST_CASE("ktrace: a pipe sink (/dev/fd/N) outlives every descriptor of it; the last exit closes it")
 {
     KtrWorld s;
