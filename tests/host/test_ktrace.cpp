@@ -392,3 +392,46 @@ TEST_CASE("ktrace: every call takes the whole way while a process is traced, the
     CHECK(!arch::host_syscall_route_slow());
     CHECK(ktr_traced_count() == 0);
 }
+
+TEST_CASE("ktrace: a child of a process whose trace was cleared, or whose sink was revoked, gets nothing")
+{
+    KtrWorld s;
+    make_file("/tmp/kt");
+    put_path("/tmp/kt");
+    int fds[2];
+    REQUIRE(kern_pipe(&thread0, fds, 0) == Errno::Ok);
+    g_stage = fds[1];
+    UserModeScope um([](thread* td) {
+        if (td->td_proc->p_pptr == &proc0) {
+            // Cleared: INHERIT set, then every facility taken away.
+            trace_self(td, CALLS | KTRFAC_INHERIT);
+            CHECK(ktrace_as(td, 0, KTROP_CLEAR, CALLS, self(td)).ok());
+            CHECK(td->td_proc->p_tracesink == nullptr);
+            UResult f = ucall(td, SYS_fork);
+            REQUIRE(f.ok());
+            CHECK(wait_for_in(td, pid_t(f.a0)) == 0);
+            // Revoked: tracing into a pipe nobody reads any more.
+            {
+                const std::string path = "/dev/fd/" + std::to_string(g_stage); // gone before exit
+                REQUIRE(copyout(path.c_str(), UBUF + 0xc00, path.size() + 1) == Errno::Ok);
+            }
+            CHECK(ktrace_as(td, UBUF + 0xc00, KTROP_SET, CALLS | KTRFAC_INHERIT, self(td)).ok());
+            CHECK(ucall(td, SYS_getpid).ok()); // EPIPE: the sink is revoked
+            CHECK(td->td_proc->p_tracesink == nullptr);
+            f = ucall(td, SYS_fork);
+            REQUIRE(f.ok());
+            CHECK(wait_for_in(td, pid_t(f.a0)) == 0);
+            ucall(td, SYS_exit, {0});
+        }
+        CHECK(td->td_proc->p_traceflag == 0);
+        CHECK(td->td_proc->p_tracesink == nullptr);
+        ucall(td, SYS_exit, {0});
+    });
+    REQUIRE(fdclose(proc0.p_fd, fds[0]) == Errno::Ok); // the reader goes first (the child inherits no read end)
+    fork_and_wait();
+    CHECK(ktr_sinks().empty());
+    // Only the first trace's records: RET ktrace, CALL ktrace (the clear).
+    const std::vector<Rec> recs = parse(file_bytes("/tmp/kt"));
+    REQUIRE(recs.size() == 2);
+    CHECK(recs[1].body == syscall_bytes(SYS_ktrace, {0, KTROP_CLEAR, uint64_t(CALLS), uint64_t(recs[1].h.ktr_pid)}));
+}
