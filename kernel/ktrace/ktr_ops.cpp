@@ -19,14 +19,16 @@
 namespace {
 
 // Whether td may change p's trace (FreeBSD's ktrcanset, p_candebug's
-// rules): itself, and root anything but kernel processes; anyone else
+// rules): a trace root set (KTRFAC_ROOT) only root may change; then a
+// process itself, and root anything but kernel processes; anyone else
 // only a process whose every user id is its own effective one and whose
 // ids did not change since its last exec (P_SUGID).
 bool ktrcanset(thread* td, const proc* p)
 {
+    const ucred* c = td->td_ucred;
+    if ((p->p_traceflag & KTRFAC_ROOT) && !priv_check_cred(c, Priv::Ktrace).ok()) return false;
     if (p->p_flag & (pflag::P_SYSTEM | pflag::P_KTHREAD)) return false;
     if (p == td->td_proc) return true; // p_candebug: a process may always trace itself
-    const ucred* c = td->td_ucred;
     const ucred* t = p->p_ucred;
     const bool same = t->cr_uid == c->cr_uid && t->cr_ruid == c->cr_uid && t->cr_svuid == c->cr_uid;
     if (!same && !priv_check_cred(c, Priv::DebugDiffCred).ok()) return false;
@@ -105,6 +107,8 @@ Errno ktr_clearfile(thread* td, ktr_sink* ks)
 Errno ktr_apply(thread* td, int ops, int facs, pid_t pid, ktr_sink* ks)
 {
     IntrOff off;
+    // A write into the file failed since it was opened: it takes no trace.
+    if (ks && ks->ks_dead) return Errno::Io;
     bool ret = false;
     if (pid < 0) {
         pgrp* pg = pid == INT32_MIN ? nullptr : proc_zones().pgrps.pgfind(-pid);

@@ -193,6 +193,29 @@ TEST_CASE("ktrace: a user may trace its own processes only; not another user's, 
     CHECK(ktr_traced_count() == 0);
 }
 
+TEST_CASE("ktrace: a trace root set (KTRFAC_ROOT) only root may change, even the traced process itself")
+{
+    KtrWorld s;
+    proc0.p_fd->fd_cmask = 0;
+    make_file("/tmp/kt"); // writable by uid 1000: CLEARFILE gets as far as the permission check
+    proc0.p_fd->fd_cmask = 022;
+    put_path("/tmp/kt");
+    UserModeScope um([](thread* td) {
+        // Root (its uid still 0) sets the trace; then it becomes uid 1000.
+        CHECK(ktrace_as(td, UPATH, KTROP_SET, KTRFAC_SYSCALL, self(td)).ok());
+        CHECK((td->td_proc->p_traceflag & KTRFAC_ROOT) != 0);
+        REQUIRE(ucall(td, SYS_setuid, {1000}).ok());
+        CHECK(ktrace_as(td, 0, KTROP_CLEAR, KTRFAC_SYSCALL, self(td)).err == Errno::Perm);
+        CHECK(ktrace_as(td, UPATH, KTROP_CLEARFILE, 0, 0).err == Errno::Perm);
+        CHECK(td->td_proc->p_tracesink != nullptr);
+        ucall(td, SYS_exit, {0});
+    });
+    const UResult r = ucall(SYS_fork);
+    REQUIRE(r.ok());
+    CHECK(wait_for(pid_t(r.a0)) == 0);
+    CHECK(ktr_sinks().empty()); // its exit let go of the trace
+}
+
 TEST_CASE("ktrace: FreeBSD's errors for bad operations, facilities, pids and paths; nothing left behind")
 {
     KtrWorld s;
