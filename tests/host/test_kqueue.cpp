@@ -22,7 +22,10 @@
 #include <kernel/fs/uio.h>
 #include <kernel/debug/invariant_report.h>
 #include <kernel/proc/kern_sig.h>
+#include <kernel/proc/init_main.h>
+#include <kernel/proc/pid.h>
 #include <kernel/proc/proc_zones.h>
+#include <kernel/random.h>
 #include <kernel/exec/kern_exec.h>
 #include <kernel/proc/sigacts.h>
 #include <kernel/tty/tty.h>
@@ -299,6 +302,51 @@ TEST_CASE("EVFILT_PROC: a child's knote that cannot be allocated is NOTE_TRACKER
     REQUIRE(r.events.size() == 1);
     CHECK(r.events[0].ident == uintptr_t(c->p_pid));
     CHECK(r.events[0].fflags == NOTE_TRACKERR);
+    release();
+    run_others();
+    wait_for(c->p_pid);
+    (void)ProcWorld::reap_orphans();
+    close0(kq);
+}
+
+TEST_CASE("EVFILT_PROC: NOTE_TRACK of a child given the pid of an exited process whose NOTE_EXIT is unread: "
+          "NOTE_TRACKERR, the old exit kept")
+{
+    SysWorld s;
+    g_released = false;
+    const int kq = kqueue_as(&thread0);
+    // An earlier process, watched for its exit, exits and is reaped: its
+    // pid is free, its knote still holds the unread NOTE_EXIT.
+    proc* a = spawn(held_then_exit_7);
+    run_others();
+    const pid_t reused = a->p_pid;
+    REQUIRE(change(kq, ev(uintptr_t(reused), EVFILT_PROC, EV_ADD, NOTE_EXIT)) == Errno::Ok);
+    release();
+    run_others();
+    wait_for(reused);
+    g_released = false;
+    proc* c = spawn(held_then_exit_7);
+    run_others();
+    REQUIRE(change(kq, ev(uintptr_t(c->p_pid), EVFILT_PROC, EV_ADD | EV_CLEAR, NOTE_TRACK)) == Errno::Ok);
+    // The next pid chosen is the reused one (the allocator rewound, as a
+    // wrap of the pid space would).
+    PidAllocator& pids = pid_allocator();
+    pids.~PidAllocator();
+    new (&pids) PidAllocator(kernel_random(), reused - 1);
+    const size_t before = knotes();
+    proc* g = spawn_from(c->p_thread, held_then_exit_7);
+    REQUIRE(g);
+    CHECK(g->p_pid == reused);
+    CHECK(knotes() == before); // no knote for g
+    const KeventResult r = kevent0(kq, {}, 4);
+    REQUIRE(r.events.size() == 2);
+    const kev_t* old = find(r.events, uintptr_t(reused), NOTE_EXIT);
+    REQUIRE(old);
+    CHECK(old->fflags == NOTE_EXIT);
+    CHECK(old->data == W_EXITCODE(7, 0));
+    const kev_t* err = find(r.events, uintptr_t(c->p_pid), NOTE_TRACKERR);
+    REQUIRE(err);
+    CHECK(err->fflags == NOTE_TRACKERR);
     release();
     run_others();
     wait_for(c->p_pid);
