@@ -124,6 +124,17 @@ void generation(void* arg)
     exit1(td, W_EXITCODE(int(depth), 0));
 }
 
+// The end of a NOTE_TRACK case: c (held_then_exit_7) and the child it
+// forked run to their exits, c is reaped, its orphan too, kq is closed.
+void release_and_reap(proc* c, int kq)
+{
+    release();
+    run_others();
+    wait_for(c->p_pid);
+    (void)ProcWorld::reap_orphans();
+    close0(kq);
+}
+
 const kev_t* find(const std::vector<kev_t>& v, uintptr_t ident, uint32_t fflag)
 {
     for (const kev_t& k : v)
@@ -277,11 +288,7 @@ TEST_CASE("EVFILT_PROC: NOTE_CHILD is reported before the child does anything; i
     CHECK(child->data == c->p_pid);
     CHECK(find(r.events, uintptr_t(c->p_pid), NOTE_FORK));
     CHECK(g->p_klist.front() != nullptr);
-    release();
-    run_others();
-    wait_for(c->p_pid);
-    (void)ProcWorld::reap_orphans();
-    close0(kq);
+    release_and_reap(c, kq);
 }
 
 TEST_CASE("EVFILT_PROC: a child's knote that cannot be allocated is NOTE_TRACKERR on the parent's; the fork still succeeds")
@@ -302,11 +309,7 @@ TEST_CASE("EVFILT_PROC: a child's knote that cannot be allocated is NOTE_TRACKER
     REQUIRE(r.events.size() == 1);
     CHECK(r.events[0].ident == uintptr_t(c->p_pid));
     CHECK(r.events[0].fflags == NOTE_TRACKERR);
-    release();
-    run_others();
-    wait_for(c->p_pid);
-    (void)ProcWorld::reap_orphans();
-    close0(kq);
+    release_and_reap(c, kq);
 }
 
 TEST_CASE("EVFILT_PROC: NOTE_TRACK of a child given the pid of an exited process whose NOTE_EXIT is unread: "
@@ -347,11 +350,7 @@ TEST_CASE("EVFILT_PROC: NOTE_TRACK of a child given the pid of an exited process
     const kev_t* err = find(r.events, uintptr_t(c->p_pid), NOTE_TRACKERR);
     REQUIRE(err);
     CHECK(err->fflags == NOTE_TRACKERR);
-    release();
-    run_others();
-    wait_for(c->p_pid);
-    (void)ProcWorld::reap_orphans();
-    close0(kq);
+    release_and_reap(c, kq);
 }
 
 TEST_CASE("EV_ADD fails with ENOMEM when no knote can be allocated, leaving nothing registered")
