@@ -21,6 +21,10 @@ constexpr uint64_t HALF = SPACE / 2;
 constexpr uint64_t PA_LIMIT = uint64_t{1} << 56; // Sv39 physical addresses
 constexpr unsigned KERNEL_ROOT_FIRST = arch::PT_ENTRIES / 2;
 constexpr uint64_t PERM_BITS = pte::R | pte::W | pte::X | pte::U | pte::G;
+// A leaf table with at least this many valid entries is cleared whole by
+// destroy: a scan costs several instructions an entry, a clear of the
+// page about one a word.
+constexpr unsigned DENSE_LEAVES = arch::PT_ENTRIES / 8;
 
 Pte* table_of(PhysAddr pa) { return static_cast<Pte*>(arch::phys_to_virt(pa)); }
 
@@ -617,6 +621,13 @@ TlbFlush PageTable::destroy()
 void PageTable::destroy_level(PhysAddr table, unsigned level, TlbFlush& fl)
 {
     uint16_t& c = count(table);
+    if (level == 0 && c >= DENSE_LEAVES) {
+        // Leaves hold nothing to hand on: a full table (a copied one, at
+        // exit) is cleared at once, not entry by entry.
+        memset(arch::phys_to_virt(table), 0, arch::PAGE_SIZE);
+        c = 0;
+        return;
+    }
     const unsigned missed = destroy_entries(table_of(table), arch::PT_ENTRIES, level, c, fl);
     KASSERT(missed == 0, "page table %#lx: %u valid entries not found", table.value(), missed);
     c = 0;
@@ -779,23 +790,37 @@ Result<void> PageTable::share_leaf_tables(PageTable& child, VirtAddr va, uint64_
 }
 
 // Takes W (and D, which goes with it) from every valid leaf of a leaf
-// table whose slot starts at lo: share_leaf_tables' one pass, a tight loop
-// that stops once it has met the count's worth of valid entries (protect's
-// general path costs several times as much an entry, and this is the one
-// per-page cost a fork keeps).
+// table whose slot starts at lo: share_leaf_tables' one pass, the one
+// per-page cost a fork keeps.  A table of a few entries names each page
+// it changes in the flush; a fuller one (past what a flush names page by
+// page anyway) is cleared without a test per entry, up to its last valid
+// one (an invalid entry is 0 and stays so), and flushes the whole space.
 void PageTable::write_protect_leaves(PhysAddr table, uint64_t lo, TlbFlush& fl)
 {
     Pte* t = table_of(table);
     TlbFlush own(asid_, src_); // fl may be an empty token, without our ASID
     unsigned left = count(table);
-    for (unsigned i = 0; left > 0 && i < arch::PT_ENTRIES; i++) {
-        const uint64_t raw = t[i].raw;
-        if (!(raw & pte::V)) continue;
-        KASSERT(raw & pte::RWX, "a pointer entry in leaf table %#lx", table.value());
-        left--;
-        if (raw & pte::W) {
+    if (left > TlbFlush::MAX_PAGES) {
+        for (unsigned i = 0; left > 0; i++) {
+            KASSERT(i < arch::PT_ENTRIES, "leaf table %#lx holds fewer valid entries than counted",
+                    table.value());
+            const uint64_t raw = t[i].raw;
+            KASSERT(!(raw & pte::V) || (raw & pte::RWX), "a pointer entry in leaf table %#lx",
+                    table.value());
+            left -= static_cast<unsigned>(raw & pte::V);
             t[i].raw = raw & ~(pte::W | pte::D);
-            own.add_page(to_va(lo + i * arch::PAGE_SIZE));
+        }
+        own.add_all();
+    } else {
+        for (unsigned i = 0; left > 0 && i < arch::PT_ENTRIES; i++) {
+            const uint64_t raw = t[i].raw;
+            if (!(raw & pte::V)) continue;
+            KASSERT(raw & pte::RWX, "a pointer entry in leaf table %#lx", table.value());
+            left--;
+            if (raw & pte::W) {
+                t[i].raw = raw & ~(pte::W | pte::D);
+                own.add_page(to_va(lo + i * arch::PAGE_SIZE));
+            }
         }
     }
     fl.merge(static_cast<TlbFlush&&>(own));
