@@ -36,14 +36,18 @@ VirtAddr to_va(uint64_t off)
 }
 
 // A scan: what each table page's count must equal (checked in the debug
-// build only; the count is what makes emptiness cheap).
+// build only; the count is what makes emptiness cheap).  A pending
+// level-1 entry counts: it still points at its table.
 unsigned scan_valid(PhysAddr table)
 {
     const Pte* t = table_of(table);
     unsigned n = 0;
-    for (unsigned i = 0; i < arch::PT_ENTRIES; i++) n += t[i].valid();
+    for (unsigned i = 0; i < arch::PT_ENTRIES; i++) n += t[i].valid() || PageTable::pending(t[i]);
     return n;
 }
+
+// Whether e points at a table (or would, but for a deferred pass).
+bool points_below(Pte e) { return (e.valid() && !e.leaf()) || PageTable::pending(e); }
 
 bool table_empty(PhysAddr table) { return scan_valid(table) == 0; }
 
@@ -60,6 +64,8 @@ bool covers_slot(uint64_t lo, uint64_t next, unsigned level)
 }
 
 } // namespace
+
+unsigned PageTable::defer_pass_min = PageTable::DEFER_PASS;
 
 uint16_t& PageTable::count(PhysAddr table) const
 {
@@ -227,7 +233,10 @@ Result<TlbFlush> PageTable::enter_page(VirtAddr va, PhysAddr pa, uint64_t perms,
     TlbFlush fl(asid_, src_);
     // A shared leaf table is copied before anything else: on NoMem nothing
     // has changed.
-    if (Result<void> o = own_slot(s.lo, fl); !o.ok()) return o.error();
+    if (Result<void> o = own_slot(s.lo, fl); !o.ok()) {
+        fl.execute(); // a pending entry may have been made valid first
+        return o.error();
+    }
     Pte* dir = nullptr; // the level-1 entry
     Result<PhysAddr> table = page_table_of(s.lo, &dir);
     if (!table.ok()) {
@@ -312,7 +321,7 @@ bool PageTable::has_leaf(PhysAddr table, unsigned level, uint64_t lo, uint64_t h
         const uint64_t next = slot_end(lo, level, hi);
         const Pte e = t[index_of(lo, level)];
         if (e.leaf()) return true;
-        if (e.valid() && has_leaf(e.pa(), level - 1, lo, next)) return true;
+        if (points_below(e) && has_leaf(e.pa(), level - 1, lo, next)) return true;
         lo = next;
     }
     return false;
@@ -340,7 +349,7 @@ Result<void> PageTable::map_level(PhysAddr table, unsigned level, uint64_t lo, u
             (*n)++;
             fl.add_page(to_va(lo));
         } else {
-            if (!e.valid()) {
+            if (!e.valid() && !pending(e)) {
                 note_root_change(level, i);
                 const PhysAddr p = TRY(src_->alloc_table_page());
                 KASSERT(table_empty(p) && src_->valid_count(p) == 0,
@@ -350,7 +359,7 @@ Result<void> PageTable::map_level(PhysAddr table, unsigned level, uint64_t lo, u
                 (*n)++;
             }
             KASSERT(!e.leaf(), "map over a leaf the Exist check missed");
-            if (e.raw & SHARED_HINT) TRY(own_leaf_table(e, fl));
+            if (e.raw & SHARED_HINT) TRY(own_leaf_table(e, lo, fl));
             TRY(map_level(e.pa(), level - 1, lo, next, pa, perms, sizes, fl));
         }
         pa += next - lo;
@@ -400,10 +409,10 @@ bool PageTable::unmap_level(PhysAddr table, unsigned level, uint64_t lo, uint64_
             (*n)--;
             changed = true;
             fl.add_page(to_va(lo));
-        } else if (e.valid()) {
+        } else if (e.valid() || pending(e)) {
             KASSERT(level > 0, "pointer entry at level 0");
             if ((e.raw & SHARED_HINT) &&
-                !settle_shared(table, e, prune_all || covers_slot(lo, next, level), n, fl)) {
+                !settle_shared(table, e, lo, prune_all || covers_slot(lo, next, level), n, fl)) {
                 changed = true;
                 lo = next;
                 continue;
@@ -468,7 +477,7 @@ void PageTable::protect_level(PhysAddr table, unsigned level, uint64_t lo, uint6
     const auto entry = [&](unsigned i) {
         const uint64_t from = sprig::max(lo, base + i * size);
         const uint64_t to = sprig::min(hi, base + (i + 1) * size);
-        if ((t[i].raw & SHARED_HINT) && !settle_shared(table, t[i], false, n, fl)) {
+        if ((t[i].raw & SHARED_HINT) && !settle_shared(table, t[i], from, false, n, fl)) {
             left--; // dropped: nothing left to protect there
             return;
         }
@@ -647,10 +656,11 @@ unsigned PageTable::destroy_entries(Pte* t, unsigned n, unsigned level, unsigned
     return valid;
 }
 
-// Clears e, handing any tables below it to fl; false when e was not valid.
+// Clears e, handing any tables below it to fl; false when e was not valid
+// (nor pending).
 bool PageTable::destroy_entry(Pte& e, unsigned level, TlbFlush& fl)
 {
-    if (!e.valid()) return false;
+    if (!e.valid() && !pending(e)) return false;
     if (level > 0 && !e.leaf()) {
         uint16_t* shares = (e.raw & SHARED_HINT) ? &src_->share_count(e.pa()) : nullptr;
         if (shares && *shares > 0) {
@@ -682,11 +692,13 @@ Result<PageTable::Slot> PageTable::slot_of(uint64_t off, bool make)
     return Slot{&table_of(table)[index_of(off, 1)], table};
 }
 
-// e: a level-1 entry with the hint.  Gives it a table of this space's own:
-// the same one when the others have let go, else a copy of the entries
-// (write-protected, as the shared table is).
-Result<void> PageTable::own_leaf_table(Pte& e, TlbFlush& fl)
+// e: a level-1 entry with the hint, for the slot at off.  Gives it a table
+// of this space's own: the same one when the others have let go, else a
+// copy of the entries (write-protected, as the shared table is).  A
+// pending entry is made valid first.
+Result<void> PageTable::own_leaf_table(Pte& e, uint64_t off, TlbFlush& fl)
 {
+    if (pending(e)) revalidate(e, off, fl);
     const PhysAddr shared = e.pa();
     uint16_t& shares = src_->share_count(shared);
     if (shares == 0) {
@@ -710,7 +722,7 @@ Result<void> PageTable::own_slot(uint64_t off, TlbFlush& fl)
 {
     const Slot at = TRY(slot_of(off, false));
     if (!at.e || !(at.e->raw & SHARED_HINT)) return {};
-    return own_leaf_table(*at.e, fl);
+    return own_leaf_table(*at.e, off, fl);
 }
 
 // Before unmap or protect change entries under the hinted level-1 entry e
@@ -719,12 +731,22 @@ Result<void> PageTable::own_slot(uint64_t off, TlbFlush& fl)
 // covers the whole slot (`whole`: a copy would be wasted) or no page was
 // left for the copy (the pmap is a cache; faults refill it).  n: `table`'s
 // count, looked up here if the caller has not yet.
-bool PageTable::settle_shared(PhysAddr table, Pte& e, bool whole, uint16_t*& n, TlbFlush& fl)
+bool PageTable::settle_shared(PhysAddr table, Pte& e, uint64_t off, bool whole, uint16_t*& n,
+                              TlbFlush& fl)
 {
     uint16_t& shares = src_->share_count(e.pa());
-    if (shares == 0 || (!whole && own_leaf_table(e, fl).ok())) {
+    if (shares == 0 || (!whole && own_leaf_table(e, off, fl).ok())) {
+        if (pending(e)) revalidate(e, off, fl); // shares 0: no pass needed
         e.raw &= ~SHARED_HINT;
         return true;
+    }
+    // This space still holds the pages copy-on-write through its objects:
+    // the others must not get the table back with W (revalidate skips
+    // the pass once the count is 0, as after an exit), so a deferred pass
+    // is made now.  The other entries are pending: no TLB holds a leaf.
+    if (pending(e) && !src_->write_protected(e.pa())) {
+        write_protect_leaves(e.pa(), sprig::align_down(off, LEAF_TABLE_SPAN), fl);
+        src_->write_protected(e.pa()) = true;
     }
     if (!n) n = &count(table);
     shares--;
@@ -743,6 +765,7 @@ Result<void> PageTable::share_leaf_tables(PageTable& child, VirtAddr va, uint64_
     if (!va.is_aligned(LEAF_TABLE_SPAN) || len % LEAF_TABLE_SPAN != 0) return Errno::Inval;
     const Span s = TRY(check_range(va, len));
     constexpr uint64_t TABLE_SPAN = uint64_t{1} << 30; // a level-1 table's 1 GiB
+    bool flushed = false; // this table's ASID, for an entry made pending
     for (uint64_t off = s.lo; off < s.hi;) {
         const uint64_t end = sprig::min(sprig::align_down(off, TABLE_SPAN) + TABLE_SPAN, s.hi);
         const Slot at = TRY(slot_of(off, false));
@@ -756,34 +779,49 @@ Result<void> PageTable::share_leaf_tables(PageTable& child, VirtAddr va, uint64_
         uint16_t* n = nullptr;
         for (; off < end; off += LEAF_TABLE_SPAN) {
             Pte& e = from[index_of(off, 1)];
-            if (!e.valid()) continue;
+            if (!e.valid() && !pending(e)) continue;
             KASSERT(!e.leaf(), "a superpage in a user table at %#lx", to_va(off).value());
             const PhysAddr leaf = e.pa();
-            uint16_t& shares = src_->share_count(leaf);
-            if (shares == UINT16_MAX) {
-                // Never shared further: write-protected (it is shared), the
-                // child faults its pages in.
+            Page::PtCounts& c = src_->pt_counts(leaf);
+            if (c.shares == UINT16_MAX) {
+                // Never shared further: write-protected or pending (it is
+                // shared), the child faults its pages in.
                 continue;
             }
-            bool& wp = src_->write_protected(leaf);
-            if (!wp || !(e.raw & WP_HINT)) {
-                // Once per table until something grants W in it again: a
-                // parent forking again without writing pays nothing per page.
-                write_protect_leaves(leaf, off, fl);
-                wp = true;
+            if (!pending(e) && (!c.write_protected || !(e.raw & WP_HINT))) {
+                if (count(leaf) >= defer_pass_min) {
+                    // A full table: the pass waits for the first access on
+                    // either side (revalidate), which a fork then exec or
+                    // exit never makes.  Both entries pending.
+                    e.raw = (e.raw & ~pte::V) | SHARED_HINT;
+                    if (!flushed) {
+                        TlbFlush own(asid_, src_); // a cached entry may lead to the table
+                        own.add_all();
+                        fl.merge(static_cast<TlbFlush&&>(own));
+                        flushed = true;
+                    }
+                } else {
+                    // Once per table until something grants W in it again:
+                    // a parent forking again without writing pays nothing
+                    // per page.
+                    write_protect_leaves(leaf, off, fl);
+                    c.write_protected = true;
+                }
             }
             e.raw |= WP_HINT; // with the mark, before anything below can fail
             if (!to) {
-                const Slot c = TRY(child.slot_of(off, true));
-                to = c.e - index_of(off, 1);
-                n = &child.count(c.table);
+                const Slot cs = TRY(child.slot_of(off, true));
+                to = cs.e - index_of(off, 1);
+                n = &child.count(cs.table);
             }
             Pte& ce = to[index_of(off, 1)];
-            KASSERT(!ce.valid(), "sharing into a child slot %#lx that is in use", off);
+            KASSERT(ce.raw == 0, "sharing into a child slot %#lx that is in use", off);
             (*n)++;
-            ce = Pte{Pte::table(leaf).raw | SHARED_HINT | WP_HINT};
+            // The child's entry pending when the parent's is.
+            const uint64_t v = e.raw & pte::V;
+            ce = Pte{(Pte::table(leaf).raw & ~pte::V) | v | SHARED_HINT | WP_HINT};
             e.raw |= SHARED_HINT | WP_HINT; // the hardware ignores them: no flush
-            shares++;
+            c.shares++;
         }
     }
     return {};
@@ -831,8 +869,48 @@ Result<TlbFlush> PageTable::unshare(VirtAddr va)
     KASSERT(live(), "unshare on an empty page table");
     const Span s = TRY(check_range(va, arch::PAGE_SIZE));
     TlbFlush fl(asid_, src_);
-    TRY(own_slot(s.lo, fl));
+    if (Result<void> r = own_slot(s.lo, fl); !r.ok()) {
+        fl.execute(); // a pending entry may have been made valid first
+        return r.error();
+    }
     return fl;
+}
+
+bool PageTable::settle_pending(VirtAddr va, uint64_t need, TlbFlush& fl)
+{
+    KASSERT(live(), "settle_pending on an empty page table");
+    if (va.value() >= HALF) return false;
+    const Result<Slot> at = slot_of(va.value(), false);
+    if (!at.ok() || !at.value().e || !pending(*at.value().e)) return false;
+    Pte& e = *at.value().e;
+    revalidate(e, va.value(), fl);
+    const Pte leaf = table_of(e.pa())[index_of(va.value(), 0)];
+    return leaf.valid() && (leaf.flags() & need) == need;
+}
+
+// A pending entry (V clear, the hint set) becomes valid again.  While
+// other spaces share its table and it is not yet marked write-protected,
+// every entry pointing at it is pending (so no TLB holds its leaves: a
+// fork flushed the parent's ASID when it made its entry pending, the
+// child never ran with it): the pass deferred at fork runs now, once for
+// all of them.  When the others have let go, the table's leaves are this
+// space's alone and keep their W: no pass at all (a fork then exec).
+void PageTable::revalidate(Pte& e, uint64_t off, TlbFlush& fl)
+{
+    KASSERT(pending(e), "revalidating level-1 entry %#lx that is not pending", e.raw);
+    const PhysAddr leaf = e.pa();
+    Page::PtCounts& c = src_->pt_counts(leaf);
+    if (c.shares > 0 && !c.write_protected) {
+        write_protect_leaves(leaf, sprig::align_down(off, LEAF_TABLE_SPAN), fl);
+        c.write_protected = true;
+    }
+    e.raw = (e.raw | pte::V) & ~WP_HINT;
+    if (c.write_protected) e.raw |= WP_HINT;
+    // Sprig flushes on invalid -> valid too (a cached invalid entry); a
+    // level-1 entry's walk is ordered only by a flush without an address.
+    TlbFlush own(asid_, src_); // fl may be an empty token, without our ASID
+    own.add_all();
+    fl.merge(static_cast<TlbFlush&&>(own));
 }
 
 bool PageTable::leaf_table_shared(VirtAddr va) const
@@ -845,5 +923,5 @@ bool PageTable::leaf_table_shared(VirtAddr va) const
         table = e.pa();
     }
     const Pte e = table_of(table)[index_of(va.value(), 1)];
-    return e.valid() && !e.leaf() && (e.raw & SHARED_HINT) && src_->share_count(e.pa()) > 0;
+    return points_below(e) && (e.raw & SHARED_HINT) && src_->share_count(e.pa()) > 0;
 }
