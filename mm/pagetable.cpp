@@ -642,23 +642,10 @@ void PageTable::destroy_level(PhysAddr table, unsigned level, TlbFlush& fl)
     c = 0;
 }
 
-// Clears the `valid` valid entries of t[0, n) and returns how many it did
-// not find.  It scans from both ends at once: text and data sit at the
-// bottom of their tables and the stack at the top, so a scan from one end
-// walked a whole table to reach the stack.
-unsigned PageTable::destroy_entries(Pte* t, unsigned n, unsigned level, unsigned valid,
-                                    TlbFlush& fl)
-{
-    for (unsigned lo = 0, hi = n; valid > 0 && lo < hi;) {
-        if (destroy_entry(t[lo++], level, fl)) valid--;
-        if (valid > 0 && lo < hi && destroy_entry(t[--hi], level, fl)) valid--;
-    }
-    return valid;
-}
-
 // Clears e, handing any tables below it to fl; false when e was not valid
-// (nor pending).
-bool PageTable::destroy_entry(Pte& e, unsigned level, TlbFlush& fl)
+// (nor pending).  Inline in destroy_entries: a fork's child drops one
+// share per 2 MiB at exit.
+[[gnu::always_inline]] inline bool PageTable::destroy_entry(Pte& e, unsigned level, TlbFlush& fl)
 {
     if (!e.valid() && !pending(e)) return false;
     if (level > 0 && !e.leaf()) {
@@ -672,6 +659,25 @@ bool PageTable::destroy_entry(Pte& e, unsigned level, TlbFlush& fl)
     }
     e = Pte{};
     return true;
+}
+
+// Clears the `valid` valid entries of t[0, n) and returns how many it did
+// not find.  It scans from both ends at once: text and data sit at the
+// bottom of their tables and the stack at the top, so a scan from one end
+// walked a whole table to reach the stack.
+unsigned PageTable::destroy_entries(Pte* t, unsigned n, unsigned level, unsigned valid,
+                                    TlbFlush& fl)
+{
+    // An empty entry is 0 (a pending one is not): passed over with one
+    // test, as most of a level-1 table's are.
+    for (unsigned lo = 0, hi = n; valid > 0 && lo < hi;) {
+        if (t[lo].raw && destroy_entry(t[lo], level, fl)) valid--;
+        lo++;
+        if (valid == 0 || lo >= hi) break;
+        hi--;
+        if (t[hi].raw && destroy_entry(t[hi], level, fl)) valid--;
+    }
+    return valid;
 }
 
 // On-demand fork: sharing and unsharing leaf tables (see pagetable.h).
@@ -788,12 +794,19 @@ Result<void> PageTable::share_leaf_tables(PageTable& child, VirtAddr va, uint64_
                 // shared), the child faults its pages in.
                 continue;
             }
-            if (!pending(e) && (!c.write_protected || !(e.raw & WP_HINT))) {
+            if (!to) {
+                // Before this slot changes: NoMem leaves it as it was.
+                const Slot cs = TRY(child.slot_of(off, true));
+                to = cs.e - index_of(off, 1);
+                n = &child.count(cs.table);
+            }
+            uint64_t raw = e.raw;
+            if (!pending(e) && (!c.write_protected || !(raw & WP_HINT))) {
                 if (count(leaf) >= defer_pass_min) {
                     // A full table: the pass waits for the first access on
                     // either side (revalidate), which a fork then exec or
                     // exit never makes.  Both entries pending.
-                    e.raw = (e.raw & ~pte::V) | SHARED_HINT;
+                    raw &= ~pte::V;
                     if (!flushed) {
                         TlbFlush own(asid_, src_); // a cached entry may lead to the table
                         own.add_all();
@@ -808,19 +821,15 @@ Result<void> PageTable::share_leaf_tables(PageTable& child, VirtAddr va, uint64_
                     c.write_protected = true;
                 }
             }
-            e.raw |= WP_HINT; // with the mark, before anything below can fail
-            if (!to) {
-                const Slot cs = TRY(child.slot_of(off, true));
-                to = cs.e - index_of(off, 1);
-                n = &child.count(cs.table);
-            }
+            // The hints: the hardware ignores them (V kept, or cleared with
+            // the flush above).  The child's entry is the same: pending
+            // when the parent's is.
+            raw |= SHARED_HINT | WP_HINT;
+            e.raw = raw;
             Pte& ce = to[index_of(off, 1)];
             KASSERT(ce.raw == 0, "sharing into a child slot %#lx that is in use", off);
+            ce.raw = raw;
             (*n)++;
-            // The child's entry pending when the parent's is.
-            const uint64_t v = e.raw & pte::V;
-            ce = Pte{(Pte::table(leaf).raw & ~pte::V) | v | SHARED_HINT | WP_HINT};
-            e.raw |= SHARED_HINT | WP_HINT; // the hardware ignores them: no flush
             c.shares++;
         }
     }
