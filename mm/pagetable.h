@@ -224,8 +224,10 @@ public:
     // Points child's level-1 entries for the 2 MiB slots of [va, va + len)
     // (both 2 MiB aligned) at this table's leaf tables there: each leaf
     // table's entries lose W (once: a table known write-protected is not
-    // scanned again; the flush, this table's, goes in fl), its share count
-    // goes up, and both entries carry the hint.  Slots where this table
+    // scanned again; the flush, this table's, goes in fl), or, for a
+    // table of defer_pass_min entries or more, both level-1 entries are
+    // made pending instead (the pass deferred to the first access); its
+    // share count goes up, and both entries carry the hint.  Slots where this table
     // has no leaf table are skipped.  Both user tables from one source;
     // the child's slots empty and the child never run (its TLB caches
     // nothing of it).  Inval for a misaligned range; NoMem when the child

@@ -786,3 +786,43 @@ TEST_CASE("odf pending: vm_check finds a valid entry at a shared table the pass 
     CHECK(violations() == 0);
     env.check_baseline();
 }
+
+TEST_CASE("odf pending: a fork that fails for a table page leaves the parent's entries valid or "
+          "pending, nothing leaked; the parent's pages read and write back")
+{
+    FailReset reset;
+    OdfEnv env(PageTable::DEFER_PASS);
+    const uint64_t len = 2 * SLOT;
+    vmspace* parent = env.space(len);
+    env.fill(parent, len, 1);
+    const uint64_t pages = env.mem.pages.pages_in_use();
+    const uint64_t reserved = env.commit.reserved();
+    int failed = 0;
+    for (int n = 1;; n++) {
+        CAPTURE(n);
+        REQUIRE(fail_site_set(FailSite::PtPage, FailSetting::Nth, n));
+        uint64_t charged = 0;
+        Result<vmspace*> r = vmspace_fork(parent, &charged);
+        fail_sites_reset();
+        if (r.ok()) {
+            REQUIRE(env.commit.reserve(charged));
+            vmspace_free(r.value());
+            break;
+        }
+        failed++;
+        CHECK(r.error() == Errno::NoMem);
+        CHECK_FALSE(env.shared(parent, BASE));
+        env.zone.drain();
+        CHECK(env.mem.pages.pages_in_use() == pages);
+        CHECK(env.commit.reserved() == reserved);
+        env.check();
+    }
+    CHECK(failed == 2); // the child's root, its level-1 table
+    // The successful fork's child is gone: a pending entry comes back with
+    // its W, one fault a table.
+    env.faults = 0;
+    for (uint64_t va = BASE; va < BASE + len; va += PG) env.write(parent, va, value_of(va, 2));
+    CHECK(env.faults == 2);
+    for (uint64_t va = BASE; va < BASE + len; va += 61 * PG) CHECK(env.read(parent, va) == value_of(va, 2));
+    env.check_baseline();
+}
