@@ -15,8 +15,11 @@ void kmem_set_zero_pool(ZeroPool* pool) { kmem_detail::zero_pool = pool; }
 Result<PhysAddr> PageAllocatorPtSource::alloc_table_page()
 {
     if (fail_site_hit(FailSite::PtPage)) return Errno::NoMem;
+    if (!has_direct())
+        set_direct(pages_.first_segment_pages(), pages_.first_segment_base_pfn(),
+                   pages_.first_segment_npages());
     const PhysAddr pa = TRY(zero_pool_ ? zero_pool_->take() : pages_.alloc(0, AllocFlags::Zero));
-    counts(pa) = Page::PtCounts{};
+    pt_counts(pa) = Page::PtCounts{};
     in_use_++;
     return pa;
 }

@@ -22,14 +22,12 @@ public:
     void free_table_page(PhysAddr pa) override;
     void attach_zero_pool(ZeroPool* pool) { zero_pool_ = pool; }
     uint64_t pages_in_use() const override { return in_use_; }
-    // In the page's metadata (Page::pt).
-    // find_page inline: a fault that fills an entry asks.
-    uint16_t& valid_count(PhysAddr table) override { return counts(table).valid; }
-    uint16_t& share_count(PhysAddr table) override { return counts(table).shares; }
-    bool& write_protected(PhysAddr table) override { return counts(table).write_protected; }
 
 private:
-    Page::PtCounts& counts(PhysAddr table)
+    // In the page's metadata (Page::pt): the first segment's by index
+    // (set_direct, on the first allocation, once the allocator has its
+    // segments), any other through find_page.
+    Page::PtCounts& counts_slow(PhysAddr table) override
     {
         Page* pg = pages_.find_page(table);
         KASSERT(pg != nullptr, "page table %#lx is not from the page allocator", table.value());

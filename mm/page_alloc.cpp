@@ -329,6 +329,14 @@ Page* PageAllocator::allocated_head(PhysAddr pa, const char* what)
     return pg;
 }
 
+void PageAllocator::check_ref(PhysAddr pa, const Page* pg, const char* what)
+{
+    KASSERT(allocated_head(pa, what) == pg, "%s: pa %#lx found at the wrong metadata", what,
+            pa.value());
+    KASSERT(pg->ref_count < UINT32_MAX, "%s: pa %#lx reference count overflows", what,
+            pa.value());
+}
+
 void PageAllocator::free(PhysAddr pa, unsigned order)
 {
     IntrOff off;

@@ -93,6 +93,35 @@ public:
     void ref(PhysAddr pa);
     bool unref(PhysAddr pa);
     uint32_t ref_count(PhysAddr pa);
+    // ref/unref inline for a caller that has interrupts off already and
+    // references many pages in a row (a page-index node copied or torn
+    // down: 512 pages under one critical section, not one section and one
+    // call each).  The checks stay in the debug build.
+    void ref_locked(PhysAddr pa)
+    {
+        KASSERT(!arch::intr_disable(), "ref_locked with interrupts on");
+        Page* pg = find_page(pa);
+        if constexpr (INVARIANTS) check_ref(pa, pg, "ref_locked");
+        pg->ref_count++;
+    }
+    bool unref_locked(PhysAddr pa)
+    {
+        KASSERT(!arch::intr_disable(), "unref_locked with interrupts on");
+        Page* pg = find_page(pa);
+        if constexpr (INVARIANTS) check_ref(pa, pg, "unref_locked");
+        if (pg->ref_count > 1) {
+            pg->ref_count--;
+            return false;
+        }
+        release_page(pg);
+        return true;
+    }
+    // The metadata array of the first segment, which holds nearly every
+    // page (a PtPageSource indexes it directly): its pages and the frame
+    // number of pages[0]; npages 0 before init().
+    Page* first_segment_pages() const { return segs_[0].pages; }
+    uint64_t first_segment_base_pfn() const { return segs_[0].base_pfn; }
+    uint64_t first_segment_npages() const { return segs_[0].npages; }
 
     // Metadata of the page holding pa: page_of() panics when pa is not in
     // a managed segment, find_page() returns nullptr then.
@@ -193,6 +222,7 @@ private:
     void release_block(Page* pg);
     void release_page(Page* pg);
     Page* allocated_head(PhysAddr pa, const char* what);
+    void check_ref(PhysAddr pa, const Page* pg, const char* what);
     uint64_t pfn_of(const Page* pg) const;
     bool reserve_allows(unsigned order, AllocFlags flags);
 

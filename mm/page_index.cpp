@@ -128,11 +128,12 @@ void PageIndex::copy_node(Slot from, Slot to)
     const Slot* s = node(from);
     Slot* d = node(to);
     const uint64_t mask = groups(from);
+    IntrOff off; // one critical section for the node's references
     for (uint64_t m = mask; m; m &= m - 1) {
         const unsigned g = sprig::lowest_bit(m) * GROUP;
         for (unsigned i = g; i < g + GROUP; i++) {
             d[i] = s[i];
-            if (s[i]) pages_->ref(PhysAddr(s[i] & ~PRESENT));
+            if (s[i]) pages_->ref_locked(PhysAddr(s[i] & ~PRESENT));
         }
     }
     groups(to) = mask;

@@ -157,8 +157,10 @@ public:
     // Empties the index: drops its reference on the root node; a node
     // whose last reference this drops is freed after its children, and
     // fn(pindex, pa) is called for every page of a leaf freed so (the
-    // pages this index held alone, in increasing order).  Pages under a
-    // node still shared stay with the other indexes.
+    // pages this index held alone, in increasing order), with interrupts
+    // off (one critical section a leaf, so fn may drop its reference with
+    // PageAllocator::unref_locked).  Pages under a node still shared stay
+    // with the other indexes.
     template <typename Fn>
     void clear(Fn fn)
     {
@@ -245,15 +247,24 @@ private:
         if (drop_shared(n)) return;
         Slot* s = node(n);
         const uint64_t span = uint64_t{1} << (BITS * level);
-        for (uint64_t m = groups(n); m; m &= m - 1) {
-            const unsigned g = sprig::lowest_bit(m) * GROUP;
-            for (unsigned i = g; i < g + GROUP; i++) {
-                if (!s[i]) continue;
-                if (level == 0)
+        if (level == 0) {
+            IntrOff off;
+            for (uint64_t m = groups(n); m; m &= m - 1) {
+                const unsigned g = sprig::lowest_bit(m) * GROUP;
+                for (unsigned i = g; i < g + GROUP; i++) {
+                    if (!s[i]) continue;
                     fn(base + i, PhysAddr(s[i] & ~PRESENT));
-                else
+                    s[i] = 0;
+                }
+            }
+        } else {
+            for (uint64_t m = groups(n); m; m &= m - 1) {
+                const unsigned g = sprig::lowest_bit(m) * GROUP;
+                for (unsigned i = g; i < g + GROUP; i++) {
+                    if (!s[i]) continue;
                     clear_node(s[i], level - 1, base + i * span, fn);
-                s[i] = 0;
+                    s[i] = 0;
+                }
             }
         }
         groups(n) = 0;

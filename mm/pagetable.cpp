@@ -21,6 +21,10 @@ constexpr uint64_t HALF = SPACE / 2;
 constexpr uint64_t PA_LIMIT = uint64_t{1} << 56; // Sv39 physical addresses
 constexpr unsigned KERNEL_ROOT_FIRST = arch::PT_ENTRIES / 2;
 constexpr uint64_t PERM_BITS = pte::R | pte::W | pte::X | pte::U | pte::G;
+// A leaf table with at least this many valid entries is cleared whole by
+// destroy: a scan costs several instructions an entry, a clear of the
+// page about one a word.
+constexpr unsigned DENSE_LEAVES = arch::PT_ENTRIES / 8;
 
 Pte* table_of(PhysAddr pa) { return static_cast<Pte*>(arch::phys_to_virt(pa)); }
 
@@ -32,14 +36,18 @@ VirtAddr to_va(uint64_t off)
 }
 
 // A scan: what each table page's count must equal (checked in the debug
-// build only; the count is what makes emptiness cheap).
+// build only; the count is what makes emptiness cheap).  A pending
+// level-1 entry counts: it still points at its table.
 unsigned scan_valid(PhysAddr table)
 {
     const Pte* t = table_of(table);
     unsigned n = 0;
-    for (unsigned i = 0; i < arch::PT_ENTRIES; i++) n += t[i].valid();
+    for (unsigned i = 0; i < arch::PT_ENTRIES; i++) n += t[i].valid() || PageTable::pending(t[i]);
     return n;
 }
+
+// Whether e points at a table (or would, but for a deferred pass).
+bool points_below(Pte e) { return (e.valid() && !e.leaf()) || PageTable::pending(e); }
 
 bool table_empty(PhysAddr table) { return scan_valid(table) == 0; }
 
@@ -56,6 +64,8 @@ bool covers_slot(uint64_t lo, uint64_t next, unsigned level)
 }
 
 } // namespace
+
+unsigned PageTable::defer_pass_min = PageTable::DEFER_PASS;
 
 uint16_t& PageTable::count(PhysAddr table) const
 {
@@ -223,7 +233,10 @@ Result<TlbFlush> PageTable::enter_page(VirtAddr va, PhysAddr pa, uint64_t perms,
     TlbFlush fl(asid_, src_);
     // A shared leaf table is copied before anything else: on NoMem nothing
     // has changed.
-    if (Result<void> o = own_slot(s.lo, fl); !o.ok()) return o.error();
+    if (Result<void> o = own_slot(s.lo, fl); !o.ok()) {
+        fl.execute(); // a pending entry may have been made valid first
+        return o.error();
+    }
     Pte* dir = nullptr; // the level-1 entry
     Result<PhysAddr> table = page_table_of(s.lo, &dir);
     if (!table.ok()) {
@@ -308,7 +321,7 @@ bool PageTable::has_leaf(PhysAddr table, unsigned level, uint64_t lo, uint64_t h
         const uint64_t next = slot_end(lo, level, hi);
         const Pte e = t[index_of(lo, level)];
         if (e.leaf()) return true;
-        if (e.valid() && has_leaf(e.pa(), level - 1, lo, next)) return true;
+        if (points_below(e) && has_leaf(e.pa(), level - 1, lo, next)) return true;
         lo = next;
     }
     return false;
@@ -336,7 +349,7 @@ Result<void> PageTable::map_level(PhysAddr table, unsigned level, uint64_t lo, u
             (*n)++;
             fl.add_page(to_va(lo));
         } else {
-            if (!e.valid()) {
+            if (!e.valid() && !pending(e)) {
                 note_root_change(level, i);
                 const PhysAddr p = TRY(src_->alloc_table_page());
                 KASSERT(table_empty(p) && src_->valid_count(p) == 0,
@@ -346,7 +359,7 @@ Result<void> PageTable::map_level(PhysAddr table, unsigned level, uint64_t lo, u
                 (*n)++;
             }
             KASSERT(!e.leaf(), "map over a leaf the Exist check missed");
-            if (e.raw & SHARED_HINT) TRY(own_leaf_table(e, fl));
+            if (e.raw & SHARED_HINT) TRY(own_leaf_table(e, lo, fl));
             TRY(map_level(e.pa(), level - 1, lo, next, pa, perms, sizes, fl));
         }
         pa += next - lo;
@@ -396,10 +409,10 @@ bool PageTable::unmap_level(PhysAddr table, unsigned level, uint64_t lo, uint64_
             (*n)--;
             changed = true;
             fl.add_page(to_va(lo));
-        } else if (e.valid()) {
+        } else if (e.valid() || pending(e)) {
             KASSERT(level > 0, "pointer entry at level 0");
             if ((e.raw & SHARED_HINT) &&
-                !settle_shared(table, e, prune_all || covers_slot(lo, next, level), n, fl)) {
+                !settle_shared(table, e, lo, prune_all || covers_slot(lo, next, level), n, fl)) {
                 changed = true;
                 lo = next;
                 continue;
@@ -464,7 +477,7 @@ void PageTable::protect_level(PhysAddr table, unsigned level, uint64_t lo, uint6
     const auto entry = [&](unsigned i) {
         const uint64_t from = sprig::max(lo, base + i * size);
         const uint64_t to = sprig::min(hi, base + (i + 1) * size);
-        if ((t[i].raw & SHARED_HINT) && !settle_shared(table, t[i], false, n, fl)) {
+        if ((t[i].raw & SHARED_HINT) && !settle_shared(table, t[i], from, false, n, fl)) {
             left--; // dropped: nothing left to protect there
             return;
         }
@@ -617,29 +630,24 @@ TlbFlush PageTable::destroy()
 void PageTable::destroy_level(PhysAddr table, unsigned level, TlbFlush& fl)
 {
     uint16_t& c = count(table);
+    if (level == 0 && c >= DENSE_LEAVES) {
+        // Leaves hold nothing to hand on: a full table (a copied one, at
+        // exit) is cleared at once, not entry by entry.
+        memset(arch::phys_to_virt(table), 0, arch::PAGE_SIZE);
+        c = 0;
+        return;
+    }
     const unsigned missed = destroy_entries(table_of(table), arch::PT_ENTRIES, level, c, fl);
     KASSERT(missed == 0, "page table %#lx: %u valid entries not found", table.value(), missed);
     c = 0;
 }
 
-// Clears the `valid` valid entries of t[0, n) and returns how many it did
-// not find.  It scans from both ends at once: text and data sit at the
-// bottom of their tables and the stack at the top, so a scan from one end
-// walked a whole table to reach the stack.
-unsigned PageTable::destroy_entries(Pte* t, unsigned n, unsigned level, unsigned valid,
-                                    TlbFlush& fl)
+// Clears e, handing any tables below it to fl; false when e was not valid
+// (nor pending).  Inline in destroy_entries: a fork's child drops one
+// share per 2 MiB at exit.
+[[gnu::always_inline]] inline bool PageTable::destroy_entry(Pte& e, unsigned level, TlbFlush& fl)
 {
-    for (unsigned lo = 0, hi = n; valid > 0 && lo < hi;) {
-        if (destroy_entry(t[lo++], level, fl)) valid--;
-        if (valid > 0 && lo < hi && destroy_entry(t[--hi], level, fl)) valid--;
-    }
-    return valid;
-}
-
-// Clears e, handing any tables below it to fl; false when e was not valid.
-bool PageTable::destroy_entry(Pte& e, unsigned level, TlbFlush& fl)
-{
-    if (!e.valid()) return false;
+    if (!e.valid() && !pending(e)) return false;
     if (level > 0 && !e.leaf()) {
         uint16_t* shares = (e.raw & SHARED_HINT) ? &src_->share_count(e.pa()) : nullptr;
         if (shares && *shares > 0) {
@@ -651,6 +659,25 @@ bool PageTable::destroy_entry(Pte& e, unsigned level, TlbFlush& fl)
     }
     e = Pte{};
     return true;
+}
+
+// Clears the `valid` valid entries of t[0, n) and returns how many it did
+// not find.  It scans from both ends at once: text and data sit at the
+// bottom of their tables and the stack at the top, so a scan from one end
+// walked a whole table to reach the stack.
+unsigned PageTable::destroy_entries(Pte* t, unsigned n, unsigned level, unsigned valid,
+                                    TlbFlush& fl)
+{
+    // An empty entry is 0 (a pending one is not): passed over with one
+    // test, as most of a level-1 table's are.
+    for (unsigned lo = 0, hi = n; valid > 0 && lo < hi;) {
+        if (t[lo].raw && destroy_entry(t[lo], level, fl)) valid--;
+        lo++;
+        if (valid == 0 || lo >= hi) break;
+        hi--;
+        if (t[hi].raw && destroy_entry(t[hi], level, fl)) valid--;
+    }
+    return valid;
 }
 
 // On-demand fork: sharing and unsharing leaf tables (see pagetable.h).
@@ -671,11 +698,13 @@ Result<PageTable::Slot> PageTable::slot_of(uint64_t off, bool make)
     return Slot{&table_of(table)[index_of(off, 1)], table};
 }
 
-// e: a level-1 entry with the hint.  Gives it a table of this space's own:
-// the same one when the others have let go, else a copy of the entries
-// (write-protected, as the shared table is).
-Result<void> PageTable::own_leaf_table(Pte& e, TlbFlush& fl)
+// e: a level-1 entry with the hint, for the slot at off.  Gives it a table
+// of this space's own: the same one when the others have let go, else a
+// copy of the entries (write-protected, as the shared table is).  A
+// pending entry is made valid first.
+Result<void> PageTable::own_leaf_table(Pte& e, uint64_t off, TlbFlush& fl)
 {
+    if (pending(e)) revalidate(e, off, fl);
     const PhysAddr shared = e.pa();
     uint16_t& shares = src_->share_count(shared);
     if (shares == 0) {
@@ -699,7 +728,7 @@ Result<void> PageTable::own_slot(uint64_t off, TlbFlush& fl)
 {
     const Slot at = TRY(slot_of(off, false));
     if (!at.e || !(at.e->raw & SHARED_HINT)) return {};
-    return own_leaf_table(*at.e, fl);
+    return own_leaf_table(*at.e, off, fl);
 }
 
 // Before unmap or protect change entries under the hinted level-1 entry e
@@ -708,12 +737,22 @@ Result<void> PageTable::own_slot(uint64_t off, TlbFlush& fl)
 // covers the whole slot (`whole`: a copy would be wasted) or no page was
 // left for the copy (the pmap is a cache; faults refill it).  n: `table`'s
 // count, looked up here if the caller has not yet.
-bool PageTable::settle_shared(PhysAddr table, Pte& e, bool whole, uint16_t*& n, TlbFlush& fl)
+bool PageTable::settle_shared(PhysAddr table, Pte& e, uint64_t off, bool whole, uint16_t*& n,
+                              TlbFlush& fl)
 {
     uint16_t& shares = src_->share_count(e.pa());
-    if (shares == 0 || (!whole && own_leaf_table(e, fl).ok())) {
+    if (shares == 0 || (!whole && own_leaf_table(e, off, fl).ok())) {
+        if (pending(e)) revalidate(e, off, fl); // shares 0: no pass needed
         e.raw &= ~SHARED_HINT;
         return true;
+    }
+    // This space still holds the pages copy-on-write through its objects:
+    // the others must not get the table back with W (revalidate skips
+    // the pass once the count is 0, as after an exit), so a deferred pass
+    // is made now.  The other entries are pending: no TLB holds a leaf.
+    if (pending(e) && !src_->write_protected(e.pa())) {
+        write_protect_leaves(e.pa(), sprig::align_down(off, LEAF_TABLE_SPAN), fl);
+        src_->write_protected(e.pa()) = true;
     }
     if (!n) n = &count(table);
     shares--;
@@ -732,6 +771,7 @@ Result<void> PageTable::share_leaf_tables(PageTable& child, VirtAddr va, uint64_
     if (!va.is_aligned(LEAF_TABLE_SPAN) || len % LEAF_TABLE_SPAN != 0) return Errno::Inval;
     const Span s = TRY(check_range(va, len));
     constexpr uint64_t TABLE_SPAN = uint64_t{1} << 30; // a level-1 table's 1 GiB
+    bool flushed = false; // this table's ASID, for an entry made pending
     for (uint64_t off = s.lo; off < s.hi;) {
         const uint64_t end = sprig::min(sprig::align_down(off, TABLE_SPAN) + TABLE_SPAN, s.hi);
         const Slot at = TRY(slot_of(off, false));
@@ -745,57 +785,89 @@ Result<void> PageTable::share_leaf_tables(PageTable& child, VirtAddr va, uint64_
         uint16_t* n = nullptr;
         for (; off < end; off += LEAF_TABLE_SPAN) {
             Pte& e = from[index_of(off, 1)];
-            if (!e.valid()) continue;
+            if (!e.valid() && !pending(e)) continue;
             KASSERT(!e.leaf(), "a superpage in a user table at %#lx", to_va(off).value());
             const PhysAddr leaf = e.pa();
-            uint16_t& shares = src_->share_count(leaf);
-            if (shares == UINT16_MAX) {
-                // Never shared further: write-protected (it is shared), the
-                // child faults its pages in.
+            Page::PtCounts& c = src_->pt_counts(leaf);
+            if (c.shares == UINT16_MAX) {
+                // Never shared further: write-protected or pending (it is
+                // shared), the child faults its pages in.
                 continue;
             }
-            bool& wp = src_->write_protected(leaf);
-            if (!wp || !(e.raw & WP_HINT)) {
-                // Once per table until something grants W in it again: a
-                // parent forking again without writing pays nothing per page.
-                write_protect_leaves(leaf, off, fl);
-                wp = true;
-            }
-            e.raw |= WP_HINT; // with the mark, before anything below can fail
             if (!to) {
-                const Slot c = TRY(child.slot_of(off, true));
-                to = c.e - index_of(off, 1);
-                n = &child.count(c.table);
+                // Before this slot changes: NoMem leaves it as it was.
+                const Slot cs = TRY(child.slot_of(off, true));
+                to = cs.e - index_of(off, 1);
+                n = &child.count(cs.table);
             }
+            uint64_t raw = e.raw;
+            if (!pending(e) && (!c.write_protected || !(raw & WP_HINT))) {
+                if (count(leaf) >= defer_pass_min) {
+                    // A full table: the pass waits for the first access on
+                    // either side (revalidate), which a fork then exec or
+                    // exit never makes.  Both entries pending.
+                    raw &= ~pte::V;
+                    if (!flushed) {
+                        TlbFlush own(asid_, src_); // a cached entry may lead to the table
+                        own.add_all();
+                        fl.merge(static_cast<TlbFlush&&>(own));
+                        flushed = true;
+                    }
+                } else {
+                    // Once per table until something grants W in it again:
+                    // a parent forking again without writing pays nothing
+                    // per page.
+                    write_protect_leaves(leaf, off, fl);
+                    c.write_protected = true;
+                }
+            }
+            // The hints: the hardware ignores them (V kept, or cleared with
+            // the flush above).  The child's entry is the same: pending
+            // when the parent's is.
+            raw |= SHARED_HINT | WP_HINT;
+            e.raw = raw;
             Pte& ce = to[index_of(off, 1)];
-            KASSERT(!ce.valid(), "sharing into a child slot %#lx that is in use", off);
+            KASSERT(ce.raw == 0, "sharing into a child slot %#lx that is in use", off);
+            ce.raw = raw;
             (*n)++;
-            ce = Pte{Pte::table(leaf).raw | SHARED_HINT | WP_HINT};
-            e.raw |= SHARED_HINT | WP_HINT; // the hardware ignores them: no flush
-            shares++;
+            c.shares++;
         }
     }
     return {};
 }
 
 // Takes W (and D, which goes with it) from every valid leaf of a leaf
-// table whose slot starts at lo: share_leaf_tables' one pass, a tight loop
-// that stops once it has met the count's worth of valid entries (protect's
-// general path costs several times as much an entry, and this is the one
-// per-page cost a fork keeps).
+// table whose slot starts at lo: share_leaf_tables' one pass, the one
+// per-page cost a fork keeps.  A table of a few entries names each page
+// it changes in the flush; a fuller one (past what a flush names page by
+// page anyway) is cleared without a test per entry, up to its last valid
+// one (an invalid entry is 0 and stays so), and flushes the whole space.
 void PageTable::write_protect_leaves(PhysAddr table, uint64_t lo, TlbFlush& fl)
 {
     Pte* t = table_of(table);
     TlbFlush own(asid_, src_); // fl may be an empty token, without our ASID
     unsigned left = count(table);
-    for (unsigned i = 0; left > 0 && i < arch::PT_ENTRIES; i++) {
-        const uint64_t raw = t[i].raw;
-        if (!(raw & pte::V)) continue;
-        KASSERT(raw & pte::RWX, "a pointer entry in leaf table %#lx", table.value());
-        left--;
-        if (raw & pte::W) {
+    if (left > TlbFlush::MAX_PAGES) {
+        for (unsigned i = 0; left > 0; i++) {
+            KASSERT(i < arch::PT_ENTRIES, "leaf table %#lx holds fewer valid entries than counted",
+                    table.value());
+            const uint64_t raw = t[i].raw;
+            KASSERT(!(raw & pte::V) || (raw & pte::RWX), "a pointer entry in leaf table %#lx",
+                    table.value());
+            left -= static_cast<unsigned>(raw & pte::V);
             t[i].raw = raw & ~(pte::W | pte::D);
-            own.add_page(to_va(lo + i * arch::PAGE_SIZE));
+        }
+        own.add_all();
+    } else {
+        for (unsigned i = 0; left > 0 && i < arch::PT_ENTRIES; i++) {
+            const uint64_t raw = t[i].raw;
+            if (!(raw & pte::V)) continue;
+            KASSERT(raw & pte::RWX, "a pointer entry in leaf table %#lx", table.value());
+            left--;
+            if (raw & pte::W) {
+                t[i].raw = raw & ~(pte::W | pte::D);
+                own.add_page(to_va(lo + i * arch::PAGE_SIZE));
+            }
         }
     }
     fl.merge(static_cast<TlbFlush&&>(own));
@@ -806,8 +878,48 @@ Result<TlbFlush> PageTable::unshare(VirtAddr va)
     KASSERT(live(), "unshare on an empty page table");
     const Span s = TRY(check_range(va, arch::PAGE_SIZE));
     TlbFlush fl(asid_, src_);
-    TRY(own_slot(s.lo, fl));
+    if (Result<void> r = own_slot(s.lo, fl); !r.ok()) {
+        fl.execute(); // a pending entry may have been made valid first
+        return r.error();
+    }
     return fl;
+}
+
+bool PageTable::settle_pending(VirtAddr va, uint64_t need, TlbFlush& fl)
+{
+    KASSERT(live(), "settle_pending on an empty page table");
+    if (va.value() >= HALF) return false;
+    const Result<Slot> at = slot_of(va.value(), false);
+    if (!at.ok() || !at.value().e || !pending(*at.value().e)) return false;
+    Pte& e = *at.value().e;
+    revalidate(e, va.value(), fl);
+    const Pte leaf = table_of(e.pa())[index_of(va.value(), 0)];
+    return leaf.valid() && (leaf.flags() & need) == need;
+}
+
+// A pending entry (V clear, the hint set) becomes valid again.  While
+// other spaces share its table and it is not yet marked write-protected,
+// every entry pointing at it is pending (so no TLB holds its leaves: a
+// fork flushed the parent's ASID when it made its entry pending, the
+// child never ran with it): the pass deferred at fork runs now, once for
+// all of them.  When the others have let go, the table's leaves are this
+// space's alone and keep their W: no pass at all (a fork then exec).
+void PageTable::revalidate(Pte& e, uint64_t off, TlbFlush& fl)
+{
+    KASSERT(pending(e), "revalidating level-1 entry %#lx that is not pending", e.raw);
+    const PhysAddr leaf = e.pa();
+    Page::PtCounts& c = src_->pt_counts(leaf);
+    if (c.shares > 0 && !c.write_protected) {
+        write_protect_leaves(leaf, sprig::align_down(off, LEAF_TABLE_SPAN), fl);
+        c.write_protected = true;
+    }
+    e.raw = (e.raw | pte::V) & ~WP_HINT;
+    if (c.write_protected) e.raw |= WP_HINT;
+    // Sprig flushes on invalid -> valid too (a cached invalid entry); a
+    // level-1 entry's walk is ordered only by a flush without an address.
+    TlbFlush own(asid_, src_); // fl may be an empty token, without our ASID
+    own.add_all();
+    fl.merge(static_cast<TlbFlush&&>(own));
 }
 
 bool PageTable::leaf_table_shared(VirtAddr va) const
@@ -820,5 +932,5 @@ bool PageTable::leaf_table_shared(VirtAddr va) const
         table = e.pa();
     }
     const Pte e = table_of(table)[index_of(va.value(), 1)];
-    return e.valid() && !e.leaf() && (e.raw & SHARED_HINT) && src_->share_count(e.pa()) > 0;
+    return points_below(e) && (e.raw & SHARED_HINT) && src_->share_count(e.pa()) > 0;
 }

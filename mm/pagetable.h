@@ -201,12 +201,33 @@ public:
     // a table marked write-protected without a load of the mark.
     static constexpr uint64_t WP_HINT = uint64_t{1} << 9;
     static constexpr uint64_t LEAF_TABLE_SPAN = uint64_t{1} << 21; // a leaf table's 2 MiB
+    // A pending level-1 entry: the fork deferred its table's write-protect
+    // pass.  V is clear, so the MMU faults on the whole 2 MiB (Sv39
+    // ignores every other bit of an invalid entry: the PPN and the hints
+    // stay for software), and SHARED_HINT is set.  Every software walk
+    // treats it as pointing at its table; the first change (the fault
+    // either side takes at its first access, or an unmap, protect, map
+    // or destroy) settles it: valid again, after the pass if other spaces
+    // still share the table.  lookup() sees what the MMU sees: nothing.
+    static bool pending(arch::Pte e)
+    {
+        return (e.raw & (arch::pte::V | SHARED_HINT)) == SHARED_HINT;
+    }
+    // A table with at least defer_pass_min valid entries, not yet
+    // write-protected, is shared with its entries made pending, not
+    // passed over (the pass costs several instructions an entry, a
+    // revalidation one fault).  DEFER_PASS by default; a host test sets
+    // it past PT_ENTRIES for the eager pass, or low to defer everything.
+    static constexpr unsigned DEFER_PASS = arch::PT_ENTRIES / 2;
+    static unsigned defer_pass_min;
 
     // Points child's level-1 entries for the 2 MiB slots of [va, va + len)
     // (both 2 MiB aligned) at this table's leaf tables there: each leaf
     // table's entries lose W (once: a table known write-protected is not
-    // scanned again; the flush, this table's, goes in fl), its share count
-    // goes up, and both entries carry the hint.  Slots where this table
+    // scanned again; the flush, this table's, goes in fl), or, for a
+    // table of defer_pass_min entries or more, both level-1 entries are
+    // made pending instead (the pass deferred to the first access); its
+    // share count goes up, and both entries carry the hint.  Slots where this table
     // has no leaf table are skipped.  Both user tables from one source;
     // the child's slots empty and the child never run (its TLB caches
     // nothing of it).  Inval for a misaligned range; NoMem when the child
@@ -218,6 +239,13 @@ public:
     // shared (the copy enter_page would make), before a fault changes
     // what the page is.  NoMem (no page for the copy): nothing changed.
     Result<TlbFlush> unshare(VirtAddr va);
+    // A fault's first step: when va's level-1 entry is pending, makes it
+    // valid (revalidate: the deferred pass if the table is still shared;
+    // the flush goes in fl) and returns whether va's leaf now grants
+    // need (pte bits): then the access may simply be retried, the table
+    // still shared (a read after a fork copies nothing).  False when the
+    // entry was not pending or the leaf falls short.
+    bool settle_pending(VirtAddr va, uint64_t need, TlbFlush& fl);
     // Whether va's leaf table is shared with another table now.
     bool leaf_table_shared(VirtAddr va) const;
 
@@ -274,8 +302,10 @@ private:
     Result<Slot> slot_of(uint64_t off, bool make);
     Result<void> own_slot(uint64_t off, TlbFlush& fl);
     void write_protect_leaves(PhysAddr table, uint64_t lo, TlbFlush& fl);
-    Result<void> own_leaf_table(arch::Pte& e, TlbFlush& fl);
-    bool settle_shared(PhysAddr table, arch::Pte& e, bool whole, uint16_t*& n, TlbFlush& fl);
+    Result<void> own_leaf_table(arch::Pte& e, uint64_t off, TlbFlush& fl);
+    void revalidate(arch::Pte& e, uint64_t off, TlbFlush& fl);
+    bool settle_shared(PhysAddr table, arch::Pte& e, uint64_t off, bool whole, uint16_t*& n,
+                       TlbFlush& fl);
     bool has_leaf(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi) const;
     Result<void> map_level(PhysAddr table, unsigned level, uint64_t lo, uint64_t hi, PhysAddr pa,
                            uint64_t perms, PageSizes sizes, TlbFlush& fl);

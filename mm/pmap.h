@@ -79,6 +79,13 @@ public:
     // Before a fault changes the page at va: va's leaf table becomes this
     // pmap's own if it was shared (PageTable::unshare).  NoMem: unchanged.
     Result<TlbFlush> unshare(VirtAddr va) { return pt_.unshare(va); }
+    // A fault in a 2 MiB slot whose fork deferred the write-protect pass
+    // (PageTable::settle_pending): true when settling it was all the
+    // access needed.
+    bool settle_pending(VirtAddr va, vm_prot_t access, TlbFlush& fl)
+    {
+        return pt_.settle_pending(va, pte_perms(access), fl);
+    }
 
     // Before the hart runs this space (pmap_activate): makes its ASID
     // valid for the allocator's current generation.  Returns true when the

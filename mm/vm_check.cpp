@@ -238,22 +238,29 @@ void check_count(vmspace* vm, PhysAddr table, InvariantReport& r)
     PtPageSource* src = vm->vm_zone->pt_pages;
     if (!src) return;
     const auto* ptes = static_cast<const arch::Pte*>(arch::phys_to_virt(table));
-    unsigned valid = 0;
-    for (unsigned i = 0; i < arch::PT_ENTRIES; i++) valid += ptes[i].valid();
+    unsigned valid = 0; // a pending level-1 entry counts: it still points at its table
+    for (unsigned i = 0; i < arch::PT_ENTRIES; i++)
+        valid += ptes[i].valid() || PageTable::pending(ptes[i]);
     const unsigned counted = src->valid_count(table);
     if (counted != valid)
         r.violation("pmap", "vmspace %p: page table %#lx counts %u valid entries, holds %u", vm,
                     table.value(), counted, valid);
 }
 
+// hidden: the table is reached through a pending level-1 entry (its pass
+// deferred, mm/pagetable.h): the MMU sees none of it, so its leaves may
+// still grant W on pages shared copy-on-write; each must still be its
+// object's page.
 void walk_table(vmspace* vm, PhysAddr table, unsigned level, uint64_t base, unsigned first,
-                unsigned last, PageCounts* counts, InvariantReport& r)
+                unsigned last, PageCounts* counts, InvariantReport& r, bool hidden = false)
 {
     check_count(vm, table, r);
     const auto* ptes = static_cast<const arch::Pte*>(arch::phys_to_virt(table));
     for (unsigned i = first; i < last; i++) {
-        const arch::Pte pte = ptes[i];
-        if (!pte.valid()) continue;
+        arch::Pte pte = ptes[i];
+        const bool pending = level == 1 && PageTable::pending(pte);
+        if (!pte.valid() && !pending) continue;
+        if (hidden) pte.raw &= ~arch::pte::W;
         const uint64_t va = base + i * arch::level_size(level);
         if (pte.leaf()) {
             if (level != 0) {
@@ -268,7 +275,7 @@ void walk_table(vmspace* vm, PhysAddr table, unsigned level, uint64_t base, unsi
             // is no object's, so its count starts at 0).
             if (level == 1 && counts)
                 if (uint16_t* c = counts->of(pte.pa()); c && *c < UINT16_MAX) (*c)++;
-            walk_table(vm, pte.pa(), level - 1, va, 0, arch::PT_ENTRIES, counts, r);
+            walk_table(vm, pte.pa(), level - 1, va, 0, arch::PT_ENTRIES, counts, r, pending);
         }
     }
 }
@@ -288,7 +295,7 @@ void for_each_leaf_table(vmspace* vm, F f)
         if (!root[i].valid() || root[i].leaf()) continue;
         const auto* l1 = static_cast<const arch::Pte*>(arch::phys_to_virt(root[i].pa()));
         for (unsigned j = 0; j < arch::PT_ENTRIES; j++)
-            if (l1[j].valid() && !l1[j].leaf())
+            if ((l1[j].valid() && !l1[j].leaf()) || PageTable::pending(l1[j]))
                 f(l1[j], i * arch::level_size(2) + j * arch::level_size(1));
     }
 }
@@ -310,20 +317,25 @@ void check_shares(const VmCheckInput& in, PageCounts& counts, InvariantReport& r
             if (shares > 0 && !(e.raw & PageTable::SHARED_HINT))
                 r.violation("pmap", "vmspace %p: leaf table %#lx at %#lx is shared by %u more "
                             "spaces, its entry lacks the hint", vm, table.value(), va, shares);
-            // The quick fault path relies on this to leave the mark alone.
-            if (src->write_protected(table) && !(e.raw & PageTable::WP_HINT))
+            // The quick fault path relies on this to leave the mark alone
+            // (a pending entry gets the hint when it is made valid again).
+            const bool pending = PageTable::pending(e);
+            if (src->write_protected(table) && !(e.raw & PageTable::WP_HINT) && !pending)
                 r.violation("pmap", "vmspace %p: leaf table %#lx at %#lx is marked "
                             "write-protected, its entry lacks the hint", vm, table.value(), va);
-            if (shares > 0 && !src->write_protected(table))
-                r.violation("pmap", "leaf table %#lx is shared but not marked write-protected",
-                            table.value());
+            // Its pass deferred, a shared table may still grant W, but
+            // then no MMU may reach it: every entry at it is pending.
+            if (shares > 0 && !src->write_protected(table) && !pending)
+                r.violation("pmap", "vmspace %p: leaf table %#lx at %#lx is shared and not "
+                            "marked write-protected, but its entry is valid", vm, table.value(),
+                            va);
             uint16_t* c = counts.of(table);
             if (!c || *c == UINT16_MAX) return;
             if (*c != shares + 1)
                 r.violation("pmap", "leaf table %#lx counts %u sharers, %u level-1 entries "
                             "point at it", table.value(), shares + 1, unsigned(*c));
             *c = UINT16_MAX;
-            if (shares == 0 && !src->write_protected(table)) return;
+            if (!src->write_protected(table)) return;
             const auto* ptes = static_cast<const arch::Pte*>(arch::phys_to_virt(table));
             for (unsigned k = 0; k < arch::PT_ENTRIES; k++)
                 if (ptes[k].leaf() && (ptes[k].raw & arch::pte::W))

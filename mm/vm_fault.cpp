@@ -142,16 +142,27 @@ Result<TlbFlush> vm_fault(VmMap& map, Pmap& pmap, VmObjectZone& objects, VirtAdd
     vm_map_entry* e = map.lookup(page_va.value());
     if (!e) return Errno::Fault;
     if ((e->protection & access) != access) return Errno::Acces;
-    // On-demand fork: a leaf table shared with another space becomes this
-    // one's before the object's page changes (a COW break), so the other
-    // space's translations never name a page its object no longer holds.
-    TlbFlush own = TRY(pmap.unshare(page_va));
+    // On-demand fork: the first access in a 2 MiB slot whose pass the
+    // fork deferred makes its entry valid; when the page is mapped as the
+    // access needs (a read, or a write the other side's exit left
+    // writable), that is the whole fault, and the table stays shared.
+    TlbFlush settled;
+    if (pmap.settle_pending(page_va, access, settled)) return settled;
+    // A leaf table shared with another space becomes this one's before
+    // the object's page changes (a COW break), so the other space's
+    // translations never name a page its object no longer holds.
+    Result<TlbFlush> own = pmap.unshare(page_va);
+    if (!own.ok()) {
+        settled.execute();
+        return own.error();
+    }
+    own.value().merge(static_cast<TlbFlush&&>(settled));
     Result<TlbFlush> r = fault_owned(e, pmap, objects, page_va, access);
     if (!r.ok()) {
-        own.execute();
+        own.value().execute();
         return r.error();
     }
-    r.value().merge(static_cast<TlbFlush&&>(own));
+    r.value().merge(static_cast<TlbFlush&&>(own.value()));
     return r;
 }
 

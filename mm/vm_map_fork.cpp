@@ -59,7 +59,10 @@ Result<void> fork_translations(VmMap& parent, Pmap& parent_pmap, Pmap* child_pma
         const uint64_t first = sprig::max(sprig::align_down(e->start, SLOT), shared_to);
         uint64_t run = first; // the start of the run of shareable slots so far
         for (uint64_t lo = first; lo < e->end; lo += SLOT) {
-            if (child_pmap && slot_all_copied(parent.entries(), e, lo, lo + SLOT)) continue;
+            // A slot inside e overlaps no other entry.
+            const bool inside = lo >= e->start && lo + SLOT <= e->end;
+            if (child_pmap && (inside || slot_all_copied(parent.entries(), e, lo, lo + SLOT)))
+                continue;
             if (run < lo) TRY(parent_pmap.share_leaves(*child_pmap, VirtAddr(run), lo - run, fl));
             run = lo + SLOT;
             if (e->protection & VM_PROT_WRITE) {

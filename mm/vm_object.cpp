@@ -27,7 +27,7 @@ void vm_object_deallocate(vm_object* obj)
     KASSERT(obj && obj->ref_count > 0, "vm_object_deallocate of a freed object");
     if (--obj->ref_count > 0) return;
     PageAllocator* pa = obj->allocator;
-    obj->pages.clear([pa](uint64_t, PhysAddr page) { pa->unref(page); });
+    obj->pages.clear([pa](uint64_t, PhysAddr page) { pa->unref_locked(page); });
     obj->zone->destroy(obj);
 }
 

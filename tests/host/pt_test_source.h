@@ -71,9 +71,6 @@ public:
 
     size_t in_use() const { return live_.size(); }
     uint64_t pages_in_use() const override { return live_.size(); }
-    uint16_t& valid_count(PhysAddr table) override { return counts(table).valid; }
-    uint16_t& share_count(PhysAddr table) override { return counts(table).shares; }
-    bool& write_protected(PhysAddr table) override { return counts(table).write_protected; }
     bool owns(PhysAddr p) const { return live_.count(p.value()) == 1; }
     // Pages given back with a count of 0 (all zeros but the link word).
     uint64_t zero_frees() const { return zero_frees_; }
@@ -82,12 +79,8 @@ public:
     uint64_t injected() const { return injected_; }
 
 private:
-    struct Counts {
-        uint16_t valid = 0;
-        uint16_t shares = 0;
-        bool write_protected = false;
-    };
-    Counts& counts(PhysAddr table)
+    using Counts = Page::PtCounts;
+    Counts& counts_slow(PhysAddr table) override
     {
         const auto it = live_.find(table.value());
         REQUIRE_MESSAGE(it != live_.end(), "count of a page not handed out: ", table.value());

@@ -390,9 +390,7 @@ public:
     }
     void free_table_page(PhysAddr pa) override { inner_.free_table_page(pa); }
     uint64_t pages_in_use() const override { return inner_.pages_in_use(); }
-    uint16_t& valid_count(PhysAddr table) override { return inner_.valid_count(table); }
-    uint16_t& share_count(PhysAddr table) override { return inner_.share_count(table); }
-    bool& write_protected(PhysAddr table) override { return inner_.write_protected(table); }
+    Page::PtCounts& counts_slow(PhysAddr table) override { return inner_.pt_counts(table); }
 
     std::function<void()> preempt;
     unsigned asked() const { return asked_; }

@@ -37,7 +37,18 @@ struct FailReset {
     ~FailReset() { fail_sites_reset(); }
 };
 
+// The threshold at which a fork defers a table's write-protect pass
+// (PageTable::defer_pass_min), for one test.
+struct DeferPass {
+    unsigned saved = PageTable::defer_pass_min;
+    explicit DeferPass(unsigned min) { PageTable::defer_pass_min = min; }
+    ~DeferPass() { PageTable::defer_pass_min = saved; }
+};
+constexpr unsigned EAGER = arch::PT_ENTRIES + 1; // never deferred
+
 struct OdfEnv {
+    // First: the tests written for the eager pass keep it unless they ask.
+    DeferPass defer;
     MemEnv mem{0x80000000, 32 * MiB};
     PageAllocatorPtSource src{mem.pages};
     PageTable kernel = PageTable::create_kernel(src).release_value();
@@ -49,7 +60,7 @@ struct OdfEnv {
     uint64_t pages0 = 0;
     unsigned faults = 0; // faults the accesses took
 
-    OdfEnv()
+    explicit OdfEnv(unsigned defer_min = EAGER) : defer(defer_min)
     {
         zone.pt_pages = &src;
         zone.kernel_pt = &kernel;
@@ -138,10 +149,25 @@ struct OdfEnv {
         for (unsigned level = arch::PT_LEVELS - 1; level > 0; level--) {
             const arch::Pte e =
                 static_cast<arch::Pte*>(arch::phys_to_virt(t))[arch::pt_index(VirtAddr(va), level)];
-            if (!e.valid()) return 0;
+            if (!e.valid() && !(level == 1 && PageTable::pending(e))) return 0;
             t = e.pa();
         }
         return t.value();
+    }
+    // va's level-1 entry (its level-1 table must exist).
+    arch::Pte& l1_entry(vmspace* vm, uint64_t va)
+    {
+        auto* root = static_cast<arch::Pte*>(arch::phys_to_virt(vm->vm_pmap.table().root()));
+        const arch::Pte r = root[arch::pt_index(VirtAddr(va), 2)];
+        REQUIRE(r.valid());
+        return static_cast<arch::Pte*>(arch::phys_to_virt(r.pa()))[arch::pt_index(VirtAddr(va), 1)];
+    }
+    bool pending(vmspace* vm, uint64_t va) { return PageTable::pending(l1_entry(vm, va)); }
+    // Whether the leaf of va in its (possibly shared) table grants W.
+    bool leaf_writable(vmspace* vm, uint64_t va)
+    {
+        const auto* t = static_cast<const arch::Pte*>(arch::phys_to_virt(PhysAddr(leaf_table(vm, va))));
+        return (t[arch::pt_index(VirtAddr(va), 0)].raw & arch::pte::W) != 0;
     }
     uint64_t tables() const { return src.pages_in_use(); }
 
@@ -518,5 +544,285 @@ TEST_CASE("odf: vm_check finds a wrong share count, a missing hint and a writabl
     CHECK(violations() >= 1);
     leaves[0].raw &= ~(arch::pte::W | arch::pte::D);
     CHECK(violations() == 0);
+    env.check_baseline();
+}
+
+// The deferred write-protect pass (docs/memory.md, "Shared leaf tables"):
+// a fork makes the entries at a full table pending (V clear) instead of
+// taking W from each of its leaves; the first access on either side
+// settles it.
+TEST_CASE("odf pending: a fork of full tables defers the pass; the first access on either side "
+          "does it once, small tables keep the eager pass")
+{
+    OdfEnv env(PageTable::DEFER_PASS);
+    const uint64_t len = 2 * SLOT + 64 * PG; // two full tables, 64 entries in a third
+    vmspace* parent = env.space(len);
+    env.fill(parent, len, 1);
+    const uint64_t tables = env.tables();
+    vmspace* child = env.fork(parent);
+    CHECK(env.tables() == tables + 2);
+    for (uint64_t s = BASE; s < BASE + 2 * SLOT; s += SLOT) {
+        CHECK(env.pending(parent, s));
+        CHECK(env.pending(child, s));
+        CHECK(env.shared(parent, s));
+        CHECK(env.leaf_table(parent, s) == env.leaf_table(child, s));
+        CHECK(env.leaf_writable(parent, s + 5 * PG)); // no pass yet
+        CHECK_FALSE(parent->vm_pmap.extract(VirtAddr(s)).valid()); // as the MMU sees it
+    }
+    const uint64_t third = BASE + 2 * SLOT;
+    CHECK_FALSE(env.pending(parent, third)); // below DEFER_PASS: passed at once
+    CHECK_FALSE(env.leaf_writable(parent, third));
+
+    SUBCASE("the child first")
+    {
+        env.faults = 0;
+        for (uint64_t va = BASE; va < BASE + len; va += PG) CHECK(env.read(child, va) == value_of(va, 1));
+        CHECK(env.faults == 2); // one a pending table, the pass done there
+        CHECK_FALSE(env.leaf_writable(child, BASE + 5 * PG));
+        CHECK(env.pending(parent, BASE)); // the parent's entry waits for its own access
+        env.check();
+        env.faults = 0;
+        for (uint64_t va = BASE; va < BASE + len; va += PG) CHECK(env.read(parent, va) == value_of(va, 1));
+        CHECK(env.faults == 2); // revalidated, no second pass, no copy
+        CHECK(env.tables() == tables + 2);
+    }
+    SUBCASE("the parent first")
+    {
+        env.faults = 0;
+        env.write(parent, BASE + 3 * PG, 42); // pass, then the parent's copy
+        CHECK(env.tables() == tables + 3);
+        CHECK_FALSE(env.shared(child, BASE));
+        CHECK(env.pending(child, BASE));
+        CHECK(env.read(child, BASE + 3 * PG) == value_of(BASE + 3 * PG, 1));
+        CHECK_FALSE(env.pending(child, BASE));
+        CHECK_FALSE(env.leaf_writable(child, BASE + 3 * PG));
+    }
+    env.check();
+    env.write(child, BASE + SLOT + PG, 7);
+    CHECK(env.read(child, BASE + SLOT + PG) == 7);
+    CHECK(env.read(parent, BASE + SLOT + PG) == value_of(BASE + SLOT + PG, 1));
+    env.check_baseline();
+}
+
+TEST_CASE("odf pending: the other side gone first (exit or exec), the table is revalidated with "
+          "no pass and keeps its W")
+{
+    for (const bool child_goes : {true, false}) {
+        CAPTURE(child_goes);
+        OdfEnv env(PageTable::DEFER_PASS);
+        vmspace* parent = env.space(SLOT);
+        env.fill(parent, SLOT, 1);
+        vmspace* child = env.fork(parent);
+        vmspace* stays = child_goes ? parent : child;
+        env.free(child_goes ? child : parent); // exec drops the space as exit does
+        const uint64_t tables = env.tables();
+        CHECK(env.pending(stays, BASE));
+        CHECK_FALSE(env.shared(stays, BASE));
+        env.faults = 0;
+        env.write(stays, BASE, 9);
+        CHECK(env.faults == 1); // the revalidation
+        CHECK(env.tables() == tables);
+        CHECK(env.leaf_writable(stays, BASE + PG)); // no pass was made
+        for (uint64_t va = BASE + PG; va < BASE + SLOT; va += PG) env.write(stays, va, va);
+        CHECK(env.faults == 1); // the other side's objects went with it: every page is this one's
+        CHECK(env.read(stays, BASE) == 9);
+        env.check_baseline();
+    }
+}
+
+TEST_CASE("odf pending: nested fork while pending; three sharers, one pass")
+{
+    OdfEnv env(PageTable::DEFER_PASS);
+    vmspace* a = env.space(SLOT);
+    env.fill(a, SLOT, 1);
+    vmspace* b = env.fork(a);
+    vmspace* c = env.fork(b); // b's entry pending: c's is too
+    const uint64_t t0 = env.leaf_table(a, BASE);
+    CHECK(env.leaf_table(c, BASE) == t0);
+    CHECK(env.src.share_count(PhysAddr(t0)) == 2);
+    CHECK((env.pending(a, BASE) && env.pending(b, BASE) && env.pending(c, BASE)));
+    const uint64_t tables = env.tables();
+    env.write(c, BASE, 30); // the pass and c's copy
+    CHECK(env.tables() == tables + 1);
+    CHECK(env.src.share_count(PhysAddr(t0)) == 1);
+    CHECK_FALSE(env.leaf_writable(a, BASE + PG));
+    CHECK(env.read(b, BASE) == value_of(BASE, 1));
+    CHECK(env.read(a, BASE) == value_of(BASE, 1));
+    env.write(a, BASE + PG, 10);
+    CHECK(env.tables() == tables + 2);
+    env.write(b, BASE + 2 * PG, 20); // the last sharer: no copy
+    CHECK(env.tables() == tables + 2);
+    CHECK(env.read(c, BASE + PG) == value_of(BASE + PG, 1));
+    CHECK(env.read(b, BASE + PG) == value_of(BASE + PG, 1));
+    CHECK(env.read(a, BASE + 2 * PG) == value_of(BASE + 2 * PG, 1));
+    env.free(b);
+    env.free(c);
+    env.free(a);
+    env.check_baseline();
+}
+
+TEST_CASE("odf pending: munmap, mprotect, a new mapping and a second fork on a pending slot")
+{
+    OdfEnv env(PageTable::DEFER_PASS);
+    const uint64_t len = 3 * SLOT - SLOT / 2;
+    vmspace* parent = env.space(len);
+    env.fill(parent, len, 1);
+    vmspace* child = env.fork(parent);
+    REQUIRE(env.pending(child, BASE));
+    const uint64_t tables = env.tables();
+    SUBCASE("munmap of part: the pass, then a copy without the hole")
+    {
+        REQUIRE(vmspace_unmap(child, BASE + 16 * PG, 8 * PG).ok());
+        CHECK(env.tables() == tables + 1);
+        CHECK_FALSE(env.pending(child, BASE));
+        CHECK(env.pending(parent, BASE));
+        uint64_t v = 0;
+        CHECK(env.access(child, BASE + 20 * PG, Access::Read, &v) == Errno::Fault);
+        env.faults = 0;
+        CHECK(env.read(child, BASE + 30 * PG) == value_of(BASE + 30 * PG, 1));
+        CHECK(env.faults == 0);
+    }
+    SUBCASE("munmap of a whole table: the pass, then the share dropped (the child's object "
+            "still holds the pages copy-on-write)")
+    {
+        REQUIRE(vmspace_unmap(child, BASE, SLOT).ok());
+        CHECK(env.leaf_table(child, BASE) == 0);
+        CHECK_FALSE(env.leaf_writable(parent, BASE + PG));
+        CHECK(env.pending(parent, BASE));
+        env.faults = 0;
+        env.write(parent, BASE + PG, 5); // revalidated and a COW break, one fault
+        CHECK(env.faults == 1);
+        CHECK(env.tables() == tables);
+        CHECK(env.read(child, BASE + SLOT + PG) == value_of(BASE + SLOT + PG, 1));
+    }
+    SUBCASE("mprotect on the parent: the pass and its copy")
+    {
+        REQUIRE(vmspace_protect(parent, BASE + SLOT, 4 * PG, VM_PROT_READ).ok());
+        CHECK(env.tables() == tables + 1);
+        uint64_t v = 7;
+        CHECK(env.access(parent, BASE + SLOT, Access::Write, &v) == Errno::Acces);
+        env.write(child, BASE + SLOT, 333);
+        CHECK(env.read(child, BASE + SLOT) == 333);
+    }
+    SUBCASE("a new mapping in the pending table (past the mapping's end)")
+    {
+        const uint64_t extra = BASE + len;
+        REQUIRE(env.pending(child, extra));
+        REQUIRE(vmspace_map_anon(child, extra, 4 * PG, RW).ok());
+        env.write(child, extra + PG, 444);
+        CHECK(env.read(child, extra + PG) == 444);
+        uint64_t v = 0;
+        CHECK(env.access(parent, extra + PG, Access::Read, &v) == Errno::Fault);
+    }
+    SUBCASE("a second fork of the parent while pending: shared again, still pending")
+    {
+        vmspace* second = env.fork(parent);
+        CHECK(env.pending(second, BASE));
+        CHECK(env.src.share_count(PhysAddr(env.leaf_table(parent, BASE))) == 2);
+        env.write(second, BASE, 55);
+        CHECK(env.read(second, BASE) == 55);
+        CHECK(env.read(child, BASE) == value_of(BASE, 1));
+        env.free(second);
+    }
+    env.check();
+    for (uint64_t va = BASE; va < BASE + len; va += 13 * PG)
+        CHECK(env.read(parent, va) == value_of(va, 1));
+    for (uint64_t va = BASE + SLOT + 64 * PG; va < BASE + len; va += 13 * PG)
+        CHECK(env.read(child, va) == value_of(va, 1));
+    env.check_baseline();
+}
+
+TEST_CASE("odf pending: no page for the copy after the deferred pass; ENOMEM, then the retry")
+{
+    FailReset reset;
+    OdfEnv env(PageTable::DEFER_PASS);
+    vmspace* parent = env.space(SLOT);
+    env.fill(parent, SLOT, 1);
+    vmspace* child = env.fork(parent);
+    const uint64_t tables = env.tables();
+    REQUIRE(fail_site_set(FailSite::PtPage, FailSetting::Nth, 1));
+    Result<TlbFlush> r = vmspace_fault(child, VirtAddr(BASE + PG), VM_PROT_WRITE);
+    fail_sites_reset();
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error() == Errno::NoMem);
+    // The entry was settled (the pass made, a translation-preserving
+    // change), the table still shared, nothing allocated.
+    CHECK_FALSE(env.pending(child, BASE));
+    CHECK(env.shared(child, BASE));
+    CHECK(env.tables() == tables);
+    env.check();
+    env.write(child, BASE + PG, 77);
+    CHECK(env.read(child, BASE + PG) == 77);
+    CHECK(env.read(parent, BASE + PG) == value_of(BASE + PG, 1));
+    env.check_baseline();
+}
+
+TEST_CASE("odf pending: vm_check finds a valid entry at a shared table the pass has not reached")
+{
+    OdfEnv env(PageTable::DEFER_PASS);
+    vmspace* parent = env.space(SLOT);
+    env.fill(parent, SLOT, 1);
+    vmspace* child = env.fork(parent);
+    const auto violations = [&] {
+        InvariantReport r;
+        r.set_quiet(true);
+        VmCheckInput in;
+        in.spaces = env.live.data();
+        in.nspaces = env.live.size();
+        in.account = &env.commit;
+        vm_check(env.mem.pages, in, r);
+        return r.violations();
+    };
+    REQUIRE(violations() == 0);
+    arch::Pte& e = env.l1_entry(child, BASE);
+    REQUIRE(PageTable::pending(e));
+    e.raw |= arch::pte::V; // the child's MMU would reach writable shared leaves
+    CHECK(violations() >= 1);
+    e.raw &= ~arch::pte::V;
+    const PhysAddr t(env.leaf_table(child, BASE));
+    env.src.share_count(t)++; // a pending entry is a sharer like any other
+    CHECK(violations() == 1);
+    env.src.share_count(t)--;
+    CHECK(violations() == 0);
+    env.check_baseline();
+}
+
+TEST_CASE("odf pending: a fork that fails for a table page leaves the parent's entries valid or "
+          "pending, nothing leaked; the parent's pages read and write back")
+{
+    FailReset reset;
+    OdfEnv env(PageTable::DEFER_PASS);
+    const uint64_t len = 2 * SLOT;
+    vmspace* parent = env.space(len);
+    env.fill(parent, len, 1);
+    const uint64_t pages = env.mem.pages.pages_in_use();
+    const uint64_t reserved = env.commit.reserved();
+    int failed = 0;
+    for (int n = 1;; n++) {
+        CAPTURE(n);
+        REQUIRE(fail_site_set(FailSite::PtPage, FailSetting::Nth, n));
+        uint64_t charged = 0;
+        Result<vmspace*> r = vmspace_fork(parent, &charged);
+        fail_sites_reset();
+        if (r.ok()) {
+            REQUIRE(env.commit.reserve(charged));
+            vmspace_free(r.value());
+            break;
+        }
+        failed++;
+        CHECK(r.error() == Errno::NoMem);
+        CHECK_FALSE(env.shared(parent, BASE));
+        env.zone.drain();
+        CHECK(env.mem.pages.pages_in_use() == pages);
+        CHECK(env.commit.reserved() == reserved);
+        env.check();
+    }
+    CHECK(failed == 2); // the child's root, its level-1 table
+    // The successful fork's child is gone: a pending entry comes back with
+    // its W, one fault a table.
+    env.faults = 0;
+    for (uint64_t va = BASE; va < BASE + len; va += PG) env.write(parent, va, value_of(va, 2));
+    CHECK(env.faults == 2);
+    for (uint64_t va = BASE; va < BASE + len; va += 61 * PG) CHECK(env.read(parent, va) == value_of(va, 2));
     env.check_baseline();
 }
