@@ -143,6 +143,7 @@ int main(int argc, char** argv)
             return 1;
         }
         f.record(r);
+        if (fd == STDIN_FILENO) fflush(stdout); // a pipe: show each record as it comes
     }
     fflush(stdout);
     return 0;

@@ -307,16 +307,20 @@ void full_tmp_stops_the_trace_not_the_process()
     const char* f = "/tmp/kt-full";
     const char* filler = "/tmp/kt-filler";
     make_file(f);
-    Pipe gate;
-    const pid_t p = traced_child(f, kCalls | KTRFAC_GENIO, [&gate] {
+    Pipe ready, gate;
+    const pid_t p = traced_child(f, kCalls | KTRFAC_GENIO, [&ready, &gate] {
+        ready.close_r();
         gate.close_w();
+        write_num(ready.w, 1); // traced from here on
         char c;
         if (read(gate.r, &c, 1) != 1) return 97;
-        for (int i = 0; i < 20; i++) (void)getppid();
+        // Far more than the trace file's last page can still take.
+        for (int i = 0; i < 100; i++) (void)getppid();
         return 0;
     });
+    ready.close_w();
     gate.close_r();
-    sleep_ms(100); // the child is waiting at the gate, its trace set
+    CHECK_EQ(read_num(ready.r), 1);
     const int fd = open(filler, O_CREAT | O_TRUNC | O_WRONLY, 0600);
     CHECK(fd >= 0);
     static char chunk[65536];
@@ -333,7 +337,7 @@ void full_tmp_stops_the_trace_not_the_process()
     CHECK(WIFEXITED(st));
     CHECK_EQ(WEXITSTATUS(st), 0);
     const kt::Trace& t = read_file(f); // whole records only
-    CHECK(find(t, p, KTR_SYSCALL, SYS_read) != nullptr);
+    CHECK(find(t, p, KTR_SYSCALL, SYS_write) != nullptr); // the ready byte, before the fill
     CHECK(find(t, p, KTR_SYSCALL, SYS_exit) == nullptr); // lost: /tmp was full
 }
 
