@@ -2,12 +2,12 @@
 // (sys/ktrace.h, the versioned header of FreeBSD 10 and later), shared by
 // the kernel and the user programs that read them (kdump).  A trace file
 // is a sequence of records: a ktr_header, then ktr_len bytes of the body
-// its ktr_type names.
+// its ktr_type names.  It includes no abi/signal.h, so that user programs
+// (which read that header inside <signal.h>'s namespace) can include it.
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
-#include <abi/signal.h>
 #include <abi/time.h>
 
 // ktrace(fname, ops, facs, pid): the operation in ops' low two bits...
@@ -111,7 +111,8 @@ struct ktr_psig {
     int32_t signo;
     uint64_t action; // the handler, SIG_DFL (0) or SIG_IGN (1)
     int32_t code;    // si_code
-    ksigset_t mask;  // the mask the signal was taken under
+    uint32_t mask[4]; // the mask it was taken under (FreeBSD's sigset_t; abi/signal.h's
+                      // ksigset_t, which user space reads in a namespace of its own)
 };
 static_assert(offsetof(ktr_psig, action) == 8 && offsetof(ktr_psig, mask) == 20 &&
                   sizeof(ktr_psig) == 40,
