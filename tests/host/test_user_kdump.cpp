@@ -107,7 +107,7 @@ void psig_rec(Bytes& b, Hdr h, int signo, uint64_t action, int code, uint32_t ma
     p.signo = signo;
     p.action = action;
     p.code = code;
-    p.mask.__bits[0] = mask0;
+    p.mask[0] = mask0;
     append(b, p);
 }
 

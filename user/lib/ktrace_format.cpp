@@ -9,6 +9,7 @@
 #include <abi/errno.h>
 #include <abi/fcntl.h>
 #include <abi/mman.h>
+#include <abi/signal.h>
 #include <abi/syscall.h>
 #include <abi/unistd.h>
 #include <abi/wait.h>
@@ -355,7 +356,7 @@ void Formatter::psig(const Record& r)
         print("SIG_DFL code=");
     else
         print("caught handler=0x%llx mask=0x%x code=", static_cast<unsigned long long>(ps.action),
-              ps.mask.__bits[0]);
+              ps.mask[0]);
     if (const char* c = sigcode_name(ps.signo, ps.code)) print("%s\n", c);
     else print("<invalid=%d>\n", ps.code);
 }

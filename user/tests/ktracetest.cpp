@@ -8,7 +8,6 @@
 // commands end to end.
 #include "check.h"
 #include "helpers.h"
-#include "ktracetest_records.h"
 
 #include <abi/syscall.h>
 #include <fcntl.h>
@@ -19,9 +18,87 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <user/lib/ktrace_reader.h>
+
 using namespace suite;
 
 namespace {
+
+// A trace file as the cases see it, read with kdump's reader.
+namespace kt {
+
+struct Rec {
+    int type;        // KTR_* without the flag bits
+    bool dropped;    // KTR_DROP
+    int pid;
+    char comm[20];
+    int code;        // SYSCALL, SYSRET: the call's number
+    int narg;        // SYSCALL
+    uint64_t arg0;   // SYSCALL: the first argument
+    int error;       // SYSRET: FreeBSD's errno
+    int64_t ret;     // SYSRET
+    char path[64];   // NAMEI: the path (cut to fit)
+};
+
+struct Trace {
+    static constexpr int kMax = 600;
+    Rec rec[kMax];
+    int n = 0;           // records read (at most kMax; more are counted, not kept)
+    int total = 0;
+    char error[160] = ""; // why the file is not a clean run of records, or ""
+};
+
+long fd_read(void* ctx, void* buf, size_t n) { return read(*static_cast<int*>(ctx), buf, n); }
+
+void fill(const ktr::Record& r, Rec* out)
+{
+    memset(out, 0, sizeof *out);
+    out->type = r.type;
+    out->dropped = r.dropped;
+    out->pid = r.hdr.ktr_pid;
+    snprintf(out->comm, sizeof out->comm, "%s", r.hdr.ktr_comm);
+    if (r.type == KTR_SYSCALL) {
+        ktr_syscall s;
+        memcpy(&s, r.body, r.len < sizeof s ? r.len : sizeof s);
+        out->code = s.ktr_code;
+        out->narg = s.ktr_narg;
+        out->arg0 = s.ktr_narg ? s.ktr_args[0] : 0;
+    } else if (r.type == KTR_SYSRET) {
+        ktr_sysret s;
+        memcpy(&s, r.body, sizeof s);
+        out->code = s.ktr_code;
+        out->error = s.ktr_error;
+        out->ret = s.ktr_retval;
+    } else if (r.type == KTR_NAMEI) {
+        const size_t n = r.len < sizeof out->path - 1 ? r.len : sizeof out->path - 1;
+        memcpy(out->path, r.body, n);
+    }
+}
+
+void read_trace_fd(int fd, Trace* t)
+{
+    t->n = t->total = 0;
+    t->error[0] = '\0';
+    ktr::Reader reader({fd_read, &fd});
+    ktr::Record r;
+    ktr::Status st;
+    while ((st = reader.next(&r)) == ktr::Status::Record) {
+        if (t->n < Trace::kMax) fill(r, &t->rec[t->n++]);
+        t->total++;
+    }
+    if (st == ktr::Status::Error) snprintf(t->error, sizeof t->error, "%s", reader.error());
+}
+
+bool read_trace(const char* path, Trace* t)
+{
+    const int fd = open(path, O_RDONLY);
+    if (fd < 0) return false;
+    read_trace_fd(fd, t);
+    close(fd);
+    return true;
+}
+
+} // namespace kt
 
 constexpr int kCalls = KTRFAC_SYSCALL | KTRFAC_SYSRET;
 

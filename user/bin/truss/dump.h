@@ -1,6 +1,5 @@
-// truss's printing half: kdump's reader and formatter over a descriptor.
-// In a file of its own because their abi/ktrace.h brings abi/signal.h
-// into the global namespace, which main.cpp's <signal.h> cannot share.
+// truss's printing half: kdump's reader and formatter over a descriptor
+// (main.cpp is the other: the pipe, the traced child, its status).
 #pragma once
 
 #include <stdio.h>
