@@ -5,7 +5,8 @@
 // after the caller closed the descriptor it named; another user's
 // process refused (EPERM); a sink that fails (a pipe nobody reads, a full
 // /tmp) stops the trace, not the process; hostile arguments; and the two
-// commands end to end.
+// commands end to end (a command traced, a running process started and
+// stopped, usage errors, kdump on junk).
 #include "check.h"
 #include "helpers.h"
 
@@ -531,6 +532,56 @@ void commands_trace_and_print_a_fork()
     CHECK(strstr(g_ran.out, want) != nullptr);
 }
 
+// ktrace -p starts tracing a running process, ktrace -c -p stops it: its
+// calls between the two are in the file, the ones after are not.
+void commands_start_and_stop_a_running_process()
+{
+    const char* f = "/tmp/kt-p";
+    Pipe go, done, last;
+    const pid_t target = spawn([&go, &done, &last] {
+        go.close_w();
+        done.close_r();
+        last.close_w();
+        char c;
+        if (read(go.r, &c, 1) != 1) return 97;
+        (void)getppid();
+        write_num(done.w, 1);
+        if (read(last.r, &c, 1) != 1) return 96;
+        (void)getpid();
+        return 0;
+    });
+    go.close_r();
+    done.close_w();
+    last.close_r();
+    char pid[16];
+    snprintf(pid, sizeof pid, "%d", int(target));
+    const char* start[] = {"/bin/ktrace", "-t", "c", "-f", f, "-p", pid, nullptr};
+    run_capture(start, &g_ran);
+    CHECK(WIFEXITED(g_ran.status) && WEXITSTATUS(g_ran.status) == 0);
+    write_num(go.w, 1);
+    CHECK_EQ(read_num(done.r), 1);
+    const char* stop[] = {"/bin/ktrace", "-c", "-f", f, "-p", pid, nullptr};
+    run_capture(stop, &g_ran);
+    CHECK(WIFEXITED(g_ran.status) && WEXITSTATUS(g_ran.status) == 0);
+    write_num(last.w, 1);
+    check_child_ok(target);
+    const kt::Trace& t = read_file(f);
+    CHECK(find(t, target, KTR_SYSCALL, SYS_getppid) != nullptr);
+    CHECK(find(t, target, KTR_SYSCALL, SYS_getpid) == nullptr);
+    CHECK(find(t, target, KTR_SYSCALL, SYS_exit) == nullptr);
+    // Usage errors: a command and -p both, -c with a command, an unknown
+    // facility letter.
+    const char* both[] = {"/bin/ktrace", "-p", pid, "/bin/true", nullptr};
+    run_capture(both, &g_ran);
+    CHECK_EQ(WEXITSTATUS(g_ran.status), 2);
+    const char* clear_cmd[] = {"/bin/ktrace", "-c", "/bin/true", nullptr};
+    run_capture(clear_cmd, &g_ran);
+    CHECK_EQ(WEXITSTATUS(g_ran.status), 2);
+    const char* letter[] = {"/bin/ktrace", "-t", "cx", "/bin/true", nullptr};
+    run_capture(letter, &g_ran);
+    CHECK_EQ(WEXITSTATUS(g_ran.status), 2);
+}
+
 // kdump on what is not a trace: a message and exit 1; an empty trace: no
 // output, exit 0; a missing file: exit 1.
 void kdump_refuses_what_is_not_a_trace()
@@ -570,6 +621,7 @@ const Case cases[] = {
     {"a full /tmp ends the trace, not the process; whole records only", full_tmp_stops_the_trace_not_the_process},
     {"ktrace(2): bad pointer, ops, facilities, pid, files, names", hostile_arguments},
     {"ktrace -i -t c forkdemo; kdump: the fork from both sides", commands_trace_and_print_a_fork},
+    {"ktrace -p starts a running process's trace, ktrace -c -p stops it; usage errors", commands_start_and_stop_a_running_process},
     {"kdump: junk exits 1, an empty trace prints nothing, a missing file exits 1", kdump_refuses_what_is_not_a_trace},
 };
 
