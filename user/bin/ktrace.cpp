@@ -146,9 +146,19 @@ const char* make_file(const Options& o)
     exit(1);
 }
 
+// The file -c clears without -f: ktrace.out if there is one, else where
+// make_file would have put it.
+const char* existing_default()
+{
+    const int fd = open("ktrace.out", O_RDONLY);
+    if (fd < 0) return "/tmp/ktrace.out";
+    close(fd);
+    return "ktrace.out";
+}
+
 int clear(const Options& o)
 {
-    const char* file = o.file ? o.file : "ktrace.out";
+    const char* file = o.file ? o.file : existing_default();
     int ops, points = o.points, pid = o.pid;
     if (o.clear == Clear::All) {
         ops = KTROP_CLEAR | KTRFLAG_DESCEND;
