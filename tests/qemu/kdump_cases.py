@@ -4,7 +4,7 @@ inheritance and prints the trace: the fork's CALL, the child's RET fork 0
 and the parent's RET fork with the child's pid; then -H's thread column,
 the default file (/tmp/ktrace.out, said so, since "." is the read-only
 initrd), kdump's message for a file that is not a trace, and truss
-(the records through a pipe as they happen)."""
+(the records through a pipe as they happen; -f follows children)."""
 from harness import Case
 
 PROMPT = r"(^|\n)# $"
@@ -21,7 +21,9 @@ def kdump_cases(virt, image, no_failures):
         (r"\nx\r?\n# ", "kdump\r"),
         (r"CALL  exit\(0\)\r?\n# ", "kdump -f /bin/sh\r"),
         (r"kdump: /bin/sh: (.|\n)*# ", "truss echo t\r"),
-        (r"CALL  exit\(0\)\r?\n# ", "exit 5\r"),
+        # truss -f follows forkdemo's child: its first record, as it comes
+        (r"CALL  exit\(0\)\r?\n# ", "truss -f sh -c forkdemo\r"),
+        (r"\n\s*\d+ forkdemo RET   fork 0\r?\n(.|\n)*\n# ", "exit 5\r"),
     ]
     shell = Case(
         "user-sh-ktrace",

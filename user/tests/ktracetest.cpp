@@ -569,8 +569,8 @@ void commands_start_and_stop_a_running_process()
     CHECK(find(t, target, KTR_SYSCALL, SYS_getppid) != nullptr);
     CHECK(find(t, target, KTR_SYSCALL, SYS_getpid) == nullptr);
     CHECK(find(t, target, KTR_SYSCALL, SYS_exit) == nullptr);
-    // Usage errors: a command and -p both, -c with a command, an unknown
-    // facility letter.
+    // Usage errors (status 2): a command and -p both, -c with a command,
+    // an unknown facility letter.
     const char* both[] = {"/bin/ktrace", "-p", pid, "/bin/true", nullptr};
     run_capture(both, &g_ran);
     CHECK_EQ(WEXITSTATUS(g_ran.status), 2);
@@ -580,6 +580,11 @@ void commands_start_and_stop_a_running_process()
     const char* letter[] = {"/bin/ktrace", "-t", "cx", "/bin/true", nullptr};
     run_capture(letter, &g_ran);
     CHECK_EQ(WEXITSTATUS(g_ran.status), 2);
+    // A file it cannot make: a message and status 1, the command not run.
+    const char* rofs[] = {"/bin/ktrace", "-f", "/bin/kt", "/bin/echo", "ran", nullptr};
+    run_capture(rofs, &g_ran);
+    CHECK_EQ(WEXITSTATUS(g_ran.status), 1);
+    CHECK(strstr(g_ran.out, "ran") == nullptr);
 }
 
 // kdump on what is not a trace: a message and exit 1; an empty trace: no
