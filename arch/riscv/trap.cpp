@@ -9,6 +9,7 @@
 #include <lib/kassert.h>
 #include <abi/signal.h>
 #include <kernel/proc/kern_sig.h>
+#include <kernel/ktrace/ktr_route.h>
 #include <kernel/syscall/subr_syscall.h>
 #include <kernel/vm/vm_trap.h>
 
@@ -28,6 +29,17 @@ using SyscallHandler = Errno (*)(thread*, const uint64_t*);
 extern "C" Errno syscall_fullframe(thread*, const uint64_t*);
 extern "C" SyscallHandler syscall_fast_table[SYS_MAXSYSCALL];
 SyscallHandler syscall_fast_table[SYS_MAXSYSCALL];
+
+// ktrace's routing (kernel/ktrace/ktr_route.h): while a process is
+// traced every call takes the whole way, where syscallenter's trace
+// points are; the fast path's own instructions stay as they are.
+void cpu_syscall_route_slow(bool slow)
+{
+    for (unsigned i = 0; i < SYS_MAXSYSCALL; i++) {
+        const sysent& e = sysent_table[i];
+        syscall_fast_table[i] = slow || (e.sy_flags & SYF_FULLFRAME) ? syscall_fullframe : e.sy_call;
+    }
+}
 
 namespace riscv {
 
@@ -178,10 +190,7 @@ void trap_init()
 {
     KASSERT(sysent_size == SYS_MAXSYSCALL, "sysent_table has %u entries, trapvec.S's index %u",
             sysent_size, SYS_MAXSYSCALL);
-    for (unsigned i = 0; i < SYS_MAXSYSCALL; i++) {
-        const sysent& e = sysent_table[i];
-        syscall_fast_table[i] = e.sy_flags & SYF_FULLFRAME ? syscall_fullframe : e.sy_call;
-    }
+    cpu_syscall_route_slow(false);
     csr_write(sscratch, 0);
     csr_write(stvec, reinterpret_cast<uint64_t>(&trap_vector));
 }

@@ -5,6 +5,7 @@
 #include <kernel/exec/sharedpage.h>
 #include <kernel/fs/tmpfs_check.h>
 #include <kernel/debug/invariant_report.h>
+#include <kernel/ktrace/ktr_check.h>
 #include <kernel/proc/fork_limits.h>
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/proc_check.h>
@@ -105,6 +106,7 @@ InvariantTotals invariants_run(InvariantReport& r)
         in.nprocs = fork_limits().nprocs();
         proc_check(in, r);
         kqueue_check(r);
+        ktrace_check(r);
         t.procs = proc_table().nprocs();
         check_vm(r, t);
     }

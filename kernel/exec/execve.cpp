@@ -5,6 +5,7 @@
 #include <kernel/exec/kern_exec.h>
 #include <kernel/fs/initrd.h>
 #include <kernel/fs/vnode.h>
+#include <kernel/ktrace/ktrace.h>
 #include <mm/copyio.h>
 #include <mm/kmalloc.h>
 
@@ -67,6 +68,7 @@ Errno shell_args(ExecBuffer& b, size_t* count, size_t* used)
 // The program at path, checked for the caller: held.
 Result<vnode*> exec_lookup(thread* td, const char* path)
 {
+    if (KTRPOINT(td, KTR_NAMEI)) ktrnamei(td, path); // FreeBSD's exec looks up through namei
     Result<vnode*> vp = initrd_vget(path);
     if (!vp.ok()) return vp.error() == Errno::Inval ? Errno::NoExec : vp.error();
     if (const Errno e = exec_check_permissions(td, vp.value()); e != Errno::Ok) {

@@ -5,6 +5,7 @@
 #include <kernel/fs/file.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/fs/uio.h>
+#include <kernel/ktrace/ktrace.h>
 #include <kernel/proc/kern_sig.h>
 #include <kernel/proc/proc.h>
 #include <lib/kassert.h>
@@ -71,6 +72,7 @@ Errno kern_rw(thread* td, UioRw rw, int64_t fd, uint64_t buf, uint64_t nbyte)
     uio u = uio_user(rw, buf, nbyte, td);
     const Errno e = rw == UioRw::Read ? dofileread(td, fp.value(), &u) : dofilewrite(td, fp.value(), &u);
     (void)fdrop(fp.value());
+    if (KTRPOINT(td, KTR_GENIO) && td->td_retval[0]) ktrgenio(td, int(fd), rw == UioRw::Write, buf, td->td_retval[0]);
     return e;
 }
 

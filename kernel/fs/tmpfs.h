@@ -103,9 +103,11 @@ void tmpfs_inactive(vnode* vp);
 
 // Data: uio moves bytes from/to the file at uio_offset.  write extends the
 // file; NoSpc (the page limit), NoMem, Fault; FBig past the largest file.
-// append puts the bytes at the end, atomically.  Both take tn_lock.
+// append puts the bytes at the end, atomically.  unit (FreeBSD's IO_UNIT,
+// for ktrace's records): all of it or nothing, the error and the file as
+// it was rather than a short count.  Both take tn_lock.
 Errno tmpfs_read(tmpfs_node* n, uio* uio);
-Errno tmpfs_write(tmpfs_node* n, uio* uio, bool append);
+Errno tmpfs_write(tmpfs_node* n, uio* uio, bool append, bool unit = false);
 // Frees every data page (O_TRUNC); takes tn_lock.
 void tmpfs_truncate(tmpfs_node* n);
 // Frees every data page and the page array, with no lock (a node being freed).

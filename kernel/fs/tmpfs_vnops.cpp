@@ -89,6 +89,23 @@ Errno write_chunk(tmpfs_mount* tm, tmpfs_node* n, uio* uio)
     return Errno::Ok;
 }
 
+// A write that must be whole (IO_UNIT) fell short: the file goes back to
+// size bytes, the pages wholly past it freed and the rest of its last
+// page zeroed, so nothing of the failed write can be read or seen later.
+void unit_undo(tmpfs_mount* tm, tmpfs_node* n, size_t size)
+{
+    for (size_t i = (size + PG - 1) / PG; i < n->tn_npages; i++) {
+        if (!n->tn_pages[i]) continue;
+        kfree(n->tn_pages[i]);
+        n->tn_pages[i] = nullptr;
+        kernel_commit().release(PG);
+        tm->tm_pages_used--;
+    }
+    if (size % PG && size / PG < n->tn_npages && n->tn_pages[size / PG])
+        memset(static_cast<uint8_t*>(n->tn_pages[size / PG]) + size % PG, 0, PG - size % PG);
+    TMPFS_TO_VP(n)->v_size = size;
+}
+
 } // namespace
 
 // Twice the page budget: a sparse file may be bigger than what fits, but
@@ -129,7 +146,7 @@ Errno tmpfs_read(tmpfs_node* n, uio* uio)
     return Errno::Ok;
 }
 
-Errno tmpfs_write(tmpfs_node* n, uio* uio, bool append)
+Errno tmpfs_write(tmpfs_node* n, uio* uio, bool append, bool unit)
 {
     SleepLockHeld held(n->tn_lock, PRIBIO, "tmpfswr");
     KASSERT(held.error() == Errno::Ok, "tmpfswr: an uninterruptible wait failed");
@@ -137,10 +154,14 @@ Errno tmpfs_write(tmpfs_node* n, uio* uio, bool append)
     // The end is read under the lock, so appends from several files never
     // overwrite each other.
     if (append) uio->uio_offset = int64_t(TMPFS_TO_VP(n)->v_size);
-    const size_t cnt = uio->uio_resid;
+    const size_t cnt = uio->uio_resid, size = TMPFS_TO_VP(n)->v_size;
     while (uio->uio_resid > 0) {
         const Errno e = write_chunk(tm, n, uio);
         if (e == Errno::Ok) continue;
+        if (unit) {
+            unit_undo(tm, n, size);
+            return e;
+        }
         // A full file system after some bytes: the short count, as write(2) gives.
         if ((e == Errno::NoSpc || e == Errno::FBig) && uio->uio_resid != cnt) return Errno::Ok;
         return e;

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <kernel/fs/tmpfs.h>
 #include <kernel/fs/vaccess.h>
+#include <kernel/ktrace/ktrace.h>
 #include <lib/kassert.h>
 
 namespace {
@@ -80,6 +81,7 @@ Errno tmpfs_walk(const char* rest, const ucred* cred, nameidata* nd)
 Errno namei(char* path, const ucred* cred, nameidata* nd)
 {
     *nd = nameidata{};
+    ktrnamei_point(path); // the path as given, before it is made canonical
     if (path[0] == '\0') return Errno::NoEnt;
     if (const Errno e = canonicalize(path, nd); e != Errno::Ok) return e;
     const bool in_tmp = strncmp(path, "tmp", 3) == 0 && (path[3] == '\0' || path[3] == '/');

@@ -107,15 +107,19 @@ Errno open_install(thread* td, vnode* vp, int flags, uint32_t fflags)
 
 } // namespace
 
-Errno kern_open(thread* td, char* path, int flags, int mode)
+Result<vnode*> kern_open_vnode(thread* td, char* path, int flags, int mode)
 {
     if ((flags & O_ACCMODE) == O_ACCMODE) return Errno::Inval;
     const uint32_t fflags = FFLAGS(flags);
     nameidata nd;
     if (const Errno e = namei(path, td->td_ucred, &nd); e != Errno::Ok) return e;
-    Result<vnode*> vp = nd.ni_tmpfs ? tmpfs_open(td, nd, flags, fflags, mode) : initrd_open(nd, flags, fflags);
-    if (!vp.ok()) return vp.error();
-    return open_install(td, vp.value(), flags, fflags);
+    return nd.ni_tmpfs ? tmpfs_open(td, nd, flags, fflags, mode) : initrd_open(nd, flags, fflags);
+}
+
+Errno kern_open(thread* td, char* path, int flags, int mode)
+{
+    vnode* vp = TRY(kern_open_vnode(td, path, flags, mode));
+    return open_install(td, vp, flags, FFLAGS(flags));
 }
 
 Errno user_open(thread* td, uint64_t upath, int flags, int mode)

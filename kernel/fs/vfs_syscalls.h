@@ -10,8 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <abi/errno.h>
+#include <lib/result.h>
 
 struct thread;
+struct vnode;
 
 // The longest path, NUL included (FreeBSD's MAXPATHLEN).
 inline constexpr size_t MAXPATHLEN = 1024;
@@ -25,6 +27,9 @@ inline constexpr size_t MAXPATHLEN = 1024;
 // malformed initrd).  O_CREAT in tmpfs makes a file of mode & ~umask
 // owned by the caller; O_TRUNC empties it.
 Errno kern_open(thread* td, char* path, int flags, int mode);
+// kern_open's lookup and checks without a descriptor (vn_open): the
+// vnode, referenced, for a file object the kernel keeps (ktrace's).
+Result<vnode*> kern_open_vnode(thread* td, char* path, int flags, int mode);
 // open(2) with the path in user memory (copyinstr): EFAULT, ENAMETOOLONG,
 // then kern_open.
 Errno user_open(thread* td, uint64_t upath, int flags, int mode);

@@ -7,6 +7,7 @@
 #include <kernel/clock.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/fs/vnode.h>
+#include <kernel/ktrace/ktrace.h>
 #include <kernel/proc/fork_limits.h>
 #include <kernel/proc/init_exec.h>
 #include <kernel/proc/init_main.h>
@@ -192,6 +193,7 @@ void proc_reparent(proc* child, proc* parent)
         cv_broadcast(&p->p_pwait);
     }
     exit_leave_peers(p);
+    ktrprocexit(td); // KTR_PROCDTOR, then the sink reference goes
     proc_exit_release(p);
     IntrOff off;
     p->p_xstat = xstat;

@@ -3,6 +3,7 @@
 #include <kernel/clock.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/fs/vnode.h>
+#include <kernel/ktrace/ktrace.h>
 #include <kernel/proc/fork_limits.h>
 #include <kernel/proc/fork_stats.h>
 #include <kernel/console.h>
@@ -220,6 +221,7 @@ proc* fork_commit(thread* td, const fork_req& fr, ForkAllocs& a, const PidChoice
     if (sess && sess->s_ttyp && (p1->p_flag & pflag::P_CONTROLT)) p2->p_flag |= pflag::P_CONTROLT;
     if (flags & RFPPWAIT) p2->p_flag |= pflag::P_PPWAIT;
     if (p1->p_pgrp) pgrp_insert_after(p1, p2);
+    ktrprocfork(p1, p2); // the seed's lines 652-664, in the same section
 
     proc* pptr = (flags & RFNOWAIT) ? initproc : p1;
     KASSERT(pptr, "RFNOWAIT before init exists");
@@ -400,5 +402,6 @@ void fork_return(void* arg)
 {
     auto* td = static_cast<thread*>(arg);
     userret(td);
+    ktrforkret(td); // the seed's line 874: the child's first record
     arch::cpu_user_return(td);
 }

@@ -2,6 +2,7 @@
 
 #include <abi/signal.h>
 #include <abi/wait.h>
+#include <kernel/ktrace/ktrace.h>
 #include <kernel/proc/init_main.h>
 #include <kernel/proc/kern_exit.h>
 #include <kernel/proc/pgrp.h>
@@ -92,6 +93,7 @@ void postsig_caught(thread* td, const __siginfo& si)
     const ksigset_t block = postsig_block(ps, sig);
     const ksigset_t saved = td->td_sigmask; // only td changes it
     if (sigismember(ps->ps_sigreset, sig)) sigdflt(ps, sig);
+    if (KTRPOINT(td, KTR_PSIG)) ktrpsig(td, sig, catcher, si.si_code, saved);
     if (sendsig(td, catcher, si, saved) != Errno::Ok)
         sigexit(td, sigismember(td->td_proc->p_siglist, SIGKILL) ? SIGKILL : SIGILL);
     sigsetor(td->td_sigmask, block);
@@ -195,6 +197,7 @@ void userret(thread* td)
         // What is left has its default action: a signal the process
         // ignores never became pending (SIGCONT did its work in psignal).
         const int prop = sigprop(sig);
+        if (KTRPOINT(td, KTR_PSIG)) ktrpsig(td, sig, SIG_DFL, SI_NOINFO, td->td_sigmask);
         if (sig == SIGKILL || (prop & SigProp::Kill)) sigexit(td, sig);
         if (prop & SigProp::Stop) stop_proc(td, sig);
     }

@@ -8,6 +8,9 @@ Result<void> priv_check_cred(const ucred* cred, Priv priv, int flags)
     (void)flags;
     switch (priv) {
     case Priv::MaxProc:
+    case Priv::Ktrace:
+    case Priv::DebugDiffCred:
+    case Priv::DebugSugid:
     case Priv::CredSetuid:
     case Priv::SysctlWrite:
     case Priv::ProcLimit:

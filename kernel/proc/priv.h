@@ -11,7 +11,10 @@ struct ucred;
 // FreeBSD's numbers (sys/priv.h), kernel-internal.
 enum class Priv : int {
     MaxProc = 4,          // PRIV_MAXPROC: use the last processes kept for root
+    Ktrace = 5,           // PRIV_KTRACE: set KTRFAC_ROOT on a trace
     CredSetuid = 50,      // PRIV_CRED_SETUID: setuid(2) to any uid
+    DebugDiffCred = 80,   // PRIV_DEBUG_DIFFCRED: trace another user's process
+    DebugSugid = 81,      // PRIV_DEBUG_SUGID: trace a set-id process
     ProcLimit = 160,      // PRIV_PROC_LIMIT: exceed RLIMIT_NPROC
     ProcSetRlimit = 162,  // PRIV_PROC_SETRLIMIT: raise a hard limit
     SignalDiffCred = 190, // PRIV_SIGNAL_DIFFCRED: signal another user's process

@@ -26,6 +26,7 @@ struct filedesc;
 struct filedesc_to_leader;
 struct vmspace;
 struct vnode;
+struct ktr_sink;
 
 using pid_t = int32_t;
 
@@ -183,6 +184,11 @@ struct proc {
     thread* p_thread = nullptr; // the one thread
     int p_xstat = 0;            // exit status for wait (W_EXITCODE); the stop signal while stopped
     klist p_klist;              // knotes watching it (EVFILT_PROC, EVFILT_SIGNAL)
+    // ktrace (kernel/ktrace/ktrace.h): the facilities traced (KTRFAC_*,
+    // with KTRFAC_ROOT/INHERIT/DROP) and where the records go, referenced
+    // (FreeBSD's p_traceflag and p_tracevp + p_tracecred).
+    int p_traceflag = 0;
+    ktr_sink* p_tracesink = nullptr;
 };
 
 // The session of p (FreeBSD's p_session, through its process group).

@@ -14,7 +14,8 @@ ProcZones* g_zones = nullptr;
 ProcZones::ProcZones(PageAllocator& pages)
     : procs("proc", pages), threads("thread", pages), creds("ucred", pages), uids(pages),
       limits("plimit", pages), sigacts("sigacts", pages), fds(pages), vmspaces("vmspace", pages),
-      pgrps(pages), kqueues("kqueue", pages), knotes("knote", pages)
+      pgrps(pages), kqueues("kqueue", pages), knotes("knote", pages),
+      ktrsinks("ktrsink", pages)
 {
 }
 
@@ -23,7 +24,8 @@ size_t ProcZones::objects_in_use() const
     return procs.objects_in_use() + threads.objects_in_use() + creds.objects_in_use() +
            uids.count() + limits.objects_in_use() + sigacts.objects_in_use() +
            fds.objects_in_use() + vmspaces.all_in_use() + pgrps.pgrp_count() +
-           pgrps.session_count() + kqueues.objects_in_use() + knotes.objects_in_use();
+           pgrps.session_count() + kqueues.objects_in_use() + knotes.objects_in_use() +
+           ktrsinks.objects_in_use();
 }
 
 void ProcZones::drain()
@@ -31,7 +33,7 @@ void ProcZones::drain()
     Zone* const all[] = {&procs.zone(),       &threads.zone(),     &creds.zone(),
                          &uids.zone().zone(), &limits.zone(),      &sigacts.zone(),
                          &fds.files.zone(),   &fds.tables.zone(),  &fds.leaders.zone(),
-                         &kqueues.zone(),     &knotes.zone()};
+                         &kqueues.zone(),     &knotes.zone(),      &ktrsinks.zone()};
     for (Zone* z : all) z->drain();
     vmspaces.drain();
     pgrps.drain();

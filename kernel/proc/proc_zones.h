@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/fs/kern_event.h>
+#include <kernel/ktrace/ktr_sink.h>
 #include <kernel/proc/pgrp.h>
 #include <kernel/proc/proc.h>
 #include <kernel/proc/resource.h>
@@ -34,6 +35,7 @@ struct ProcZones {
     PgrpTable pgrps;
     TypedZone<kqueue> kqueues;
     TypedZone<knote> knotes;
+    TypedZone<ktr_sink> ktrsinks;
 
     // Every object in use, of every kind: what a leak check compares.
     size_t objects_in_use() const;

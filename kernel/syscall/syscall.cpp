@@ -157,6 +157,10 @@ Errno sys_kevent(thread* td, Args a)
     return kern_kevent(td, int(fd_arg(a[0])), a[1], int64_t(int32_t(a[2])), a[3],
                        int64_t(int32_t(a[4])), a[5]);
 }
+Errno sys_ktrace(thread* td, Args a)
+{
+    return user_ktrace(td, a[0], int(a[1]), int(a[2]), static_cast<pid_t>(a[3]));
+}
 Errno sys_procctl(thread* td, Args a)
 {
     return user_procctl(td, int(a[0]), static_cast<int64_t>(a[1]), int(a[2]), a[3]);
@@ -186,6 +190,7 @@ constexpr Sysent sysent_list[] = {
     {SYS_dup, sys_dup},
     {SYS_pipe, sys_pipe},
     {SYS_getegid, sys_getegid},
+    {SYS_ktrace, sys_ktrace},
     {SYS_getgid, sys_getgid},
     {SYS_sigaltstack, sys_sigaltstack},
     {SYS_ioctl, sys_ioctl},

@@ -4,6 +4,10 @@
 // counters.
 #include "check.h"
 #include "helpers.h"
+#include "raw_syscall.h"
+
+#include <abi/ktrace.h>
+#include <abi/syscall.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -314,6 +318,70 @@ void fork_counters()
     CHECK_EQ(sysctl_num("kern.lastpid") > 0, true);
 }
 
+// The records of pid in a trace file's bytes: the first record's sysret
+// (for the inherited child, fork's return) and how many there were.
+struct TraceOf {
+    int records = 0;
+    ktr_sysret first_ret = {};
+    int16_t first_type = 0;
+    long long fork_ret = -1; // the last SYSRET of SYS_fork, when there is one
+};
+
+TraceOf trace_of(const char* buf, long n, pid_t pid)
+{
+    TraceOf t;
+    for (long off = 0; off + long(sizeof(ktr_header)) <= n;) {
+        ktr_header h;
+        memcpy(&h, buf + off, sizeof h);
+        off += sizeof h;
+        if (h.ktr_len < 0 || off + h.ktr_len > n) fail("a record cut short at %ld", off);
+        const int16_t type = int16_t(h.ktr_type & ~KTR_TYPE);
+        ktr_sysret r = {};
+        if (type == KTR_SYSRET) memcpy(&r, buf + off, sizeof r);
+        if (h.ktr_pid == pid) {
+            if (t.records++ == 0) t.first_type = type, t.first_ret = r;
+            if (type == KTR_SYSRET && r.ktr_code == SYS_fork) t.fork_ret = r.ktr_retval;
+        }
+        off += h.ktr_len;
+    }
+    return t;
+}
+
+// ktrace(2) through the machine's real call path (the host tests cannot
+// reach trapvec.S): a child traces itself with KTRFAC_INHERIT and forks;
+// its child's first record is fork's return with 0, the parent's return
+// names the child.  A smoke check; ktracetest has the rest.
+void ktrace_inherited_at_fork()
+{
+    static const char path[] = "/tmp/forktest.ktr";
+    const int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0);
+    close(fd);
+    Pipe p;
+    const pid_t child = spawn([&] {
+        const int facs = KTRFAC_SYSCALL | KTRFAC_SYSRET | KTRFAC_INHERIT;
+        if (raw_syscall(SYS_ktrace, long(path), KTROP_SET, facs, getpid()).error) return 1;
+        const pid_t g = spawn([] { return getpid() > 0 ? 0 : 1; });
+        write_num(p.w, g);
+        return exit_code_of(g);
+    });
+    const pid_t g = pid_t(read_num(p.r));
+    check_child_ok(child);
+    static char buf[16384];
+    const int rfd = open(path, O_RDONLY);
+    CHECK(rfd >= 0);
+    const long n = read(rfd, buf, sizeof buf);
+    close(rfd);
+    unlink(path);
+    CHECK(n > 0);
+    const TraceOf gt = trace_of(buf, n, g), ct = trace_of(buf, n, child);
+    CHECK_EQ(gt.first_type, KTR_SYSRET);
+    CHECK_EQ(gt.first_ret.ktr_code, SYS_fork);
+    CHECK_EQ(gt.first_ret.ktr_retval, 0);
+    CHECK_EQ(gt.records, 4); // RET fork, CALL getpid, RET getpid, CALL exit
+    CHECK_EQ(ct.fork_ret, g);
+}
+
 void lastpid_follows_fork()
 {
     const pid_t pid = spawn([] { return 0; });
@@ -334,6 +402,7 @@ const Case cases[] = {
     {"an orphan is reparented to init", orphan_reparented_to_init},
     {"fork counts in vm.stats.vm.v_forks and v_forkpages", fork_counters},
     {"kern.lastpid is the last fork's pid", lastpid_follows_fork},
+    {"ktrace: a traced child's fork child inherits the trace; its first record is fork's return, 0", ktrace_inherited_at_fork},
     {"FP registers: the child starts with its parent's f0-f31, the parent keeps them", fork_copies_fp_registers},
 };
 

@@ -30,5 +30,8 @@ void host_set_intr_hook(void (*hook)());
 // sleeps, so others run in the middle of the copy's caller
 // (tests/host/test_copy_sleep.cpp).  nullptr: copies never sleep.
 void host_set_copy_hook(void (*hook)());
+// Host only: whether ktrace asked the machine to send every system call
+// the whole way (kernel/ktrace/ktr_route.h).
+bool host_syscall_route_slow();
 
 } // namespace arch
