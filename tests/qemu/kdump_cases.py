@@ -36,8 +36,9 @@ def kdump_cases(virt, image, no_failures):
             r"\n\s*\d+ forkdemo RET   fork 0\r?\n",
             # sh -c's own child, before its exec of forkdemo
             r"\n\s*\d+ sh\s+RET   fork 0\r?\n",
-            # sh's child becomes forkdemo at its exec
+            # sh's child becomes forkdemo at its exec, which looks the path up
             r"\n\s*(\d+) sh\s+CALL  execve\(0x[0-9a-f]+,0x[0-9a-f]+,0x[0-9a-f]+\)\r?\n"
+            r"\s*\1 sh\s+NAMI  \"/bin/forkdemo\"\r?\n"
             r"\s*\1 forkdemo RET   execve JUSTRETURN\r?\n",
             r"\n\s*\d+ forkdemo GIO   fd 1 wrote \d+ bytes\r?\n\s+\"forkdemo: ",
             # -H: pid, thread id, command
@@ -47,7 +48,8 @@ def kdump_cases(virt, image, no_failures):
             r"\n\s*\d+ echo\s+RET   write [12]\r?\n",
             r"kdump: /bin/sh: record 1 at offset 0: ",
             # truss: the same records through a pipe, as they happen
-            r"\n\s*(\d+) truss\s+CALL  execve\([^)]*\)\r?\n\s*\1 echo\s+RET   execve JUSTRETURN\r?\n",
+            r"\n\s*(\d+) truss\s+CALL  execve\([^)]*\)\r?\n\s*\1 truss\s+NAMI  \"/bin/echo\"\r?\n"
+            r"\s*\1 echo\s+RET   execve JUSTRETURN\r?\n",
         ],
         forbid=[r"FAIL"] + list(no_failures), expect_exit=5, timeout=180)
     return [shell]
