@@ -3,7 +3,8 @@ suite_cases.py's; here /bin/sh as init traces forkdemo through sh -c with
 inheritance and prints the trace: the fork's CALL, the child's RET fork 0
 and the parent's RET fork with the child's pid; then -H's thread column,
 the default file (/tmp/ktrace.out, said so, since "." is the read-only
-initrd), kdump's message for a file that is not a trace, and truss
+initrd), a trace through a pipe into `kdump -f -`, kdump's message for a
+file that is not a trace, and truss
 (the records through a pipe as they happen; -f follows children)."""
 from harness import Case
 
@@ -19,6 +20,9 @@ def kdump_cases(virt, image, no_failures):
         (r"\nhi\r?\n# ", "kdump -H -f /tmp/k2\r"),
         (r"CALL  exit\(0\)\r?\n# ", "ktrace -t c echo x\r"),
         (r"\nx\r?\n# ", "kdump\r"),
+        # The records through a pipe into kdump -f -, echo's output aside
+        (r"CALL  exit\(0\)\r?\n# ",
+         "ktrace -t c -f /dev/fd/3 echo piped 3>&1 1>&2 | kdump -f -\r"),
         (r"CALL  exit\(0\)\r?\n# ", "kdump -f /bin/sh\r"),
         (r"kdump: /bin/sh: (.|\n)*# ", "truss echo t\r"),
         # truss -f follows forkdemo's child: its first record, as it comes
@@ -46,6 +50,7 @@ def kdump_cases(virt, image, no_failures):
             r"ktrace: cannot write ktrace.out here \(Read-only file system\); "
             r"tracing into /tmp/ktrace.out",
             r"\n\s*\d+ echo\s+RET   write [12]\r?\n",
+            r"\n\s*\d+ echo\s+CALL  write\(0x1,0x[0-9a-f]+,0x6\)\r?\n\s*\d+ echo\s+RET   write 6\r?\n",
             r"kdump: /bin/sh: record 1 at offset 0: ",
             # truss: the same records through a pipe, as they happen
             r"\n\s*(\d+) truss\s+CALL  execve\([^)]*\)\r?\n\s*\1 truss\s+NAMI  \"/bin/echo\"\r?\n"

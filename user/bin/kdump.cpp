@@ -1,7 +1,7 @@
 // kdump [-dEHnRsT] [-f trfile] [-m maxdata] [-p pid] [-t trstr]
 // FreeBSD's kdump(1): prints the records ktrace(1) wrote (ktrace.out, or
 // /tmp/ktrace.out where ktrace had to put it; "-" reads standard input,
-// so `ktrace -f /dev/fd/3 ... 3>&1 | kdump -f -` works) in kdump's
+// so `ktrace -f /dev/fd/3 cmd 3>&1 1>&2 | kdump -f -` works) in kdump's
 // format.  -H adds thread ids, -T absolute times, -R times since the
 // previous record, -E since the first; -n prints numbers undecoded, -d
 // in decimal; -s leaves out I/O data and -m limits it; -p keeps one
