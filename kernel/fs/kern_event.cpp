@@ -235,6 +235,12 @@ Errno kqueue_register(kqueue* kq, const struct kevent* kev, thread* td)
         knote_drop(kn);
         return Errno::Ok;
     }
+    // NOTE_TRACK's knote for a new child whose pid an earlier process of
+    // the kqueue's still had (exited, its NOTE_EXIT not read): a kqueue
+    // holds one knote per pid, and rewriting the old one (FreeBSD's way)
+    // would lose that exit and track nothing.  The caller says
+    // NOTE_TRACKERR instead.
+    if (kev->flags & EV_FLAG1) return Errno::Exist;
     knote_modify(kn, kev);
     return Errno::Ok;
 }

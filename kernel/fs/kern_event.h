@@ -53,6 +53,7 @@ inline constexpr uint32_t KN_QUEUED = 0x02;   // on its kqueue's active queue
 inline constexpr uint32_t KN_DISABLED = 0x04; // EV_DISABLE: not reported
 inline constexpr uint32_t KN_DETACHED = 0x08; // on no klist (its process exited)
 inline constexpr uint32_t KN_TTY = 0x10;      // EVFILT_READ/WRITE: kn_hook is a terminal
+inline constexpr uint32_t KN_VNODE = 0x20;    // EVFILT_READ/WRITE: kn_hook is a file of a vnode
 
 struct knote {
     knote* kn_selnext = nullptr;    // the next on the watched object's klist
@@ -65,7 +66,7 @@ struct knote {
     int64_t kn_sdata = 0;      // the data given (EVFILT_PROC's child: the parent's pid)
     uint32_t kn_status = 0;    // KN_*
     const filterops* kn_fop = nullptr;
-    void* kn_hook = nullptr;   // the watched object (pipe, tty, proc)
+    void* kn_hook = nullptr;   // the watched object (pipe, tty, proc, vnode file)
 
     uintptr_t ident() const { return kn_kevent.ident; }
     int16_t filter() const { return kn_kevent.filter; }

@@ -1,6 +1,7 @@
 // EVFILT_READ and EVFILT_WRITE on descriptors (FreeBSD's fo_kqfilter of
-// each kind, here in one place): pipes (filt_piperead, filt_pipewrite)
-// and the terminal (ttydisc's read filter).  Other kinds of file give
+// each kind, here in one place): pipes (filt_piperead, filt_pipewrite),
+// the terminal (ttydisc's read filter) and regular files of the initrd
+// and tmpfs (filt_vnread, filt_vnwrite).  Directories and kqueues give
 // EINVAL.  Sprig's pipes go one way, so EVFILT_READ takes the read end
 // and EVFILT_WRITE the write end (EINVAL the other way round).
 #include <kernel/fs/kern_event.h>
@@ -9,6 +10,7 @@
 #include <kernel/fs/file.h>
 #include <kernel/fs/filedesc.h>
 #include <kernel/fs/pipe.h>
+#include <kernel/fs/vnode.h>
 #include <kernel/tty/tty.h>
 #include <lib/kassert.h>
 
@@ -25,6 +27,12 @@ file* kn_file(knote* kn)
 }
 
 bool kn_is_tty(const knote* kn) { return kn->kn_status & KN_TTY; }
+bool kn_is_vnode(const knote* kn) { return kn->kn_status & KN_VNODE; }
+// The file is the hook, not its vnode: the read filter's data is counted
+// from the file's offset.  The descriptor's close removes the knote
+// before the file can go, so the file outlives it.
+file* kn_vfile(knote* kn) { return static_cast<file*>(kn->kn_hook); }
+vnode* kn_vnode(knote* kn) { return static_cast<vnode*>(kn_vfile(kn)->f_data); }
 
 Errno pipe_attach(knote* kn, file* fp)
 {
@@ -46,6 +54,17 @@ Errno tty_attach(knote* kn, file* fp)
     return Errno::Ok;
 }
 
+Errno vnode_attach(knote* kn, file* fp)
+{
+    vnode* vp = static_cast<vnode*>(fp->f_data);
+    KASSERT(vp, "a vnode file without its vnode");
+    if (vp->v_type != VType::VREG) return Errno::Inval;
+    kn->kn_hook = fp;
+    kn->kn_status |= KN_VNODE;
+    knlist_add(&vp->v_sel, kn);
+    return Errno::Ok;
+}
+
 Errno filt_fdattach(knote* kn, thread*)
 {
     file* fp = kn_file(kn);
@@ -53,13 +72,16 @@ Errno filt_fdattach(knote* kn, thread*)
     switch (fp->f_type) {
     case FileType::Pipe: return pipe_attach(kn, fp);
     case FileType::Tty: return tty_attach(kn, fp);
+    case FileType::Vnode: return vnode_attach(kn, fp);
     default: return Errno::Inval;
     }
 }
 
 void filt_fddetach(knote* kn)
 {
-    if (kn_is_tty(kn)) {
+    if (kn_is_vnode(kn)) {
+        knlist_remove(&kn_vnode(kn)->v_sel, kn);
+    } else if (kn_is_tty(kn)) {
         tty* tp = kn_tty(kn);
         knlist_remove(kn->filter() == EVFILT_READ ? &tp->t_rsel : &tp->t_wsel, kn);
     } else {
@@ -71,6 +93,13 @@ void filt_fddetach(knote* kn)
 
 bool filt_read(knote* kn, long)
 {
+    if (kn_is_vnode(kn)) {
+        // FreeBSD's: the bytes between the offset and the end (none past it).
+        const file* fp = kn_vfile(kn);
+        const int64_t size = int64_t(kn_vnode(kn)->v_size);
+        kn->data() = fp->f_offset < size ? size - fp->f_offset : 0;
+        return kn->data() > 0;
+    }
     if (kn_is_tty(kn)) {
         const tty* tp = kn_tty(kn);
         kn->data() = int64_t(tp->t_canon - tp->t_head); // finished lines: a read would not wait
@@ -87,6 +116,10 @@ bool filt_read(knote* kn, long)
 
 bool filt_write(knote* kn, long)
 {
+    if (kn_is_vnode(kn)) {
+        kn->data() = 0; // as FreeBSD's: a file is always writable
+        return true;
+    }
     if (kn_is_tty(kn)) {
         kn->data() = int64_t(TTY_WRITE_ATOMIC); // output goes straight to the device
         return true;

@@ -1,5 +1,5 @@
 // The filters kern_event.cpp dispatches to: EVFILT_READ and EVFILT_WRITE
-// on pipes and the terminal (kern_event_fd.cpp), EVFILT_PROC and
+// on pipes, the terminal and regular files (kern_event_fd.cpp), EVFILT_PROC and
 // EVFILT_SIGNAL (kern_event_proc.cpp).
 #pragma once
 

@@ -36,6 +36,8 @@ void node_free(tmpfs_mount* tm, tmpfs_node* n)
             "tmpfs: freeing node %lu with %u links, %u references", TMPFS_TO_VP(n)->v_fileid,
             n->tn_links, TMPFS_TO_VP(n)->v_usecount);
     KASSERT(n->tn_dir.empty(), "tmpfs: freeing directory %lu with entries", TMPFS_TO_VP(n)->v_fileid);
+    KASSERT(TMPFS_TO_VP(n)->v_sel.empty(), "tmpfs: freeing node %lu that knotes watch",
+            TMPFS_TO_VP(n)->v_fileid);
     KASSERT(!n->tn_lock.locked(), "tmpfs: freeing node %lu while a transfer holds it",
             TMPFS_TO_VP(n)->v_fileid);
     tmpfs_free_pages(n);

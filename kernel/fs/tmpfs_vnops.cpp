@@ -163,8 +163,10 @@ Errno tmpfs_write(tmpfs_node* n, uio* uio, bool append, bool unit)
             return e;
         }
         // A full file system after some bytes: the short count, as write(2) gives.
-        if ((e == Errno::NoSpc || e == Errno::FBig) && uio->uio_resid != cnt) return Errno::Ok;
+        if ((e == Errno::NoSpc || e == Errno::FBig) && uio->uio_resid != cnt) break;
         return e;
     }
+    // Readers waiting in kevent for the file to grow (filt_read on a vnode).
+    if (uio->uio_resid != cnt) KNOTE(&TMPFS_TO_VP(n)->v_sel, 0);
     return Errno::Ok;
 }

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <kernel/fs/kern_event.h>
 #include <lib/list.h>
 
 // What a vnode is (FreeBSD's enum vtype, the part Sprig has).
@@ -39,6 +40,7 @@ struct vnode {
     size_t v_size = 0;               // how many (tmpfs: the file's size)
     uint64_t v_fileid = 0;           // the inode number stat(2) reports
     ListNode v_list;                 // on the initrd's vnode list
+    klist v_sel;                     // EVFILT_READ/WRITE knotes on files of it (tmpfs: told of writes)
 };
 
 // Takes a use reference (vref).

@@ -19,15 +19,19 @@ const void* sink_object(const file* fp)
     return fp->f_type == FileType::Vnode ? fp->f_data : fp;
 }
 
-// Frees ks when nobody holds it.  Interrupts on: the file's last close
-// may sleep.
-void sink_maybe_free(ktr_sink* ks)
+// Takes ks off the list when nobody holds it (interrupts off): in the
+// same section as the release that left it idle, so no other thread can
+// find it and free it too.  True: the caller frees it (sink_free).
+bool sink_unlink_if_idle(ktr_sink* ks)
 {
-    {
-        IntrOff off;
-        if (ks->ks_refs || ks->ks_busy) return;
-        g_sinks.remove(ks);
-    }
+    if (ks->ks_refs || ks->ks_busy) return false;
+    g_sinks.remove(ks);
+    return true;
+}
+
+// Interrupts on: the file's last close may sleep.
+void sink_free(ktr_sink* ks)
+{
     file* fp = ks->ks_fp;
     proc_zones().ktrsinks.destroy(ks);
     (void)fdrop(fp);
@@ -87,11 +91,13 @@ ktr_sink* ktr_unhook(proc* p)
 
 void ktr_sink_rele(ktr_sink* ks)
 {
+    bool idle = false;
     {
         IntrOff off;
         ktr_sink_drop_locked(ks);
+        idle = sink_unlink_if_idle(ks);
     }
-    sink_maybe_free(ks);
+    if (idle) sink_free(ks);
 }
 
 void ktr_sink_drop_locked(ktr_sink* ks)
@@ -108,9 +114,10 @@ void ktr_sinks_reap()
             IntrOff off;
             for (ktr_sink* ks : g_sinks)
                 if (!ks->ks_refs && !ks->ks_busy) idle = ks;
+            if (idle) g_sinks.remove(idle);
         }
         if (!idle) return;
-        sink_maybe_free(idle); // may sleep: the walk starts again
+        sink_free(idle); // may sleep: the walk starts again
     }
 }
 
@@ -126,12 +133,14 @@ void ktr_detach(proc* p)
 
 void ktr_sink_unbusy(ktr_sink* ks)
 {
+    bool idle = false;
     {
         IntrOff off;
         KASSERT(ks->ks_busy > 0, "trace sink %p: a writer left twice", static_cast<void*>(ks));
         ks->ks_busy--;
+        idle = sink_unlink_if_idle(ks);
     }
-    sink_maybe_free(ks);
+    if (idle) sink_free(ks);
 }
 
 void ktr_sink_revoke(ktr_sink* ks)
@@ -150,5 +159,6 @@ void ktr_sink_revoke(ktr_sink* ks)
                 static_cast<void*>(ks), dropped, ks->ks_refs);
         ks->ks_refs -= dropped;
     }
-    sink_maybe_free(ks);
+    // The caller writes through ks and holds it (ks_busy): it frees it.
+    KASSERT(ks->ks_busy > 0, "trace sink %p revoked by no writer", static_cast<void*>(ks));
 }

@@ -55,7 +55,8 @@ void ktr_sinks_reap();
 // A writer's hold (ks_busy, taken with interrupts off where it read the
 // sink from its process) let go; frees a sink nobody holds any more.
 void ktr_sink_unbusy(ktr_sink* ks);
-// A write failed: every process tracing into ks stops.
+// A write failed: every process tracing into ks stops.  The caller is
+// that writer (ks_busy): its ktr_sink_unbusy frees the sink.
 void ktr_sink_revoke(ktr_sink* ks);
 
 // Every sink alive, for the invariant checker.

@@ -22,7 +22,10 @@
 #include <kernel/fs/uio.h>
 #include <kernel/debug/invariant_report.h>
 #include <kernel/proc/kern_sig.h>
+#include <kernel/proc/init_main.h>
+#include <kernel/proc/pid.h>
 #include <kernel/proc/proc_zones.h>
+#include <kernel/random.h>
 #include <kernel/exec/kern_exec.h>
 #include <kernel/proc/sigacts.h>
 #include <kernel/tty/tty.h>
@@ -119,6 +122,17 @@ void generation(void* arg)
         if (c) (void)wait_for_in(td, c->p_pid);
     }
     exit1(td, W_EXITCODE(int(depth), 0));
+}
+
+// The end of a NOTE_TRACK case: c (held_then_exit_7) and the child it
+// forked run to their exits, c is reaped, its orphan too, kq is closed.
+void release_and_reap(proc* c, int kq)
+{
+    release();
+    run_others();
+    wait_for(c->p_pid);
+    (void)ProcWorld::reap_orphans();
+    close0(kq);
 }
 
 const kev_t* find(const std::vector<kev_t>& v, uintptr_t ident, uint32_t fflag)
@@ -274,11 +288,7 @@ TEST_CASE("EVFILT_PROC: NOTE_CHILD is reported before the child does anything; i
     CHECK(child->data == c->p_pid);
     CHECK(find(r.events, uintptr_t(c->p_pid), NOTE_FORK));
     CHECK(g->p_klist.front() != nullptr);
-    release();
-    run_others();
-    wait_for(c->p_pid);
-    (void)ProcWorld::reap_orphans();
-    close0(kq);
+    release_and_reap(c, kq);
 }
 
 TEST_CASE("EVFILT_PROC: a child's knote that cannot be allocated is NOTE_TRACKERR on the parent's; the fork still succeeds")
@@ -299,11 +309,48 @@ TEST_CASE("EVFILT_PROC: a child's knote that cannot be allocated is NOTE_TRACKER
     REQUIRE(r.events.size() == 1);
     CHECK(r.events[0].ident == uintptr_t(c->p_pid));
     CHECK(r.events[0].fflags == NOTE_TRACKERR);
+    release_and_reap(c, kq);
+}
+
+TEST_CASE("EVFILT_PROC: NOTE_TRACK of a child given the pid of an exited process whose NOTE_EXIT is unread: "
+          "NOTE_TRACKERR, the old exit kept")
+{
+    SysWorld s;
+    g_released = false;
+    const int kq = kqueue_as(&thread0);
+    // An earlier process, watched for its exit, exits and is reaped: its
+    // pid is free, its knote still holds the unread NOTE_EXIT.
+    proc* a = spawn(held_then_exit_7);
+    run_others();
+    const pid_t reused = a->p_pid;
+    REQUIRE(change(kq, ev(uintptr_t(reused), EVFILT_PROC, EV_ADD, NOTE_EXIT)) == Errno::Ok);
     release();
     run_others();
-    wait_for(c->p_pid);
-    (void)ProcWorld::reap_orphans();
-    close0(kq);
+    wait_for(reused);
+    g_released = false;
+    proc* c = spawn(held_then_exit_7);
+    run_others();
+    REQUIRE(change(kq, ev(uintptr_t(c->p_pid), EVFILT_PROC, EV_ADD | EV_CLEAR, NOTE_TRACK)) == Errno::Ok);
+    // The next pid chosen is the reused one (the allocator rewound, as a
+    // wrap of the pid space would).
+    PidAllocator& pids = pid_allocator();
+    pids.~PidAllocator();
+    new (&pids) PidAllocator(kernel_random(), reused - 1);
+    const size_t before = knotes();
+    proc* g = spawn_from(c->p_thread, held_then_exit_7);
+    REQUIRE(g);
+    CHECK(g->p_pid == reused);
+    CHECK(knotes() == before); // no knote for g
+    const KeventResult r = kevent0(kq, {}, 4);
+    REQUIRE(r.events.size() == 2);
+    const kev_t* old = find(r.events, uintptr_t(reused), NOTE_EXIT);
+    REQUIRE(old);
+    CHECK(old->fflags == NOTE_EXIT);
+    CHECK(old->data == W_EXITCODE(7, 0));
+    const kev_t* err = find(r.events, uintptr_t(c->p_pid), NOTE_TRACKERR);
+    REQUIRE(err);
+    CHECK(err->fflags == NOTE_TRACKERR);
+    release_and_reap(c, kq);
 }
 
 TEST_CASE("EV_ADD fails with ENOMEM when no knote can be allocated, leaving nothing registered")

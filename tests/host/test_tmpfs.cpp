@@ -9,6 +9,8 @@
 #include "sys_test_util.h"
 
 #include <abi/dirent.h>
+#include <abi/event.h>
+#include <abi/time.h>
 #include <abi/fcntl.h>
 #include <abi/mman.h>
 #include <abi/stat.h>
@@ -479,4 +481,88 @@ TEST_CASE("tmpfs: mmap of a file is ENODEV (no file is ever mapped), of a closed
     CHECK(s.call(SYS_mmap, {0, PG, rw, u(MAP_SHARED), u(o.fd()), 0}).error == Errno::NoDev);
     CHECK(s.call(SYS_mmap, {0, PG, rw, u(MAP_PRIVATE), u(o.fd()), 0}).error == Errno::NoDev);
     CHECK(s.call(SYS_mmap, {0, PG, rw, u(MAP_PRIVATE), 9, 0}).error == Errno::BadF);
+}
+
+namespace {
+
+// kevent(2) with one change (or none) and room for four events, no wait.
+struct KeventCall {
+    TmpfsWorld& s;
+    int kq;
+    Ret add(int fd, int16_t filter, int nevents = 0)
+    {
+        struct kevent k{};
+        k.ident = uintptr_t(fd);
+        k.filter = filter;
+        k.flags = EV_ADD;
+        s.put(0x2000, std::string(reinterpret_cast<const char*>(&k), sizeof k));
+        s.put(0x2800, std::string(sizeof(ktimespec), '\0'));
+        return s.call(SYS_kevent, {u(kq), s.UBUF + 0x2000, 1, s.UBUF + 0x3000, u(nevents), s.UBUF + 0x2800});
+    }
+    std::vector<struct kevent> poll()
+    {
+        s.put(0x2800, std::string(sizeof(ktimespec), '\0'));
+        const Ret r = s.call(SYS_kevent, {u(kq), 0, 0, s.UBUF + 0x3000, 4, s.UBUF + 0x2800});
+        REQUIRE(r.ok());
+        std::vector<struct kevent> out(r.a0);
+        const std::string raw = s.get(0x3000, r.a0 * sizeof(struct kevent));
+        if (!raw.empty()) memcpy(out.data(), raw.data(), raw.size());
+        return out;
+    }
+};
+
+} // namespace
+
+TEST_CASE("kevent on files: EVFILT_READ is the bytes past the offset, raised by a write that grows the file; "
+          "EVFILT_WRITE always ready; directories EINVAL")
+{
+    TmpfsWorld s;
+    const Ret w = s.open("/tmp/f", O_RDWR | O_CREAT);
+    const Ret r = s.open("/tmp/f", O_RDONLY); // its own offset
+    const Ret motd = s.open("/etc/motd", O_RDONLY);
+    const Ret dir = s.open("/tmp", O_RDONLY);
+    REQUIRE((w.ok() && r.ok() && motd.ok() && dir.ok()));
+    const Ret q = s.call(SYS_kqueue, {});
+    REQUIRE(q.ok());
+    KeventCall kc{s, q.fd()};
+    CHECK(kc.add(dir.fd(), EVFILT_READ).error == Errno::Inval);
+    CHECK(kc.add(dir.fd(), EVFILT_WRITE).error == Errno::Inval);
+    REQUIRE(kc.add(r.fd(), EVFILT_READ).ok());
+    CHECK(kc.poll().empty()); // an empty file: nothing to read
+    // The write must raise the knote itself: nothing else looks at it again.
+    REQUIRE(s.write(w.fd(), "hello").a0 == 5);
+    std::vector<struct kevent> ev = kc.poll();
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].ident == uintptr_t(r.fd()));
+    CHECK(ev[0].filter == EVFILT_READ);
+    CHECK(ev[0].data == 5);
+    CHECK(s.read(r.fd(), 2) == "he");
+    ev = kc.poll();
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].data == 3);
+    CHECK(s.read(r.fd(), 8) == "llo");
+    CHECK(kc.poll().empty()); // at the end
+    // Unlinked while watched: still the same file, still told of writes.
+    REQUIRE(s.path_call(SYS_unlink, "/tmp/f").ok());
+    REQUIRE(s.write(w.fd(), "!!").a0 == 2);
+    ev = kc.poll();
+    REQUIRE(ev.size() == 1);
+    CHECK(ev[0].data == 2);
+    REQUIRE(s.call(SYS_close, {u(r.fd())}).ok()); // takes its knote along
+    CHECK(kc.poll().empty());
+    // A file of the initrd: its size past the offset; any file: writable.
+    REQUIRE(kc.add(motd.fd(), EVFILT_READ).ok());
+    REQUIRE(kc.add(w.fd(), EVFILT_WRITE).ok());
+    ev = kc.poll();
+    REQUIRE(ev.size() == 2);
+    const struct kevent& rd = ev[0].filter == EVFILT_READ ? ev[0] : ev[1];
+    const struct kevent& wr = ev[0].filter == EVFILT_READ ? ev[1] : ev[0];
+    CHECK(rd.ident == uintptr_t(motd.fd()));
+    CHECK(rd.data == int64_t(strlen("hello\n")));
+    CHECK(wr.ident == uintptr_t(w.fd()));
+    CHECK(wr.data == 0);
+    // The last close of the unlinked file frees its node with no knote left
+    // on it (tmpfs_free_node asserts that).
+    REQUIRE(s.call(SYS_close, {u(w.fd())}).ok());
+    CHECK(tmpfs_violations() == 0);
 }

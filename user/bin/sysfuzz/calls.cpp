@@ -5,14 +5,18 @@
 // frame the kernel accepts sends it anywhere.
 #include "fuzz.h"
 
+#include <abi/event.h>
+#include <abi/ktrace.h>
 #include <abi/syscall.h>
 #include <abi/unistd.h>
 #include <signal.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/sysctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,7 +41,9 @@ const int numbers[] = {
     SYS_mprotect, SYS_getpgrp, SYS_setpgid, SYS_dup2, SYS_setsid, SYS_gettimeofday,
     SYS_getrlimit, SYS_setrlimit, SYS___sysctl, SYS_clock_gettime, SYS_clock_getres,
     SYS_nanosleep, SYS_rfork, SYS_getsid, SYS_sched_yield, SYS_sigprocmask, SYS_sigpending,
-    SYS_sigaction, SYS_sigreturn, SYS_mmap, SYS_lseek, SYS_pipe2,
+    SYS_sigaction, SYS_sigreturn, SYS_mmap, SYS_lseek, SYS_pipe2, SYS_unlink, SYS_ktrace,
+    SYS_getrusage, SYS_rename, SYS_mkdir, SYS_rmdir, SYS_kqueue, SYS_procctl, SYS_fstat,
+    SYS_fstatat, SYS_getdirentries, SYS_kevent,
 };
 
 const int rfork_bits[] = {RFNAMEG, RFENVG, RFNOTEG, RFCNAMEG, RFCENVG, RFFDG, RFPROC, RFMEM,
@@ -365,6 +371,85 @@ void do_memory(State& s, int number)
         raw(number, addr, len, prot);
 }
 
+// A path argument: /tmp's (made, filled and removed as the run goes),
+// the initrd's (EROFS for every change), names and paths one byte too
+// long (built in the playground), and hostile pointers.
+long any_path(State& s)
+{
+    static const char* const paths[] = {"/tmp/a", "/tmp/b", "/tmp/d", "/tmp/d/x", "/tmp/d/..",
+                                        "/tmp", "/", "/bin/sh", "/etc/motd", "", "/tmp/a/x"};
+    switch (s.rng.below(10)) {
+    case 0: return hostile_pointer(s);
+    case 1: {
+        const size_t n = s.rng.chance(50) ? 5 + 256 : 1025; // a name of NAME_MAX + 1, a path of PATH_MAX + 1
+        memcpy(s.play, "/tmp/", 5);
+        memset(s.play + 5, 'n', n - 5);
+        s.play[n] = '\0';
+        return reinterpret_cast<long>(s.play);
+    }
+    default: return reinterpret_cast<long>(paths[s.rng.below(sizeof paths / sizeof paths[0])]);
+    }
+}
+
+void do_path_call(State& s, int number)
+{
+    static const long open_flags[] = {O_RDONLY, O_WRONLY | O_CREAT, O_RDWR | O_CREAT | O_APPEND,
+                                      O_WRONLY | O_TRUNC, O_RDONLY | O_NONBLOCK, O_CREAT | O_EXCL | O_RDWR};
+    const long mode = s.rng.chance(80) ? 0644 : hostile_int(s);
+    switch (number) {
+    case SYS_open:
+        raw(number, any_path(s), s.rng.chance(80) ? open_flags[s.rng.below(6)] : hostile_int(s), mode);
+        return;
+    case SYS_rename: raw(number, any_path(s), any_path(s)); return;
+    case SYS_fstatat:
+        raw(number, s.rng.chance(70) ? AT_FDCWD : static_cast<long>(s.rng.below(12)), any_path(s),
+            s.rng.chance(60) ? reinterpret_cast<long>(s.play + PAGE) : hostile_pointer(s),
+            s.rng.chance(80) ? 0 : hostile_int(s));
+        return;
+    default: raw(number, any_path(s), mode); return; // unlink, mkdir, rmdir
+    }
+}
+
+// ktrace(2) into a file of /tmp (or anywhere), on myself or a child, never
+// on init: a trace that outlived the run would slow every later boot case.
+void do_ktrace(State& s)
+{
+    const long me = getpid();
+    const long pid = s.rng.chance(60) ? me : me + static_cast<long>(s.rng.below(8)) + 1;
+    const long ops = s.rng.chance(80) ? static_cast<long>(s.rng.below(3)) | (s.rng.chance(30) ? KTRFLAG_DESCEND : 0)
+                                      : hostile_int(s);
+    const long facs = s.rng.chance(80) ? static_cast<long>(s.rng.below(1 << 16)) | (s.rng.chance(50) ? KTRFAC_INHERIT : 0)
+                                       : hostile_int(s);
+    raw(SYS_ktrace, any_path(s), ops, facs, pid);
+}
+
+// kevent(2) on a kqueue of this process: change lists of every filter with
+// idents, flags and fflags from hostile sets, event lists that straddle
+// into nothing, and timeouts mostly zero (a kevent that waits for ever is
+// what the batch's time limit is for).
+void do_kevent(State& s)
+{
+    static const int16_t filters[] = {EVFILT_READ, EVFILT_WRITE, EVFILT_PROC, EVFILT_SIGNAL,
+                                      EVFILT_TIMER, EVFILT_VNODE, 0, -100};
+    struct kevent* ch = reinterpret_cast<struct kevent*>(s.play + 2 * PAGE);
+    const long n = static_cast<long>(s.rng.below(8));
+    for (long i = 0; i < n; i++) {
+        ch[i] = {};
+        ch[i].filter = filters[s.rng.below(sizeof filters / sizeof filters[0])];
+        ch[i].ident = ch[i].filter == EVFILT_PROC ? static_cast<uintptr_t>(kill_target(s))
+                                                  : static_cast<uintptr_t>(s.rng.chance(80) ? s.rng.below(40) : s.rng.next());
+        ch[i].flags = static_cast<uint16_t>(s.rng.chance(70) ? EV_ADD | (s.rng.below(4) << 4) : s.rng.next());
+        ch[i].fflags = static_cast<uint32_t>(s.rng.chance(50) ? NOTE_EXIT | NOTE_FORK | NOTE_EXEC | NOTE_TRACK : s.rng.next());
+    }
+    long ts[2] = {0, s.rng.chance(90) ? 0 : static_cast<long>(s.rng.below(1000000))};
+    const long kq = s.rng.chance(90) ? static_cast<long>(s.rng.below(12)) : hostile_int(s);
+    const long events = s.rng.chance(70) ? reinterpret_cast<long>(s.play + (PLAY_PAGES - 2) * PAGE + PAGE / 2)
+                                         : hostile_pointer(s); // the first: straddles the hole
+    raw(SYS_kevent, kq, s.rng.chance(80) ? reinterpret_cast<long>(ch) : hostile_pointer(s),
+        s.rng.chance(90) ? n : hostile_int(s), events, s.rng.chance(80) ? static_cast<long>(s.rng.below(64)) : hostile_int(s),
+        s.rng.chance(85) ? reinterpret_cast<long>(ts) : (s.rng.chance(50) ? 0 : hostile_pointer(s)));
+}
+
 void one_call(State& s)
 {
     if (s.rng.chance(3)) {
@@ -389,6 +474,14 @@ void one_call(State& s)
     case SYS_mmap:
     case SYS_munmap:
     case SYS_mprotect: return do_memory(s, number);
+    case SYS_open:
+    case SYS_unlink:
+    case SYS_rename:
+    case SYS_mkdir:
+    case SYS_rmdir:
+    case SYS_fstatat: return do_path_call(s, number);
+    case SYS_ktrace: return do_ktrace(s);
+    case SYS_kevent: return do_kevent(s);
     case SYS_wait4:
         raw(SYS_wait4, s.rng.chance(70) ? -1 : hostile_int(s),
             s.rng.chance(50) ? 0 : hostile_pointer(s), s.rng.chance(70) ? WNOHANG : hostile_int(s),

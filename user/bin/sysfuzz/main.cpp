@@ -12,7 +12,10 @@
 #include "fuzz.h"
 
 #include <abi/sysctl.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +169,40 @@ Verdict run_batch(uint64_t seed, unsigned calls, const fuzz::Policy& policy, uid
     return v;
 }
 
+// Empties dir (the batches' files and directories in /tmp, which hold
+// pages the baseline did not count); how many entries it removed.  It
+// reads with getdirentries into its own stack, never the heap: a buffer
+// malloc'd after the baseline would count as pages lost.
+int remove_tree(const char* dir, int depth = 0)
+{
+    constexpr int MAX_DEPTH = 6; // within the stack touch_stack() faulted in
+    int removed = 0;
+    const int fd = open(dir, O_RDONLY);
+    if (fd < 0) return 0;
+    char buf[2048];
+    char path[PATH_MAX];
+    // A removal may move the directory's offsets: read again from the start
+    // until a pass removes nothing.
+    for (bool again = true; again;) {
+        again = false;
+        off_t base = 0;
+        (void)lseek(fd, 0, SEEK_SET);
+        ssize_t n;
+        while ((n = getdirentries(fd, buf, sizeof buf, &base)) > 0) {
+            for (ssize_t at = 0; at < n;) {
+                const dirent* e = reinterpret_cast<const dirent*>(buf + at);
+                at += e->d_reclen;
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+                snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+                if (e->d_type == DT_DIR && depth < MAX_DEPTH) removed += remove_tree(path, depth + 1);
+                if ((e->d_type == DT_DIR ? rmdir(path) : unlink(path)) == 0) removed++, again = true;
+            }
+        }
+    }
+    close(fd);
+    return removed;
+}
+
 // The kernel's invariant checker (root only), after the zones gave their
 // cached empty slabs back, so that the free pages read next count no
 // cache: violations, -1 when it could not be run.
@@ -274,7 +311,9 @@ int main(int argc, char** argv)
     // that the zones hold the slabs a batch and the checker need before
     // the baseline is read (docs/testing.md, Baselines).
     (void)run_batch(seed ^ 0x5eed, static_cast<unsigned>(batch), {true}, 0);
+    (void)remove_tree("/tmp");
     (void)run_batch(seed ^ 0x5eee, static_cast<unsigned>(batch), {false}, 1000);
+    (void)remove_tree("/tmp");
     (void)invariants();
     (void)process_count(); // its buffer touched before the baseline
     const int base_procs = process_count();
@@ -289,6 +328,7 @@ int main(int argc, char** argv)
         const uid_t uid = root ? 0 : 1000 + b % 4;
         const unsigned calls = static_cast<unsigned>(count - uint64_t{b} * batch < batch ? count - uint64_t{b} * batch : batch);
         const Verdict v = run_batch(bseed, calls, {root}, uid);
+        const int cleaned = remove_tree("/tmp");
         const int broken = invariants();
         int procs = process_count();
         long long free = settled_free_pages();
@@ -301,10 +341,10 @@ int main(int argc, char** argv)
         describe(v, calls, how, sizeof how);
         const bool ok = broken == 0 && free == base_free && procs == base_procs;
         (ok ? passed : failed)++;
-        printf("%s - batch %u (seed %llu, uid %u, %u calls): %s; invariants %d; free pages %lld "
-               "(baseline %lld); processes %d (baseline %d)\n",
+        printf("%s - batch %u (seed %llu, uid %u, %u calls): %s; /tmp entries removed %d; invariants %d; "
+               "free pages %lld (baseline %lld); processes %d (baseline %d)\n",
                ok ? "ok" : "FAIL", b, static_cast<unsigned long long>(bseed), uid, calls, how,
-               broken, free, base_free, procs, base_procs);
+               cleaned, broken, free, base_free, procs, base_procs);
         fflush(stdout);
     }
     printf("%d passed, %d failed\n", passed, failed);
