@@ -132,7 +132,9 @@ $(INITRD): $(USER_ELFS) $(UBIN_ELFS) $(UTEST_ELFS) user/tests/data/script.sh $(H
 # holds are the ones the programs see.
 USER_H_SRCS := user/lib/errno_xlat.cpp user/lib/signame.cpp user/bin/sh/parse.cpp user/bin/sh/arena.cpp \
                user/bin/sh/line_edit.cpp user/bin/sh/history.cpp \
-               user/bin/sh/expand.cpp user/bin/ps/state.cpp user/bin/ps/columns.cpp
+               user/bin/sh/expand.cpp user/bin/ps/state.cpp user/bin/ps/columns.cpp \
+               user/lib/ktrace_reader.cpp user/lib/ktrace_format.cpp user/lib/ktrace_names.cpp \
+               user/lib/ktrace_points.cpp
 USER_H_OBJS := $(patsubst %,$(BUILD)/h/%.o,$(USER_H_SRCS))
 $(BUILD)/h/user/lib/errno_xlat.cpp.o: HOSTCXXFLAGS += -nostdinc -isystem $(PICOLIBC_INC) \
   -isystem $(shell $(HOSTCXX) -print-file-name=include)

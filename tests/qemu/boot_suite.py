@@ -16,6 +16,7 @@ from suite_cases import suite_cases  # noqa: E402
 from userland_cases import userland_cases  # noqa: E402
 from failpoint_cases import failpoint_cases  # noqa: E402
 from tmpfs_cases import tmpfs_cases  # noqa: E402
+from kdump_cases import kdump_cases  # noqa: E402
 
 SELFTEST_OK = r"selftest: \d+ passed, 0 failed"
 # The process self-test: kernel-side fork, vfork and rfork children.
@@ -173,7 +174,8 @@ def cases(args):
                      r"#20\s+0x[0-9a-f]+ .*recurse_forever\("],
              forbid=[r"kernel trap:", r"recursive panic"]),
     ] + userland_cases(virt, image, NO_FAILURES) + suite_cases(virt, image, NO_FAILURES) \
-        + failpoint_cases(virt, image, NO_FAILURES) + tmpfs_cases(virt, image, NO_FAILURES)
+        + failpoint_cases(virt, image, NO_FAILURES) + tmpfs_cases(virt, image, NO_FAILURES) \
+        + kdump_cases(virt, image, NO_FAILURES)
 
 
 def merge(kw, more_expect):

@@ -17,6 +17,7 @@ PROGRAMS = [
     ("errnotest", "", 60),
     ("exectest", "", 60),
     ("kqueuetest", "", 60),
+    ("ktracetest", "", 120),
     # A small process limit, so that the limits are reached in a few forks.
     ("limitstest", "kern.maxproc=40", 200),
     ("stresstest", "", 300),

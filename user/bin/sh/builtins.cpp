@@ -106,6 +106,7 @@ constexpr Entry kSyntax[] = {
 constexpr Entry kPrograms[] = {
     {"forkdemo", "fork: copy-on-write keeps two address spaces apart"},
     {"procwatch -- forkdemo", "watch a program's forks, execs and exits live"},
+    {"truss forkdemo", "its system calls as they happen (ktrace, kdump)"},
     {"time forkdemo", "a program's real, user and system time and faults"},
     {"uname -a", "the system's name, release, version and machine"},
     {"dmesg", "the kernel's messages since boot"},
