@@ -78,6 +78,26 @@ void Pipe::close_w()
     w = -1;
 }
 
+void run_capture(const char* const* argv, Ran* r)
+{
+    Pipe p;
+    const pid_t pid = fork();
+    if (pid < 0) fail("fork: %s", errno_name(errno));
+    if (pid == 0) {
+        dup2(p.w, 1);
+        p.close_r();
+        execv(argv[0], const_cast<char* const*>(argv));
+        _exit(127);
+    }
+    p.close_w();
+    size_t n = 0;
+    ssize_t got;
+    while (n < sizeof r->out - 1 && (got = read(p.r, r->out + n, sizeof r->out - 1 - n)) > 0)
+        n += size_t(got);
+    r->out[n] = 0;
+    r->status = wait_for(pid);
+}
+
 void write_num(int fd, long long v)
 {
     if (write(fd, &v, sizeof v) != static_cast<ssize_t>(sizeof v))

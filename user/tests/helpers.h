@@ -56,6 +56,14 @@ struct Pipe {
     void close_w();
 };
 
+// Runs argv (a path, then arguments) in a child with its standard output
+// on a pipe: what it printed (up to 8 KiB, NUL-terminated) and its status.
+struct Ran {
+    char out[8192];
+    int status;
+};
+void run_capture(const char* const* argv, Ran* r);
+
 // A number through a pipe; read_num fails the case on a short read (the
 // writer died, or closed first).
 void write_num(int fd, long long v);

@@ -462,32 +462,6 @@ void hostile_arguments()
     check_child_ok(p);
 }
 
-// Runs argv with its standard output on a pipe: the output (up to 8 KiB)
-// and the exit status.
-struct Ran {
-    char out[8192];
-    int status;
-};
-void run_capture(const char* const* argv, Ran* r)
-{
-    Pipe p;
-    const pid_t pid = fork();
-    CHECK(pid >= 0);
-    if (pid == 0) {
-        dup2(p.w, 1);
-        p.close_r();
-        execv(argv[0], const_cast<char* const*>(argv));
-        _exit(127);
-    }
-    p.close_w();
-    size_t n = 0;
-    ssize_t got;
-    while (n < sizeof r->out - 1 && (got = read(p.r, r->out + n, sizeof r->out - 1 - n)) > 0)
-        n += size_t(got);
-    r->out[n] = 0;
-    r->status = wait_for(pid);
-}
-
 Ran g_ran;
 
 // ktrace -i -t c forkdemo, then kdump: the fork from both sides.
