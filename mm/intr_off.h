@@ -3,6 +3,7 @@
 #pragma once
 
 #include <kernel/machdep.h>
+#include <lib/kassert.h>
 
 class IntrOff {
 public:
@@ -14,3 +15,11 @@ public:
 private:
     uint64_t saved_;
 };
+
+// For code that opens no IntrOff of its own because its caller's section
+// holds interrupts off: KASSERTs that they are (where names the code).
+// Compiled out with KASSERT, so a release kernel's fast paths pay nothing.
+inline void assert_intr_off([[maybe_unused]] const char* where)
+{
+    KASSERT(!arch::intr_disable(), "%s with interrupts on", where);
+}

@@ -68,7 +68,7 @@ public:
     // fault path runs so from trap to sret): no critical section of its own.
     Result<PhysAddr> alloc_page_locked()
     {
-        KASSERT(!arch::intr_disable(), "alloc_page_locked with interrupts on");
+        assert_intr_off("alloc_page_locked");
         Page* pg = cache_.front();
         if (!pg) return alloc(0);
         alloc_calls_++;
@@ -99,14 +99,14 @@ public:
     // call each).  The checks stay in the debug build.
     void ref_locked(PhysAddr pa)
     {
-        KASSERT(!arch::intr_disable(), "ref_locked with interrupts on");
+        assert_intr_off("ref_locked");
         Page* pg = find_page(pa);
         if constexpr (INVARIANTS) check_ref(pa, pg, "ref_locked");
         pg->ref_count++;
     }
     bool unref_locked(PhysAddr pa)
     {
-        KASSERT(!arch::intr_disable(), "unref_locked with interrupts on");
+        assert_intr_off("unref_locked");
         Page* pg = find_page(pa);
         if constexpr (INVARIANTS) check_ref(pa, pg, "unref_locked");
         if (pg->ref_count > 1) {

@@ -170,7 +170,7 @@ bool vm_fault_quick(VmMap& map, Pmap& pmap, VirtAddr va, vm_prot_t access)
 {
     KASSERT(access == VM_PROT_READ || access == VM_PROT_WRITE || access == VM_PROT_EXECUTE,
             "fault access %#x", access);
-    KASSERT(!arch::intr_disable(), "vm_fault_quick with interrupts on");
+    assert_intr_off("vm_fault_quick");
     const VirtAddr page_va(va.value() & ~(arch::PAGE_SIZE - 1));
     const vm_map_entry* e = map.lookup(page_va.value());
     if (!e || !e->object || (e->protection & access) != access) return false;

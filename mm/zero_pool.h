@@ -28,7 +28,7 @@ public:
     // fault path, into which it is inlined): no critical section of its own.
     Result<PhysAddr> take_locked()
     {
-        KASSERT(!arch::intr_disable(), "ZeroPool::take_locked with interrupts on");
+        assert_intr_off("ZeroPool::take_locked");
         if (Page* pg = pop()) return pages_.phys_of(pg);
         const PhysAddr pa = TRY(pages_.alloc_page_locked());
         pmap_zero_page(pa);

@@ -12,7 +12,7 @@
 
 void ktrprocfork_inherit(proc* p1, proc* p2)
 {
-    KASSERT(!arch::intr_disable(), "ktrprocfork with interrupts on");
+    assert_intr_off("ktrprocfork");
     KASSERT(!p2->p_tracesink && !p2->p_traceflag, "new process %d has a trace", p2->p_pid);
     if (!p1->p_tracesink) return;
     // The child's first record is its own; a drop the parent owes is not.

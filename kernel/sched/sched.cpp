@@ -27,13 +27,6 @@ void (*g_reaper)(thread*) = nullptr;
 uint64_t g_switches = 0;
 unsigned g_intr_nesting = 0;
 
-void assert_intr_off(const char* where)
-{
-    const uint64_t was = arch::intr_disable();
-    KASSERT(!was, "%s with interrupts on", where);
-    (void)was;
-}
-
 // Recent CPU use fades by a third each second (4BSD's decay with a load
 // of about one), applied lazily when the thread is looked at.
 void decay_estcpu(thread* td)

@@ -117,6 +117,39 @@ Cost zero_fill_fault(unsigned n)
     });
 }
 
+Cost pending_fault(unsigned n)
+{
+    // Full leaf tables (every page written) that a fork leaves pending
+    // (docs/memory.md, "Shared leaf tables"): the child exits at once, so
+    // the parent's first load in each 2 MiB only makes the entry valid
+    // again, with no write-protect pass to make.  One load per 2 MiB.
+    constexpr size_t SLOTS = 8, SLOT_PAGES = (2 << 20) / PAGE;
+    // One slot more than used, so that SLOTS whole 2 MiB slots lie inside.
+    char* mapped = map_pages((SLOTS + 1) * SLOT_PAGES);
+    if (!mapped) return {};
+    const uintptr_t slot = SLOT_PAGES * PAGE;
+    char* region = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(mapped) + slot - 1) & ~(slot - 1));
+    dirty(region, SLOTS * SLOT_PAGES);
+    Cost total;
+    for (unsigned left = n; left > 0;) {
+        const size_t slots = left < SLOTS ? left : SLOTS;
+        made.add(Call::Fork, 1);
+        if (raw_reap(raw_fork_exit(SYS_fork)) != 0) {
+            failed("pending_fault: the child");
+            break;
+        }
+        volatile char* p = region;
+        size_t i = 0;
+        char sink = 0;
+        total += Cost{timed_loop(static_cast<unsigned>(slots), [&] { sink ^= p[i++ * SLOT_PAGES * PAGE]; }),
+                      slots};
+        (void)sink;
+        left -= static_cast<unsigned>(slots);
+    }
+    unmap(mapped, (SLOTS + 1) * SLOT_PAGES);
+    return total;
+}
+
 namespace {
 
 // The child's side: echo each byte until end-of-file.

@@ -23,6 +23,8 @@ const Figure figures[] = {
     {"write_fault_unshared", "write to a read-only page no longer shared", 4096,
      write_fault_unshared},
     {"zero_fill_fault", "first touch of an anonymous page", 4096, zero_fill_fault},
+    {"pending_fault", "first touch of a 2 MiB range a fork left pending, its child gone", 64,
+     pending_fault},
     {"ctx_switch", "switch, two processes ping-ponging a byte over pipes", 1000, ctx_switch},
     {"pid_alloc_100", "fork+_exit+wait4, 100 others alive, pid window spent", 100,
      pid_alloc_100},

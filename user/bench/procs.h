@@ -43,6 +43,7 @@ Cost vfork_execve(unsigned n);
 Cost cow_fault(unsigned n);
 Cost write_fault_unshared(unsigned n);
 Cost zero_fill_fault(unsigned n);
+Cost pending_fault(unsigned n);
 Cost ctx_switch(unsigned n);
 
 // A fork while many other processes live (pidalloc.cpp).
