@@ -2,6 +2,7 @@
 
 #include <new>
 #include <string.h>
+#include <kernel/fs/initrd_index.h>
 #include <kernel/fs/vnode.h>
 #include <mm/kmalloc.h>
 
@@ -13,6 +14,11 @@ size_t g_len = 0;
 // Every vnode made, found by the member's data (one per member, however
 // the path was spelt).
 List<vnode, &vnode::v_list> g_vnodes;
+
+// The members by name, built by the first initrd_vget (which allocates
+// anyway); until then, or without the memory for it, lookups walk the
+// archive.
+InitrdIndex g_index;
 
 constexpr uint32_t S_IFMT = 0170000, S_IFDIR = 0040000;
 
@@ -28,6 +34,14 @@ void vnodes_free()
         vp->~vnode();
         kfree(vp);
     }
+}
+
+// The vnode already made for member e, or null.
+vnode* vnode_of(const CpioEntry& e)
+{
+    for (vnode* v : g_vnodes)
+        if (v->v_name == e.name) return v;
+    return nullptr;
 }
 
 Result<vnode*> vnode_make(const CpioEntry& e)
@@ -50,6 +64,7 @@ Result<vnode*> vnode_make(const CpioEntry& e)
 
 void initrd_set(const void* base, size_t len)
 {
+    g_index.clear();
     vnodes_free();
     g_base = base;
     g_len = base ? len : 0;
@@ -60,20 +75,33 @@ bool initrd_present() { return g_base != nullptr; }
 Result<CpioEntry> initrd_lookup(const char* path)
 {
     if (!g_base) return Errno::NoEnt;
+    if (g_index.built()) return TRY(g_index.find(path))->e;
     return cpio_find(g_base, g_len, path);
 }
 
-Result<vnode*> initrd_vget(const char* path)
+namespace {
+
+// The member's vnode, made if it is the first time, with a reference.
+Result<vnode*> vget_entry(const CpioEntry& e, vnode** cache)
 {
-    const CpioEntry e = cpio_skip_prefix(path)[0] == '\0' && g_base
-                            ? CpioEntry{g_root_name, S_IFDIR | 0755, 0, 0, nullptr, 0}
-                            : TRY(initrd_lookup(path));
-    vnode* vp = nullptr;
-    for (vnode* v : g_vnodes)
-        if (v->v_name == e.name) vp = v;
+    vnode* vp = cache && *cache ? *cache : vnode_of(e);
     if (!vp) vp = TRY(vnode_make(e));
+    if (cache) *cache = vp;
     vref(vp);
     return vp;
+}
+
+} // namespace
+
+Result<vnode*> initrd_vget(const char* path)
+{
+    if (!g_base) return Errno::NoEnt;
+    if (cpio_skip_prefix(path)[0] == '\0')
+        return vget_entry(CpioEntry{g_root_name, S_IFDIR | 0755, 0, 0, nullptr, 0}, nullptr);
+    if (!g_index.built()) (void)g_index.build(g_base, g_len); // NoMem: the walk below
+    if (!g_index.built()) return vget_entry(TRY(cpio_find(g_base, g_len, path)), nullptr);
+    InitrdIndex::Slot* s = TRY(g_index.find(path));
+    return vget_entry(s->e, &s->vp);
 }
 
 size_t initrd_vnode_count() { return g_vnodes.size(); }
