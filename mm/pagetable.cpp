@@ -42,7 +42,9 @@ unsigned scan_valid(PhysAddr table)
 {
     const Pte* t = table_of(table);
     unsigned n = 0;
-    for (unsigned i = 0; i < arch::PT_ENTRIES; i++) n += t[i].valid() || PageTable::pending(t[i]);
+    // valid() || pending() in one masked test: debug faults pay this scan.
+    constexpr uint64_t COUNTED = arch::pte::V | PageTable::SHARED_HINT;
+    for (unsigned i = 0; i < arch::PT_ENTRIES; i++) n += (t[i].raw & COUNTED) != 0;
     return n;
 }
 
