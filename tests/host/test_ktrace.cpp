@@ -207,21 +207,30 @@ TEST_CASE("ktrace: PSIG for a signal's default action, PROCDTOR at exit")
     CHECK(recs[1].h.ktr_len == 0);
 }
 
+namespace {
+
+// The traced process of the inheritance cases (proc0's child): traces
+// itself with facs, forks (the child's pid in g_gpid), waits and exits.
+void trace_self_fork_and_exit(thread* td, int facs)
+{
+    g_pid = self(td);
+    trace_self(td, facs);
+    const UResult f = ucall(td, SYS_fork);
+    REQUIRE(f.ok());
+    g_gpid = pid_t(f.a0);
+    CHECK(wait_for_in(td, g_gpid) == 0);
+    ucall(td, SYS_exit, {0});
+}
+
+} // namespace
+
 TEST_CASE("ktrace: with KTRFAC_INHERIT a forked child takes the trace; its first record is fork's return, 0")
 {
     KtrWorld s;
     make_file("/tmp/kt");
     put_path("/tmp/kt");
     UserModeScope um([](thread* td) {
-        if (td->td_proc->p_pptr == &proc0) {
-            g_pid = self(td);
-            trace_self(td, CALLS | KTRFAC_INHERIT);
-            const UResult f = ucall(td, SYS_fork);
-            REQUIRE(f.ok());
-            g_gpid = pid_t(f.a0);
-            CHECK(wait_for_in(td, g_gpid) == 0);
-            ucall(td, SYS_exit, {0});
-        }
+        if (td->td_proc->p_pptr == &proc0) trace_self_fork_and_exit(td, CALLS | KTRFAC_INHERIT);
         CHECK(td->td_proc->p_traceflag == (CALLS | KTRFAC_INHERIT | KTRFAC_ROOT)); // root set it
         ucall(td, SYS_getpid);
         ucall(td, SYS_exit, {0});
@@ -249,15 +258,7 @@ TEST_CASE("ktrace: without KTRFAC_INHERIT the child is not traced")
     make_file("/tmp/kt");
     put_path("/tmp/kt");
     UserModeScope um([](thread* td) {
-        if (td->td_proc->p_pptr == &proc0) {
-            g_pid = self(td);
-            trace_self(td, CALLS);
-            const UResult f = ucall(td, SYS_fork);
-            REQUIRE(f.ok());
-            g_gpid = pid_t(f.a0);
-            CHECK(wait_for_in(td, g_gpid) == 0);
-            ucall(td, SYS_exit, {0});
-        }
+        if (td->td_proc->p_pptr == &proc0) trace_self_fork_and_exit(td, CALLS);
         CHECK(td->td_proc->p_traceflag == 0);
         CHECK(td->td_proc->p_tracesink == nullptr);
         ucall(td, SYS_getpid);

@@ -86,6 +86,35 @@ struct OdfEnv {
         check();
         return c;
     }
+    // vmspace_fork(parent) with each table-page allocation failed in turn
+    // until one succeeds (its child freed at once): each failure is ENOMEM
+    // and leaves no slot of [BASE, BASE + len) shared, and the pages, the
+    // commit charge and the invariants as they were.  How many failed.
+    int fork_failing_each_table_page(vmspace* parent, uint64_t len)
+    {
+        const uint64_t pages = mem.pages.pages_in_use();
+        const uint64_t reserved = commit.reserved();
+        int failed = 0;
+        for (int n = 1;; n++) {
+            CAPTURE(n);
+            REQUIRE(fail_site_set(FailSite::PtPage, FailSetting::Nth, n));
+            uint64_t charged = 0;
+            Result<vmspace*> r = vmspace_fork(parent, &charged);
+            fail_sites_reset();
+            if (r.ok()) {
+                REQUIRE(commit.reserve(charged)); // fork1's order: vmspace_free releases it
+                vmspace_free(r.value());
+                return failed;
+            }
+            failed++;
+            CHECK(r.error() == Errno::NoMem);
+            for (uint64_t va = BASE; va < BASE + len; va += SLOT) CHECK_FALSE(shared(parent, va));
+            zone.drain();
+            CHECK(mem.pages.pages_in_use() == pages);
+            CHECK(commit.reserved() == reserved);
+            check();
+        }
+    }
     void free(vmspace* vm)
     {
         live.erase(std::find(live.begin(), live.end(), vm));
@@ -432,30 +461,7 @@ TEST_CASE("odf: every allocation failure during an unshare: the fault gets ENOME
 
     // Fork: each table-page allocation failed in turn (the child's root,
     // its level-1 table), then one that succeeds.
-    const uint64_t pages = env.mem.pages.pages_in_use();
-    const uint64_t reserved = env.commit.reserved();
-    int failed = 0;
-    for (int n = 1;; n++) {
-        CAPTURE(n);
-        REQUIRE(fail_site_set(FailSite::PtPage, FailSetting::Nth, n));
-        uint64_t charged = 0;
-        Result<vmspace*> r = vmspace_fork(parent, &charged);
-        fail_sites_reset();
-        if (r.ok()) {
-            REQUIRE(env.commit.reserve(charged)); // fork1's order: vmspace_free releases it
-            vmspace_free(r.value());
-            break;
-        }
-        failed++;
-        CHECK(r.error() == Errno::NoMem);
-        CHECK_FALSE(env.shared(parent, BASE));
-        CHECK_FALSE(env.shared(parent, BASE + SLOT));
-        env.zone.drain();
-        CHECK(env.mem.pages.pages_in_use() == pages);
-        CHECK(env.commit.reserved() == reserved);
-        env.check();
-    }
-    CHECK(failed == 2);
+    CHECK(env.fork_failing_each_table_page(parent, len) == 2);
 
     vmspace* child = env.fork(parent);
     const uint64_t tables = env.tables();
@@ -795,29 +801,7 @@ TEST_CASE("odf pending: a fork that fails for a table page leaves the parent's e
     const uint64_t len = 2 * SLOT;
     vmspace* parent = env.space(len);
     env.fill(parent, len, 1);
-    const uint64_t pages = env.mem.pages.pages_in_use();
-    const uint64_t reserved = env.commit.reserved();
-    int failed = 0;
-    for (int n = 1;; n++) {
-        CAPTURE(n);
-        REQUIRE(fail_site_set(FailSite::PtPage, FailSetting::Nth, n));
-        uint64_t charged = 0;
-        Result<vmspace*> r = vmspace_fork(parent, &charged);
-        fail_sites_reset();
-        if (r.ok()) {
-            REQUIRE(env.commit.reserve(charged));
-            vmspace_free(r.value());
-            break;
-        }
-        failed++;
-        CHECK(r.error() == Errno::NoMem);
-        CHECK_FALSE(env.shared(parent, BASE));
-        env.zone.drain();
-        CHECK(env.mem.pages.pages_in_use() == pages);
-        CHECK(env.commit.reserved() == reserved);
-        env.check();
-    }
-    CHECK(failed == 2); // the child's root, its level-1 table
+    CHECK(env.fork_failing_each_table_page(parent, len) == 2); // the child's root, its level-1 table
     // The successful fork's child is gone: a pending entry comes back with
     // its W, one fault a table.
     env.faults = 0;

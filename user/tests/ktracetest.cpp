@@ -178,18 +178,23 @@ void check_fork_seen_from_both_sides(const kt::Trace& t, int parent, int call)
     CHECK(find(t, parent, KTR_SYSCALL, call) != nullptr);
 }
 
+// The traced process of the fork cases: a child that calls getppid and
+// exits; its exit code.
+int fork_a_child_calling_getppid()
+{
+    const pid_t c = fork();
+    if (c == 0) {
+        (void)getppid();
+        _exit(0);
+    }
+    return exit_code_of(c);
+}
+
 void inherit_follows_fork()
 {
     const char* f = "/tmp/kt-inherit";
     make_file(f);
-    const pid_t p = traced_child(f, kCalls | KTRFAC_INHERIT, [] {
-        const pid_t c = fork();
-        if (c == 0) {
-            (void)getppid();
-            _exit(0);
-        }
-        return exit_code_of(c);
-    });
+    const pid_t p = traced_child(f, kCalls | KTRFAC_INHERIT, fork_a_child_calling_getppid);
     check_child_ok(p);
     const kt::Trace& t = read_file(f);
     check_fork_seen_from_both_sides(t, p, SYS_fork);
@@ -202,14 +207,7 @@ void no_inherit_leaves_the_child_untraced()
 {
     const char* f = "/tmp/kt-noinherit";
     make_file(f);
-    const pid_t p = traced_child(f, kCalls, [] {
-        const pid_t c = fork();
-        if (c == 0) {
-            (void)getppid();
-            _exit(0);
-        }
-        return exit_code_of(c);
-    });
+    const pid_t p = traced_child(f, kCalls, fork_a_child_calling_getppid);
     check_child_ok(p);
     const kt::Trace& t = read_file(f);
     const kt::Rec* ret = find(t, p, KTR_SYSRET, SYS_fork);
